@@ -1,0 +1,71 @@
+"""The library API: what the command line does, callable from Python.
+
+    from fullemp_xl import api
+    card = api.score_file("考评表.xlsx")
+    card.final.decision.level        # '市级充分就业社区'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import marking, pipeline
+from .forms.book import OpenpyxlBook
+from .forms.build import build_templates
+from .model import Finding, ScoreCard
+from .preserve import losses
+from .rules import load_ruleset
+from .safe_io import UnusableFile, load_workbook, save_atomically, write_new
+
+__all__ = ["open_book", "score_file", "validate_file", "write_scores", "mark_file", "build_templates",
+           "load_ruleset", "UnusableFile"]
+
+
+def open_book(path: str | Path) -> OpenpyxlBook:
+    path = Path(path)
+    return OpenpyxlBook(load_workbook(path), path.name)
+
+
+def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
+    return pipeline.assess(open_book(path), rules)
+
+
+def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:
+    return pipeline.check_workbook(open_book(path), rules)
+
+
+def _save(book: OpenpyxlBook, src: Path, out: Path | None, in_place: bool, allow: dict | None = None) -> Path | None:
+    """Write to OUT, or over the input atomically with a backup; refuse a write that would lose content."""
+    def guard(tmp: Path) -> None:
+        lost = losses(src, tmp, allow=allow)
+        if lost:
+            raise UnusableFile(src, "保存后会丢失工作簿中的" + "、".join(lost) +
+                               "（本程序使用的 openpyxl 不支持这些内容），已取消写入，原文件未改动。请删去这些内容后再试")
+
+    if in_place:
+        return save_atomically(book.wb, src, backup=True, check=guard)
+    write_new(book.wb, out, inputs=[src], check=guard)
+    return None
+
+
+def write_scores(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
+                 rules: str | None = None) -> tuple[ScoreCard, list[str], Path | None]:
+    """Score, then write reasons, decisions and restored formulas; returns (card, changes, backup)."""
+    src = Path(path)
+    book = open_book(src)
+    card = pipeline.assess(book, rules)
+    ruleset = load_ruleset(card.ruleset if rules is None else rules)
+    changes = pipeline.write_results(book, card, ruleset)
+    backup = _save(book, src, Path(out) if out else None, in_place)
+    return card, changes, backup
+
+
+def mark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
+              rules: str | None = None) -> tuple[list[Finding], int, Path | None]:
+    """Validate, then colour and annotate the cells of the findings and add a 校验结果 sheet."""
+    src = Path(path)
+    book = open_book(src)
+    findings = pipeline.check_workbook(book, rules)
+    ours = marking.own_marks(book.wb)  # what a previous --mark added may go away
+    cells = marking.mark(book.wb, findings)
+    backup = _save(book, src, Path(out) if out else None, in_place, allow=ours)
+    return findings, cells, backup

@@ -1,0 +1,54 @@
+"""Options shared by several commands, and turning domain errors into exit codes."""
+from __future__ import annotations
+
+import functools
+import json
+
+import click
+
+from ..forms.reader import NotOurWorkbook
+from ..rules import RuleSetError
+from ..safe_io import UnusableFile
+from .base import Unusable
+
+
+def format_option(fn):
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                        help="输出格式：text 给人看，json 给程序用。")(fn)
+
+
+def rules_option(fn):
+    return click.option("--rules", "rules", metavar="规则集", default=None,
+                        help="规则集 id（如 zhangye-2023）或 .toml 文件路径；默认用工作簿记录的规则集。")(fn)
+
+
+def output_options(fn):
+    fn = click.option("--in-place", is_flag=True, help="直接写回原文件（先做备份，原子替换）。")(fn)
+    return click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
+                        help="写到新文件 OUT（不改动原文件）。")(fn)
+
+
+def check_output_choice(out, in_place, *, what: str) -> None:
+    if out and in_place:
+        raise Unusable("-o 与 --in-place 只能选一个")
+    if not out and not in_place:
+        raise Unusable(f"{what}需要指定写到哪里：-o 新文件，或 --in-place 写回原文件（会自动备份）")
+
+
+def domain_errors(fn):
+    """Domain exceptions become Chinese messages with exit code 2, never tracebacks."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except UnusableFile as exc:
+            raise Unusable(f"{exc.path.name if hasattr(exc.path, 'name') else exc.path}：{exc.message}") from None
+        except NotOurWorkbook as exc:
+            raise Unusable(f"{exc.file}：{exc.message}") from None
+        except RuleSetError as exc:
+            raise Unusable("规则集有问题：\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
+    return wrapper
+
+
+def echo_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

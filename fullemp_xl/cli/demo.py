@@ -1,0 +1,29 @@
+"""`fullemp demo`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .base import ZhCommand
+from .common import domain_errors
+
+
+@click.command("demo", cls=ZhCommand)
+@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="fullemp-demo", show_default=True,
+              help="演示结果的输出文件夹。")
+@domain_errors
+def demo_command(out_dir):
+    """用内置示例数据走一遍完整流程：生成模板、填写四个示例社区、校验、打分。"""
+    from ..demo import run_demo
+
+    out = Path(out_dir)
+    click.echo(f"正在生成演示（输出到 {out}）……")
+    results = run_demo(out)
+    for r in results:
+        state = f"{r.errors} 个错误，{r.warnings} 个警告" if r.errors or r.warnings else "无问题"
+        click.echo(f"\n· {r.community}：{r.note}")
+        click.echo(f"  结论：{r.level}（合计 {r.total} 分）；校验：{state}")
+        click.echo(f"  提交：{r.submission}\n  打分：{r.scored}\n  标记：{r.marked}")
+    click.echo(f"\n模板：{out / '模板'}")
+    click.echo("用 Excel、WPS 或 LibreOffice 打开上面的文件查看；分数由表内公式自动计算。")

@@ -1,0 +1,93 @@
+"""`fullemp rules list / show / check`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..rules import builtin_ids, check_file, load_ruleset
+from ..rules.kinds import excel_number
+from .base import Unusable, ZhCommand, ZhGroup
+from .common import domain_errors, echo_json, format_option
+
+
+@click.group("rules", cls=ZhGroup)
+def rules_group():
+    """查看和检查规则集（评分表的机读版本）。"""
+
+
+@rules_group.command("list", cls=ZhCommand)
+@format_option
+@domain_errors
+def list_command(fmt):
+    """列出内置规则集。"""
+    rows = []
+    for rule_id in builtin_ids():
+        rs = load_ruleset(rule_id)
+        rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
+                     "items": len(rs.items), "provisional": rs.provisional or None})
+    if fmt == "json":
+        echo_json(rows)
+        return
+    for row in rows:
+        mark = "（评分表为暂用）" if row["provisional"] else ""
+        click.echo(f"{row['id']:<16} {row['version']:<6} {row['name']}，{row['items']} 项{mark}")
+
+
+@rules_group.command("show", cls=ZhCommand)
+@click.argument("rule_id", metavar="规则集")
+@format_option
+@domain_errors
+def show_command(rule_id, fmt):
+    """显示规则集的评分表、基础数据、门槛和认定层级。"""
+    rs = load_ruleset(rule_id)
+    if fmt == "json":
+        echo_json({
+            "id": rs.id, "version": rs.version, "name": rs.name, "source": rs.source,
+            "stages": [{"id": s.id, "label": s.label} for s in rs.stages],
+            "sections": [{"id": s.id, "title": s.title, "points": excel_number(s.points),
+                          "items": [{"id": i.id, "points": excel_number(i.points), "content": i.content,
+                                     "criteria": i.criteria, "reading": i.reading} for i in s.items]}
+                         for s in rs.sections],
+            "facts": [{"id": f.id, "label": f.label, "type": f.type, "unit": f.unit} for f in rs.facts.values()],
+            "gates": [{"id": g.id, "label": g.label} for g in rs.gates],
+            "levels": [{"min": excel_number(b.min), "title": b.title, "new_title": b.new_title,
+                        "recommend": b.recommend} for b in rs.levels.bands],
+        })
+        return
+    click.echo(f"{rs.name}（{rs.id} {rs.version}）\n来源：{rs.source}")
+    if rs.provisional:
+        click.echo(f"【注意】{rs.provisional}")
+    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages))
+    for section in rs.sections:
+        click.echo(f"\n{section.id}. {section.title}（{excel_number(section.points)}分）")
+        for item in section.items:
+            click.echo(f"  {item.id}（{excel_number(item.points)}分）{item.content}")
+            click.echo(f"      评分标准：{item.criteria}")
+            if item.reading:
+                click.echo(f"      解读：{item.reading}")
+    click.echo("\n认定门槛：" + ("；".join(g.label for g in rs.gates) or "无"))
+    for band in rs.levels.bands:
+        click.echo(f"认定层级：{excel_number(band.min)}分及以上 → {band.new_title}" + (f"（{band.recommend}）" if band.recommend else ""))
+    if rs.levels.reading:
+        click.echo(f"口径：{rs.levels.reading}")
+
+
+@rules_group.command("check", cls=ZhCommand)
+@click.argument("file", type=click.Path(dir_okay=False))
+@format_option
+def check_command(file, fmt):
+    """检查规则集文件，逐条说明问题所在的键和原因。退出码：0 无错误，1 有错误。"""
+    if not Path(file).is_file():
+        raise Unusable(f"找不到文件：{file}")
+    problems = check_file(file)
+    errors = [p for p in problems if p.severity == "error"]
+    if fmt == "json":
+        echo_json({"file": file, "ok": not errors,
+                   "problems": [{"key": p.key, "severity": p.severity, "message": p.message} for p in problems]})
+    else:
+        for p in problems:
+            click.echo(str(p))
+        click.echo(f"{file}：" + ("检查通过" if not errors else f"{len(errors)} 个错误") +
+                   (f"，{len(problems) - len(errors)} 个警告" if len(problems) > len(errors) else ""))
+    raise SystemExit(1 if errors else 0)

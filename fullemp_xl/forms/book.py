@@ -1,0 +1,66 @@
+"""Engine adapters: the same readers and writers run on an openpyxl workbook or a live Excel book.
+
+An adapter resolves defined names to cells and reads / writes single cells; nothing else of the
+workbook's API is used by the pipeline. The xlwings adapter (Excel buttons) implements the same
+three methods.
+"""
+from __future__ import annotations
+
+from typing import Protocol
+
+from openpyxl import Workbook
+
+from ..model import Location
+
+
+class Book(Protocol):
+    file: str
+
+    def cells(self) -> dict[str, tuple[str, str] | None]:
+        """Every defined name -> (sheet, 'B3'); None for a name whose cell was deleted (#REF!)."""
+
+    def read(self, sheet: str, cell: str) -> object:
+        """The stored value; for formula cells the formula text starting with '=' when the engine has it."""
+
+    def write(self, sheet: str, cell: str, value: object) -> None: ...
+
+
+class OpenpyxlBook:
+    """A workbook opened with openpyxl (formulas as text, no cached values trusted)."""
+
+    def __init__(self, wb: Workbook, file: str = ""):
+        self.wb, self.file = wb, file
+        self._cells: dict[str, tuple[str, str] | None] | None = None
+
+    def cells(self) -> dict[str, tuple[str, str] | None]:
+        if self._cells is None:
+            out: dict[str, tuple[str, str] | None] = {}
+            for name, dn in self.wb.defined_names.items():
+                try:
+                    dest = [(s, c.replace("$", "")) for s, c in dn.destinations]
+                except Exception:  # a malformed reference typed by hand
+                    dest = []
+                ok = len(dest) == 1 and dest[0][0] in self.wb.sheetnames and ":" not in dest[0][1]
+                out[name] = dest[0] if ok else None
+            self._cells = out
+        return self._cells
+
+    def read(self, sheet: str, cell: str) -> object:
+        value = self.wb[sheet][cell].value
+        text = getattr(value, "text", None)  # ArrayFormula / DataTableFormula
+        return text if isinstance(text, str) else value
+
+    def write(self, sheet: str, cell: str, value: object) -> None:
+        self.wb[sheet][cell].value = value
+
+
+def locate(book: Book, name: str) -> Location | None:
+    where = book.cells().get(name)
+    if where is None:
+        return None
+    return Location(book.file, where[0], where[1], name)
+
+
+def read_name(book: Book, name: str) -> tuple[object, Location | None]:
+    loc = locate(book, name)
+    return (None, None) if loc is None else (book.read(loc.sheet, loc.cell), loc)

@@ -1,0 +1,107 @@
+"""Compile a rule set into the native Excel formulas of the 考评表.
+
+Formulas reference defined names only, never coordinates, so their text does not depend on the
+layout: a county that inserts rows keeps working formulas, and `validate` can compare a cell's
+formula with what this module produces.
+"""
+from __future__ import annotations
+
+from .forms import names
+from .model import RuleSet
+from .rules.kinds import Veto, excel_number
+from .scoring import item_facts
+
+PASS, FAIL = "符合", "不符合"
+
+
+def quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _valid(ruleset: RuleSet, stage: str, fact_id: str) -> str:
+    ref = names.fact(stage, fact_id)
+    if ruleset.facts[fact_id].type == "flag":
+        return f'OR({ref}="是",{ref}="否")'
+    return f"ISNUMBER({ref})"
+
+
+def _guard(ruleset: RuleSet, stage: str, fact_ids, body: str) -> str:
+    checks = [_valid(ruleset, stage, f) for f in fact_ids]
+    if not checks:
+        return body
+    cond = checks[0] if len(checks) == 1 else "AND(" + ",".join(checks) + ")"
+    return f'IF({cond},{body},"")'
+
+
+def item_formula(ruleset: RuleSet, stage: str, item) -> str:
+    ref = lambda f: names.fact(stage, f)  # noqa: E731
+    rates = ruleset.rates
+    terms = [p.excel(ref, rates) for p in item.parts if not isinstance(p, Veto)]
+    total = "".join(t if t.startswith("-") or n == 0 else "+" + t for n, t in enumerate(terms))
+    body = f"MAX(0,MIN({excel_number(item.points)},{total}))"
+    vetoes = [p.excel(ref, rates) for p in item.parts if isinstance(p, Veto)]
+    if vetoes:
+        cond = vetoes[0] if len(vetoes) == 1 else "AND(" + ",".join(vetoes) + ")"
+        body = f"IF({cond},{body},0)"
+    return "=" + _guard(ruleset, stage, item_facts(item, ruleset), body)
+
+
+def section_formula(ruleset: RuleSet, stage: str, section) -> str:
+    refs = ",".join(names.score(stage, i) for i in section.items)
+    return f'=IF(COUNT({refs})={len(section.items)},SUM({refs}),"")'
+
+
+def total_formula(ruleset: RuleSet, stage: str) -> str:
+    refs = ",".join(names.section(stage, s) for s in ruleset.sections)
+    return f'=IF(COUNT({refs})={len(ruleset.sections)},SUM({refs}),"")'
+
+
+def gate_formula(ruleset: RuleSet, stage: str) -> str:
+    if not ruleset.gates:
+        return "=" + quote(PASS)
+    ref = lambda f: names.fact(stage, f)  # noqa: E731
+    conds = [g.require.excel(ref, ruleset.rates) for g in ruleset.gates]
+    facts = dict.fromkeys(f for g in ruleset.gates for f in g.require.facts(ruleset.rates))
+    body = f"IF(AND({','.join(conds)}),{quote(PASS)},{quote(FAIL)})"
+    return "=" + _guard(ruleset, stage, facts, body)
+
+
+def level_formula(ruleset: RuleSet, stage: str) -> str:
+    """The title for a community without a prior title; prior titles are decided by the engine."""
+    policy = ruleset.levels
+    total = names.total(stage)
+    text = quote(policy.none_label)
+    for band in policy.bands:
+        text = f"IF({total}>={excel_number(band.min)},{quote(band.new_title)},{text})"
+    if policy.requires_gates:
+        text = f"IF({names.gate(stage)}<>{quote(PASS)},{quote(policy.none_label)},{text})"
+    return f'=IF({total}="","",{text})'
+
+
+def rate_formula(ruleset: RuleSet, stage: str, rate_id: str) -> str:
+    r = ruleset.rates[rate_id]
+    num, den = names.fact(stage, r.numerator), names.fact(stage, r.denominator)
+    return f'=IF(AND(ISNUMBER({num}),ISNUMBER({den})),IF({den}=0,"—",{num}/{den}),"")'
+
+
+def unit_line_formula() -> str:
+    """单位名称 line of the official table, built from the identity fields."""
+    parts = [(names.COUNTY, "县（区）"), (names.STREET, "街道（乡镇）"), (names.COMMUNITY, "社区")]
+    pieces = "&\"　\"&".join(f'IF({n}="","________{label}",{n})' for n, label in parts)
+    return f'="单位名称："&{pieces}'
+
+
+def all_formulas(ruleset: RuleSet) -> dict[str, str]:
+    """defined name -> formula, for every formula cell of the 考评表."""
+    out: dict[str, str] = {names.UNIT_LINE: unit_line_formula()}
+    for stage in ruleset.stages:
+        for rate_id in ruleset.rates:
+            out[names.rate(stage.id, rate_id)] = rate_formula(ruleset, stage.id, rate_id)
+        for item in ruleset.items:
+            out[names.score(stage.id, item)] = item_formula(ruleset, stage.id, item)
+        for section in ruleset.sections:
+            out[names.section(stage.id, section)] = section_formula(ruleset, stage.id, section)
+        out[names.total(stage.id)] = total_formula(ruleset, stage.id)
+        out[names.gate(stage.id)] = gate_formula(ruleset, stage.id)
+        out[names.level(stage.id)] = level_formula(ruleset, stage.id)
+    return out

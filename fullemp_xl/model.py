@@ -1,0 +1,266 @@
+"""Plain data that flows through the pipeline: rule sets, base data, scores, decisions, findings.
+
+This module imports nothing of ours. Rule kinds (the scoring vocabulary) live in ``rules.kinds``;
+everything here is a frozen value that knows where it came from.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+FactType = Literal["count", "flag", "percent"]
+
+
+# ---------------------------------------------------------------- where a value came from
+@dataclass(frozen=True)
+class Location:
+    """A cell in a workbook, as a person would look for it."""
+
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    name: str = ""  # the defined name, when the cell has one
+
+    def __str__(self) -> str:
+        where = f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        return ":".join(p for p in (self.file, where) if p)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found in an input: a value, never an exception."""
+
+    rule: str
+    severity: Severity
+    message: str
+    location: Location = Location()
+    field: str = ""  # the human label of the field concerned
+
+    def line(self) -> str:
+        where = str(self.location) or "-"
+        label = f"〔{self.field}〕" if self.field else ""
+        return f"{where}: {SEVERITY_LABEL[self.severity]} {label}{self.message} [{self.rule}]"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.location.file,
+            "sheet": self.location.sheet,
+            "cell": self.location.cell,
+            "name": self.location.name,
+            "field": self.field,
+        }
+
+
+def worst_exit_code(findings) -> int:
+    """0 when clean (warnings allowed), 1 when any finding is an error."""
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+# ---------------------------------------------------------------- rule sets
+@dataclass(frozen=True)
+class Stage:
+    """A column of scores in the 考评表: 自评, 考评, or whatever a city uses."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One base-data field an item needs: a count or a yes/no fact, entered once per stage."""
+
+    id: str
+    label: str
+    type: FactType
+    unit: str = ""
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A derived rate numerator / denominator; never entered, so numerator ≤ denominator is checkable."""
+
+    id: str
+    label: str
+    numerator: str
+    denominator: str
+    empty_met: bool = True  # how a condition on this rate reads when the denominator is 0
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    section: str
+    content: str  # 考核内容, verbatim
+    criteria: str  # 评分标准, verbatim
+    points: Fraction  # 标准分
+    parts: tuple  # rule kinds from rules.kinds
+    reading: str = ""  # how an ambiguous sentence of the seed was read
+
+    @property
+    def key(self) -> str:
+        """ASCII form of the id for defined names: '3.2' -> '3_2'."""
+        return self.id.replace(".", "_")
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str  # 项目
+    points: Fraction
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A prerequisite: unless it holds, no title whatever the total (不符合基本条件的不能参与认定)."""
+
+    id: str
+    label: str
+    require: Any  # a condition from rules.kinds
+
+
+@dataclass(frozen=True)
+class LevelBand:
+    min: Fraction
+    title: str  # the highest title a score in this band supports
+    new_title: str  # the title granted to a community that held none
+    recommend: str = ""  # e.g. 可筛选申报省级以上充分就业社区
+
+
+@dataclass(frozen=True)
+class Exemption:
+    title: str
+    granted_year: int
+    label: str
+
+
+@dataclass(frozen=True)
+class LevelPolicy:
+    titles: tuple[str, ...]  # ascending rank
+    bands: tuple[LevelBand, ...]  # ascending min
+    requires_gates: bool = True
+    none_label: str = "不予认定"
+    revoked_label: str = "取消认定资格"
+    review: str = ""  # how often certified communities are reviewed, in words
+    new_every_years: int = 1
+    recertify_every_years: int = 1
+    exemptions: tuple[Exemption, ...] = ()
+    reading: str = ""
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    id: str
+    version: str
+    name: str  # the title of the 考评表
+    jurisdiction: str
+    source: str
+    year: int
+    stages: tuple[Stage, ...]
+    facts: dict[str, Fact]
+    rates: dict[str, Rate]
+    conditions: dict[str, Any]
+    sections: tuple[Section, ...]
+    gates: tuple[Gate, ...]
+    levels: LevelPolicy
+    total: Fraction
+    provisional: str = ""  # non-empty: the item table is not the jurisdiction's own
+    path: str = ""
+    declaration: str = ""  # the title of the 申报表
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for s in self.sections for i in s.items)
+
+    def item(self, item_id: str) -> Item:
+        for i in self.items:
+            if i.id == item_id:
+                return i
+        raise KeyError(item_id)
+
+    def stage(self, stage_id: str) -> Stage:
+        for s in self.stages:
+            if s.id == stage_id:
+                return s
+        raise KeyError(stage_id)
+
+
+# ---------------------------------------------------------------- results
+@dataclass(frozen=True)
+class ItemScore:
+    item: str
+    points: Fraction  # 标准分
+    score: Fraction | None  # None: base data missing or unusable
+    reasons: tuple[str, ...] = ()  # why each point was lost, in Chinese
+
+
+@dataclass(frozen=True)
+class GateResult:
+    gate: str
+    label: str
+    met: bool | None
+
+
+@dataclass(frozen=True)
+class Decision:
+    level: str  # the title held after this assessment, or the none / revoked label
+    certified: bool
+    reason: str
+    recommend: str = ""
+    due: bool = True  # whether the community is due for assessment this year
+
+
+@dataclass(frozen=True)
+class StageResult:
+    stage: str
+    items: tuple[ItemScore, ...]
+    sections: dict[str, Fraction | None]
+    total: Fraction | None
+    gates: tuple[GateResult, ...]
+    decision: Decision | None
+
+    @property
+    def gates_met(self) -> bool | None:
+        if any(g.met is None for g in self.gates):
+            return None
+        return all(g.met for g in self.gates)
+
+
+@dataclass(frozen=True)
+class PriorTitle:
+    title: str = ""
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class ScoreCard:
+    """Everything `fullemp score` reports for one workbook."""
+
+    ruleset: str
+    identity: dict[str, str]
+    stages: tuple[StageResult, ...]
+    findings: tuple[Finding, ...] = ()
+    source: str = ""
+
+    def stage(self, stage_id: str) -> StageResult:
+        return next(s for s in self.stages if s.stage == stage_id)
+
+    @property
+    def final(self) -> StageResult | None:
+        """The last stage with a complete total: the county's 考评 over the community's 自评."""
+        done = [s for s in self.stages if s.total is not None]
+        return done[-1] if done else None
+
+
+def number(value: Fraction | None) -> int | float | None:
+    """A Fraction as the plainest JSON/Excel number."""
+    if value is None:
+        return None
+    return int(value) if value.denominator == 1 else float(value)

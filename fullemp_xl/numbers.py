@@ -1,0 +1,165 @@
+"""Values as people type them into cells: "12", "１２", "12人", "95%", "是" — and what to refuse.
+
+Each parser returns a Parsed: a value, or a Chinese problem (an error), and possibly a note saying
+how an unambiguous but untidy entry was read (a warning). Parsers never raise.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+UNITS = "人户个种名次件项家元"
+INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
+DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]")
+VAGUE = re.compile(r"约|大约|左右|多|余|几|~|～|以上|以下|不到|近")
+TRUE_WORDS = {"是", "Y", "YES", "√", "✓", "✔", "有", "符合", "TRUE", "对", "1"}
+FALSE_WORDS = {"否", "N", "NO", "×", "✗", "✘", "无", "没有", "不符合", "FALSE", "不", "0"}
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | float | bool | None = None
+    problem: str | None = None
+    note: str | None = None
+
+    @property
+    def missing(self) -> bool:
+        return self.value is None and self.problem is None
+
+
+def _clean(raw: str) -> str:
+    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+
+
+def _reject_text(text: str, shown: str, what: str) -> Parsed:
+    if CHINESE_NUMERAL.search(text) and not re.search(r"\d", text):
+        return Parsed(problem=f"“{shown}”是汉字数字，请填写阿拉伯数字")
+    if VAGUE.search(text):
+        return Parsed(problem=f"“{shown}”不是确切的数，请填写准确的{what}")
+    if re.match(r"^\d+(\.\d+)?[-—–至到]\d+", text):
+        return Parsed(problem=f"“{shown}”是一个范围，请填写准确的{what}")
+    if text.startswith("-"):
+        return Parsed(problem=f"“{shown}”是负数，{what}不能为负数")
+    return Parsed(problem=f"“{shown}”不是有效的{what}")
+
+
+def parse_count(raw) -> Parsed:
+    """A whole number ≥ 0 (people, households, items)."""
+    if raw is None:
+        return Parsed()
+    if isinstance(raw, bool):
+        return Parsed(problem="这里应填人数（非负整数），不是是/否")
+    if isinstance(raw, (dt.date, dt.datetime, dt.time)):
+        return Parsed(problem="这里应填人数（非负整数），不是日期")
+    if isinstance(raw, (int, float)):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Parsed(problem="不是有效的数")
+        if raw < 0:
+            return Parsed(problem=f"“{raw:g}”是负数，人数不能为负数")
+        if float(raw) != int(raw):
+            return Parsed(problem=f"人数应为整数，“{raw:g}”不是整数")
+        return Parsed(int(raw))
+    if not isinstance(raw, str):
+        return Parsed(problem=f"无法识别的内容“{raw}”")
+    text = _clean(raw)
+    if not text:
+        return Parsed()
+    number = text[:-1] if len(text) > 1 and text[-1] in UNITS else text
+    if INTEGER.match(number):
+        value = int(number.replace(",", ""))
+        return Parsed(value, note=f"文本“{raw.strip()}”已按 {value} 计，建议改填数字")
+    if DECIMAL.match(number):
+        return Parsed(problem=f"人数应为整数，“{raw.strip()}”不是整数")
+    return _reject_text(text, raw.strip(), "人数（非负整数）")
+
+
+def parse_flag(raw) -> Parsed:
+    """是 / 否; common synonyms accepted with a note."""
+    if raw is None:
+        return Parsed()
+    if isinstance(raw, bool):
+        return Parsed(raw)
+    if isinstance(raw, (int, float)) and raw in (0, 1):
+        return Parsed(bool(raw), note=f"数值 {raw:g} 已按“{'是' if raw else '否'}”计，请从下拉列表选择")
+    text = _clean(str(raw)).upper() if isinstance(raw, str) else None
+    if text == "":
+        return Parsed()
+    if text in ("是", "否"):
+        return Parsed(text == "是")
+    if text in TRUE_WORDS or text in FALSE_WORDS:
+        value = text in TRUE_WORDS
+        return Parsed(value, note=f"“{str(raw).strip()}”已按“{'是' if value else '否'}”计，请从下拉列表选择")
+    return Parsed(problem=f"“{raw}”无法识别，请填写“是”或“否”")
+
+
+def _decimal(text: str) -> Decimal | None:
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def parse_percent(raw) -> Parsed:
+    """A rate as a fraction 0..1: 0.95, "95%", "95.0％"; a bare 95 is read as 95% with a note."""
+    if raw is None:
+        return Parsed()
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
+        return Parsed(problem="这里应填百分比，如 95%")
+    if isinstance(raw, (int, float)):
+        if raw != raw or raw < 0:
+            return Parsed(problem="百分比不能为负数")
+        if raw <= 1:
+            return Parsed(float(raw))
+        if raw <= 100:
+            value = float(Decimal(str(raw)) / 100)
+            return Parsed(value, note=f"数值 {raw:g} 已按 {raw:g}% 计")
+        return Parsed(problem=f"“{raw:g}”超过100%")
+    if not isinstance(raw, str):
+        return Parsed(problem=f"无法识别的内容“{raw}”")
+    text = _clean(raw)
+    if not text:
+        return Parsed()
+    has_sign = text.endswith("%")
+    number = _decimal(text[:-1] if has_sign else text) if DECIMAL.match(text.rstrip("%")) else None
+    if number is None:
+        return _reject_text(text, raw.strip(), "百分比")
+    if has_sign:
+        if number > 100:
+            return Parsed(problem=f"“{raw.strip()}”超过100%")
+        return Parsed(float(number / 100))
+    if number <= 1:
+        return Parsed(float(number), note=f"文本“{raw.strip()}”已按 {float(number) * 100:g}% 计")
+    if number <= 100:
+        return Parsed(float(number / 100), note=f"文本“{raw.strip()}”已按 {number}% 计")
+    return Parsed(problem=f"“{raw.strip()}”超过100%")
+
+
+def parse_score(raw, maximum: float) -> Parsed:
+    """A score typed by hand: 0..maximum, decimals allowed, "95分" accepted with a note."""
+    if raw is None:
+        return Parsed()
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
+        return Parsed(problem="这里应填分数")
+    if isinstance(raw, (int, float)):
+        value = raw
+        note = None
+    elif isinstance(raw, str):
+        text = _clean(raw)
+        if not text:
+            return Parsed()
+        number = text[:-1] if text.endswith("分") else text
+        if not DECIMAL.match(number):
+            return _reject_text(text, raw.strip(), "分数")
+        value = float(Decimal(number))
+        note = f"文本“{raw.strip()}”已按 {value:g} 分计"
+    else:
+        return Parsed(problem=f"无法识别的内容“{raw}”")
+    if value != value or value < 0:
+        return Parsed(problem="分数不能为负数")
+    if value > maximum:
+        return Parsed(problem=f"“{value:g}”超过标准分 {maximum:g} 分")
+    return Parsed(int(value) if float(value).is_integer() else float(value), note=note)

@@ -1,0 +1,139 @@
+"""read → validate → score → decide, over any engine adapter; and writing the results back."""
+from __future__ import annotations
+
+from . import formulas, scoring, validate
+from .forms import names
+from .forms.book import Book, locate
+from .forms.build import ASSESSMENT, DECLARATION
+from .forms.reader import FormData, NotOurWorkbook, read_assessment, read_meta, read_prior, read_identity
+from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
+from .rules import load_ruleset
+
+ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def number_text(value) -> str:
+    return "—" if value is None else formulas.excel_number(value)
+
+
+def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
+    """Score a 考评表 with the engine (cached formula values are never trusted) and validate it."""
+    meta = read_meta(book)
+    if meta.form != ASSESSMENT:
+        raise NotOurWorkbook(book.file, f"这是{meta.form}，不是考评表：打分请用考评表")
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or meta.ruleset)
+    data = read_assessment(book, ruleset, meta)
+    findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings,
+                *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
+                *validate.check_formulas(book, ruleset)]
+    results = tuple(scoring.score_stage(ruleset, s.id, data.values[s.id], data.prior) for s in ruleset.stages)
+    findings += validate.check_divergence(results, ruleset, book)
+    findings.sort(key=lambda f: ORDER[f.severity])
+    return ScoreCard(ruleset.id, {names.IDENTITY[k]: v for k, v in data.identity.items()}, results,
+                     tuple(findings), book.file)
+
+
+def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
+    meta = read_meta(book)
+    ruleset = load_ruleset(rules or meta.ruleset)
+    data = FormData(meta, {}, PriorTitle())
+    read_identity(book, data)
+    read_prior(book, data, ruleset)
+    findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings, *validate.check_identity(data, book)]
+    for name in ("fe_basic_info", "fe_work_info"):
+        loc = locate(book, name)
+        if loc is not None and not str(book.read(loc.sheet, loc.cell) or "").strip():
+            findings.append(Finding("declaration.missing", "warning", "尚未填写", loc, names.DECLARATION_FIELDS[name]))
+    return sorted(findings, key=lambda f: ORDER[f.severity])
+
+
+def check_workbook(book: Book, rules: str | None = None) -> list[Finding]:
+    """What `fullemp validate` reports, for either form."""
+    meta = read_meta(book)
+    if meta.form == DECLARATION:
+        return validate_declaration(book, rules)
+    return list(assess(book, rules).findings)
+
+
+def reason_text(item_score) -> str:
+    if item_score.score is None:
+        return "；".join(item_score.reasons)
+    return "；".join(item_score.reasons) if item_score.reasons else ""
+
+
+def opinion_text(result) -> str:
+    if result.decision is None:
+        return "基础数据未填完或有误，暂不能认定"
+    d = result.decision
+    text = f"{d.level}：{d.reason}"
+    if not d.due:
+        text += "（本年免于评定）"
+    return text
+
+
+def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
+    """Put the engine's reasons and decisions in their cells and restore overwritten formulas.
+
+    Returns a Chinese line for every formula restored. Only cells named by us are touched.
+    """
+    changes = []
+    for name, expected in formulas.all_formulas(ruleset).items():
+        loc = locate(book, name)
+        if loc is None:
+            continue
+        value = book.read(loc.sheet, loc.cell)
+        if not (isinstance(value, str) and validate._same_formula(value, expected)):
+            book.write(loc.sheet, loc.cell, expected)
+            shown = "空白" if value is None else f"“{value}”"
+            changes.append(f"{loc.sheet}!{loc.cell}: 已恢复公式（原为{shown}）")
+    for result in card.stages:
+        for item, item_score in zip(ruleset.items, result.items):
+            loc = locate(book, names.reason(result.stage, item))
+            if loc is not None:
+                book.write(loc.sheet, loc.cell, reason_text(item_score) or None)
+        loc = locate(book, names.opinion(result.stage))
+        if loc is not None:
+            book.write(loc.sheet, loc.cell, opinion_text(result))
+    return changes
+
+
+def card_json(card: ScoreCard, ruleset: RuleSet) -> dict:
+    """The one JSON document `fullemp score --format json` prints."""
+    final = card.final
+    stages = []
+    for result in card.stages:
+        stages.append({
+            "stage": result.stage,
+            "label": ruleset.stage(result.stage).label,
+            "total": number(result.total),
+            "sections": {k: number(v) for k, v in result.sections.items()},
+            "gates_met": result.gates_met,
+            "decision": None if result.decision is None else {
+                "level": result.decision.level, "certified": result.decision.certified,
+                "reason": result.decision.reason, "recommend": result.decision.recommend,
+                "due": result.decision.due},
+        })
+    items = []
+    for item in ruleset.items:
+        entry = {"id": item.id, "section": item.section, "points": number(item.points)}
+        for result in card.stages:
+            s = next(x for x in result.items if x.item == item.id)
+            entry[result.stage] = number(s.score)
+            entry[f"{result.stage}_reasons"] = list(s.reasons)
+        items.append(entry)
+    gates = [{"id": g.gate, "label": g.label, **{r.stage: r.gates[k].met for r in card.stages}}
+             for k, g in enumerate(card.stages[0].gates)] if card.stages else []
+    return {
+        "file": card.source,
+        "ruleset": {"id": ruleset.id, "version": ruleset.version, "name": ruleset.name,
+                    "provisional": ruleset.provisional or None},
+        "community": card.identity,
+        "items": items,
+        "stages": stages,
+        "totals": {r.stage: number(r.total) for r in card.stages},
+        "gates": gates,
+        "decision": None if final is None or final.decision is None else {
+            "stage": final.stage, "level": final.decision.level, "certified": final.decision.certified,
+            "reason": final.decision.reason, "recommend": final.decision.recommend, "due": final.decision.due},
+        "findings": [f.as_json() for f in card.findings],
+    }

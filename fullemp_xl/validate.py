@@ -1,0 +1,123 @@
+"""Checks of a filled 考评表: every problem a finding, collected, never raised."""
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+from . import formulas
+from .forms import names
+from .forms.book import Book, locate
+from .forms.reader import FormData, Meta
+from .model import Finding, Location, RuleSet, StageResult
+
+ITEM_GAP = Fraction(1, 2)  # a 自评 item differing from the 考评 by more than half its 标准分
+TOTAL_GAP = 10  # points between the first and last stage totals worth a warning
+
+
+def check_meta(meta: Meta, ruleset: RuleSet, file: str) -> list[Finding]:
+    where = Location(file, names.META_SHEET, "", "fe_meta_ruleset")
+    out = []
+    if meta.ruleset != ruleset.id:
+        out.append(Finding("template.ruleset", "error",
+                           f"本表按规则集“{meta.ruleset}”生成，与所用规则集“{ruleset.id}”不符：请换用正确的模板，或用 --rules {meta.ruleset}", where))
+    elif meta.ruleset_version != ruleset.version:
+        out.append(Finding("template.ruleset", "error",
+                           f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 {ruleset.version} 版：请把数据转填到新模板", where))
+    if meta.template_version != names.TEMPLATE_VERSION:
+        out.append(Finding("template.version", "error",
+                           f"模板版本为“{meta.template_version}”，本程序需要第 {names.TEMPLATE_VERSION} 版：请用 `fullemp templates build` 生成新模板后转填", where))
+    return out
+
+
+def check_identity(data: FormData, book: Book) -> list[Finding]:
+    out = []
+    for name, label in names.IDENTITY.items():
+        if not data.identity.get(name):
+            loc = data.locations.get(name) or Location(book.file, name=name)
+            out.append(Finding("identity.missing", "error", f"未填写{label}", loc, label))
+    return out
+
+
+def _blank(raw) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def check_stages(data: FormData, ruleset: RuleSet) -> list[Finding]:
+    out = []
+    for k, stage in enumerate(ruleset.stages):
+        fact_names = {f: names.fact(stage.id, f) for f in ruleset.facts}
+        present = {f: n for f, n in fact_names.items() if n in data.locations}
+        blank = [f for f, n in present.items() if _blank(data.raw.get(n))]
+        if present and len(blank) == len(present):
+            first = data.locations[next(iter(present.values()))]
+            if k == 0:
+                out.append(Finding("stage.empty", "error", f"“{stage.label}”列的基础数据全部未填", first, stage.label))
+            else:
+                out.append(Finding("stage.empty", "info", f"“{stage.label}”列尚未填写（由后续环节填写）", first, stage.label))
+            continue
+        for f in blank:
+            fact = ruleset.facts[f]
+            out.append(Finding("value.missing", "error", "未填写", data.locations[present[f]], f"{fact.label}（{stage.label}）"))
+        values = data.values.get(stage.id, {})
+        for rate in ruleset.rates.values():
+            num, den = values.get(rate.numerator), values.get(rate.denominator)
+            if num is not None and den is not None and num > den:
+                loc = data.locations[names.fact(stage.id, rate.numerator)]
+                out.append(Finding("rate.numerator_exceeds", "error",
+                                   f"{ruleset.facts[rate.numerator].label}（{num}）大于{ruleset.facts[rate.denominator].label}（{den}），{rate.label}不可能超过100%",
+                                   loc, f"{rate.label}（{stage.label}）"))
+    return out
+
+
+_SPACE = re.compile(r"\s+(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")
+
+
+def _same_formula(a: str, b: str) -> bool:
+    """Formula text as Excel or LibreOffice may save it back: spaces and case outside strings ignored."""
+    norm = lambda f: _SPACE.sub("", f.lstrip("=")).replace("_xlfn.", "").upper()  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def check_formulas(book: Book, ruleset: RuleSet) -> list[Finding]:
+    out = []
+    points = {names.score(s.id, i): i.points for s in ruleset.stages for i in ruleset.items}
+    for name, expected in formulas.all_formulas(ruleset).items():
+        loc = locate(book, name)
+        if loc is None:
+            out.append(Finding("name.missing", "error", f"找不到公式单元格“{name}”：所在行可能被删除了，请换用新模板",
+                               Location(book.file, name=name)))
+            continue
+        value = book.read(loc.sheet, loc.cell)
+        if isinstance(value, str) and value.startswith("="):
+            if not _same_formula(value, expected):
+                out.append(Finding("formula.changed", "warning", "公式被改动过；用 `fullemp score --write` 可恢复原公式", loc))
+            continue
+        shown = "空白" if value is None else f"“{value}”"
+        out.append(Finding("formula.overwritten", "error",
+                           f"公式被改成了常数{shown}，该格不会再自动计算；用 `fullemp score --write` 可恢复原公式", loc))
+        if name in points and isinstance(value, (int, float)) and not isinstance(value, bool) and value > points[name]:
+            out.append(Finding("score.above_max", "error", f"得分{value}超过本项标准分{formulas.excel_number(points[name])}分", loc))
+    return out
+
+
+def check_divergence(results: tuple[StageResult, ...], ruleset: RuleSet, book: Book) -> list[Finding]:
+    """Warn where the community's own score is far from the county's."""
+    if len(results) < 2:
+        return []
+    first, last = results[0], results[-1]
+    out = []
+    for a, b in zip(first.items, last.items):
+        if a.score is None or b.score is None:
+            continue
+        if abs(a.score - b.score) > a.points * ITEM_GAP:
+            item = ruleset.item(a.item)
+            loc = locate(book, names.score(first.stage, item)) or Location(book.file)
+            out.append(Finding("stages.diverge", "warning",
+                               f"序号{item.id}：{ruleset.stage(first.stage).label}{formulas.excel_number(a.score)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(b.score)}分，相差超过标准分的一半，请核实",
+                               loc))
+    if first.total is not None and last.total is not None and abs(first.total - last.total) >= TOTAL_GAP:
+        loc = locate(book, names.total(first.stage)) or Location(book.file)
+        out.append(Finding("stages.diverge", "warning",
+                           f"合计：{ruleset.stage(first.stage).label}{formulas.excel_number(first.total)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(last.total)}分，相差{formulas.excel_number(abs(first.total - last.total))}分，请核实",
+                           loc))
+    return out

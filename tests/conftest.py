@@ -1,0 +1,64 @@
+"""Shared fixtures: the rule set, base data that meets every standard, and template files on disk."""
+from __future__ import annotations
+
+import os
+
+# xlwings registers its PRO engines at import time: the key must be set before any import of it.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from fullemp_xl.forms.book import OpenpyxlBook
+from fullemp_xl.forms.build import build_assessment, build_declaration
+from fullemp_xl.forms.fill import assessment_values, fill_form
+from fullemp_xl.rules import load_ruleset
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def zhangye():
+    return load_ruleset("zhangye-2023")
+
+
+def good_values() -> dict:
+    """The demo's [base]: a community that meets every standard of 张掖 2023 (100 points)."""
+    text = (ROOT / "fullemp_xl" / "samples" / "demo.toml").read_text(encoding="utf-8")
+    return dict(tomllib.loads(text)["base"])
+
+
+@pytest.fixture
+def good():
+    return good_values()
+
+
+IDENTITY = {"县（区）": "甘州区", "街道（乡镇）": "东街街道", "社区": "南关社区"}
+
+
+def make_assessment(path: Path, ruleset, stages: dict, identity=IDENTITY, prior=("", None)) -> Path:
+    """A real 考评表 file built by our code and filled through the defined names."""
+    book = OpenpyxlBook(build_assessment(ruleset), path.name)
+    fill_form(book, assessment_values(ruleset, identity, stages, *prior))
+    book.wb.save(path)
+    return path
+
+
+@pytest.fixture
+def filled(tmp_path, zhangye, good):
+    """A 考评表 with both stages filled with full-marks data."""
+    return make_assessment(tmp_path / "考评表.xlsx", zhangye, {"self": dict(good), "assessed": dict(good)})
+
+
+@pytest.fixture
+def declaration(tmp_path, zhangye):
+    path = tmp_path / "申报表.xlsx"
+    build_declaration(zhangye).save(path)
+    return path

@@ -1,0 +1,95 @@
+"""LibreOffice headless as the independent judge: recalculate our .xlsx files, render documents to PDF.
+
+Facts this relies on (shared/notes/libreoffice-oracle.md): a fresh profile whose registry forces a
+full recalculation on load; many files in one call; soffice exits 0 even when a conversion fails;
+kill the whole process group on timeout; outputs are named by the input's stem.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+FILTERS = {".xlsx": "Calc Office Open XML", ".docx": "MS Word 2007 XML"}
+
+
+def soffice_path() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def require_soffice() -> str:
+    path = soffice_path()
+    if path is None:
+        reason = ("未安装 LibreOffice（soffice），跳过与 LibreOffice 的对照测试 / soffice not found: "
+                  "LibreOffice differential tests SKIPPED; install libreoffice-calc-nogui")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return path
+
+
+def _convert(paths: list[Path], out_dir: Path, target: str, timeout: float) -> list[Path]:
+    soffice = require_soffice()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="fe-lo-") as work:
+        work = Path(work)
+        profile = work / "profile"
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        staged = []  # unique stems, so inputs from different folders never overwrite each other
+        for n, path in enumerate(paths):
+            copy = work / "in" / f"f{n:04d}{path.suffix.lower()}"
+            copy.parent.mkdir(exist_ok=True)
+            shutil.copyfile(path, copy)
+            staged.append(copy)
+        results = []
+        for suffix in sorted({p.suffix for p in staged}):
+            group = [p for p in staged if p.suffix == suffix]
+            cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
+                   f"--infilter={FILTERS[suffix]}", "--convert-to", target, "--outdir", str(work / "out"),
+                   *map(str, group)]
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+            try:
+                _, err = proc.communicate(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+                raise RuntimeError(f"LibreOffice 超时（{timeout} 秒）未完成转换") from None
+            errors = err.decode("utf-8", "replace")
+            if "Error:" in errors:
+                raise RuntimeError(f"LibreOffice 转换失败：{errors}")
+            results.append(errors)
+        outputs = []
+        for original, copy in zip(paths, staged):
+            produced = work / "out" / f"{copy.stem}.{target.split(':')[0]}"
+            if not produced.exists():
+                raise RuntimeError(f"LibreOffice 没有生成 {original.name} 的结果（文件可能已损坏）：{' '.join(results)}")
+            final = out_dir / f"{original.stem}.{target.split(':')[0]}"
+            n = 1
+            while final in outputs:
+                final = out_dir / f"{original.stem}-{n}.{target.split(':')[0]}"
+                n += 1
+            shutil.move(produced, final)
+            outputs.append(final)
+        return outputs
+
+
+def recalculate(paths: list[Path], out_dir: Path, *, timeout: float = 300) -> list[Path]:
+    """Open every .xlsx in LibreOffice, recalculate all formulas, save as .xlsx in out_dir (input order)."""
+    return _convert([Path(p) for p in paths], Path(out_dir), "xlsx", timeout)
+
+
+def pdf(paths: list[Path], out_dir: Path, *, timeout: float = 300) -> list[Path]:
+    """Render .xlsx or .docx files to PDF in out_dir (input order)."""
+    return _convert([Path(p) for p in paths], Path(out_dir), "pdf", timeout)
