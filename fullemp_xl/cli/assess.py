@@ -12,7 +12,7 @@ from .common import check_output_choice, domain_errors, echo_json, format_option
 
 
 @click.command("score", cls=ZhCommand)
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
 @rules_option
 @format_option
 @click.option("--write", is_flag=True, help="把扣分说明、认定意见写入工作簿，并恢复被改成常数的公式。")
@@ -48,7 +48,7 @@ def score_command(file, rules, fmt, write, out, in_place):
 
 
 @click.command("validate", cls=ZhCommand)
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
 @rules_option
 @format_option
 @click.option("--mark", is_flag=True, help="在工作簿中把有问题的单元格标色、加批注，并添加“校验结果”工作表。")

@@ -15,12 +15,26 @@ class Unusable(click.ClickException):
         click.echo(f"错误：{self.format_message()}", err=True)
 
 
+HELP_WORDS = (("[default: ", "[默认："), ("[required]", "[必填]"))
+
+
 class ZhCommand(click.Command):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[选项]")
+        super().__init__(*args, **kwargs)
+
     def format_usage(self, ctx, formatter):
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
 
     def format_options(self, ctx, formatter):
-        opts = [rv for p in self.get_params(ctx) if (rv := p.get_help_record(ctx)) is not None]
+        opts = []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is not None:
+                name, text = record
+                for en, zh in HELP_WORDS:
+                    text = text.replace(en, zh)
+                opts.append((name, text))
         if opts:
             with formatter.section("选项"):
                 formatter.write_dl(opts)
@@ -34,6 +48,10 @@ class ZhCommand(click.Command):
 
 class ZhGroup(ZhCommand, click.Group):
     command_class = ZhCommand
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("subcommand_metavar", "命令 [参数]...")
+        super().__init__(*args, **kwargs)
 
     def format_options(self, ctx, formatter):
         ZhCommand.format_options(self, ctx, formatter)

@@ -13,7 +13,7 @@ from .base import Unusable
 
 
 def format_option(fn):
-    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    return click.option("--format", "fmt", type=click.Choice(["text", "json"]), metavar="text|json", default="text", show_default=True,
                         help="输出格式：text 给人看，json 给程序用。")(fn)
 
 
@@ -24,8 +24,8 @@ def rules_option(fn):
 
 def output_options(fn):
     fn = click.option("--in-place", is_flag=True, help="直接写回原文件（先做备份，原子替换）。")(fn)
-    return click.option("-o", "--output", "out", type=click.Path(dir_okay=False), default=None,
-                        help="写到新文件 OUT（不改动原文件）。")(fn)
+    return click.option("-o", "--output", "out", metavar="新文件", type=click.Path(dir_okay=False), default=None,
+                        help="写到新文件（不改动原文件）。")(fn)
 
 
 def check_output_choice(out, in_place, *, what: str) -> None:

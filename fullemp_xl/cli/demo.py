@@ -10,7 +10,7 @@ from .common import domain_errors
 
 
 @click.command("demo", cls=ZhCommand)
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="fullemp-demo", show_default=True,
+@click.option("-o", "--output", "out_dir", metavar="文件夹", type=click.Path(file_okay=False), default="fullemp-demo", show_default=True,
               help="演示结果的输出文件夹。")
 @domain_errors
 def demo_command(out_dir):

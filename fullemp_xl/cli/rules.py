@@ -74,7 +74,7 @@ def show_command(rule_id, fmt):
 
 
 @rules_group.command("check", cls=ZhCommand)
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
 @format_option
 def check_command(file, fmt):
     """检查规则集文件，逐条说明问题所在的键和原因。退出码：0 无错误，1 有错误。"""

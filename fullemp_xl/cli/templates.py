@@ -38,7 +38,7 @@ def _filled(path: Path) -> bool:
 
 @templates_group.command("build", cls=ZhCommand)
 @click.option("--rules", default="zhangye-2023", show_default=True, metavar="规则集", help="规则集 id 或 .toml 文件路径。")
-@click.option("-o", "--output", "out_dir", type=click.Path(file_okay=False), default="templates", show_default=True,
+@click.option("-o", "--output", "out_dir", metavar="文件夹", type=click.Path(file_okay=False), default="templates", show_default=True,
               help="输出文件夹。")
 @click.option("--force", is_flag=True, help="即使目标文件已填有数据也覆盖。")
 @domain_errors

@@ -1,0 +1,86 @@
+"""README sections generated from the code, so the documentation cannot drift from it.
+
+    python -m fullemp_xl.devdocs README.md          # rewrite the generated sections
+    python -m fullemp_xl.devdocs --check README.md  # exit 1 when they are stale (a test does this)
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from .rules import load_ruleset
+from .rules.kinds import CONDITION_FORMS, PART_KINDS
+
+
+def _commands(group: click.Group, prefix: str):
+    ctx = click.Context(group, info_name=prefix)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        path = f"{prefix} {name}"
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, path)
+        else:
+            yield path, cmd
+
+
+def cli_reference() -> str:
+    from .cli import cli
+
+    parts = []
+    for path, cmd in _commands(cli, "fullemp"):
+        ctx = click.Context(cmd, info_name=path, max_content_width=100, terminal_width=100)
+        parts.append(f"### `{path}`\n\n```text\n{cmd.get_help(ctx)}\n```\n")
+    return "\n".join(parts)
+
+
+def rule_kinds() -> str:
+    rows = ["| kind | 含义 | 字段 |", "|---|---|---|"]
+    for kind, (_, meaning, fields) in PART_KINDS.items():
+        rows.append(f"| `{kind}` | {meaning} | {', '.join(f'`{f}`' for f in fields)} |")
+    rows += ["", "条件（`require`，以及门槛 `[[gates]]` 和 `[conditions]`）的写法：", ""]
+    rows += [f"- **{form}**：{text}" for form, text in CONDITION_FORMS.items()]
+    return "\n".join(rows)
+
+
+def readings(rule_id: str = "zhangye-2023") -> str:
+    rs = load_ruleset(rule_id)
+    rows = ["| 序号 | 评分标准（原文） | 所取读法 |", "|---|---|---|"]
+    for item in rs.items:
+        if item.reading:
+            rows.append(f"| {item.id} | {item.criteria} | {item.reading} |")
+    rows.append(f"| 认定 | 第七条 | {rs.levels.reading} |")
+    return "\n".join(rows)
+
+
+SECTIONS = {"cli-reference": cli_reference, "rule-kinds": rule_kinds, "readings-zhangye": readings}
+
+
+def render(text: str) -> str:
+    for key, make in SECTIONS.items():
+        pattern = re.compile(rf"(<!-- {key}:start -->\n)(?:.*?\n)?(<!-- {key}:end -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"README 缺少标记 <!-- {key}:start --> … <!-- {key}:end -->")
+        body = make()
+        text = pattern.sub(lambda m: m.group(1) + body.rstrip("\n") + "\n" + m.group(2), text)
+    return text
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    path = Path(next(a for a in argv if not a.startswith("--")))
+    old = path.read_text(encoding="utf-8")
+    new = render(old)
+    if check:
+        if new != old:
+            print(f"{path} 中自动生成的部分已过期：运行 python -m fullemp_xl.devdocs {path}")
+            return 1
+        return 0
+    path.write_text(new, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
