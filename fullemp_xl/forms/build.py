@@ -217,8 +217,8 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     reason_col = {s.id: get_column_letter(7 + n + k) for k, s in enumerate(stages)}
     last_official = get_column_letter(6 + n)
     last = get_column_letter(6 + 2 * n)
-    widths = {"A": 5, "B": 9, "C": 40, "D": 6, "E": 6, "F": 40}
-    widths.update({c: 7 for c in score_col.values()})
+    widths = {"A": 5, "B": 12, "C": 40, "D": 6, "E": 6, "F": 40}
+    widths.update({c: 9 for c in score_col.values()})
     widths.update({c: 30 for c in reason_col.values()})
     for col, w in widths.items():
         ws.column_dimensions[col].width = w

@@ -31,10 +31,10 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
 
 
-def row_height(texts_and_widths, *, line_pt: float = 13.5, minimum: float = 20) -> float:
+def row_height(texts_and_widths, *, line_pt: float = 14, minimum: float = 20) -> float:
     """A row height that shows wrapped text whole; openpyxl cannot auto-fit."""
     lines = 1
     for text, width in texts_and_widths:
         if text:
-            lines = max(lines, sum(math.ceil(max(text_width(p), 1) / max(width - 1, 1)) for p in str(text).split("\n")))
+            lines = max(lines, sum(math.ceil(max(text_width(p), 1) / max(width - 3, 1)) for p in str(text).split("\n")))
     return max(minimum, lines * line_pt + 6)

@@ -1,0 +1,80 @@
+"""How fast is scoring a filled 考评表, against the obvious alternatives, in the same run.
+
+    python bench/bench_score.py [N]
+
+Prints the median of N runs for:
+  - fullemp: open the workbook safely, read every field by defined name, validate, score both stages;
+  - a plain openpyxl load of the same file (the floor any openpyxl-based tool pays);
+  - a plain openpyxl cell loop that reads the same 68 base-data cells by fixed coordinate (what a
+    hand-written script would do — without validation, scoring or robustness to inserted rows);
+  - LibreOffice headless recalculating the workbook's own formulas (the way to get scores without
+    our engine), for a batch of 20 files in one call, per file.
+"""
+from __future__ import annotations
+
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from conftest import good_values, make_assessment  # noqa: E402
+from fullemp_xl import api  # noqa: E402
+from fullemp_xl.forms.book import OpenpyxlBook  # noqa: E402
+from fullemp_xl.forms.build import build_assessment  # noqa: E402
+from fullemp_xl.rules import load_ruleset  # noqa: E402
+
+
+def median_ms(fn, n: int) -> float:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times)
+
+
+def main(n: int = 20) -> None:
+    rs = load_ruleset("zhangye-2023")
+    work = Path(tempfile.mkdtemp(prefix="fe-bench-"))
+    good = good_values()
+    path = make_assessment(work / "k.xlsx", rs, {"self": good, "assessed": {**good, "ledgers_missing": 1}})
+    cells = [c for c in OpenpyxlBook(openpyxl.load_workbook(path)).cells().items() if c[0].startswith(("fe_self_", "fe_assessed_"))]
+    coords = [where for _, where in cells]
+
+    def loop():
+        wb = openpyxl.load_workbook(path)
+        return [wb[s][c].value for s, c in coords]
+
+    rows = [
+        ("build 考评表 template (in memory)", median_ms(lambda: build_assessment(rs), n)),
+        ("fullemp score (open+read+validate+score)", median_ms(lambda: api.score_file(path), n)),
+        ("plain openpyxl load_workbook", median_ms(lambda: openpyxl.load_workbook(path), n)),
+        (f"plain openpyxl loop over {len(coords)} cells", median_ms(loop, n)),
+    ]
+    soffice = shutil.which("soffice")
+    if soffice:
+        from lo_oracle import recalculate
+
+        batch = [work / f"b{k:02d}.xlsx" for k in range(20)]
+        for p in batch:
+            shutil.copyfile(path, p)
+        start = time.perf_counter()
+        recalculate(batch, work / "lo")
+        rows.append(("LibreOffice recalculation, per file (batch of 20)", (time.perf_counter() - start) * 1000 / 20))
+    else:
+        rows.append(("LibreOffice recalculation", float("nan")))
+    print(f"median of {n} runs, {path.stat().st_size / 1024:.0f} KiB workbook, {len(rs.items)} items x {len(rs.stages)} stages")
+    for label, ms in rows:
+        print(f"  {label:<52} {ms:8.1f} ms")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 20)
