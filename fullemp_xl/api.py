@@ -14,9 +14,9 @@ from .forms.build import build_templates
 from .model import Finding, ScoreCard
 from .preserve import losses
 from .rules import load_ruleset
-from .safe_io import UnusableFile, load_workbook, save_atomically, write_new
+from .safe_io import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
 
-__all__ = ["open_book", "score_file", "validate_file", "write_scores", "mark_file", "build_templates",
+__all__ = ["open_book", "score_file", "monitor_file", "validate_file", "write_scores", "mark_file", "build_templates",
            "load_ruleset", "UnusableFile"]
 
 
@@ -25,8 +25,31 @@ def open_book(path: str | Path) -> OpenpyxlBook:
     return OpenpyxlBook(load_workbook(path), path.name)
 
 
+def form_of(path: str | Path) -> str:
+    """考评表 or 申报表, from the workbook's hidden form information (a quick read-only peek)."""
+    import openpyxl
+
+    from .forms.reader import read_meta
+
+    path = Path(path)
+    check_workbook_file(path)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, keep_links=False)
+    except Exception:
+        return ""  # the full load that follows reports the damage
+    try:
+        return read_meta(OpenpyxlBook(wb, path.name)).form
+    finally:
+        wb.close()
+
+
 def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
     return pipeline.assess(open_book(path), rules)
+
+
+def monitor_file(path: str | Path, rules: str | None = None) -> dict:
+    """The monthly employment-rate report of a 申报表 (rule sets with a [monitor])."""
+    return pipeline.monitor_report(open_book(path), rules)
 
 
 def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:

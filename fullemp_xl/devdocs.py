@@ -55,7 +55,31 @@ def readings(rule_id: str = "zhangye-2023") -> str:
     return "\n".join(rows)
 
 
-SECTIONS = {"cli-reference": cli_reference, "rule-kinds": rule_kinds, "readings-zhangye": readings}
+def level_table(rule_id: str = "qiqihar-2022") -> str:
+    """Score band x prior title -> the decision, computed by the engine itself."""
+    from fractions import Fraction
+
+    from .model import PriorTitle
+    from .scoring import decide
+
+    rs = load_ruleset(rule_id)
+    policy = rs.levels
+    scores = sorted({Fraction(0), *(b.min for b in policy.bands)})
+    priors = [None, *policy.titles]
+    head = "| 综合得分 | " + " | ".join("原无称号" if p is None else f"原为{p}" for p in priors) + " |"
+    rows = [head, "|---" * (len(priors) + 1) + "|"]
+    for k, low in enumerate(scores):
+        high = scores[k + 1] if k + 1 < len(scores) else None
+        label = f"{low}～{high}（不含{high}）" if high is not None else f"{low}及以上"
+        if low == 0:
+            label = f"不足{high}"
+        cells = [decide(policy, low, True, PriorTitle(p, rs.year - 2) if p else None, rs.year).level for p in priors]
+        rows.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
+SECTIONS = {"cli-reference": cli_reference, "rule-kinds": rule_kinds, "readings-zhangye": readings,
+            "levels-qiqihar": level_table}
 
 
 def render(text: str) -> str:

@@ -67,14 +67,22 @@ def gate_formula(ruleset: RuleSet, stage: str) -> str:
 
 
 def level_formula(ruleset: RuleSet, stage: str) -> str:
-    """The title for a community without a prior title; prior titles are decided by the engine."""
+    """The level decision, prior title included, as scoring.decide makes it."""
     policy = ruleset.levels
-    total = names.total(stage)
-    text = quote(policy.none_label)
+    total, prior, year = names.total(stage), names.PRIOR_TITLE, names.PRIOR_YEAR
+    titles = "{" + ",".join(quote(t) for t in policy.titles) + "}"
+    rank = f"MATCH({prior},{titles},0)"
+    held = f"ISNUMBER({rank})"
+    lost = f"IF({held},{quote(policy.revoked_label)},{quote(policy.none_label)})"
+    text = lost
     for band in policy.bands:
-        text = f"IF({total}>={excel_number(band.min)},{quote(band.new_title)},{text})"
+        cap = policy.titles.index(band.title) + 1
+        keep = f"IF({rank}>{cap},{quote(band.title)},{prior})"
+        text = f"IF({total}>={excel_number(band.min)},IF({held},{keep},{quote(band.new_title)}),{text})"
     if policy.requires_gates:
-        text = f"IF({names.gate(stage)}<>{quote(PASS)},{quote(policy.none_label)},{text})"
+        text = f"IF({names.gate(stage)}<>{quote(PASS)},{lost},{text})"
+    for ex in policy.exemptions:
+        text = f"IF(AND({prior}={quote(ex.title)},{year}={ex.granted_year}),{quote(ex.title)},{text})"
     return f'=IF({total}="","",{text})'
 
 

@@ -25,7 +25,7 @@ class Location:
     name: str = ""  # the defined name, when the cell has one
 
     def __str__(self) -> str:
-        where = f"{self.sheet}!{self.cell}" if self.sheet else self.cell
+        where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or self.cell)
         return ":".join(p for p in (self.file, where) if p)
 
 
@@ -156,6 +156,18 @@ class LevelPolicy:
 
 
 @dataclass(frozen=True)
+class Monitor:
+    """Monthly employment-rate monitoring: employed / (employed + unemployed) against a percent."""
+
+    label: str
+    employed_label: str
+    unemployed_label: str
+    percent: Fraction
+    months: int = 12
+    reading: str = ""
+
+
+@dataclass(frozen=True)
 class RuleSet:
     id: str
     version: str
@@ -174,6 +186,8 @@ class RuleSet:
     provisional: str = ""  # non-empty: the item table is not the jurisdiction's own
     path: str = ""
     declaration: str = ""  # the title of the 申报表
+    monitor: Monitor | None = None
+    items_from: str = ""  # the rule set whose scoring table this one borrows
 
     @property
     def items(self) -> tuple[Item, ...]:

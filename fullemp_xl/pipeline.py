@@ -7,6 +7,8 @@ from .forms.book import Book, locate
 from .forms.build import ASSESSMENT, DECLARATION
 from .forms.reader import FormData, NotOurWorkbook, read_assessment, read_meta, read_prior, read_identity
 from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
+from .monitor import formulas_for as monitor_formulas
+from .monitor import read_monitor
 from .rules import load_ruleset
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -25,7 +27,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     data = read_assessment(book, ruleset, meta)
     findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings,
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
-                *validate.check_formulas(book, ruleset)]
+                *validate.check_formulas(book, formulas.all_formulas(ruleset), validate.score_points(ruleset))]
     results = tuple(scoring.score_stage(ruleset, s.id, data.values[s.id], data.prior) for s in ruleset.stages)
     findings += validate.check_divergence(results, ruleset, book)
     findings.sort(key=lambda f: ORDER[f.severity])
@@ -44,7 +46,32 @@ def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
         loc = locate(book, name)
         if loc is not None and not str(book.read(loc.sheet, loc.cell) or "").strip():
             findings.append(Finding("declaration.missing", "warning", "尚未填写", loc, names.DECLARATION_FIELDS[name]))
+    if ruleset.monitor is not None:
+        findings += read_monitor(book, ruleset.monitor)[1]
+        findings += validate.check_formulas(book, monitor_formulas(ruleset.monitor))
     return sorted(findings, key=lambda f: ORDER[f.severity])
+
+
+def monitor_report(book: Book, rules: str | None = None) -> dict:
+    """What `fullemp score 申报表.xlsx` reports: each month's employment rate and the months below the mark."""
+    meta = read_meta(book)
+    ruleset = load_ruleset(rules or meta.ruleset)
+    if meta.form != DECLARATION:
+        raise NotOurWorkbook(book.file, f"这是{meta.form}，不是申报表")
+    if ruleset.monitor is None:
+        raise NotOurWorkbook(book.file, f"这是申报表；规则集 {ruleset.id} 没有按月就业率监测，无可计算的内容。打分请用考评表")
+    months, _ = read_monitor(book, ruleset.monitor)
+    findings = validate_declaration(book, rules)
+    return {
+        "file": book.file,
+        "ruleset": {"id": ruleset.id, "version": ruleset.version, "provisional": ruleset.provisional or None},
+        "monitor": {"label": ruleset.monitor.label, "percent": number(ruleset.monitor.percent),
+                    "months": [m.as_json() for m in months],
+                    "filled": sum(m.rate is not None for m in months),
+                    "below": [m.month for m in months if m.met is False]},
+        "findings": [f.as_json() for f in findings],
+        "_findings": findings,
+    }
 
 
 def check_workbook(book: Book, rules: str | None = None) -> list[Finding]:

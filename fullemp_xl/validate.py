@@ -23,6 +23,8 @@ def check_meta(meta: Meta, ruleset: RuleSet, file: str) -> list[Finding]:
     elif meta.ruleset_version != ruleset.version:
         out.append(Finding("template.ruleset", "error",
                            f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 {ruleset.version} 版：请把数据转填到新模板", where))
+    if ruleset.provisional:
+        out.append(Finding("ruleset.provisional", "info", f"评分表为暂用：{ruleset.provisional}", where))
     if meta.template_version != names.TEMPLATE_VERSION:
         out.append(Finding("template.version", "error",
                            f"模板版本为“{meta.template_version}”，本程序需要第 {names.TEMPLATE_VERSION} 版：请用 `fullemp templates build` 生成新模板后转填", where))
@@ -78,10 +80,11 @@ def _same_formula(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def check_formulas(book: Book, ruleset: RuleSet) -> list[Finding]:
+def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict | None = None) -> list[Finding]:
+    """Every formula cell still holds its formula; `points` gives the 标准分 of score cells."""
     out = []
-    points = {names.score(s.id, i): i.points for s in ruleset.stages for i in ruleset.items}
-    for name, expected in formulas.all_formulas(ruleset).items():
+    points = points or {}
+    for name, expected in expected_formulas.items():
         loc = locate(book, name)
         if loc is None:
             out.append(Finding("name.missing", "error", f"找不到公式单元格“{name}”：所在行可能被删除了，请换用新模板",
@@ -94,10 +97,14 @@ def check_formulas(book: Book, ruleset: RuleSet) -> list[Finding]:
             continue
         shown = "空白" if value is None else f"“{value}”"
         out.append(Finding("formula.overwritten", "error",
-                           f"公式被改成了常数{shown}，该格不会再自动计算；用 `fullemp score --write` 可恢复原公式", loc))
+                           f"公式被改成了常数{shown}，该格不会再自动计算；请从模板恢复，考评表可用 `fullemp score --write` 恢复", loc))
         if name in points and isinstance(value, (int, float)) and not isinstance(value, bool) and value > points[name]:
             out.append(Finding("score.above_max", "error", f"得分{value}超过本项标准分{formulas.excel_number(points[name])}分", loc))
     return out
+
+
+def score_points(ruleset: RuleSet) -> dict:
+    return {names.score(s.id, i): i.points for s in ruleset.stages for i in ruleset.items}
 
 
 def check_divergence(results: tuple[StageResult, ...], ruleset: RuleSet, book: Book) -> list[Finding]:

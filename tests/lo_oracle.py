@@ -22,6 +22,7 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 </oor:items>
 """
 FILTERS = {".xlsx": "Calc Office Open XML", ".docx": "MS Word 2007 XML"}
+CHUNK = 100  # one soffice run handles many files, but a run of ~250 was seen to stop early
 
 
 def soffice_path() -> str | None:
@@ -54,8 +55,12 @@ def _convert(paths: list[Path], out_dir: Path, target: str, timeout: float) -> l
             shutil.copyfile(path, copy)
             staged.append(copy)
         results = []
+        groups = []
         for suffix in sorted({p.suffix for p in staged}):
-            group = [p for p in staged if p.suffix == suffix]
+            same_kind = [p for p in staged if p.suffix == suffix]
+            groups += [same_kind[k:k + CHUNK] for k in range(0, len(same_kind), CHUNK)]
+        for group in groups:
+            suffix = group[0].suffix
             cmd = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
                    f"--infilter={FILTERS[suffix]}", "--convert-to", target, "--outdir", str(work / "out"),
                    *map(str, group)]

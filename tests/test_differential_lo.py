@@ -1,8 +1,10 @@
-"""The two compilers agree: the engine's scores equal what LibreOffice computes from our formulas.
+"""The two compilers agree: the engine's results equal what LibreOffice computes from our formulas.
 
-For 200 random base-data sets (two stages each, drawn to sit on and around every threshold, with
-some cells left blank), a 考评表 is written, LibreOffice recalculates all of them in one headless
-run, and every formula cell — item scores, subtotals, totals, rates, gates, levels — is compared.
+Random base-data sets (drawn to sit on and around every threshold, some cells left blank, random
+prior titles) are written into 考评表 of three rule sets — zhangye-2023 (200 files), qiqihar-2022
+(its level policy with downgrades and the exemption, 80 files) and a three-stage, 85-point rule set
+written from the docs (80 files) — plus 40 申报表 with the monthly employment monitor. LibreOffice
+recalculates all of them in one headless run, and every formula cell is compared with the engine.
 """
 from __future__ import annotations
 
@@ -12,52 +14,58 @@ from fractions import Fraction
 import openpyxl
 import pytest
 
-from conftest import good_values, make_assessment
+from conftest import ROOT, good_values, make_assessment
 from fullemp_xl import formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
+from fullemp_xl.forms.build import build_declaration
+from fullemp_xl.forms.fill import fill_form
+from fullemp_xl.model import PriorTitle
+from fullemp_xl.monitor import judge
+from fullemp_xl.rules import load_ruleset
 from fullemp_xl.scoring import score_stage
 from lo_oracle import recalculate, require_soffice
 
-N_FILES = 200
+SHARES = [1, Fraction(95, 100), Fraction(9, 10), Fraction(8, 10), Fraction(75, 100), Fraction(7, 10), Fraction(1, 2)]
+PLAN = {"zhangye-2023": 200, "qiqihar-2022": 80, str(ROOT / "tests" / "rulesets" / "three-stage-85.toml"): 80}
+MONITOR_FILES = 40
 
 
 def random_stage(rng: random.Random, ruleset) -> dict:
-    """Base data biased towards the seed's boundaries (90%, 95%, 100%, 80%, 75%, 50%).
-
-    Half the cases are a community meeting every standard with a few facts changed, so that
-    totals land on both sides of 90; the other half are drawn freely.
-    """
-    if rng.random() < 0.5:
-        values = good_values()
-        for fact_id in rng.sample(list(ruleset.facts), rng.randint(0, 3)):
-            fact = ruleset.facts[fact_id]
-            values[fact_id] = (rng.random() < 0.5) if fact.type == "flag" else rng.randint(0, 3)
-        for rate in rng.sample(list(ruleset.rates.values()), rng.randint(0, 2)):
-            den = rng.choice([10, 20, 40, 100])
-            share = rng.choice([1, Fraction(95, 100), Fraction(9, 10), Fraction(8, 10), Fraction(75, 100), Fraction(1, 2)])
-            values[rate.numerator], values[rate.denominator] = int(den * share) - rng.choice([0, 0, 1]), den
-        return values
-    values: dict[str, object] = {}
+    """Half the cases: a community meeting every standard with a few facts changed (totals land on
+    both sides of each line); the other half drawn freely. Rates sit on and next to the thresholds."""
+    base = good_values() if set(ruleset.facts) == set(good_values()) and rng.random() < 0.5 else None
+    values: dict[str, object] = dict(base) if base else {}
     for fact in ruleset.facts.values():
+        if base and rng.random() > 0.08:
+            continue
         if fact.type == "flag":
-            values[fact.id] = rng.random() < 0.85
+            values[fact.id] = rng.random() < 0.8
+        elif fact.type == "percent":
+            values[fact.id] = rng.choice([0.9, 0.8, 0.85, 0.79, 0.95, rng.randint(0, 100) / 100])
         else:
-            values[fact.id] = rng.choice([0, 0, 0, 1, 2, 3, rng.randint(0, 60)])
+            values[fact.id] = rng.choice([0, 0, 1, 2, 3, rng.randint(0, 60)])
     for rate in ruleset.rates.values():
+        if base and rng.random() > 0.2:
+            continue
         den = rng.choice([0, rng.randint(1, 10), 20, 40, 100, rng.randint(1, 400)])
-        share = rng.choice([1, Fraction(95, 100), Fraction(9, 10), Fraction(8, 10), Fraction(75, 100),
-                            Fraction(1, 2), Fraction(rng.randint(0, 100), 100)])
-        num = int(den * share) + rng.choice([0, 0, 0, -1, 1])
-        values[rate.numerator], values[rate.denominator] = max(0, min(num, den)), den
-    values["qualified_staff"] = rng.choice([0, 1, 2, 2, 3, 5])
-    if rng.random() < 0.08:  # a cell not filled yet
+        share = rng.choice(SHARES + [Fraction(rng.randint(0, 100), 100)])
+        values[rate.numerator] = max(0, min(int(den * share) + rng.choice([0, 0, 0, -1, 1]), den))
+        values[rate.denominator] = den
+    if rng.random() < 0.06:
         values[rng.choice(list(ruleset.facts))] = None
     return values
 
 
-def expected_cells(ruleset, stage: str, values: dict) -> dict[str, object]:
-    result = score_stage(ruleset, stage, values)
+def random_prior(rng: random.Random, ruleset) -> PriorTitle:
+    if rng.random() < 0.35:
+        return PriorTitle()
+    year = rng.choice([2019, 2020, 2021, 2021, 2022])
+    return PriorTitle(rng.choice(ruleset.levels.titles), year)
+
+
+def expected_cells(ruleset, stage: str, values: dict, prior: PriorTitle) -> dict[str, object]:
+    result = score_stage(ruleset, stage, values, prior if prior.title else None)
     out: dict[str, object] = {}
     for item, s in zip(ruleset.items, result.items):
         out[names.score(stage, item)] = s.score
@@ -80,37 +88,93 @@ def same(engine, office) -> bool:
     return engine == office
 
 
+def monitor_case(rng: random.Random, ruleset, path):
+    book = OpenpyxlBook(build_declaration(ruleset), path.name)
+    months = {}
+    for month in range(1, 13):
+        if rng.random() < 0.15:
+            continue
+        active = rng.choice([0, 20, 100, 1000, rng.randint(1, 3000)])
+        share = rng.choice([Fraction(95, 100), Fraction(94, 100), 1, Fraction(rng.randint(80, 100), 100)])
+        employed = max(0, min(active, int(active * share) + rng.choice([0, 0, -1, 1])))
+        months[month] = (employed, active - employed)
+        fill_form(book, {names.monitor("employed", month): employed, names.monitor("unemployed", month): active - employed})
+    book.wb.save(path)
+    return months
+
+
 @pytest.fixture(scope="module")
-def recalculated(tmp_path_factory, zhangye):
+def recalculated(tmp_path_factory):
     require_soffice()
     folder = tmp_path_factory.mktemp("diff")
     rng = random.Random(20231004)
-    cases = []
-    for k in range(N_FILES):
-        stages = {s.id: random_stage(rng, zhangye) for s in zhangye.stages}
-        path = make_assessment(folder / f"case{k:03d}.xlsx", zhangye, stages)
-        cases.append((path, stages))
-    outputs = recalculate([p for p, _ in cases], folder / "out")
-    return [(out, stages) for out, (_, stages) in zip(outputs, cases)]
+    cases, paths = [], []
+    for rules, count in PLAN.items():
+        ruleset = load_ruleset(rules)
+        for k in range(count):
+            stages = {s.id: random_stage(rng, ruleset) for s in ruleset.stages}
+            prior = random_prior(rng, ruleset)
+            path = make_assessment(folder / f"{ruleset.id}-{k:03d}.xlsx", ruleset, stages,
+                                   prior=(prior.title, prior.year))
+            cases.append(("assessment", ruleset, stages, prior))
+            paths.append(path)
+    qiqihar = load_ruleset("qiqihar-2022")
+    for k in range(MONITOR_FILES):
+        path = folder / f"monitor-{k:03d}.xlsx"
+        cases.append(("monitor", qiqihar, monitor_case(rng, qiqihar, path), None))
+        paths.append(path)
+    outputs = recalculate(paths, folder / "out")
+    return list(zip(outputs, cases))
 
 
-def test_engine_and_libreoffice_agree_on_every_formula_cell(recalculated, zhangye):
-    mismatches, compared, levels = [], 0, set()
-    for out, stages in recalculated:
+def test_engine_and_libreoffice_agree_on_every_formula_cell(recalculated):
+    mismatches, compared = [], 0
+    outcomes: dict[str, set] = {}
+    for out, (kind, ruleset, stages, prior) in recalculated:
+        if kind != "assessment":
+            continue
         wb = openpyxl.load_workbook(out, data_only=True)
         book = OpenpyxlBook(wb, out.name)
         for stage, values in stages.items():
-            for name, engine in expected_cells(zhangye, stage, values).items():
+            for name, engine in expected_cells(ruleset, stage, values, prior).items():
                 loc = locate(book, name)
                 office = wb[loc.sheet][loc.cell].value
                 compared += 1
                 if name.startswith("fe_level_"):
-                    levels.add(engine)
+                    outcomes.setdefault(ruleset.id, set()).add(engine)
                 if not same(engine, office):
-                    mismatches.append(f"{out.name} {name}: engine={engine} libreoffice={office!r}")
+                    mismatches.append(f"{out.name} {name} (prior {prior}): engine={engine} libreoffice={office!r}")
     assert not mismatches, f"{len(mismatches)} of {compared} cells differ:\n" + "\n".join(mismatches[:30])
-    assert compared >= N_FILES * 2 * 20
-    assert {"市级充分就业社区", "不予认定", None} <= levels  # the data reached every outcome
+    assert compared >= 20000
+    # the random data reached every kind of outcome of each policy
+    assert {"市级充分就业社区", "不予认定", "取消市级充分就业社区资格", None} <= outcomes["zhangye-2023"]
+    assert {"市级充分就业社区", "省级充分就业社区", "国家级充分就业社区", "取消评定资格", "不予评定"} <= outcomes["qiqihar-2022"]
+    assert {"市级充分就业社区", "不予认定"} <= outcomes["three-stage-85"]
+
+
+def test_monitor_formulas_agree(recalculated):
+    mismatches, judged = [], 0
+    for out, (kind, ruleset, months, _) in recalculated:
+        if kind != "monitor":
+            continue
+        wb = openpyxl.load_workbook(out, data_only=True)
+        book = OpenpyxlBook(wb, out.name)
+        for month in range(1, 13):
+            employed, unemployed = months.get(month, (None, None))
+            result = judge(ruleset.monitor, month, employed, unemployed)
+            rate_loc, ok_loc = locate(book, names.monitor("rate", month)), locate(book, names.monitor("ok", month))
+            rate, ok = wb[rate_loc.sheet][rate_loc.cell].value, wb[ok_loc.sheet][ok_loc.cell].value
+            if employed is None:
+                expected_rate, expected_ok = None, None
+            elif result.rate is None:
+                expected_rate, expected_ok = "—", "—"
+            else:
+                expected_rate, expected_ok = result.rate, "是" if result.met else "否"
+                judged += 1
+            if not (same(expected_rate, rate) and same(expected_ok, ok)):
+                mismatches.append(f"{out.name} {month}月: engine={expected_rate},{expected_ok} libreoffice={rate!r},{ok!r}")
+    assert not mismatches, "\n".join(mismatches[:30])
+    assert judged > 300
 
 
 def test_unit_line_shows_identity(recalculated):

@@ -11,6 +11,7 @@ from fullemp_xl import api, formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.forms.build import build_assessment, build_declaration
+from fullemp_xl.rules import load_ruleset
 
 
 def content(wb) -> dict:
@@ -28,11 +29,12 @@ def content(wb) -> dict:
     return out
 
 
+@pytest.mark.parametrize("rules, folder", [("zhangye-2023", ""), ("qiqihar-2022", "qiqihar-2022")])
 @pytest.mark.parametrize("form, build", [("考评表", build_assessment), ("申报表", build_declaration)])
-def test_committed_templates_are_what_the_code_builds(zhangye, form, build, tmp_path):
-    committed = openpyxl.load_workbook(ROOT / "templates" / f"{form}.xlsx")
+def test_committed_templates_are_what_the_code_builds(rules, folder, form, build, tmp_path):
+    committed = openpyxl.load_workbook(ROOT / "templates" / folder / f"{form}.xlsx")
     fresh_path = tmp_path / f"{form}.xlsx"
-    build(zhangye).save(fresh_path)
+    build(load_ruleset(rules)).save(fresh_path)
     assert content(committed) == content(openpyxl.load_workbook(fresh_path)), \
         "templates/ is stale: run `fullemp templates build` and commit the result"
 

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import click
 
+from fractions import Fraction
+
 from .. import api, pipeline
+from ..forms.build import DECLARATION
+from ..rules.kinds import percent_text
 from ..model import worst_exit_code
 from ..rules import load_ruleset
 from ..textreport import findings_summary, score_card
-from .base import ZhCommand
+from .base import Unusable, ZhCommand
 from .common import check_output_choice, domain_errors, echo_json, format_option, output_options, rules_option
 
 
@@ -22,8 +26,16 @@ def score_command(file, rules, fmt, write, out, in_place):
     """重新计算考评表的每一项得分、合计、基本条件和认定结论。
 
     分数一律由基础数据重新计算，不采信工作簿里缓存的公式结果。
+    对含“就业率监测”的申报表，计算每月经济活动人口就业率并列出未达标的月份。
+
+    \b
     退出码：0 无错误，1 工作簿有错误，2 文件或参数无法使用。
     """
+    if api.form_of(file) == DECLARATION:
+        if write or out or in_place:
+            raise Unusable("申报表没有可写回的打分结果；--write 只用于考评表")
+        report_monitor(api.monitor_file(file, rules), fmt)
+        return
     if write:
         check_output_choice(out, in_place, what="--write ")
         card, changes, backup = api.write_scores(file, out=out, in_place=in_place, rules=rules)
@@ -45,6 +57,31 @@ def score_command(file, rules, fmt, write, out, in_place):
         if write:
             click.echo(f"已写入：{out or file}" + (f"（原文件备份为 {backup}）" if backup else ""))
     raise SystemExit(worst_exit_code(card.findings))
+
+
+def report_monitor(report: dict, fmt: str) -> None:
+    findings = report.pop("_findings")
+    if fmt == "json":
+        echo_json(report)
+    else:
+        mon = report["monitor"]
+        if report["ruleset"]["provisional"]:
+            click.echo(f"【注意】{report['ruleset']['provisional']}")
+        click.echo(f"{report['file']}：{mon['label']}按月监测（标准 {mon['percent']}%）")
+        for m in mon["months"]:
+            if m["rate"] is None:
+                shown = "未填" if m["employed"] is None or m["unemployed"] is None else "无经济活动人口"
+                click.echo(f"  {m['month']:>2}月  {shown}")
+            else:
+                state = "达标" if m["met"] else "未达标"
+                click.echo(f"  {m['month']:>2}月  从业 {m['employed']}，失业 {m['unemployed']}，就业率 {percent_text(Fraction(m['employed'], m['employed'] + m['unemployed']))}  {state}")
+        below = "、".join(f"{m}月" for m in mon["below"]) or "无"
+        click.echo(f"已填 {mon['filled']} 个月；未达标的月份：{below}")
+        if findings:
+            click.echo(f"校验：{findings_summary(findings)}")
+            for f in findings:
+                click.echo(f"  {f.line()}")
+    raise SystemExit(worst_exit_code(findings))
 
 
 @click.command("validate", cls=ZhCommand)

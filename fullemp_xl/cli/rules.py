@@ -91,3 +91,26 @@ def check_command(file, fmt):
         click.echo(f"{file}：" + ("检查通过" if not errors else f"{len(errors)} 个错误") +
                    (f"，{len(problems) - len(errors)} 个警告" if len(problems) > len(errors) else ""))
     raise SystemExit(1 if errors else 0)
+
+
+@rules_group.command("new", cls=ZhCommand)
+@click.option("--from", "source", default="zhangye-2023", show_default=True, metavar="规则集",
+              help="以哪个内置规则集为起点。")
+@click.option("-o", "--output", "out", required=True, metavar="文件", type=click.Path(dir_okay=False),
+              help="新规则集文件（.toml）。")
+@click.option("--id", "new_id", default=None, metavar="ID", help="新规则集的 id；默认取文件名，如 jiuquan-2025。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@domain_errors
+def new_command(source, out, new_id, force):
+    """从内置规则集复制出一个新规则集，作为本地评分表的起点。"""
+    from ..rules.newfile import new_ruleset_text
+
+    path = Path(out)
+    if path.exists() and not force:
+        raise Unusable(f"{path} 已存在，不予覆盖；换一个文件名，或加 --force")
+    text, rule_id = new_ruleset_text(source, new_id or path.stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    click.echo(f"已生成：{path}（id = {rule_id}）")
+    click.echo(f"下一步：照录本地评分表，修改后运行 `fullemp rules check {path}`，"
+               f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板。")

@@ -223,32 +223,33 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
 
-    title = ruleset.name
-    merge(ws, f"A1:{last_official}1", title, font=TITLE_FONT, align=CENTER, border=False)
+    merge(ws, f"A1:{last_official}1", ruleset.name, font=TITLE_FONT, align=CENTER, border=False)
     ws.row_dimensions[1].height = 36
-    merge(ws, f"A2:{last_official}2", formulas.unit_line_formula(), font=BODY_FONT, align=LEFT, border=False)
-    define(wb, names.UNIT_LINE, ws, "A2")
-    ws.row_dimensions[2].height = 22
+    top = 2
     if ruleset.provisional:
-        put(ws, f"{reason_col[stages[0].id]}1", f"注意：{ruleset.provisional}", font=WARN_FONT, border=False)
+        merge(ws, f"A2:{last_official}2", f"【注意】{ruleset.provisional}", font=WARN_FONT, align=CENTER, border=False)
+        ws.row_dimensions[2].height = row_height([(ruleset.provisional, 150)])
+        top = 3
+    merge(ws, f"A{top}:{last_official}{top}", formulas.unit_line_formula(), font=BODY_FONT, align=LEFT, border=False)
+    define(wb, names.UNIT_LINE, ws, f"A{top}")
+    ws.row_dimensions[top].height = 22
+    h1, h2 = top + 1, top + 2
 
-    merge(ws, "A3:A4", "序号", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-    merge(ws, "B3:B4", "项目", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-    merge(ws, "C3:C4", "考核内容", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-    merge(ws, "D3:E4", "标准分", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-    merge(ws, "F3:F4", "评分标准", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+    for col, head in (("A", "序号"), ("B", "项目"), ("C", "考核内容"), ("F", "评分标准")):
+        merge(ws, f"{col}{h1}:{col}{h2}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+    merge(ws, f"D{h1}:E{h2}", "标准分", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     first_score, first_reason = score_col[stages[0].id], reason_col[stages[0].id]
     if n > 1:
-        merge(ws, f"{first_score}3:{last_official}3", "考评成绩", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-        merge(ws, f"{first_reason}3:{last}3", "扣分说明（由 fullemp 打分时填写）", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        merge(ws, f"{first_score}{h1}:{last_official}{h1}", "考评成绩", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        merge(ws, f"{first_reason}{h1}:{last}{h1}", "扣分说明（由 fullemp 打分时填写）", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     else:
-        put(ws, f"{first_score}3", "考评成绩", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-        put(ws, f"{first_reason}3", "扣分说明", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        put(ws, f"{first_score}{h1}", "考评成绩", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        put(ws, f"{first_reason}{h1}", "扣分说明", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     for s in stages:
-        put(ws, f"{score_col[s.id]}4", s.label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-        put(ws, f"{reason_col[s.id]}4", s.label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        put(ws, f"{score_col[s.id]}{h2}", s.label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        put(ws, f"{reason_col[s.id]}{h2}", s.label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
 
-    row = 5
+    row = h2 + 1
     for section in ruleset.sections:
         top = row
         for item in section.items:
@@ -313,8 +314,8 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
         note += f"认定口径：{ruleset.levels.reading}"
     merge(ws, f"A{row}:{last_official}{row}", note, font=NOTE_FONT, align=LEFT, border=False)
     ws.row_dimensions[row].height = row_height([(note, 120)])
-    ws.freeze_panes = "A5"
-    page_setup(ws, landscape=True, title_rows="3:4", area=f"A1:{last_official}{row}")
+    ws.freeze_panes = f"A{h2 + 1}"
+    page_setup(ws, landscape=True, title_rows=f"{h1}:{h2}", area=f"A1:{last_official}{row}")
     protect(ws)
 
 
@@ -396,9 +397,51 @@ def build_declaration(ruleset: RuleSet) -> Workbook:
         row += 1
     page_setup(ws, landscape=False, title_rows=None, area=f"A1:D{print_end}")
     protect(ws)
+    if ruleset.monitor is not None:
+        _monitor_sheet(wb, ruleset.monitor)
     write_meta(wb, ruleset, DECLARATION)
     wb.active = 0
     return wb
+
+
+def _monitor_sheet(wb: Workbook, monitor) -> None:
+    """12 months of 从业人员数 / 失业人员数 with the rate and 达标 computed by formulas."""
+    from ..monitor import formulas_for
+
+    ws = wb.create_sheet(names.MONITOR_SHEET)
+    for col, w in {"A": 8, "B": 14, "C": 14, "D": 16, "E": 12, "F": 14}.items():
+        ws.column_dimensions[col].width = w
+    pct = formulas.excel_number(monitor.percent)
+    merge(ws, "A1:F1", f"{monitor.label}按月监测表", font=TITLE_FONT, align=CENTER, border=False)
+    ws.row_dimensions[1].height = 36
+    merge(ws, "A2:F2", monitor.reading or f"{monitor.label}＝{monitor.employed_label}÷（{monitor.employed_label}＋{monitor.unemployed_label}）×100%",
+          font=NOTE_FONT, align=LEFT, border=False)
+    ws.row_dimensions[2].height = 30
+    heads = ["月份", monitor.employed_label, monitor.unemployed_label, "经济活动人口", monitor.label, f"是否达到{pct}%"]
+    for k, head in enumerate(heads):
+        put(ws, f"{get_column_letter(k + 1)}4", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+    rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                          showErrorMessage=True, errorTitle="请填写人数", error="这里只能填非负整数",
+                          promptTitle="人数", prompt="填写当月实名制台账中的人数（非负整数），没有的填0")
+    ws.add_data_validation(rule)
+    cells = formulas_for(monitor)
+    for month in range(1, monitor.months + 1):
+        row = 4 + month
+        put(ws, f"A{row}", f"{month}月", align=CENTER)
+        define(wb, names.monitor("month", month), ws, f"A{row}")
+        for col, kind in (("B", "employed"), ("C", "unemployed")):
+            put(ws, f"{col}{row}", None, font=INPUT_FONT, align=CENTER, fill=INPUT_FILL).protection = UNLOCKED
+            rule.add(f"{col}{row}")
+            define(wb, names.monitor(kind, month), ws, f"{col}{row}")
+        for col, kind, fmt in (("D", "total", "0"), ("E", "rate", "0.00%"), ("F", "ok", "@")):
+            name = names.monitor(kind, month)
+            put(ws, f"{col}{row}", cells[name], align=CENTER, fill=FORMULA_FILL).number_format = fmt
+            define(wb, name, ws, f"{col}{row}")
+    last = 4 + monitor.months
+    put(ws, f"A{last + 1}", "未达标月数", font=HEAD_FONT, align=CENTER)
+    merge(ws, f"B{last + 1}:F{last + 1}", f'=COUNTIF(F5:F{last},"否")', align=LEFT)
+    page_setup(ws, landscape=False, title_rows="4:4", area=f"A1:F{last + 1}")
+    protect(ws)
 
 
 def build_templates(ruleset: RuleSet, out_dir: Path) -> list[Path]:

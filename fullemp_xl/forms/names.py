@@ -69,3 +69,11 @@ DECLARATION_FIELDS = {
     "fe_date_county": "县（区）盖章日期",
     "fe_date_city": "市盖章日期",
 }
+
+
+MONITOR_SHEET = "就业率监测"
+
+
+def monitor(kind: str, month: int) -> str:
+    """kind: month (the label cell), employed, unemployed, total, rate, ok."""
+    return f"fe_mon_{kind}_{month:02d}"

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from ..model import Exemption, Fact, Gate, Item, LevelBand, LevelPolicy, Rate, RuleSet, Section, Stage
+from ..model import Exemption, Fact, Gate, Item, LevelBand, LevelPolicy, Monitor, Rate, RuleSet, Section, Stage
 from .kinds import (
     OPS, PART_KINDS, REASON_FIELDS, AllOf, Award, Band, Bands, Base, Deduct, FactTest,
     PerUnit, RateTest, Veto,
@@ -99,8 +99,37 @@ def parse_file(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     except tomllib.TOMLDecodeError as exc:
         return None, [RuleProblem(name, "", f"TOML 语法错误：{exc}（请检查引号、括号和等号）")]
     parser = _Parser(name, str(path))
+    data = _borrow_table(data, parser)
     ruleset = parser.ruleset(data)
     return (ruleset if not parser.errors else None), parser.problems
+
+
+BORROWED = ("stages", "facts", "rates", "conditions", "gates", "sections", "monitor")
+
+
+def _borrow_table(data: dict, parser: "_Parser") -> dict:
+    """`[ruleset] items_from = "other-id"`: take the scoring table of another built-in rule set.
+
+    Everything the file itself defines wins; the level policy and identity are always its own.
+    """
+    head = data.get("ruleset") if isinstance(data.get("ruleset"), dict) else {}
+    source = head.get("items_from")
+    if source is None:
+        return data
+    if source not in builtin_ids():
+        parser.problem("ruleset.items_from", f"items_from 引用了不存在的内置规则集“{source}”（可用：{'、'.join(builtin_ids())}）")
+        return data
+    base = tomllib.loads(builtin_path(source).read_text(encoding="utf-8"))
+    if "items_from" in base.get("ruleset", {}):
+        parser.problem("ruleset.items_from", f"“{source}”本身也借用了别的评分表，不能再被借用")
+        return data
+    if not head.get("provisional"):
+        parser.problem("ruleset.provisional", "借用别处的评分表时，应在 provisional 中写明评分表是暂用的", "warning")
+    merged = dict(data)
+    for key in BORROWED:
+        if key not in data and key in base:
+            merged[key] = base[key]
+    return merged
 
 
 def _points(value) -> Fraction | None:
@@ -152,12 +181,12 @@ class _Parser:
 
     # ------------------------------------------------------------ top level
     def ruleset(self, data: dict) -> RuleSet | None:
-        self.unknown_keys(data, {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections"}, "")
+        self.unknown_keys(data, {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor"}, "")
         head = data.get("ruleset")
         if not isinstance(head, dict):
             self.problem("ruleset", "缺少 [ruleset] 表（id、version、name 等）")
             head = {}
-        self.unknown_keys(head, {"id", "version", "name", "declaration", "jurisdiction", "year", "source", "total", "provisional"}, "ruleset")
+        self.unknown_keys(head, {"id", "version", "name", "declaration", "jurisdiction", "year", "source", "total", "provisional", "items_from"}, "ruleset")
         rule_id = self.text(head, "id", "ruleset")
         if rule_id and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", rule_id):
             self.problem("ruleset.id", "id 只能用小写字母、数字和连字符，如 zhangye-2023")
@@ -173,6 +202,7 @@ class _Parser:
         sections = self.sections(data.get("sections"), total)
         gates = self.gates(data.get("gates"))
         levels = self.levels(data.get("levels"), total)
+        monitor = self.monitor(data.get("monitor"))
         for fact_id in self.facts:
             if fact_id not in self.used_facts:
                 self.problem(f"facts.{fact_id}", "这项基础数据没有被任何计分规则或门槛用到", "warning")
@@ -184,6 +214,7 @@ class _Parser:
             year=year, stages=stages, facts=self.facts, rates=self.rates, conditions=self.conditions,
             sections=sections, gates=gates, levels=levels, total=total,
             provisional=self.text(head, "provisional", "ruleset", required=False), path=self.path,
+            monitor=monitor, items_from=head.get("items_from", ""),
             declaration=self.text(head, "declaration", "ruleset", required=False)
             or f"{self.text(head, 'jurisdiction', 'ruleset')}充分就业社区申报表",
         )
@@ -412,6 +443,26 @@ class _Parser:
             out.append(Gate(self.text(table, "id", where), self.text(table, "label", where),
                             self.condition(table.get("require"), f"{where}.require")))
         return tuple(out)
+
+    def monitor(self, raw) -> Monitor | None:
+        """The monthly employment-rate monitor (齐齐哈尔: 从业/(从业+失业) ≥ 95%)."""
+        if raw is None:
+            return None
+        where = "monitor"
+        if not isinstance(raw, dict):
+            self.problem(where, "[monitor] 应为表")
+            return None
+        self.unknown_keys(raw, {"label", "employed_label", "unemployed_label", "percent", "months", "reading"}, where)
+        percent = self.number(raw, "percent", where)
+        if not 0 < percent <= 100:
+            self.problem(f"{where}.percent", "percent 应在 0 到 100 之间")
+        months = raw.get("months", 12)
+        if not isinstance(months, int) or not 1 <= months <= 12:
+            self.problem(f"{where}.months", "months 应为 1 到 12 的整数")
+            months = 12
+        return Monitor(self.text(raw, "label", where), raw.get("employed_label", "从业人员数"),
+                       raw.get("unemployed_label", "失业人员数"), percent, months,
+                       self.text(raw, "reading", where, required=False))
 
     def levels(self, raw, total: Fraction) -> LevelPolicy:
         where = "levels"
