@@ -16,7 +16,7 @@ from .preserve import losses
 from .rules import load_ruleset
 from .safe_io import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
 
-__all__ = ["open_book", "score_file", "monitor_file", "validate_file", "write_scores", "mark_file", "build_templates",
+__all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file", "build_templates",
            "load_ruleset", "UnusableFile"]
 
 
@@ -92,3 +92,30 @@ def mark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool
     cells = marking.mark(book.wb, findings)
     backup = _save(book, src, Path(out) if out else None, in_place, allow=ours)
     return findings, cells, backup
+
+
+def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None = None, force: bool = False):
+    """Pre-filled 申报表 and 考评表 for every community of a 社区名册, one folder per county."""
+    from .forms.reader import NotOurWorkbook, read_meta
+    from .registry import distribute as run
+
+    if rules is None:  # a registry built by `templates build` records its rule set
+        try:
+            rules = read_meta(open_book(registry)).ruleset
+        except NotOurWorkbook:
+            rules = "zhangye-2023"
+    return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force)
+
+
+def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None, out: str | Path | None = None,
+              in_place: bool = False, rules: str | None = None):
+    """Count base data from a ledger into a 考评表 (or the monitor of a 申报表); returns (result, ruleset, backup)."""
+    from .fill import fill_from_ledger
+    from .forms.reader import read_meta
+
+    src = Path(path)
+    book = open_book(src)
+    ruleset = load_ruleset(rules or read_meta(book).ruleset)
+    result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
+    backup = _save(book, src, Path(out) if out else None, in_place)
+    return result, ruleset, backup

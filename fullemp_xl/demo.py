@@ -39,10 +39,51 @@ def sample_data() -> dict:
     return tomllib.loads(text)
 
 
+def write_sample_ledger(path: Path, ruleset) -> Path:
+    """The bundled sample ledger as a real 台账.xlsx (fictional people, valid-format ID numbers)."""
+    import datetime as dt
+
+    from .forms.build_lists import FIRST_DATA_ROW, build_ledger
+    from .idnumber import check_digit
+
+    data = tomllib.loads((resources.files("fullemp_xl") / "samples" / "ledger.toml").read_text(encoding="utf-8"))
+    wb = build_ledger(ruleset)
+    for row, value in zip((3, 4, 5), data["community"]):
+        wb["单位信息"][f"B{row}"] = value
+    ws = wb["台账"]
+    order = [c.id for c in ruleset.ledger.columns]
+    n = 0
+    for group in data["groups"]:
+        for _ in range(group["count"]):
+            n += 1
+            born = dt.date(1960 + n % 40, 1 + n % 12, 1 + n % 28)
+            first = f"620702{born:%Y%m%d}{n % 1000:03d}"
+            person = {**group, "name": f"示例{n:03d}", "id_number": first + check_digit(first)}
+            for col, key in enumerate(order, start=1):
+                value = person.get(key)
+                ws.cell(FIRST_DATA_ROW + n - 1, col, "是" if value is True else value)
+    save_atomically(wb, path, backup=False)
+    return path
+
+
+def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
+    from .forms.build_lists import FIRST_DATA_ROW, build_registry
+
+    wb = build_registry(ruleset)
+    ws = wb["社区名册"]
+    for k, c in enumerate(communities):
+        for col, value in enumerate((c["county"], c["street"] or "城关镇", c["community"]), start=1):
+            ws.cell(FIRST_DATA_ROW + k, col, value)
+    save_atomically(wb, path, backup=False)
+    return path
+
+
 def run_demo(out_dir: Path) -> list[DemoResult]:
     data = sample_data()
     ruleset = load_ruleset(data["ruleset"])
     build_templates(ruleset, out_dir / "模板")
+    registry = write_sample_registry(out_dir / "0-分发" / "社区名册.xlsx", ruleset, data["communities"])
+    api.distribute(registry, out_dir / "0-分发", rules=ruleset.id)
     results = []
     for k, c in enumerate(data["communities"], start=1):
         stages = {s.id: {**data["base"], **c.get(s.id, {})} for s in ruleset.stages}
@@ -68,3 +109,13 @@ def run_demo(out_dir: Path) -> list[DemoResult]:
                                   sum(f.severity == "error" for f in findings),
                                   sum(f.severity == "warning" for f in findings)))
     return results
+
+
+def run_ledger_demo(out_dir: Path):
+    """Fill 南关社区's distributed 考评表 from the bundled sample ledger; returns the fill result and paths."""
+    ruleset = load_ruleset(sample_data()["ruleset"])
+    ledger = write_sample_ledger(out_dir / "4-台账填报" / "南关社区-台账.xlsx", ruleset)
+    form = out_dir / "0-分发" / "甘州区" / "东街街道-南关社区-考评表.xlsx"
+    filled = out_dir / "4-台账填报" / "南关社区-考评表（自评已按台账填报）.xlsx"
+    result, _, _ = api.fill_file(form, ledger, out=filled)
+    return result, ledger, filled

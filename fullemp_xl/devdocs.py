@@ -78,8 +78,28 @@ def level_table(rule_id: str = "qiqihar-2022") -> str:
     return "\n".join(rows)
 
 
+def ledger_table(rule_id: str = "zhangye-2023") -> str:
+    """Which ledger rows make each base-data value, in the words the 计算说明 uses."""
+    from .ledger.count import describe
+
+    rs = load_ruleset(rule_id)
+    spec = rs.ledger
+    rows = ["| 基础数据 | 从台账怎么数 |", "|---|---|"]
+    for fact, rule in spec.counts.items():
+        how = "且".join(describe(t, spec) for t in rule.where) + "的人数"
+        if rule.distinct:
+            how += f"（按“{spec.column(rule.distinct).label}”去重）"
+        rows.append(f"| {rs.facts[fact].label} | {how} |")
+    for fact, rule in spec.flags.items():
+        among = "且".join(describe(t, spec) for t in rule.among)
+        need = "且".join(describe(t, spec) for t in rule.require)
+        rows.append(f"| {rs.facts[fact].label} | “是”：{among}的人都满足{need} |")
+    cols = "、".join(c.label + ("（个人信息）" if c.personal else "") for c in spec.columns)
+    return "\n".join(rows) + f"\n\n台账的列：{cols}。"
+
+
 SECTIONS = {"cli-reference": cli_reference, "rule-kinds": rule_kinds, "readings-zhangye": readings,
-            "levels-qiqihar": level_table}
+            "levels-qiqihar": level_table, "ledger-zhangye": ledger_table}
 
 
 def render(text: str) -> str:

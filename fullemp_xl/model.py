@@ -187,6 +187,7 @@ class RuleSet:
     path: str = ""
     declaration: str = ""  # the title of the 申报表
     monitor: Monitor | None = None
+    ledger: "LedgerSpec | None" = None
     items_from: str = ""  # the rule set whose scoring table this one borrows
 
     @property
@@ -278,3 +279,76 @@ def number(value: Fraction | None) -> int | float | None:
     if value is None:
         return None
     return int(value) if value.denominator == 1 else float(value)
+
+
+# ---------------------------------------------------------------- real-name ledgers (实名制台账)
+@dataclass(frozen=True)
+class LedgerColumn:
+    id: str
+    label: str
+    type: str  # text, id, flag, date, count
+    personal: bool = False  # never leaves the ledger (names, ID numbers)
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class RowTest:
+    """A condition on one ledger row."""
+
+    col: str
+    kind: str  # flag, filled, compare, within
+    expect: bool = True
+    op: str = ""
+    value: Fraction | None = None
+    months: int = 0
+    of: str = ""
+
+
+@dataclass(frozen=True)
+class RowAny:
+    tests: tuple
+
+
+@dataclass(frozen=True)
+class LedgerCount:
+    fact: str
+    where: tuple
+    distinct: str = ""  # count distinct values of this column instead of rows
+
+
+@dataclass(frozen=True)
+class LedgerFlag:
+    """是 when every row within `among` satisfies `require` (and when nobody is within)."""
+
+    fact: str
+    among: tuple
+    require: tuple
+
+
+@dataclass(frozen=True)
+class MonthRule:
+    where: tuple
+    start: str  # date column: in the state from this date (blank: from before the year)
+    end: str  # date column: out of the state from this date (blank: still in it)
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Ledger rows matching `when` are a finding with this message."""
+
+    when: tuple
+    message: str
+    severity: str = "error"
+
+
+@dataclass(frozen=True)
+class LedgerSpec:
+    title: str
+    columns: tuple[LedgerColumn, ...]
+    counts: dict[str, LedgerCount]
+    flags: dict[str, LedgerFlag]
+    monitor: dict[str, MonthRule] | None = None
+    contradictions: tuple[Contradiction, ...] = ()
+
+    def column(self, col_id: str) -> LedgerColumn:
+        return next(c for c in self.columns if c.id == col_id)

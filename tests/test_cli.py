@@ -333,6 +333,9 @@ def test_demo_runs_the_whole_job(tmp_path):
     scored = sorted((tmp_path / "demo" / "2-打分结果").glob("*.xlsx"))
     assert len(scored) == 4
     assert cell(scored[0], "fe_opinion_assessed").value.startswith("市级充分就业社区")
+    assert len(list((tmp_path / "demo" / "0-分发").rglob("*-考评表.xlsx"))) == 4
+    filled = next((tmp_path / "demo" / "4-台账填报").glob("*考评表*.xlsx"))
+    assert cell(filled, "fe_self_retirees_total").value == 60 and "台账填报" in out
 
 
 def test_help_is_chinese():

@@ -15,7 +15,7 @@ from lo_oracle import recalculate, require_soffice
 
 def example(tmp_path):
     doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    [toml] = re.findall(r"```toml\n(.*?)```", doc, re.S)
+    [toml] = [block for block in re.findall(r"```toml\n(.*?)```", doc, re.S) if "[ruleset]" in block]
     path = tmp_path / "example.toml"
     path.write_text(toml, encoding="utf-8")
     return path

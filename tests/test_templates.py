@@ -11,6 +11,7 @@ from fullemp_xl import api, formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.forms.build import build_assessment, build_declaration
+from fullemp_xl.forms.build_lists import build_ledger, build_registry
 from fullemp_xl.rules import load_ruleset
 
 
@@ -30,7 +31,8 @@ def content(wb) -> dict:
 
 
 @pytest.mark.parametrize("rules, folder", [("zhangye-2023", ""), ("qiqihar-2022", "qiqihar-2022")])
-@pytest.mark.parametrize("form, build", [("考评表", build_assessment), ("申报表", build_declaration)])
+@pytest.mark.parametrize("form, build", [("考评表", build_assessment), ("申报表", build_declaration),
+                                         ("社区名册", build_registry), ("台账", build_ledger)])
 def test_committed_templates_are_what_the_code_builds(rules, folder, form, build, tmp_path):
     committed = openpyxl.load_workbook(ROOT / "templates" / folder / f"{form}.xlsx")
     fresh_path = tmp_path / f"{form}.xlsx"

@@ -10,6 +10,7 @@ from .. import __version__
 from .assess import score_command, validate_command
 from .base import EXIT_UNUSABLE, ZhGroup, translate_usage
 from .demo import demo_command
+from .fill import fill_command
 from .rules import rules_group
 from .templates import templates_group
 
@@ -23,7 +24,7 @@ def cli():
     """
 
 
-for command in (templates_group, score_command, validate_command, rules_group, demo_command):
+for command in (templates_group, fill_command, score_command, validate_command, rules_group, demo_command):
     cli.add_command(command)
 
 

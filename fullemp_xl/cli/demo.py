@@ -14,16 +14,21 @@ from .common import domain_errors
               help="演示结果的输出文件夹。")
 @domain_errors
 def demo_command(out_dir):
-    """用内置示例数据走一遍完整流程：生成模板、填写四个示例社区、校验、打分。"""
-    from ..demo import run_demo
+    """用内置示例数据走一遍完整流程：生成模板、按名册分发、从台账填报、校验、打分。"""
+    from ..demo import run_demo, run_ledger_demo
 
     out = Path(out_dir)
     click.echo(f"正在生成演示（输出到 {out}）……")
     results = run_demo(out)
+    click.echo(f"\n· 分发：按社区名册为每个社区生成预填的申报表、考评表：{out / '0-分发'}")
     for r in results:
         state = f"{r.errors} 个错误，{r.warnings} 个警告" if r.errors or r.warnings else "无问题"
         click.echo(f"\n· {r.community}：{r.note}")
         click.echo(f"  结论：{r.level}（合计 {r.total} 分）；校验：{state}")
         click.echo(f"  提交：{r.submission}\n  打分：{r.scored}\n  标记：{r.marked}")
+    fill, ledger, filled = run_ledger_demo(out)
+    click.echo(f"\n· 台账填报：从示例台账（{fill.rows} 人）数出 {len(fill.counted)} 项基础数据，写入南关社区考评表的自评列，"
+               f"每项附计算说明（行号，不含姓名和身份证号）")
+    click.echo(f"  台账：{ledger}\n  结果：{filled}")
     click.echo(f"\n模板：{out / '模板'}")
     click.echo("用 Excel、WPS 或 LibreOffice 打开上面的文件查看；分数由表内公式自动计算。")

@@ -185,7 +185,8 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
             dv.add(cell)
             ws.add_data_validation(dv)
             define(wb, names.fact(stage.id, fact.id), ws, cell)
-        put(ws, f"{last}{row}", None, font=NOTE_FONT).protection = UNLOCKED
+        put(ws, f"{last}{row}", None, font=NOTE_FONT, align=TOP_LEFT).protection = UNLOCKED
+        define(wb, names.note(fact.id), ws, f"{last}{row}")
         ws.row_dimensions[row].height = row_height([(ws[f"C{row}"].value, widths["C"])])
 
     if ruleset.rates:
@@ -445,12 +446,17 @@ def _monitor_sheet(wb: Workbook, monitor) -> None:
 
 
 def build_templates(ruleset: RuleSet, out_dir: Path) -> list[Path]:
-    """Write 考评表.xlsx and 申报表.xlsx into out_dir; return their paths."""
+    """Write 考评表, 申报表, 社区名册 and (for rule sets with a [ledger]) 台账 into out_dir."""
     from ..safe_io import save_atomically
+
+    from .build_lists import LEDGER, REGISTRY, build_ledger, build_registry
 
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for form, build in ((ASSESSMENT, build_assessment), (DECLARATION, build_declaration)):
+    forms = [(ASSESSMENT, build_assessment), (DECLARATION, build_declaration), (REGISTRY, build_registry)]
+    if ruleset.ledger is not None:
+        forms.append((LEDGER, build_ledger))
+    for form, build in forms:
         path = out_dir / f"{form}.xlsx"
         save_atomically(build(ruleset), path, backup=False)
         written.append(path)

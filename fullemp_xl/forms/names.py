@@ -77,3 +77,11 @@ MONITOR_SHEET = "就业率监测"
 def monitor(kind: str, month: int) -> str:
     """kind: month (the label cell), employed, unemployed, total, rate, ok."""
     return f"fe_mon_{kind}_{month:02d}"
+
+
+def note(fact_id: str) -> str:
+    """The 计算说明 cell of a base-data row (which ledger rows were counted, and why)."""
+    return f"fe_note_{fact_id}"
+
+
+REGISTRY_SHEET, LEDGER_SHEET, LEDGER_INFO_SHEET = "社区名册", "台账", "单位信息"

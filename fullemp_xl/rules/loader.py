@@ -14,6 +14,7 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ..model import Exemption, Fact, Gate, Item, LevelBand, LevelPolicy, Monitor, Rate, RuleSet, Section, Stage
+from .ledger_spec import parse_ledger
 from .kinds import (
     OPS, PART_KINDS, REASON_FIELDS, AllOf, Award, Band, Bands, Base, Deduct, FactTest,
     PerUnit, RateTest, Veto,
@@ -104,7 +105,7 @@ def parse_file(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     return (ruleset if not parser.errors else None), parser.problems
 
 
-BORROWED = ("stages", "facts", "rates", "conditions", "gates", "sections", "monitor")
+BORROWED = ("stages", "facts", "rates", "conditions", "gates", "sections", "monitor", "ledger")
 
 
 def _borrow_table(data: dict, parser: "_Parser") -> dict:
@@ -181,7 +182,7 @@ class _Parser:
 
     # ------------------------------------------------------------ top level
     def ruleset(self, data: dict) -> RuleSet | None:
-        self.unknown_keys(data, {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor"}, "")
+        self.unknown_keys(data, {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor", "ledger"}, "")
         head = data.get("ruleset")
         if not isinstance(head, dict):
             self.problem("ruleset", "缺少 [ruleset] 表（id、version、name 等）")
@@ -203,6 +204,7 @@ class _Parser:
         gates = self.gates(data.get("gates"))
         levels = self.levels(data.get("levels"), total)
         monitor = self.monitor(data.get("monitor"))
+        ledger = parse_ledger(self, data.get("ledger"), self.facts)
         for fact_id in self.facts:
             if fact_id not in self.used_facts:
                 self.problem(f"facts.{fact_id}", "这项基础数据没有被任何计分规则或门槛用到", "warning")
@@ -214,7 +216,7 @@ class _Parser:
             year=year, stages=stages, facts=self.facts, rates=self.rates, conditions=self.conditions,
             sections=sections, gates=gates, levels=levels, total=total,
             provisional=self.text(head, "provisional", "ruleset", required=False), path=self.path,
-            monitor=monitor, items_from=head.get("items_from", ""),
+            monitor=monitor, ledger=ledger, items_from=head.get("items_from", ""),
             declaration=self.text(head, "declaration", "ruleset", required=False)
             or f"{self.text(head, 'jurisdiction', 'ruleset')}充分就业社区申报表",
         )

@@ -1,0 +1,95 @@
+"""Templates of lists: the city's 社区名册 (registry) and a community's 实名制台账 (ledger)."""
+from __future__ import annotations
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..model import RuleSet
+from . import names
+from .build import NO_TITLE, define, merge, put, write_meta
+from .style import CENTER, HEAD_FILL, HEAD_FONT, INPUT_FILL, INPUT_FONT, LEFT, NOTE_FONT, TITLE_FONT, UNLOCKED
+
+REGISTRY, LEDGER = "社区名册", "台账"
+REGISTRY_COLUMNS = (
+    ("county", "县（区）", 14), ("street", "街道（乡镇）", 16), ("community", "社区", 16), ("code", "社区代码", 14),
+    ("prior_title", "原有称号", 22), ("prior_year", "取得年份", 10),
+    ("national_subsidy", "已享受国家级补助", 12), ("provincial_subsidy", "已享受省级补助", 12),
+)
+FIRST_DATA_ROW = 4  # both lists: title, note, header, then data
+
+
+def build_registry(ruleset: RuleSet) -> Workbook:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = names.REGISTRY_SHEET
+    last = get_column_letter(len(REGISTRY_COLUMNS))
+    merge(ws, f"A1:{last}1", f"{ruleset.jurisdiction}充分就业社区名册", font=TITLE_FONT, align=CENTER, border=False)
+    merge(ws, f"A2:{last}2", "每行一个社区。县（区）、街道（乡镇）、社区必填；社区代码可不填；原有称号从下拉列表选择，"
+          "没有的选“无”；已享受国家级或省级充分就业社区补助的填“是”（市级补助不再重复发放）。", font=NOTE_FONT, align=LEFT, border=False)
+    ws.row_dimensions[2].height = 30
+    for k, (_, label, width) in enumerate(REGISTRY_COLUMNS, start=1):
+        put(ws, f"{get_column_letter(k)}3", label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        ws.column_dimensions[get_column_letter(k)].width = width
+    titles = DataValidation(type="list", formula1='"' + ",".join((NO_TITLE, *ruleset.levels.titles)) + '"', allow_blank=True)
+    years = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True,
+                           error="请填写四位年份")
+    flags = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    for dv, col in ((titles, "E"), (years, "F"), (flags, "G"), (flags, "H")):
+        if dv not in ws.data_validations.dataValidation:
+            ws.add_data_validation(dv)
+        dv.add(f"{col}{FIRST_DATA_ROW}:{col}2000")
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    write_meta(wb, ruleset, REGISTRY)
+    return wb
+
+
+def build_ledger(ruleset: RuleSet) -> Workbook:
+    spec = ruleset.ledger
+    wb = Workbook()
+    info = wb.active
+    info.title = names.LEDGER_INFO_SHEET
+    info.column_dimensions["A"].width, info.column_dimensions["B"].width = 16, 30
+    merge(info, "A1:B1", spec.title, font=TITLE_FONT, align=CENTER, border=False)
+    for row, (name, label) in enumerate(names.IDENTITY.items(), start=3):
+        put(info, f"A{row}", label, font=HEAD_FONT, align=CENTER)
+        put(info, f"B{row}", None, font=INPUT_FONT, fill=INPUT_FILL).protection = UNLOCKED
+        define(wb, name, info, f"B{row}")
+    merge(info, "A7:B7", "台账只在社区保存。fullemp 只从中数出人数写入考评表、申报表，姓名和公民身份号码不会出现在任何汇总或文书中。",
+          font=NOTE_FONT, align=LEFT, border=False)
+    info.row_dimensions[7].height = 45
+
+    ws = wb.create_sheet(names.LEDGER_SHEET)
+    last = get_column_letter(len(spec.columns))
+    merge(ws, f"A1:{last}1", spec.title, font=TITLE_FONT, align=CENTER, border=False)
+    merge(ws, f"A2:{last}2", "每行一人。是/否列只在“是”时填“是”，空着视为“否”；日期按 2023-05-01 填写；"
+          "公民身份号码请设置为文本格式后再填，避免 Excel 把它变成科学计数法。", font=NOTE_FONT, align=LEFT, border=False)
+    ws.row_dimensions[2].height = 30
+    flag_rule = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+    date_rule = DataValidation(type="date", operator="between", formula1="DATE(1900,1,1)", formula2="DATE(2100,12,31)",
+                               allow_blank=True, showErrorMessage=True, error="请填写日期，如 2023-05-01")
+    count_rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                showErrorMessage=True, error="请填写非负整数")
+    for dv in (flag_rule, date_rule, count_rule):
+        ws.add_data_validation(dv)
+    for k, col in enumerate(spec.columns, start=1):
+        letter = get_column_letter(k)
+        put(ws, f"{letter}3", col.label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        ws.column_dimensions[letter].width = {"id": 22, "text": 12, "date": 12}.get(col.type, 9)
+        span = f"{letter}{FIRST_DATA_ROW}:{letter}60000"
+        if col.type == "flag":
+            flag_rule.add(span)
+        elif col.type == "date":
+            date_rule.add(span)
+        elif col.type == "count":
+            count_rule.add(span)
+        if col.type in ("id", "text"):
+            for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 200):
+                ws[f"{letter}{row}"].number_format = "@"
+        elif col.type == "date":
+            for row in range(FIRST_DATA_ROW, FIRST_DATA_ROW + 200):
+                ws[f"{letter}{row}"].number_format = "yyyy-mm-dd"
+    ws.row_dimensions[3].height = 42
+    ws.freeze_panes = f"C{FIRST_DATA_ROW}"
+    write_meta(wb, ruleset, LEDGER)
+    return wb

@@ -1,0 +1,143 @@
+"""Registry -> forms: every community of the city's 社区名册 gets its own pre-filled 申报表 and 考评表.
+
+File names come from community names, so they are made safe for Windows and can never leave the
+output folder; two communities of the same name in different streets get distinct files; a form a
+community has already filled is never overwritten unless forced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .forms import names
+from .forms.book import OpenpyxlBook
+from .forms.build import ASSESSMENT, DECLARATION, NO_TITLE, build_assessment, build_declaration
+from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS
+from .forms.fill import fill_form
+from .forms.filled import holds_data
+from .model import Finding, Location, RuleSet
+from .numbers import parse_count, parse_flag
+from .paths import safe_filename
+from .safe_io import UnusableFile, load_workbook, save_atomically
+
+IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR)
+
+
+@dataclass(frozen=True)
+class Community:
+    row: int
+    county: str
+    street: str
+    community: str
+    code: str = ""
+    prior_title: str = ""
+    prior_year: int | None = None
+    national_subsidy: bool = False
+    provincial_subsidy: bool = False
+
+
+@dataclass
+class Distribution:
+    written: list[Path] = field(default_factory=list)
+    kept: list[Path] = field(default_factory=list)  # already filled, not overwritten
+    findings: list[Finding] = field(default_factory=list)
+    communities: int = 0
+
+
+def _text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[Finding]]:
+    wb = load_workbook(path)
+    sheet = names.REGISTRY_SHEET if names.REGISTRY_SHEET in wb.sheetnames else wb.sheetnames[0]
+    ws = wb[sheet]
+    header = {str(c.value).strip(): c.column - 1 for c in ws[FIRST_DATA_ROW - 1] if c.value}
+    missing = [label for key, label, _ in REGISTRY_COLUMNS[:3] if label not in header]
+    if missing:
+        raise UnusableFile(path, f"社区名册第{FIRST_DATA_ROW - 1}行缺少表头：{'、'.join(missing)}。请用 `fullemp templates build` 生成的名册模板")
+    index = {key: header.get(label) for key, label, _ in REGISTRY_COLUMNS}
+    found, findings, seen = [], [], {}
+    for row in ws.iter_rows(min_row=FIRST_DATA_ROW):
+        values = {key: (row[i].value if i is not None and i < len(row) else None) for key, i in index.items()}
+        if all(v in (None, "") for v in values.values()):
+            continue
+        n = row[0].row
+        where = lambda key: Location(path.name, sheet, f"{chr(65 + index[key])}{n}" if index[key] is not None else f"A{n}")  # noqa: E731
+        county, street, community = (_text(values[k]) for k in ("county", "street", "community"))
+        bad = False
+        for key, value in (("county", county), ("street", street), ("community", community)):
+            if not value:
+                label = dict((k, lbl) for k, lbl, _ in REGISTRY_COLUMNS)[key]
+                findings.append(Finding("registry.missing", "error", f"第{n}行：未填{label}，该社区不生成表格", where(key), label))
+                bad = True
+        title = _text(values["prior_title"])
+        if title in ("", NO_TITLE):
+            title = ""
+        elif title not in ruleset.levels.titles:
+            findings.append(Finding("registry.title", "error", f"第{n}行：原有称号“{title}”不是本规则集的称号", where("prior_title"), "原有称号"))
+            title = ""
+        year = None
+        if _text(values["prior_year"]):
+            parsed = parse_count(values["prior_year"])
+            if parsed.value is None or not 1990 <= parsed.value <= 2100:
+                findings.append(Finding("registry.year", "error", f"第{n}行：取得年份无法识别", where("prior_year"), "取得年份"))
+            else:
+                year = parsed.value
+        flags = {}
+        for key in ("national_subsidy", "provincial_subsidy"):
+            parsed = parse_flag(values[key]) if _text(values[key]) else None
+            if parsed is not None and parsed.problem:
+                findings.append(Finding("registry.flag", "error", f"第{n}行：{parsed.problem}", where(key)))
+            flags[key] = bool(parsed and parsed.value)
+        if bad:
+            continue
+        key = (county, street, community)
+        if key in seen:
+            findings.append(Finding("registry.duplicate", "warning", f"第{n}行与第{seen[key]}行是同一个社区，已分别生成文件",
+                                    where("community"), "社区"))
+        seen.setdefault(key, n)
+        found.append(Community(n, county, street, community, _text(values["code"]), title, year, **flags))
+    return found, findings
+
+
+def form_paths(out_dir: Path, communities: list[Community]) -> dict[int, tuple[Path, Path]]:
+    """Row -> (申报表, 考评表) paths: one folder per county, names unique and inside out_dir."""
+    root = out_dir.resolve()
+    taken: set[Path] = set()
+    out = {}
+    for c in communities:
+        folder = root / safe_filename(c.county)
+        stem = safe_filename(f"{c.street}-{c.community}" + (f"-{c.code}" if c.code else ""))
+        candidate, k = stem, 1
+        while (folder / f"{candidate}-{ASSESSMENT}.xlsx").resolve() in taken:
+            k += 1
+            candidate = f"{stem}-{k}"
+        pair = (folder / f"{candidate}-{DECLARATION}.xlsx", folder / f"{candidate}-{ASSESSMENT}.xlsx")
+        for p in pair:
+            if root not in p.resolve().parents:  # belt and braces: safe_filename already forbids this
+                raise UnusableFile(p, "文件名会越出输出文件夹，已拒绝")
+            taken.add(p.resolve())
+        out[c.row] = pair
+    return out
+
+
+def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool = False) -> Distribution:
+    communities, findings = read_registry(registry, ruleset)
+    result = Distribution(findings=findings, communities=len(communities))
+    builders = {DECLARATION: build_declaration, ASSESSMENT: build_assessment}
+    paths = form_paths(out_dir, communities)
+    for c in communities:
+        values = {names.COUNTY: c.county, names.STREET: c.street, names.COMMUNITY: c.community,
+                  names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year}
+        for path, form in zip(paths[c.row], (DECLARATION, ASSESSMENT)):
+            if path.exists() and not force and holds_data(path, ignore=IDENTITY_NAMES):
+                result.kept.append(path)
+                continue
+            book = OpenpyxlBook(builders[form](ruleset), path.name)
+            fill_form(book, values)
+            save_atomically(book.wb, path, backup=False)
+            result.written.append(path)
+    return result
