@@ -14,6 +14,11 @@ from .rules import load_ruleset
 ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+def reads_formulas(book: Book) -> bool:
+    """xlwings' remote engine cannot read formulas: formula checks are then the command line's job."""
+    return getattr(book, "reads_formulas", True)
+
+
 def number_text(value) -> str:
     return "—" if value is None else formulas.excel_number(value)
 
@@ -27,7 +32,8 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     data = read_assessment(book, ruleset, meta)
     findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings,
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
-                *validate.check_formulas(book, formulas.all_formulas(ruleset), validate.score_points(ruleset))]
+                *(validate.check_formulas(book, formulas.all_formulas(ruleset), validate.score_points(ruleset))
+                  if reads_formulas(book) else [])]
     results = tuple(scoring.score_stage(ruleset, s.id, data.values[s.id], data.prior) for s in ruleset.stages)
     findings += validate.check_divergence(results, ruleset, book)
     findings.sort(key=lambda f: ORDER[f.severity])
@@ -48,7 +54,8 @@ def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
             findings.append(Finding("declaration.missing", "warning", "尚未填写", loc, names.DECLARATION_FIELDS[name]))
     if ruleset.monitor is not None:
         findings += read_monitor(book, ruleset.monitor)[1]
-        findings += validate.check_formulas(book, monitor_formulas(ruleset.monitor))
+        if reads_formulas(book):
+            findings += validate.check_formulas(book, monitor_formulas(ruleset.monitor))
     return sorted(findings, key=lambda f: ORDER[f.severity])
 
 
@@ -104,7 +111,7 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
     Returns a Chinese line for every formula restored. Only cells named by us are touched.
     """
     changes = []
-    for name, expected in formulas.all_formulas(ruleset).items():
+    for name, expected in (formulas.all_formulas(ruleset) if reads_formulas(book) else {}).items():
         loc = locate(book, name)
         if loc is None:
             continue

@@ -120,15 +120,19 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     merge(ws, f"A{row}:{last}{row}", "一、单位信息", font=HEAD_FONT, align=LEFT, fill=HEAD_FILL)
     identity = [(names.COUNTY, "县（区）", ""), (names.STREET, "街道（乡镇）", ""), (names.COMMUNITY, "社区", ""),
                 (names.PRIOR_TITLE, "原有充分就业社区称号", "没有称号的选“无”"),
-                (names.PRIOR_YEAR, "取得原有称号的年份", "如 2021；没有称号的不填")]
+                (names.PRIOR_YEAR, "取得原有称号的年份", "如 2021；没有称号的不填"),
+                (names.LEDGER_PATH, "台账文件（Excel 中点“填报”时使用）", "台账文件的完整路径，如 D:\\台账\\南关社区台账.xlsx"),
+                (names.FILL_STAGE, "“填报”写入哪一列", f"不填则写入“{ruleset.stages[0].label}”列")]
     title_list = DataValidation(type="list", formula1='"' + ",".join((NO_TITLE, *ruleset.levels.titles)) + '"',
                                 allow_blank=True, showErrorMessage=True, errorTitle="称号",
                                 error="请从下拉列表选择", promptTitle="原有称号", prompt="从下拉列表选择，没有称号的选“无”")
     year_rule = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True,
                                showErrorMessage=True, errorTitle="年份", error="请填写四位年份，如 2021",
                                promptTitle="年份", prompt="四位年份，如 2021")
-    ws.add_data_validation(title_list)
-    ws.add_data_validation(year_rule)
+    stage_list = DataValidation(type="list", formula1='"' + ",".join(s.label for s in stages) + '"', allow_blank=True,
+                                showErrorMessage=True, error="请从下拉列表选择")
+    for dv in (title_list, year_rule, stage_list):
+        ws.add_data_validation(dv)
     for name, label, hint in identity:
         row += 1
         merge(ws, f"A{row}:C{row}", label, font=BODY_FONT, align=LEFT)
@@ -142,6 +146,8 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
             title_list.add(cell)
         if name == names.PRIOR_YEAR:
             year_rule.add(cell)
+        if name == names.FILL_STAGE:
+            stage_list.add(cell)
 
     row += 2
     merge(ws, f"A{row}:{last}{row}", "二、基础数据（计分依据）", font=HEAD_FONT, align=LEFT, fill=HEAD_FILL)

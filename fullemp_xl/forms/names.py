@@ -85,3 +85,5 @@ def note(fact_id: str) -> str:
 
 
 REGISTRY_SHEET, LEDGER_SHEET, LEDGER_INFO_SHEET = "社区名册", "台账", "单位信息"
+
+LEDGER_PATH, FILL_STAGE = "fe_ledger_path", "fe_fill_stage"

@@ -1,0 +1,201 @@
+"""The buttons of the 充分就业 ribbon tab: 填报, 校验, 打分, 清除标记.
+
+Each `*_book(book)` takes an xlwings Book (live Excel or xlwings' remote engine), finds our fields
+by defined name, touches only cells that are ours, is idempotent, and returns the Chinese message
+it showed. The zero-argument functions at the end are the RunPython entry points of the classic
+add-in (`RunPython "import fullemp_xl.excel.handlers as h; h.score()"`).
+"""
+from __future__ import annotations
+
+import json
+
+from .. import marking, pipeline
+from ..forms import names
+from ..forms.book import locate
+from ..forms.build import ASSESSMENT, DECLARATION
+from ..forms.reader import NotOurWorkbook, read_meta
+from ..forms.style import FORMULA_FILL, INPUT_FILL
+from ..model import SEVERITY_LABEL
+from ..rules import RuleSetError
+from ..safe_io import UnusableFile
+from .adapter import XlwingsBook
+
+TITLE = "充分就业社区"
+INPUT_PREFIXES = ("fe_county", "fe_street", "fe_community", "fe_prior_", "fe_basic_info", "fe_work_info",
+                  "fe_opinion_street", "fe_opinion_county", "fe_opinion_city", "fe_date_", "fe_mon_employed_",
+                  "fe_mon_unemployed_", "fe_ledger_path", "fe_fill_stage")
+FORMULA_PREFIXES = ("fe_score_", "fe_section_", "fe_total_", "fe_gate_", "fe_level_", "fe_rate_", "fe_unit_line",
+                    "fe_mon_total_", "fe_mon_rate_", "fe_mon_ok_")
+
+
+def _alert(book, text: str) -> str:
+    try:
+        book.app.alert(text, title=TITLE)
+    except Exception:  # an engine without message boxes: the message is still returned
+        pass
+    return text
+
+
+def _guard(fn):
+    """Our own errors become a message box, never a traceback in front of an official."""
+    def wrapper(book, *args, **kwargs):
+        try:
+            return fn(book, *args, **kwargs)
+        except NotOurWorkbook as exc:
+            return _alert(book, f"{exc.message}")
+        except (UnusableFile, RuleSetError) as exc:
+            return _alert(book, str(getattr(exc, "message", exc)))
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return wrapper
+
+
+def template_fill(book: XlwingsBook):
+    """The fill a template gave each of our cells: what a mark replaces (the remote engine cannot read colours)."""
+    from openpyxl.styles import PatternFill
+
+    by_cell = {where: name for name, where in book.cells().items() if where}
+
+    def original(sheet, cell):
+        name = by_cell.get((sheet, cell), "")
+        if name.startswith(FORMULA_PREFIXES):
+            return FORMULA_FILL
+        if name.startswith(INPUT_PREFIXES) or (name.startswith("fe_") and name.count("_") >= 2
+                                               and not name.startswith(("fe_reason_", "fe_opinion_", "fe_note_", "fe_meta_"))):
+            return INPUT_FILL
+        return PatternFill()
+
+    return original
+
+
+def _clear(book) -> int:
+    if marking.RESULT_SHEET not in [s.name for s in book.sheets]:
+        return 0
+    sheet = book.sheets[marking.RESULT_SHEET]
+    column = sheet.used_range.options(ndim=2).value
+    col = marking.RECORD_COL - sheet.used_range.column
+    rows = [r[col] for r in column[1:]] if 0 <= col < len(column[0]) else []
+    records = marking.read_records(rows)
+    for rec in records:
+        if rec["sheet"] not in [s.name for s in book.sheets]:
+            continue
+        rng = book.sheets[rec["sheet"]][rec["cell"]]
+        rng.color = marking.record_colour(rec)
+        if not rec.get("kept_note") and rng.note is not None:
+            rng.note.delete()
+    sheet.delete()
+    return len(records)
+
+
+@_guard
+def clear_book(book) -> str:
+    """清除标记: remove exactly what 校验 added (colours, notes, the 校验结果 sheet)."""
+    n = _clear(book)
+    return _alert(book, f"已清除 {n} 处校验标记。" if n else "没有需要清除的校验标记。")
+
+
+@_guard
+def validate_book(book) -> str:
+    """校验: colour and annotate each finding's cell and write a 校验结果 sheet linking to them."""
+    xb = XlwingsBook(book)
+    findings = pipeline.check_workbook(xb)
+    _clear(book)
+    sheets = [s.name for s in book.sheets]
+    p = marking.plan(findings, set(sheets), template_fill(xb), lambda s, c: None)
+    for (sheet, cell, colour, text), record in zip(p.cells, p.records):
+        rng = book.sheets[sheet][cell]
+        rng.color = "#" + colour
+        if rng.note is None:
+            rng.add_note(text)
+        else:  # someone's own note: keep it, the message is in the 校验结果 sheet
+            rec = json.loads(record)
+            rec["kept_note"] = True
+            p.records[p.records.index(record)] = json.dumps(rec, ensure_ascii=False)
+    results = book.sheets.add(marking.RESULT_SHEET, after=book.sheets[len(sheets) - 1])
+    results["A1"].value = p.rows
+    results[f"{_col(marking.RECORD_COL)}1"].value = [["fullemp 恢复记录（请勿修改）"]] + [[r] for r in p.records]
+    results[f"{_col(marking.RECORD_COL)}:{_col(marking.RECORD_COL)}"].column_width = 0
+    for row, f in enumerate(findings, start=2):
+        results[f"B{row}"].color = "#" + marking.FILLS[f.severity]
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
+    summary = "，".join(f"{n} 个{SEVERITY_LABEL[s]}" for s, n in counts.items() if n) or "未发现问题"
+    return _alert(book, f"校验完成：{summary}。有问题的单元格已标色并加批注，详见“{marking.RESULT_SHEET}”工作表。")
+
+
+def _col(n: int) -> str:
+    return chr(64 + n)
+
+
+@_guard
+def score_book(book) -> str:
+    """打分: the engine's reasons for lost points and the decision, written into their cells."""
+    xb = XlwingsBook(book)
+    meta = read_meta(xb)
+    if meta.form == DECLARATION:
+        report = pipeline.monitor_report(xb)
+        mon = report["monitor"]
+        below = "、".join(f"{m}月" for m in mon["below"]) or "无"
+        return _alert(book, f"{mon['label']}：已填 {mon['filled']} 个月，未达到 {mon['percent']}% 的月份：{below}。")
+    card = pipeline.assess(xb)
+    ruleset = pipeline.load_ruleset(card.ruleset)
+    changes = pipeline.write_results(xb, card, ruleset)
+    final = card.final
+    if final is None or final.decision is None:
+        text = "基础数据未填完或有误，暂不能认定。请先点“校验”查看问题。"
+    else:
+        label = ruleset.stage(final.stage).label
+        text = f"{label}合计 {pipeline.number_text(final.total)} 分：{final.decision.level}。{final.decision.reason}"
+    if changes:
+        text += f"\n已恢复 {len(changes)} 个被改动的公式。"
+    return _alert(book, text)
+
+
+@_guard
+def fill_book(book, ledger_path: str | None = None, stage: str | None = None) -> str:
+    """填报: count base data from the ledger named in the workbook (基础数据 › 台账文件) or given."""
+    from ..fill import fill_from_ledger
+
+    xb = XlwingsBook(book)
+    meta = read_meta(xb)
+    ruleset = pipeline.load_ruleset(meta.ruleset)
+    if meta.form not in (ASSESSMENT, DECLARATION):
+        raise NotOurWorkbook(book.name, "填报只用于考评表和申报表")
+    if ledger_path is None:
+        loc = locate(xb, names.LEDGER_PATH)
+        ledger_path = str(xb.read(loc.sheet, loc.cell) or "").strip().strip('"') if loc else ""
+    if not ledger_path:
+        return _alert(book, "请先在“基础数据”工作表的“台账文件”一格填写台账文件的完整路径（如 D:\\台账\\南关社区台账.xlsx），再点“填报”。")
+    if stage is None:
+        loc = locate(xb, names.FILL_STAGE)
+        chosen = str(xb.read(loc.sheet, loc.cell) or "").strip() if loc else ""
+        stage = next((s.id for s in ruleset.stages if s.label == chosen), ruleset.stages[0].id)
+    from pathlib import Path
+
+    result = fill_from_ledger(xb, Path(ledger_path), stage=stage)
+    errors = sum(f.severity == "error" for f in result.findings)
+    text = f"已从台账（{result.rows} 人）填入 {len(result.counted) or len(result.months)} 项数据到“{ruleset.stage(stage).label}”列。"
+    if errors:
+        text += f"\n台账有 {errors} 个问题（用命令 fullemp fill 可看到带行号的清单）。"
+    return _alert(book, text)
+
+
+# ---------------------------------------------------------------- RunPython entry points (classic add-in)
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def fill() -> None:
+    fill_book(_caller())
+
+
+def validate() -> None:
+    validate_book(_caller())
+
+
+def score() -> None:
+    score_book(_caller())
+
+
+def clear() -> None:
+    clear_book(_caller())

@@ -1,0 +1,138 @@
+"""The 打分 / 校验 / 清除标记 / 填报 buttons on xlwings' remote engine agree with the command line."""
+from __future__ import annotations
+
+import openpyxl
+import pytest
+
+from conftest import good_values, make_assessment
+from fullemp_xl.excel import handlers
+from fullemp_xl.forms import names
+from fullemp_xl.forms.book import OpenpyxlBook, locate
+from fullemp_xl.forms.build import build_assessment
+from fullemp_xl.forms.fill import fill_form
+from fullemp_xl.marking import RESULT_SHEET
+from ledger_data import persons, write_ledger
+from test_cli import fill_key, run
+from test_templates import shift_rows
+from xl_remote import remote_book, replay, run_handler
+
+pytest.importorskip("xlwings")
+
+
+def snapshot(path, *, sheets=None) -> dict:
+    """Values, fills and notes of every cell: what a person sees."""
+    wb = openpyxl.load_workbook(path)
+    out = {"sheets": wb.sheetnames}
+    for ws in wb.worksheets:
+        if sheets and ws.title not in sheets:
+            continue
+        for row in ws.iter_rows():
+            for c in row:
+                if c.value is not None or c.comment is not None or c.fill.patternType:
+                    out[(ws.title, c.coordinate)] = (c.value, fill_key(c.fill), c.comment.text if c.comment else None)
+    return out
+
+
+@pytest.fixture
+def form(tmp_path, zhangye):
+    good = good_values()
+    return make_assessment(tmp_path / "考评表.xlsx", zhangye,
+                           {"self": {**good, "qualified_staff": "九十", "disabled_registered": 35},
+                            "assessed": {**good, "ledgers_missing": 2, "unemployed_unregistered": 1}})
+
+
+def test_score_button_equals_cli(tmp_path, form):
+    message, alerts = run_handler(handlers.score_book, form, tmp_path / "xl.xlsx")
+    assert run("score", form, "--write", "-o", tmp_path / "cli.xlsx").returncode == 1
+    assert snapshot(tmp_path / "xl.xlsx") == snapshot(tmp_path / "cli.xlsx")
+    assert alerts == [message] and "考评合计 91 分：市级充分就业社区" in message
+    wb = openpyxl.load_workbook(tmp_path / "xl.xlsx")
+    loc = locate(OpenpyxlBook(wb), "fe_reason_assessed_3_2")
+    assert wb[loc.sheet][loc.cell].value == "未登记失业人员1人，扣3分"
+
+
+def test_validate_button_equals_cli_mark(tmp_path, form):
+    message, _ = run_handler(handlers.validate_book, form, tmp_path / "xl.xlsx")
+    assert run("validate", form, "--mark", "-o", tmp_path / "cli.xlsx").returncode == 1
+    xl, cli = snapshot(tmp_path / "xl.xlsx"), snapshot(tmp_path / "cli.xlsx")
+    assert xl == cli
+    assert "2 个错误" in message and RESULT_SHEET in message
+    wb = openpyxl.load_workbook(tmp_path / "xl.xlsx")
+    assert wb[RESULT_SHEET]["C2"].value.startswith('=HYPERLINK("#')
+
+
+def test_clear_button_removes_only_what_validate_added(tmp_path, form):
+    run_handler(handlers.validate_book, form, tmp_path / "marked.xlsx")
+    message, _ = run_handler(handlers.clear_book, tmp_path / "marked.xlsx", tmp_path / "cleared.xlsx")
+    assert "已清除 3 处" in message
+    assert snapshot(tmp_path / "cleared.xlsx") == snapshot(form)
+    message, _ = run_handler(handlers.clear_book, tmp_path / "cleared.xlsx", tmp_path / "again.xlsx")
+    assert "没有需要清除" in message
+
+
+@pytest.mark.parametrize("handler", [handlers.score_book, handlers.validate_book])
+def test_each_button_twice_equals_once(tmp_path, form, handler):
+    run_handler(handler, form, tmp_path / "once.xlsx")
+    run_handler(handler, tmp_path / "once.xlsx", tmp_path / "twice.xlsx")
+    assert snapshot(tmp_path / "twice.xlsx") == snapshot(tmp_path / "once.xlsx")
+
+
+def test_fill_button_equals_cli(tmp_path, zhangye):
+    ledger = write_ledger(tmp_path / "台账.xlsx", zhangye, persons())
+    form = tmp_path / "考评表.xlsx"
+    book = OpenpyxlBook(build_assessment(zhangye), form.name)
+    fill_form(book, {names.LEDGER_PATH: str(ledger), names.FILL_STAGE: "考评"})
+    book.wb.save(form)
+    message, _ = run_handler(handlers.fill_book, form, tmp_path / "xl.xlsx")
+    assert "考评" in message and "205 人" in message
+    assert run("fill", form, "--ledger", ledger, "--as", "assessed", "-o", tmp_path / "cli.xlsx").returncode == 0
+    assert snapshot(tmp_path / "xl.xlsx") == snapshot(tmp_path / "cli.xlsx")
+    run_handler(handlers.fill_book, tmp_path / "xl.xlsx", tmp_path / "xl2.xlsx")
+    assert snapshot(tmp_path / "xl2.xlsx") == snapshot(tmp_path / "xl.xlsx")
+
+
+def test_fill_button_without_ledger_says_what_to_do(tmp_path, form):
+    message, _ = run_handler(handlers.fill_book, form, tmp_path / "xl.xlsx")
+    assert "台账文件" in message
+    assert snapshot(tmp_path / "xl.xlsx") == snapshot(form)
+
+
+def test_buttons_on_a_workbook_with_inserted_rows(tmp_path, form):
+    wb = openpyxl.load_workbook(form)
+    shift_rows(wb, "基础数据", 12, 2)
+    shift_rows(wb, "考评表", 8, 1)
+    moved = tmp_path / "moved.xlsx"
+    wb.save(moved)
+    message, _ = run_handler(handlers.score_book, moved, tmp_path / "xl.xlsx")
+    assert "考评合计 91 分" in message
+    run("score", moved, "--write", "-o", tmp_path / "cli.xlsx")
+    assert snapshot(tmp_path / "xl.xlsx") == snapshot(tmp_path / "cli.xlsx")
+
+
+@pytest.mark.parametrize("handler", [handlers.score_book, handlers.validate_book, handlers.clear_book, handlers.fill_book])
+def test_a_workbook_that_is_not_ours_gets_a_message_and_no_changes(tmp_path, handler):
+    path = tmp_path / "other.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "工资表"
+    wb.save(path)
+    book = remote_book(path)
+    message = handler(book)
+    actions = book.json()["actions"]
+    if handler is handlers.clear_book:
+        assert "没有需要清除" in message
+    else:
+        assert "不是 fullemp 生成的" in message
+    assert [a["func"] for a in actions] == ["alert"]
+
+
+def test_runpython_entry_points_use_the_caller(tmp_path, form):
+    import xlwings as xw
+
+    book = remote_book(form)
+    book.set_mock_caller()
+    try:
+        handlers.score()
+    finally:
+        del xw.Book._mock_caller
+    actions = book.json()["actions"]
+    assert any(a["func"] == "setValues" for a in actions) and actions[-1]["func"] == "alert"
