@@ -13,7 +13,6 @@ Prints the median of N runs for:
 from __future__ import annotations
 
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -25,19 +24,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from conftest import good_values, make_assessment  # noqa: E402
+from benchlib import median_ms  # noqa: E402
 from fullemp_xl import api  # noqa: E402
 from fullemp_xl.forms.book import OpenpyxlBook  # noqa: E402
 from fullemp_xl.forms.build import build_assessment  # noqa: E402
 from fullemp_xl.rules import load_ruleset  # noqa: E402
 
 
-def median_ms(fn, n: int) -> float:
-    times = []
-    for _ in range(n):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main(n: int = 20) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .forms import names
 from .forms.book import Book, locate
-from .forms.build import ASSESSMENT, DECLARATION
+from .forms.names import ASSESSMENT, DECLARATION
 from .forms.reader import NotOurWorkbook, read_meta
 from .ledger.checks import check_ledger
 from .ledger.count import Counted, count_all, monthly

@@ -11,11 +11,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Callable
 
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Color, Font, PatternFill
+from typing import TYPE_CHECKING
 
 from .model import SEVERITY_LABEL, Finding
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is handled: the Excel buttons do not need it
+    from openpyxl import Workbook
+    from openpyxl.styles import PatternFill
 
 RESULT_SHEET = "校验结果"
 AUTHOR = "fullemp校验"
@@ -33,8 +35,8 @@ class MarkPlan:
     records: list[str] = field(default_factory=list)  # JSON, one per marked cell
 
 
-def fill_record(fill: PatternFill) -> dict:
-    def color(c: Color | None):
+def fill_record(fill: "PatternFill") -> dict:
+    def color(c):
         if c is None:
             return None
         return {"type": c.type, "value": c.value if isinstance(c.value, (str, int)) else None, "tint": c.tint}
@@ -42,7 +44,9 @@ def fill_record(fill: PatternFill) -> dict:
     return {"pattern": fill.patternType, "fg": color(fill.fgColor), "bg": color(fill.bgColor)}
 
 
-def restore_fill(record: dict) -> PatternFill:
+def restore_fill(record: dict) -> "PatternFill":
+    from openpyxl.styles import Color, PatternFill
+
     def color(d):
         if not d or d.get("value") is None:
             return Color()
@@ -70,16 +74,16 @@ def link_formula(sheet: str, cell: str) -> str:
     return '=HYPERLINK("' + target.replace('"', '""') + '","' + shown.replace('"', '""') + '")'
 
 
-def plan(findings: list[Finding], sheets: set[str], original: Callable[[str, str], PatternFill],
+def plan(findings: list[Finding], sheets: set[str], original: Callable[[str, str], dict],
          user_note: Callable[[str, str], tuple[str, str] | None]) -> MarkPlan:
-    """original(sheet, cell): the fill a mark replaces; user_note(sheet, cell): (text, author) of a note already there."""
+    """original(sheet, cell): fill_record of what a mark replaces; user_note(sheet, cell): (text, author) of a note there."""
     out = MarkPlan(rows=[HEADS])
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         if f.location.sheet in sheets and f.location.cell:
             by_cell.setdefault((f.location.sheet, f.location.cell), []).append(f)
     for (sheet, ref), items in by_cell.items():
-        record = {"sheet": sheet, "cell": ref, "fill": fill_record(original(sheet, ref))}
+        record = {"sheet": sheet, "cell": ref, "fill": original(sheet, ref)}
         note = "\n".join(f"【{SEVERITY_LABEL[f.severity]}】{f.field + '：' if f.field else ''}{f.message}" for f in items)
         existing = user_note(sheet, ref)
         if existing is not None:
@@ -98,7 +102,7 @@ def plan(findings: list[Finding], sheets: set[str], original: Callable[[str, str
 
 
 # ---------------------------------------------------------------- openpyxl
-def own_marks(wb: Workbook) -> dict[str, int]:
+def own_marks(wb: "Workbook") -> dict[str, int]:
     """What an earlier --mark added (its notes and sheet), in preserve.inventory's kinds."""
     notes = sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row
                 if c.comment is not None and c.comment.author == AUTHOR)
@@ -109,8 +113,10 @@ def read_records(rows) -> list[dict]:
     return [json.loads(r) for r in rows if isinstance(r, str) and r.startswith("{")]
 
 
-def clear_marks(wb: Workbook) -> int:
+def clear_marks(wb: "Workbook") -> int:
     """Undo a previous --mark; returns how many cells were restored."""
+    from openpyxl.comments import Comment
+
     if RESULT_SHEET not in wb.sheetnames:
         return 0
     ws = wb[RESULT_SHEET]
@@ -128,15 +134,18 @@ def clear_marks(wb: Workbook) -> int:
     return len(records)
 
 
-def mark(wb: Workbook, findings: list[Finding]) -> int:
+def mark(wb: "Workbook", findings: list[Finding]) -> int:
     """Mark every finding that has a cell; returns the number of cells marked."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import PatternFill
+
     clear_marks(wb)
 
     def user_note(sheet, ref):
         c = wb[sheet][ref].comment
         return None if c is None or c.author == AUTHOR else (c.text, c.author)
 
-    p = plan(findings, set(wb.sheetnames), lambda s, r: wb[s][r].fill, user_note)
+    p = plan(findings, set(wb.sheetnames), lambda s, r: fill_record(wb[s][r].fill), user_note)
     for sheet, ref, colour, text in p.cells:
         cell = wb[sheet][ref]
         cell.fill = PatternFill("solid", fgColor=colour)
@@ -155,6 +164,8 @@ def mark(wb: Workbook, findings: list[Finding]) -> int:
 
 
 def style_results(ws, findings) -> None:
+    from openpyxl.styles import Font, PatternFill
+
     for c in range(1, len(HEADS) + 1):
         ws.cell(1, c).font = Font(name="黑体", bold=True)
     for n, f in enumerate(findings, start=2):

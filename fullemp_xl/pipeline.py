@@ -4,7 +4,7 @@ from __future__ import annotations
 from . import formulas, scoring, validate
 from .forms import names
 from .forms.book import Book, locate
-from .forms.build import ASSESSMENT, DECLARATION
+from .forms.names import ASSESSMENT, DECLARATION
 from .forms.reader import FormData, NotOurWorkbook, read_assessment, read_meta, read_prior, read_identity
 from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
 from .monitor import formulas_for as monitor_formulas

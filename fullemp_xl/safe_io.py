@@ -14,8 +14,6 @@ import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
 
-import openpyxl
-
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024
 MAX_RATIO = 200
@@ -77,8 +75,10 @@ def _check_members(path: Path, zf: zipfile.ZipFile, infos, max_uncompressed: int
                 raise UnusableFile(path, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理")
 
 
-def load_workbook(path, *, data_only: bool = False) -> openpyxl.Workbook:
+def load_workbook(path, *, data_only: bool = False):
     """check_workbook_file, then openpyxl; any parsing failure becomes UnusableFile."""
+    import openpyxl
+
     check_workbook_file(path)
     try:
         return openpyxl.load_workbook(path, data_only=data_only, keep_vba=False, keep_links=True, rich_text=False)

@@ -136,3 +136,14 @@ def test_runpython_entry_points_use_the_caller(tmp_path, form):
         del xw.Book._mock_caller
     actions = book.json()["actions"]
     assert any(a["func"] == "setValues" for a in actions) and actions[-1]["func"] == "alert"
+
+
+def test_template_fill_records_match_the_template_styles():
+    from openpyxl.styles import PatternFill
+
+    from fullemp_xl.forms.style import FORMULA_FILL, INPUT_FILL
+    from fullemp_xl.marking import fill_record
+
+    assert handlers.INPUT_RECORD == fill_record(INPUT_FILL)
+    assert handlers.FORMULA_RECORD == fill_record(FORMULA_FILL)
+    assert handlers.NO_FILL_RECORD == fill_record(PatternFill())

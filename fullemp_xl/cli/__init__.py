@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import __version__
+from .addin import addin_group
 from .assess import score_command, validate_command
 from .base import EXIT_UNUSABLE, ZhGroup, translate_usage
 from .demo import demo_command
@@ -24,7 +25,7 @@ def cli():
     """
 
 
-for command in (templates_group, fill_command, score_command, validate_command, rules_group, demo_command):
+for command in (templates_group, fill_command, score_command, validate_command, rules_group, addin_group, demo_command):
     cli.add_command(command)
 
 

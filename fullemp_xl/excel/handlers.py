@@ -12,9 +12,8 @@ import json
 from .. import marking, pipeline
 from ..forms import names
 from ..forms.book import locate
-from ..forms.build import ASSESSMENT, DECLARATION
+from ..forms.names import ASSESSMENT, DECLARATION
 from ..forms.reader import NotOurWorkbook, read_meta
-from ..forms.style import FORMULA_FILL, INPUT_FILL
 from ..model import SEVERITY_LABEL
 from ..rules import RuleSetError
 from ..safe_io import UnusableFile
@@ -49,20 +48,29 @@ def _guard(fn):
     return wrapper
 
 
+def _solid(rgb: str) -> dict:
+    blank = {"type": "rgb", "value": "00000000", "tint": 0.0}
+    return {"pattern": "solid", "fg": {"type": "rgb", "value": "00" + rgb, "tint": 0.0}, "bg": blank}
+
+
+# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal)
+INPUT_RECORD, FORMULA_RECORD = _solid("FFF9E5"), _solid("EEF3FA")
+NO_FILL_RECORD = {"pattern": None, "fg": {"type": "rgb", "value": "00000000", "tint": 0.0},
+                  "bg": {"type": "rgb", "value": "00000000", "tint": 0.0}}
+
+
 def template_fill(book: XlwingsBook):
     """The fill a template gave each of our cells: what a mark replaces (the remote engine cannot read colours)."""
-    from openpyxl.styles import PatternFill
-
     by_cell = {where: name for name, where in book.cells().items() if where}
 
     def original(sheet, cell):
         name = by_cell.get((sheet, cell), "")
         if name.startswith(FORMULA_PREFIXES):
-            return FORMULA_FILL
+            return FORMULA_RECORD
         if name.startswith(INPUT_PREFIXES) or (name.startswith("fe_") and name.count("_") >= 2
                                                and not name.startswith(("fe_reason_", "fe_opinion_", "fe_note_", "fe_meta_"))):
-            return INPUT_FILL
-        return PatternFill()
+            return INPUT_RECORD
+        return NO_FILL_RECORD
 
     return original
 

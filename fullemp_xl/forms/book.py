@@ -6,9 +6,10 @@ three methods.
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from openpyxl import Workbook
+if TYPE_CHECKING:
+    from openpyxl import Workbook
 
 from ..model import Location
 
@@ -28,7 +29,7 @@ class Book(Protocol):
 class OpenpyxlBook:
     """A workbook opened with openpyxl (formulas as text, no cached values trusted)."""
 
-    def __init__(self, wb: Workbook, file: str = ""):
+    def __init__(self, wb: "Workbook", file: str = ""):
         self.wb, self.file = wb, file
         self._cells: dict[str, tuple[str, str] | None] | None = None
 

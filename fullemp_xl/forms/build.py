@@ -22,9 +22,9 @@ from .style import (
     TITLE_FONT, TOP_LEFT, UNLOCKED, row_height,
 )
 
-ASSESSMENT, DECLARATION = "考评表", "申报表"
+from .names import ASSESSMENT, DECLARATION, NO_TITLE  # noqa: E402  (re-exported)
+
 DATA_SHEET = "基础数据"
-NO_TITLE = "无"
 FACT_HELP = {
     "count": "请填写非负整数（人数、户数或件数），不要填比率。",
     "flag": "请从下拉列表选择“是”或“否”。",
@@ -308,12 +308,13 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
             put(ws, f"{score_col[s.id]}{row}", formula_of(ruleset, s.id), align=CENTER, fill=FORMULA_FILL)
             define(wb, name_of(s.id), ws, f"{score_col[s.id]}{row}")
         ws.row_dimensions[row].height = 30
-    row += 1
-    merge(ws, f"A{row}:F{row}", "认定意见（由 fullemp 打分时填写理由）", align=LEFT)
-    for s in stages:
-        put(ws, f"{score_col[s.id]}{row}", None, font=NOTE_FONT, align=TOP_LEFT).protection = UNLOCKED
-        define(wb, names.opinion(s.id), ws, f"{score_col[s.id]}{row}")
-    ws.row_dimensions[row].height = 60
+    for s in stages:  # the engine writes the reason here: a full-width row per stage
+        row += 1
+        merge(ws, f"A{row}:B{row}", f"认定意见（{s.label}）", align=LEFT)
+        merge(ws, f"C{row}:{last_official}{row}", None, font=BODY_FONT, align=TOP_LEFT)
+        ws[f"C{row}"].protection = UNLOCKED
+        define(wb, names.opinion(s.id), ws, f"C{row}")
+        ws.row_dimensions[row].height = 36
     row += 2
     note = (f"本表按规则集 {ruleset.id}（{ruleset.version}）生成，依据：{ruleset.source}。"
             f"分数由“{DATA_SHEET}”工作表中的数据按评分标准自动计算，无需手工填写。")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..model import Item, RuleSet, Section
 
 TEMPLATE_VERSION = "1"
+ASSESSMENT, DECLARATION, NO_TITLE = "考评表", "申报表", "无"
 META_SHEET = "fe_meta"
 
 COUNTY, STREET, COMMUNITY = "fe_county", "fe_street", "fe_community"

@@ -1,0 +1,122 @@
+"""The FE_ worksheet functions as plain Python functions (the xlwings Server path: test_xlwings_server)."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import good_values
+from fullemp_xl.excel import udfs
+from fullemp_xl.money import rmb_upper
+from fullemp_xl.rules import load_ruleset
+from fullemp_xl.workdays import Calendar, add_workdays
+
+
+def column(values: dict, rules="zhangye-2023"):
+    rs = load_ruleset(rules)
+    return [("是" if values[f] is True else "否" if values[f] is False else values[f]) for f in rs.facts]
+
+
+def test_rate():
+    assert udfs.FE_RATE(9, 10) == 0.9
+    assert udfs.FE_RATE(0, 0) == "—"
+    assert udfs.FE_RATE(11, 10) == "错误：分子大于分母"
+    assert udfs.FE_RATE("九", 10).startswith("错误：分子")
+    assert udfs.FE_RATE(None, 10) == "错误：分子未填"
+
+
+def test_item_score_reasons_section_total():
+    good = good_values()
+    values = column({**good, "unemployed_unregistered": 2})
+    assert udfs.FE_ITEM_SCORE("3.2", values) == 4
+    assert udfs.FE_ITEM_SCORE(3.2, values) == 4
+    assert udfs.FE_REASONS("3.2", values) == "未登记失业人员2人，扣6分"
+    assert udfs.FE_REASONS("1", values) == ""
+    assert udfs.FE_SECTION("3", values) == 34
+    assert udfs.FE_TOTAL(values) == 94
+    assert udfs.FE_ITEM_SCORE("9.9", values) == "错误：没有序号为“9.9”的评分项"
+    assert udfs.FE_TOTAL(values[:-1]).startswith("错误：基础数据应为")
+    assert udfs.FE_TOTAL(values, "nowhere-2020").startswith("错误：")
+
+
+def test_level():
+    assert udfs.FE_LEVEL(90, "符合") == "市级充分就业社区"
+    assert udfs.FE_LEVEL(95, "不符合") == "不予认定"
+    assert udfs.FE_LEVEL(89.5) == "不予认定"
+    assert udfs.FE_LEVEL(96, "", "国家级充分就业社区", 2020, "qiqihar-2022") == "省级充分就业社区"
+    assert udfs.FE_LEVEL(50, "", "国家级充分就业社区", 2021, "qiqihar-2022") == "国家级充分就业社区"
+    assert udfs.FE_LEVEL(91, "符合", "省级", 2020).startswith("错误：")
+    assert udfs.FE_LEVEL("九十").startswith("错误：综合得分")
+
+
+def test_workday_counts_holidays_and_make_up_days():
+    # 2026 National Day: 10月1日–7日 off, Saturday 10月10日 a make-up working day
+    assert udfs.FE_WORKDAY(dt.date(2026, 9, 28), 5) == dt.date(2026, 10, 10)
+    assert udfs.FE_WORKDAY("2026-12-01", 5) == dt.date(2026, 12, 8)
+    assert udfs.FE_WORKDAY(46357, 5) == dt.date(2026, 12, 8)  # an Excel date serial
+    message = udfs.FE_WORKDAY("2026-12-28", 5)
+    assert message.startswith("错误：2027年的法定节假日")  # a year the calendar does not know: explicit
+    # with that year's notice supplied, it works
+    assert udfs.FE_WORKDAY("2026-12-28", 5, ["2027-01-01"], []) == dt.date(2027, 1, 5)
+
+
+def test_rmb_upper():
+    assert udfs.FE_RMB_UPPER(10000) == "壹万元整"
+    assert udfs.FE_RMB_UPPER("abc") == "错误：“abc”不是金额"
+    cases = {0: "零元整", 10: "壹拾元整", 1010: "壹仟零壹拾元整", 100500: "壹拾万零伍佰元整", 1000000.01: "壹佰万元零壹分",
+             0.5: "伍角", 100.05: "壹佰元零伍分", 1234.56: "壹仟贰佰叁拾肆元伍角陆分", 100010000: "壹亿零壹万元整"}
+    for amount, text in cases.items():
+        assert rmb_upper(amount) == text
+
+
+DIGIT = {c: i for i, c in enumerate("零壹贰叁肆伍陆柒捌玖")}
+UNIT = {"拾": 10, "佰": 100, "仟": 1000}
+
+
+def parse_upper(text: str) -> int:
+    """Cents from a 大写 amount — written independently of money.py, for the round trip."""
+    cents = 0
+    if "元" in text:
+        yuan_text, rest = text.split("元")
+    else:
+        yuan_text, rest = "", text
+    for part, unit in ((r"(\d)角", 10), (r"(\d)分", 1)):
+        m = re.search(part.replace(r"(\d)", "([壹贰叁肆伍陆柒捌玖])"), rest)
+        if m:
+            cents += DIGIT[m.group(1)] * unit
+    total = section = digit = 0
+    for ch in yuan_text:
+        if ch in DIGIT:
+            digit = DIGIT[ch]
+        elif ch in UNIT:
+            section += digit * UNIT[ch]
+            digit = 0
+        elif ch == "万":
+            total += (section + digit) * 10_000
+            section = digit = 0
+        elif ch == "亿":
+            total = (total + section + digit) * 100_000_000
+            section = digit = 0
+    return (total + section + digit) * 100 + cents
+
+
+@given(st.integers(min_value=0, max_value=10**14 - 1))
+def test_rmb_upper_round_trip(cents):
+    text = rmb_upper(f"{cents // 100}.{cents % 100:02d}")
+    assert parse_upper(text) == cents
+    assert re.fullmatch(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿元角分整]+", text)
+    assert text.endswith("整") == (cents % 100 == 0)
+    assert "零零" not in text
+
+
+@given(st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2026, 11, 30)), st.integers(min_value=0, max_value=20))
+def test_workdays_property(start, n):
+    end, warnings = add_workdays(start, n)
+    assert not warnings
+    cal = Calendar()
+    days = [start + dt.timedelta(days=k) for k in range(1, (end - start).days + 1)]
+    assert sum(cal.is_workday(d)[0] for d in days) == n
+    assert n == 0 or cal.is_workday(end)[0]
