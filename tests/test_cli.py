@@ -15,7 +15,6 @@ from openpyxl.drawing.image import Image
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from conftest import ROOT, make_assessment
-from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 
 
@@ -155,7 +154,6 @@ def add_shape(path: Path) -> None:
             zout.writestr(info, data)
         rels = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                 '<Relationship Id="rIdShape" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing" Target="../drawings/drawing9.xml"/></Relationships>')
-        names_in = zin.namelist() if False else []
         zout.writestr("xl/drawings/drawing9.xml", drawing)
         zout.writestr("xl/worksheets/_rels/sheet1.xml.rels", rels)
     tmp.replace(path)

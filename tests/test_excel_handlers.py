@@ -14,7 +14,7 @@ from fullemp_xl.marking import RESULT_SHEET
 from ledger_data import persons, write_ledger
 from test_cli import fill_key, run
 from test_templates import shift_rows
-from xl_remote import remote_book, replay, run_handler
+from xl_remote import remote_book, run_handler
 
 pytest.importorskip("xlwings")
 
@@ -147,3 +147,31 @@ def test_template_fill_records_match_the_template_styles():
     assert handlers.INPUT_RECORD == fill_record(INPUT_FILL)
     assert handlers.FORMULA_RECORD == fill_record(FORMULA_FILL)
     assert handlers.NO_FILL_RECORD == fill_record(PatternFill())
+
+
+def test_buttons_on_a_declaration(tmp_path, zhangye, declaration):
+    message, _ = run_handler(handlers.validate_book, declaration, tmp_path / "xl.xlsx")
+    assert "3 个错误" in message  # 县区, 街道, 社区 not filled
+    assert run("validate", declaration, "--mark", "-o", tmp_path / "cli.xlsx").returncode == 1
+    assert snapshot(tmp_path / "xl.xlsx") == snapshot(tmp_path / "cli.xlsx")
+    message, _ = run_handler(handlers.score_book, declaration, tmp_path / "s.xlsx")
+    assert "没有按月就业率监测" in message
+
+
+def test_score_button_on_a_qiqihar_declaration_reports_the_months(tmp_path):
+    from fullemp_xl.forms.build import build_declaration
+    from fullemp_xl.rules import load_ruleset
+
+    path = tmp_path / "申报表.xlsx"
+    book = OpenpyxlBook(build_declaration(load_ruleset("qiqihar-2022")), path.name)
+    fill_form(book, {names.monitor("employed", 1): 95, names.monitor("unemployed", 1): 5,
+                     names.monitor("employed", 2): 90, names.monitor("unemployed", 2): 10})
+    book.wb.save(path)
+    message, _ = run_handler(handlers.score_book, path, tmp_path / "xl.xlsx")
+    assert "已填 2 个月" in message and "2月" in message
+
+
+def test_an_unexpected_error_becomes_a_message(tmp_path, form, monkeypatch):
+    monkeypatch.setattr(handlers.pipeline, "assess", lambda *a, **k: 1 / 0)
+    message, _ = run_handler(handlers.score_book, form, tmp_path / "xl.xlsx")
+    assert message.startswith("程序内部错误（ZeroDivisionError")

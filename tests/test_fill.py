@@ -6,9 +6,7 @@ import json
 import re
 
 import openpyxl
-import pytest
 
-from conftest import make_assessment
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.forms.build import build_assessment, build_declaration

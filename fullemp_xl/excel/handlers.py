@@ -44,6 +44,9 @@ def _guard(fn):
             return _alert(book, f"{exc.message}")
         except (UnusableFile, RuleSetError) as exc:
             return _alert(book, str(getattr(exc, "message", exc)))
+        except Exception as exc:  # a bug of ours: say so plainly, never a traceback in front of an official
+            return _alert(book, f"程序内部错误（{type(exc).__name__}：{exc}）。工作簿未被改动的部分保持原样；"
+                                "请把工作簿和操作步骤发给维护人员。")
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return wrapper
 
