@@ -17,6 +17,9 @@ import functools
 from xlwings import arg, func, ret
 
 DEFAULT_RULES = "zhangye-2023"
+ITEM_DOC = "评分项序号，如 \"3.2\""
+VALUES_DOC = "基础数据表中某一列（自评或考评）的全部基础数据"
+RULES_DOC = "规则集，默认 zhangye-2023"
 
 
 def _friendly(fn):
@@ -71,6 +74,13 @@ def _item_score(item, values, rules):
     return score_item(target, _values(rs, values), rs)
 
 
+def _stage(values, rules):
+    from ..scoring import score_stage
+
+    rs = _ruleset(rules)
+    return score_stage(rs, rs.stages[0].id, _values(rs, values))
+
+
 def _number(value):
     from ..model import number
 
@@ -96,9 +106,9 @@ def FE_RATE(numerator, denominator):
 
 
 @func
-@arg("item", doc="评分项序号，如 \"3.2\"")
-@arg("values", ndim=1, doc="基础数据表中某一列（自评或考评）的全部基础数据")
-@arg("rules", doc="规则集，默认 zhangye-2023")
+@arg("item", doc=ITEM_DOC)
+@arg("values", ndim=1, doc=VALUES_DOC)
+@arg("rules", doc=RULES_DOC)
 @_friendly
 def FE_ITEM_SCORE(item, values, rules=DEFAULT_RULES):
     """按规则集计算一个评分项的得分。"""
@@ -107,9 +117,9 @@ def FE_ITEM_SCORE(item, values, rules=DEFAULT_RULES):
 
 
 @func
-@arg("item", doc="评分项序号，如 \"3.2\"")
-@arg("values", ndim=1, doc="基础数据表中某一列（自评或考评）的全部基础数据")
-@arg("rules", doc="规则集，默认 zhangye-2023")
+@arg("item", doc=ITEM_DOC)
+@arg("values", ndim=1, doc=VALUES_DOC)
+@arg("rules", doc=RULES_DOC)
 @_friendly
 def FE_REASONS(item, values, rules=DEFAULT_RULES):
     """一个评分项的扣分理由（满分时为空）。"""
@@ -118,16 +128,13 @@ def FE_REASONS(item, values, rules=DEFAULT_RULES):
 
 @func
 @arg("section", doc="部分序号，如 \"3\"")
-@arg("values", ndim=1, doc="基础数据表中某一列的全部基础数据")
-@arg("rules", doc="规则集，默认 zhangye-2023")
+@arg("values", ndim=1, doc=VALUES_DOC)
+@arg("rules", doc=RULES_DOC)
 @_friendly
 def FE_SECTION(section, values, rules=DEFAULT_RULES):
     """一个部分（如“服务工作标准”）的小计。"""
-    from ..scoring import score_stage
-
-    rs = _ruleset(rules)
     key = _item_id(section)
-    result = score_stage(rs, rs.stages[0].id, _values(rs, values))
+    result = _stage(values, rules)
     if key not in result.sections:
         raise _Problem(f"没有序号为“{section}”的部分")
     value = result.sections[key]
@@ -135,15 +142,12 @@ def FE_SECTION(section, values, rules=DEFAULT_RULES):
 
 
 @func
-@arg("values", ndim=1, doc="基础数据表中某一列的全部基础数据")
-@arg("rules", doc="规则集，默认 zhangye-2023")
+@arg("values", ndim=1, doc=VALUES_DOC)
+@arg("rules", doc=RULES_DOC)
 @_friendly
 def FE_TOTAL(values, rules=DEFAULT_RULES):
     """综合得分（各项之和）。"""
-    from ..scoring import score_stage
-
-    rs = _ruleset(rules)
-    total = score_stage(rs, rs.stages[0].id, _values(rs, values)).total
+    total = _stage(values, rules).total
     return "" if total is None else _number(total)
 
 
@@ -152,7 +156,7 @@ def FE_TOTAL(values, rules=DEFAULT_RULES):
 @arg("gates_met", doc="平台建设基本条件是否全部符合：“符合”或“不符合”（不需要门槛的规则集可不填）")
 @arg("prior_title", doc="原有称号，没有的不填或填“无”")
 @arg("prior_year", doc="取得原有称号的年份")
-@arg("rules", doc="规则集，默认 zhangye-2023")
+@arg("rules", doc=RULES_DOC)
 @_friendly
 def FE_LEVEL(total, gates_met="符合", prior_title="", prior_year=None, rules=DEFAULT_RULES):
     """认定结论：按规则集的认定层级、门槛和原有称号（含降级、取消、免于评定）。"""
