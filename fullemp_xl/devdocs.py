@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import inspect
 import re
 import sys
 from pathlib import Path
@@ -26,13 +27,60 @@ def _commands(group: click.Group, prefix: str):
             yield path, cmd
 
 
+def _help_blocks(text: str) -> str:
+    """A docstring as Markdown: paragraphs joined, click's \\b blocks kept line by line as code."""
+    out = []
+    for block in re.split(r"\n\s*\n", inspect.cleandoc(text or "").split("\f")[0]):
+        lines = block.split("\n")
+        if lines[0].strip() == "\b":
+            out.append("```text\n" + "\n".join(lines[1:]) + "\n```")
+        else:
+            out.append("".join(ln.strip() for ln in lines) if _cjk(block) else " ".join(ln.strip() for ln in lines))
+    return "\n\n".join(b for b in out if b.strip())
+
+
+def _cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def _param_row(param: click.Parameter) -> tuple[str, str]:
+    """(how it is written, what it does) from the parameter's own attributes, not click's formatter."""
+    names = " / ".join([*param.opts, *param.secondary_opts])
+    if isinstance(param, click.Option) and not param.is_flag:
+        metavar = param.metavar or (param.type.name.upper() if param.type else "")
+        names += f" {metavar}"
+    text = (getattr(param, "help", None) or "").strip()
+    extras = []
+    if isinstance(param, click.Option) and param.show_default and param.default not in (None, False, ()):
+        extras.append(f"默认：{param.default}")
+    if param.required:
+        extras.append("必填")
+    if extras:
+        text += f"（{'；'.join(extras)}）"
+    return names, text
+
+
+def _usage(path: str, cmd: click.Command) -> str:
+    pieces = [path]
+    if any(isinstance(p, click.Option) for p in cmd.params):
+        pieces.append("[选项]")
+    for p in cmd.params:
+        if isinstance(p, click.Argument):
+            pieces.append(p.metavar or p.name.upper())
+    return " ".join(pieces)
+
+
 def cli_reference() -> str:
+    """The command reference, built from the command tree itself so that it reads the same under every
+    click version we allow (click's own help formatting changes between minor versions)."""
     from .cli import cli
 
     parts = []
     for path, cmd in _commands(cli, "fullemp"):
-        ctx = click.Context(cmd, info_name=path, max_content_width=100, terminal_width=100)
-        parts.append(f"### `{path}`\n\n```text\n{cmd.get_help(ctx)}\n```\n")
+        rows = [_param_row(p) for p in cmd.params if isinstance(p, click.Option) and not p.hidden]
+        rows.append(("--help", "显示本帮助并退出。"))
+        table = "\n".join(["| 选项 | 说明 |", "|---|---|", *(f"| `{n}` | {t} |" for n, t in rows)])
+        parts.append(f"### `{path}`\n\n用法：`{_usage(path, cmd)}`\n\n{_help_blocks(cmd.help)}\n\n{table}\n")
     return "\n".join(parts)
 
 
