@@ -131,3 +131,50 @@ def write_new(wb, target, *, inputs: Iterable = (), check: Callable[[Path], None
         if Path(src).exists() and target.exists() and Path(src).resolve() == target.resolve():
             raise UnusableFile(target, "输出文件不能与输入文件相同；要改写原文件请用 --in-place（会自动备份）")
     save_atomically(wb, target, backup=False, check=check)
+
+
+# ---------------------------------------------------------------- the write path every new writer uses
+def write_output(target, write: Callable[[Path], None], *, force: bool = False, inputs: Iterable = ()) -> Path:
+    """Create `target` (a new output file) through write(tmp_path), atomically.
+
+    An existing target is refused unless force (then it is first backed up); the target may never be
+    one of `inputs`. Returns the target path.
+    """
+    target = Path(target)
+    for src in inputs:
+        if Path(src).exists() and target.exists() and Path(src).resolve() == target.resolve():
+            raise UnusableFile(target, "输出文件不能与输入文件相同；要改写原文件请用 --in-place（会自动备份）")
+    if target.is_dir():
+        raise UnusableFile(target, "这是一个文件夹；请给出要写入的文件名")
+    if target.exists() and not force:
+        raise UnusableFile(target, "文件已存在，不予覆盖：换一个文件名，或加 --force（原文件会先备份）")
+    _write_via_temp(target, write, backup=target.exists())
+    return target
+
+
+def replace_file(target, write: Callable[[Path], None], *, backup: bool = True) -> Path | None:
+    """Replace an existing file through write(tmp_path), atomically, keeping a backup; returns the backup."""
+    target = Path(target)
+    if not target.exists():
+        raise UnusableFile(target, "找不到这个文件，请检查路径")
+    return _write_via_temp(target, write, backup=backup)
+
+
+def _write_via_temp(target: Path, write: Callable[[Path], None], *, backup: bool) -> Path | None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp" + target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        with tmp.open("rb") as fh:
+            os.fsync(fh.fileno())
+        saved = None
+        if backup and target.exists():
+            saved = backup_path(target)
+            shutil.copy2(target, saved)
+        os.replace(tmp, target)
+        return saved
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
