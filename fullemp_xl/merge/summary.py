@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.pagebreak import Break
 
 from ..forms.style import row_height
 from ..model import RuleSet
@@ -396,7 +397,9 @@ def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[
         chart.height, chart.width = 8, 18
         ws.add_chart(chart, f"A{last + 4}")
     written = HEAD_ROW + len(names) + (1 if names else 0)
-    _distribution(ws, totals.bins, written + 20, written)  # below the county chart (about 16 rows high)
+    top = written + 20  # below the county chart (about 16 rows high), on a page of its own
+    ws.row_breaks.append(Break(id=top - 1))
+    _distribution(ws, totals.bins, top, written)
     return out
 
 
