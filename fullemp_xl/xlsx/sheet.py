@@ -86,23 +86,39 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
     return cells
 
 
+_MERGES: dict[tuple[str, ...], frozenset[tuple[int, int]]] = {}
+
+
 def _hide_merged(cells: SheetCells, merged, ns: str) -> None:
-    """openpyxl keeps only the top-left value of a merged range."""
-    for mc in merged.iterfind(ns + "mergeCell"):
-        ref = mc.get("ref", "")
-        if ":" not in ref:
-            continue
-        try:
-            (r1, c1), (r2, c2) = (split_ref(x.replace("$", "")) for x in ref.split(":"))
-        except ValueError:
-            continue
-        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4096:
-            hidden = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)]
+    """openpyxl keeps only the top-left value of a merged range. Forms of one template share their
+    merges, so the hidden cells of a set of ranges are worked out once."""
+    refs = tuple(mc.get("ref", "") for mc in merged.iterfind(ns + "mergeCell"))
+    hidden = _MERGES.get(refs)
+    if hidden is None:
+        found: set[tuple[int, int]] = set()
+        large = []
+        for ref in refs:
+            if ":" not in ref:
+                continue
+            try:
+                (r1, c1), (r2, c2) = (split_ref(x.replace("$", "")) for x in ref.split(":"))
+            except ValueError:
+                continue
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4096:
+                found.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1))
+            else:
+                large.append((r1, c1, r2, c2))
+        if large:  # huge merged ranges: test the cells present instead of listing the range
+            found.update(k for k in cells.values if any(a <= k[0] <= b and c <= k[1] <= d and k != (a, c)
+                                                        for a, c, b, d in large))
         else:
-            hidden = [k for k in cells.values if r1 <= k[0] <= r2 and c1 <= k[1] <= c2 and k != (r1, c1)]
-        for key in hidden:
-            cells.values.pop(key, None)
-            cells.cached.pop(key, None)
+            hidden = frozenset(found)
+            if len(_MERGES) < 64:
+                _MERGES[refs] = hidden
+        hidden = hidden if hidden is not None else frozenset(found)
+    for key in hidden.intersection(cells.values):
+        del cells.values[key]
+        cells.cached.pop(key, None)
 
 
 class _Reader:
