@@ -80,6 +80,14 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
         merged, stream = root.find(ns + "mergeCells"), False
+        if wanted is not None and sheet_data is not None and b't="shared"' not in data:
+            # only some cells asked for, no shared formulas: index the cells by address, convert the asked ones
+            index = {c.get("r"): c for c in sheet_data.iter(ns + "c")}
+            if None not in index:
+                cells = _Reader(wb, ns, pkg, wanted).picked(index)
+                if merged is not None:
+                    _hide_merged(cells, merged, ns)
+                return cells
     cells = _Reader(wb, ns, pkg, wanted).run(rows, stream)
     if merged is not None:
         _hide_merged(cells, merged, ns)
@@ -193,6 +201,36 @@ class _Reader:
                 while row.getprevious() is not None:
                     del row.getparent()[0]
         return SheetCells(values, cached, wanted is None)
+
+    def picked(self, index: dict) -> SheetCells:
+        """The wanted cells out of an index address -> <c> (every cell has its address)."""
+        if len(index) > self.pkg.limits.cells:
+            raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {self.pkg.limits.cells:,} 个），已拒绝处理")
+        values: dict[tuple[int, int], object] = {}
+        cached: dict[tuple[int, int], object] = {}
+        f_tag, v_tag = self.f_tag, self.v_tag
+        for ref in self.wanted:
+            c = index.get(ref)
+            if c is None:
+                continue
+            key = _REFS.get(ref)
+            if key is None:
+                try:
+                    key = split_ref(ref)
+                except ValueError:
+                    raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
+            if not (0 < key[0] <= MAX_ROW and 0 < key[1] <= MAX_COL):
+                raise self.damaged("单元格超出工作表范围")
+            f = c.find(f_tag) if len(c) else None
+            text = c.findtext(v_tag) if len(c) else None
+            t = c.get("t", "n")
+            value = self.value(c, t, text, ref) if (text or t == "inlineStr") else None
+            if f is not None:
+                cached[key] = value
+                values[key] = _formula(f, ref, self.shared)
+            elif value is not None:
+                values[key] = value
+        return SheetCells(values, cached, False)
 
     def value(self, c, t: str, text: str | None, ref: str):
         if t == "n":
