@@ -274,3 +274,14 @@ def test_score_twice_writes_nothing_the_second_time(tmp_path, form):
     with xl_remote.desktop_formulas():
         handlers.score_book(book)
     assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+
+def test_on_the_web_validate_cannot_colour_a_protected_template(tmp_path, form):
+    """The documented limit of Excel on the web: Office.js gets no way to lift protection from xlwings,
+    so 校验's colours on our protected sheets would be refused there (README: 网页版)."""
+    from xl_remote import ProtectionError
+
+    with pytest.raises(ProtectionError, match="设置单元格格式"):
+        run_handler(handlers.validate_book, form, tmp_path / "web.xlsx", desktop=False)
+    message, _ = run_handler(handlers.score_book, form, tmp_path / "web-score.xlsx", desktop=False)
+    assert "考评合计 91 分" in message  # 打分 writes only unlocked cells: it works there
