@@ -18,7 +18,7 @@ from ..safe_io import UnusableFile
 ALLOW = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
          "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
          "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")
-XL_NONE, XL_SOLID = -4142, 1
+XL_NONE = -4142  # Interior.Pattern of a cell without fill
 
 REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)$")
 
@@ -111,7 +111,7 @@ class XlwingsBook:
                 api.Protect(**options)
 
     def lift(self, sheet: str) -> None:
-        if getattr(self, "_lifted", None) is None:
+        if self._lifted is None:  # outside editing(): nothing to lift
             return
         api = self.book.sheets[sheet].api
         if not getattr(api, "ProtectContents", False):

@@ -11,7 +11,7 @@ import inspect
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
-from ...excel.vba import Module
+from ..vba import Module
 from .buttons import ADDIN_NAME, BUTTONS, TAB
 
 RIBBON_MODULE = "fullemp_ribbon"  # a module may not share the project's name (fullemp)
