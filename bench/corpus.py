@@ -20,7 +20,7 @@ import openpyxl
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook
 from fullemp_xl.forms.build import build_assessment
-from fullemp_xl.forms.fill import assessment_values, fill_form
+from fullemp_xl.forms.fill import assessment_values
 
 COUNTIES = ["甘州区", "临泽县", "高台县", "山丹县", "民乐县", "肃南县"]
 STREETS = ["东街街道", "西街街道", "南街街道", "北街街道", "火车站街道", "梁家墩镇", "新墩镇", "沙河镇"]

@@ -158,6 +158,9 @@ def run_merge_demo(out_dir: Path) -> MergeDemo:
         folder.mkdir(parents=True, exist_ok=True)
         for path in paths:
             shutil.copy2(path, folder / path.name)
+        for declaration in (out_dir / "0-分发" / county).glob("*-申报表.xlsx"):  # the 申报表 come along
+            if any(declaration.name.split("-")[-2] in p.name for p in paths):
+                shutil.copy2(declaration, folder / declaration.name)
     gz = inbox / "甘州区"
     first = next(gz.glob("01-*.xlsx"))
     (gz / f"~${first.name}").write_bytes(b"Excel owner file")  # someone has it open

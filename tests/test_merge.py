@@ -404,3 +404,45 @@ def test_declarations_are_paired_and_checked(tmp_path, zhangye):
     [row] = data["communities"]
     assert row["declaration"].endswith("南关社区申报表.xlsx")
     assert data["files"]["declarations"] == 1
+
+
+def test_renamed_and_moved_sheets_merge_the_same(tmp_path, zhangye):
+    src = tmp_path / "in"
+    plain = submission(src, zhangye, changes={"ledgers_missing": 1})
+    wb = openpyxl.load_workbook(plain)
+    ws = wb["基础数据"]
+    ws.title = "基础数据（2026年）"
+    for dn in wb.defined_names.values():
+        dn.attr_text = dn.attr_text.replace("'基础数据'!", "'基础数据（2026年）'!")
+    wb.move_sheet(ws, offset=-1)  # now the first sheet
+    wb.save(src / "moved.xlsx")
+    plain.rename(tmp_path / "plain.xlsx")
+    _, moved = merge_json(src, "-o", tmp_path / "a.xlsx")
+    _, original = merge_json(tmp_path / "plain.xlsx", "-o", tmp_path / "b.xlsx")
+    assert moved["communities"][0]["items"] == original["communities"][0]["items"]
+    assert moved["communities"][0]["total"] == original["communities"][0]["total"] == 97
+
+
+def test_coverage_targets_of_the_rule_set(tmp_path):
+    """齐齐哈尔 2022: 70% of the registry's communities certified in 2022."""
+    qiqihar = load_ruleset("qiqihar-2022")
+    reg = registry(tmp_path / "名册.xlsx", qiqihar, [("龙沙区", "五龙街道", f"社区{k}") for k in range(3)])
+    src = tmp_path / "in"
+    src.mkdir()
+    for k in range(2):
+        make_assessment(src / f"{k}.xlsx", qiqihar, {"self": good_values(), "assessed": good_values()},
+                        identity={"县（区）": "龙沙区", "街道（乡镇）": "五龙街道", "社区": f"社区{k}"})
+    out = tmp_path / "s.xlsx"
+    proc = run("merge", src, "-o", out, "--registry", reg, "--year", "2022")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    set_decisions(out, "社区0", 实地考察="符合", 最终认定="认定")
+    set_decisions(out, "社区1", 实地考察="符合", 最终认定="认定")
+    require_soffice()
+    [again] = recalculate([out], tmp_path / "lo")
+    ws = openpyxl.load_workbook(again, data_only=True)["分县统计"]
+    heads = [c.value for c in ws[3]]
+    row = {h: v for h, v in zip(heads, [c.value for c in ws[4]])}
+    assert row["名册社区数"] == 3 and row["最终认定"] == 2
+    assert abs(row["认定覆盖率（按名册）"] - 2 / 3) < 1e-9
+    assert row["覆盖率目标"] == "70%" and row["是否达到目标"] == "否"
+    assert "2022年达到社区总量的70%以上" in ws["A2"].value

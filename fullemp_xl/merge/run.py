@@ -80,6 +80,24 @@ def _match_registry(entries: list[RegistryEntry], assessments: dict) -> dict:
     return out
 
 
+def _pair(kept: dict, declarations: dict) -> dict:
+    """考评表 key -> its 申报表: the same (county, street, community), else the one 申报表 of that community
+    name in that county. 申报表 left unpaired keep their own key (they are reported as such)."""
+    out = {k: d for k, d in declarations.items() if k in kept}
+    by_name: dict[tuple, list] = {}
+    for k, d in declarations.items():
+        if k not in kept:
+            by_name.setdefault((k[0], k[2]), []).append((k, d))
+    for key in kept:
+        if key not in out:
+            same = by_name.get((key[0], key[2]), [])
+            if len(same) == 1:
+                out[key] = same.pop()[1]
+    used = {id(d) for d in out.values()}
+    out.update({k: d for k, d in declarations.items() if id(d) not in used})
+    return out
+
+
 def _previous(output: Path) -> Summary | None:
     """The summary being re-run into, if `output` is one; anything else there is refused unless forced."""
     if not output.exists():
@@ -160,7 +178,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                 county, street, community = best_result.identity
                 duplicates.append(Duplicate(county, street, community, best.source, e.source,
                                             differences(best_result, dropped)))
-    paired = {key: pick(group)[0] for key, group in declarations.items()}
+    paired = _pair(kept, {key: pick(group)[0] for key, group in declarations.items()})
     decisions = {r.key: r.decisions for r in previous.rows} if previous else {}
     used_decisions: set = set()
     order = sorted(kept, key=lambda k: (k, kept[k].source))
