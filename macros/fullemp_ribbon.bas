@@ -22,6 +22,10 @@ Sub OnClear(control As IRibbonControl)
     If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.handlers as h; h.clear()"
 End Sub
 
+Sub OnMerge(control As IRibbonControl)
+    If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.merge_handler as h; h.merge()"
+End Sub
+
 Public Function RuntimeReady(Optional ByVal clicked As Boolean = False) As Boolean
     ' At load and before each click: say what to do instead of failing inside xlwings.
     Dim problem As String

@@ -44,4 +44,7 @@ BUTTONS = (
            "检查数据，把有问题的单元格标色并加批注"),
     Button("Score", "打分", "fullemp_xl.excel.handlers:score", "AutoSum", "按评分标准重新计算，写入扣分说明和认定意见"),
     Button("Clear", "清除标记", "fullemp_xl.excel.handlers:clear", "ClearFormats", "清除“校验”添加的颜色、批注和校验结果表"),
+    Button("Merge", "汇总", "fullemp_xl.excel.merge_handler:merge", "PivotTableInsert",
+           "在汇总表中：按记录的来源重新汇总，保留官员填写的列；在别处：选择各县区报送的文件夹，生成新的汇总表",
+           group="汇总与公示"),
 )
