@@ -26,11 +26,11 @@ EXCLUDED_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "认�
 WIDTHS = [6, 12, 16, 18, 20, 14, 16]
 
 
-def put(ws, row: int, col: int, value, *, font=BODY, align=CENTER, fmt=None, box=True, fill=None):
-    """A cell whose text is text: openpyxl would store '=…' as a formula."""
+def put(ws, row: int, col: int, value, *, font=BODY, align=CENTER, fmt=None, box=True, fill=None, formula=False):
+    """A cell whose text is text: openpyxl would store '=…' as a formula (only our own `formula=True` cells are)."""
     c = ws.cell(row, col)
     c.value = value
-    if isinstance(value, str):
+    if isinstance(value, str) and not formula:
         c.data_type = "s"
         if value.startswith(DANGEROUS):
             c.quotePrefix = True
@@ -77,20 +77,24 @@ def finance_workbook(values: dict) -> Workbook:
     ws.merge_cells(start_row=total_row, start_column=1, end_row=total_row, end_column=6)
     put(ws, total_row, 1, f"合计（{values['funded_count']}个社区）", font=HEAD)
     first = 4
-    formula = f"=SUM(G{first}:G{row})" if row >= first else 0
-    put(ws, total_row, 7, formula, font=HEAD, fmt=MONEY)
+    total = f"=SUM(G{first}:G{row})" if row >= first else 0
+    put(ws, total_row, 7, total, font=HEAD, fmt=MONEY, formula=True)
     ws.merge_cells(start_row=total_row + 1, start_column=2, end_row=total_row + 1, end_column=7)
     put(ws, total_row + 1, 1, "大写", font=HEAD)
     put(ws, total_row + 1, 2, values["total_words"], align=LEFT)
     row = total_row + 3
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
     put(ws, row, 1, "不予补助的社区（已享受国家级、省级补助，不再重复享受）", font=HEAD, align=LEFT, box=False)
     row += 1
     _head(ws, row, EXCLUDED_HEAD)
+    ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=7)
     for item in values["excluded"]:
         row += 1
         for col, value in enumerate([item["no"], values["county"], item["street"], item["community"], item["level"],
                                      item["reason"]], start=1):
             put(ws, row, col, value, align=CENTER if col in (1, 2) else LEFT)
+        ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=7)
+        ws.row_dimensions[row].height = 30
     if not values["excluded"]:
         put(ws, row + 1, 1, "无", box=False)
     ws.freeze_panes = "A4"

@@ -200,6 +200,16 @@ def paragraph(doc, text: str = "", style: str = BODY):
     return doc.add_paragraph(text, style=doc.styles[style])
 
 
+def title(doc, *lines: str):
+    """The title, with line breaks where given (GB/T 9704: 回行时词意完整、排列对称)."""
+    p = doc.add_paragraph(style=doc.styles[TITLE])
+    for k, line in enumerate(lines):
+        run = p.add_run(line)
+        if k < len(lines) - 1:
+            run.add_break()
+    return p
+
+
 def signature(doc, office: str, date: str) -> None:
     """Room for the seal, then the office centred over the 成文日期 (右空四字): single-office signature with seal."""
     for _ in range(2):
@@ -248,14 +258,23 @@ def fill_row(row, texts: list[str], style: str, widths_mm: list[float] | None = 
         fill_row_cells([cell], [text], style)
 
 
-def add_row(table_, texts: list[str], style: str = TABLE_TEXT, *, merge: bool = False):
+def add_row(table_, texts: list[str], style: str = TABLE_TEXT, *, merge: bool = False, spans=()):
+    """A row of texts; merge=True makes one cell of the whole row; spans=[(first, last), …] merges those cells
+    (texts then has one entry per resulting cell)."""
     row = table_.add_row()
     row_flags(row)
     if merge:
-        first = row.cells[0].merge(row.cells[-1])
-        fill_row_cells([first], texts[:1], style)
-    else:
-        fill_row(row, texts, style)
+        spans = [(0, len(row.cells) - 1)]
+    cells, k = [], 0
+    for first, last in sorted(spans):
+        cells += list(row.cells[k:first])
+        cells.append(row.cells[first].merge(row.cells[last]))
+        k = last + 1
+    cells += list(row.cells[k:])
+    for cell in cells:
+        for extra in cell.paragraphs[1:]:  # merging keeps each cell's empty paragraph
+            extra._p.getparent().remove(extra._p)
+    fill_row_cells(cells, texts, style)
     return row
 
 

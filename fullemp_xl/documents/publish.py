@@ -147,9 +147,12 @@ def _write(outcome: Outcome, rendered: list[tuple[Path, bytes, str, int, C.Selec
 
 # ---------------------------------------------------------------- 公示
 def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | None = None, days: int | None = None,
-                holidays=None, settings: Settings = Settings()) -> Outcome:
-    """公示 of the county stage (one county, or every county into a folder) or of the city stage."""
-    summary, template, name, usage, profile = _prepare(summary_path, NOTICE, settings)
+                holidays=None, settings: Settings = Settings(), summary: Summary | None = None) -> Outcome:
+    """公示 of the county stage (one county, or every county into a folder) or of the city stage.
+
+    `summary` may be given already loaded (the Excel button reads the open workbook); `summary_path` is then
+    still where the profile and holiday files are looked for."""
+    summary, template, name, usage, profile = _prepare(summary_path, NOTICE, settings, summary)
     rs = summary.ruleset
     if stage not in rs.publication.stages:
         raise UnusableFile(Path(summary_path), f"规则集 {rs.id} 没有{'县（区）' if stage == 'county' else '市级'}公示"
@@ -198,8 +201,8 @@ def _why_none(selection: C.Selection) -> str:
 
 
 # ---------------------------------------------------------------- 认定公告
-def make_announcement(summary_path, *, out, settings: Settings = Settings()) -> Outcome:
-    summary, template, name, usage, profile = _prepare(summary_path, ANNOUNCEMENT, settings)
+def make_announcement(summary_path, *, out, settings: Settings = Settings(), summary: Summary | None = None) -> Outcome:
+    summary, template, name, usage, profile = _prepare(summary_path, ANNOUNCEMENT, settings, summary)
     selection = C.select(summary.rows, summary.ruleset, C.CERTIFIED)
     if not selection.listed:
         raise NothingToPublish("没有最终认定的社区：请在汇总表的“最终认定”列填写“认定”" + _why_none(selection))
@@ -216,11 +219,12 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings()) -> 
 
 
 # ---------------------------------------------------------------- 补助资金
-def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Settings = Settings()) -> Outcome:
+def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Settings = Settings(),
+                 summary: Summary | None = None) -> Outcome:
     """One statement per county (the county pays) and, beside it, the same table as a workbook for its finance office."""
     from .finance import finance_workbook
 
-    summary = load_summary(summary_path)
+    summary = summary or load_summary(summary_path)
     rs = summary.ruleset
     if rs.subsidy is None:
         raise NothingToPublish(f"规则集 {rs.id}（{rs.jurisdiction}）没有补助资金政策，不生成补助资金明细"

@@ -94,7 +94,7 @@ def build_announcement():
 
 def build_subsidy():
     doc = L.new_document("补助资金明细")
-    L.paragraph(doc, "{{ county }}{{ subsidy_year }}年度{{ title_name }}补助资金明细", L.TITLE)
+    L.title(doc, "{{ county }}{{ subsidy_year }}年度{{ title_name }}", "补助资金明细")
     L.paragraph(doc, "", "Normal")
     L.paragraph(doc, "根据{{ basis }}{{ policy }}的规定，对认定的{{ title_name }}，由{{ payer }}从{{ fund }}中每年每个社区"
                 "给予{{ amount }}元（{{ amount_words }}）的补助；{{ exclude_reason }}。")
@@ -105,10 +105,8 @@ def build_subsidy():
     _loop_row(t, "{%tr for c in funded %}")
     L.add_row(t, ["{{ c.no }}", "{{ c.street }}", "{{ c.community }}", "{{ c.change }}", "{{ c.amount }}"])
     _loop_row(t, "{%tr endfor %}")
-    total = L.add_row(t, ["合计", "", "", "", "{{ total }}"])
-    total.cells[0].merge(total.cells[3])
-    words = L.add_row(t, ["大写", "{{ total_words }}", "", "", ""])
-    words.cells[1].merge(words.cells[4])
+    L.add_row(t, ["合计", "{{ total }}"], spans=[(0, 3)])
+    L.add_row(t, ["大写", "{{ total_words }}"], spans=[(1, 4)])
     L.paragraph(doc, "二、不予补助的社区", L.HEADING_1)
     L.paragraph(doc, "{%p if excluded %}")
     t = L.table(doc, EXCLUDED_WIDTHS, EXCLUDED_HEAD)
