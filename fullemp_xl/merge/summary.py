@@ -21,6 +21,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from ..forms.style import row_height
 from ..model import RuleSet
 from ..rules.kinds import excel_number
 from ..rules.policies import coverage_target
@@ -135,10 +136,15 @@ def _page(ws, *, title_rows: str, landscape: bool = True) -> None:
     ws.oddFooter.center.size = 9
 
 
-def _heading(ws, title: str, info: str, heads: list[str], widths: list[float], *, official: set[int] = frozenset()):
+def _heading(ws, title: str, info: str, heads: list[str], widths: list[float], *, official: set[int] = frozenset(),
+             folds: list[tuple[str, str]] = (), span: int | None = None):
     for k, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = w
-    last = get_column_letter(len(heads))
+    for first, last in folds:  # folded columns: one click away on screen, not on paper
+        ws.column_dimensions.group(first, last, hidden=True, outline_level=1)
+    if folds:
+        ws.column_dimensions.max_outline = 1  # -> sheetFormatPr outlineLevelCol: Excel shows the +/− buttons
+    last = get_column_letter(span or len(heads))  # the title is centred over the printed columns
     ws.merged_cells.add(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     ws.merged_cells.add(f"A{INFO_ROW}:{last}{INFO_ROW}")
     ws.row_dimensions[TITLE_ROW].height = 30
@@ -198,8 +204,11 @@ def _summary_sheet(ws, data: SummaryInput, info: str, target: Path) -> _Totals:
     cols = C.summary_columns(rs)
     official = {k for k, c in enumerate(cols) if c.official}
     title = f"{rs.jurisdiction}充分就业社区认定汇总表（{data.year}年）"
-    _heading(ws, title, info, [c.header for c in cols], [c.width for c in cols], official=official)
     letters = {c.key: get_column_letter(k) for k, c in enumerate(cols, start=1)}
+    info += "　（各项得分、表内记录的合计已折叠：点击列号上方的“+”展开）"
+    folds = [(letters[a], letters[b]) for a, b in _folded(cols)]
+    _heading(ws, title, info, [c.header for c in cols], [c.width for c in cols], official=official, folds=folds,
+             span=C.printed_columns(rs))
     bins = score_bins(rs)
     totals = _Totals(bins=[[label, 0] for label, _, _ in bins])
     row_no = FIRST_ROW - 1
@@ -221,6 +230,9 @@ def _summary_sheet(ws, data: SummaryInput, info: str, target: Path) -> _Totals:
                 c = cell(ws, value if value not in (None,) else "", align=CENTER if col.kind in ("flag", "choice") else WRAP,
                          fill=OFFICIAL_FILL if col.official else None)
             out.append(c)
+        ws.row_dimensions[row_no].height = row_height([(values.get(c.key), c.width) for c in cols
+                                                       if c.kind == "text" and not c.key.startswith("item:")],
+                                                      line_pt=13, minimum=16)
         ws.append(out)
         county = totals.counties.setdefault(row.county, CountyStats(row.county))
         county.add(row, rs)
@@ -231,6 +243,7 @@ def _summary_sheet(ws, data: SummaryInput, info: str, target: Path) -> _Totals:
         totals.eligible += bool(row.eligible)
     last = max(row_no, FIRST_ROW)
     ws.auto_filter.ref = f"A{HEAD_ROW}:{get_column_letter(len(cols))}{last}"
+    ws.print_area = f"A1:{get_column_letter(C.printed_columns(rs))}{last}"
     for col in cols:
         if col.kind == "choice":
             dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
@@ -240,6 +253,22 @@ def _summary_sheet(ws, data: SummaryInput, info: str, target: Path) -> _Totals:
             ws.data_validations.append(dv)
     _conditional(ws, rs, letters, last)
     return totals
+
+
+def _folded(cols: list) -> list[tuple[str, str]]:
+    """Runs of adjacent columns to fold: the item scores, and each stage's recorded total."""
+    runs, start, prev = [], None, None
+    for col in cols:
+        fold = col.key.startswith(("item:", "recorded:"))
+        if fold and start is None:
+            start = col.key
+        if not fold and start is not None:
+            runs.append((start, prev))
+            start = None
+        prev = col.key
+    if start is not None:
+        runs.append((start, prev))
+    return runs
 
 
 def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
