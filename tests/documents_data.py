@@ -21,7 +21,7 @@ def row(county, street, community, total=96, *, level="市级充分就业社区"
                       recommend=recommend, prior_title=prior[0], prior_year=prior[1], change=change if eligible else "不予认定",
                       national_subsidy=national, provincial_subsidy=provincial,
                       subsidy="符合" if eligible and not (national or provincial) else "不符合",
-                      source=f"{county}/{community}-考评表.xlsx", decisions=decisions or Decisions())
+                      source=f"{county}/{community}-考评表.xlsx", in_registry=True, decisions=decisions or Decisions())
 
 
 def zhangye_rows() -> list[SummaryRow]:
@@ -46,9 +46,11 @@ def zhangye_rows() -> list[SummaryRow]:
 
 
 def write(path: Path, rows: list[SummaryRow], rules: str = "zhangye-2023", year: int = 2026,
-          missing: list[RegistryEntry] | None = None) -> Path:
+          missing: list[RegistryEntry] | None = ()) -> Path:
+    """missing=None: a summary merged without a registry; () (the default): with one, every community submitted."""
     rs = load_ruleset(rules)
-    data = SummaryInput(ruleset=rs, year=year, generated="2026-12-01 09:00", rows=lambda: iter(rows), missing=missing)
+    data = SummaryInput(ruleset=rs, year=year, generated="2026-12-01 09:00", rows=lambda: iter(rows),
+                        missing=None if missing is None else list(missing))
     write_summary(data, path)
     return path
 
@@ -83,3 +85,23 @@ def summary_with_profile(folder: Path, rows=None, **kwargs) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "发文机关.toml").write_text(PROFILE, encoding="utf-8")
     return write(folder / "汇总表.xlsx", zhangye_rows() if rows is None else rows, **kwargs)
+
+
+def docx_text(path) -> str:
+    """Every paragraph of a .docx, tables included, one per line (what a reader sees, in order)."""
+    import docx
+
+    document = docx.Document(str(path))
+    lines = []
+    body = document.element.body
+    for el in body.iter():
+        if el.tag.endswith("}p"):
+            lines.append("".join(t.text or "" for t in el.iter() if t.tag.endswith("}t")))
+    return "\n".join(lines)
+
+
+def table_rows(path, index: int = -1) -> list[list[str]]:
+    import docx
+
+    table = docx.Document(str(path)).tables[index]
+    return [[c.text for c in row.cells] for row in table.rows]

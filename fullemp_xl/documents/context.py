@@ -191,6 +191,8 @@ def subsidy_lists(summary) -> list[SubsidyList]:
         flags = [EXCLUDE_FLAGS[f] for f in policy.exclude if getattr(row, f, False)]
         if flags:
             entry.excluded.append(Entry(row, f"{'、'.join(flags)}，不再重复享受{row.level}补助"))
+        elif row.in_registry is False:  # as the summary's 补助资格 says: not checkable, so not paid
+            entry.excluded.append(Entry(row, "不在社区名册中，无法核对是否已享受国家级、省级补助；核对后另行处理"))
         else:
             entry.funded.append(row)
     return list(out.values())

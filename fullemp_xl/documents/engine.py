@@ -127,8 +127,9 @@ def _syntax_message(exc: TemplateSyntaxError) -> str:
     m = re.search(r"looking for the following tags: ([^.]+)\. The innermost block that needs to be closed is '(\w+)'", msg)
     if m:
         return f"“{m.group(2)}”没有结束：缺少 {{% end{m.group(2)} %}}（表格行中写 {{%tr end{m.group(2)} %}}）"
-    if "expected token 'end of print statement'" in msg or "unexpected end of template" in msg:
-        return "标签没有闭合：缺少“}}”或“%}”"
+    if ("expected token 'end of print statement'" in msg or "unexpected end of template" in msg
+            or re.search(r"unexpected '[/<]'", msg)):  # the tag ran on into Word's XML
+        return "标签没有闭合：缺少“}}”或“%}”（一个标签要在同一段内写完）"
     if "unexpected '}'" in msg or "unexpected '%'" in msg:
         return "多余或不成对的括号：标签应写成 {{ 名称 }} 或 {% … %}"
     if "unexpected char" in msg:

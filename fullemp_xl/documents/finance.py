@@ -84,7 +84,7 @@ def finance_workbook(values: dict) -> Workbook:
     put(ws, total_row + 1, 2, values["total_words"], align=LEFT)
     row = total_row + 3
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
-    put(ws, row, 1, "不予补助的社区（已享受国家级、省级补助，不再重复享受）", font=HEAD, align=LEFT, box=False)
+    put(ws, row, 1, "本次不予补助的社区", font=HEAD, align=LEFT, box=False)
     row += 1
     _head(ws, row, EXCLUDED_HEAD)
     ws.merge_cells(start_row=row, start_column=6, end_row=row, end_column=7)

@@ -229,6 +229,9 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
     if rs.subsidy is None:
         raise NothingToPublish(f"规则集 {rs.id}（{rs.jurisdiction}）没有补助资金政策，不生成补助资金明细"
                                f"（{rs.source}中没有关于补助资金的规定）")
+    if summary.missing is None:
+        raise UnusableFile(Path(summary_path), "汇总时没有提供社区名册，无法核对哪些社区已享受国家级、省级补助（不能重复补助）："
+                                               "请用 fullemp merge … --registry 社区名册.xlsx 重新汇总（官员填写的列会保留）")
     summary, template, name, usage, profile = _prepare(summary_path, SUBSIDY, settings, summary)
     year = year or summary.year
     month, day = (int(p) for p in (rs.subsidy.report_by or "12-31").split("-"))

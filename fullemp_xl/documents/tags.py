@@ -108,7 +108,7 @@ SUBSIDY_TAGS = COMMON + (
     Tag("total", "补助合计（元），如 30,000.00"),
     Tag("total_figures", "补助合计，带人民币符号，如 ¥30,000.00"),
     Tag("total_words", "补助合计大写，如 人民币叁万元整"),
-    Tag("excluded", "认定但不予补助的社区（已享受国家级、省级补助）", EXCLUDED_FIELDS, many=True),
+    Tag("excluded", "认定但本次不予补助的社区（已享受国家级、省级补助，或不在名册中无法核对）", EXCLUDED_FIELDS, many=True),
     Tag("excluded_count", "不予补助的社区数"),
     Tag("report_by", "资金使用情况报送截止日期，如 2026年12月20日"),
     Tag("report_to", "报送给谁，如 县（区）财政、人社部门"),

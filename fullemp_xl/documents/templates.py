@@ -15,7 +15,7 @@ from .tags import ANNOUNCEMENT, NOTICE, SUBSIDY
 
 FILE_NAMES = {NOTICE: "notice.docx", ANNOUNCEMENT: "announcement.docx", SUBSIDY: "subsidy-statement.docx"}
 TITLES = {NOTICE: "公示", ANNOUNCEMENT: "认定公告", SUBSIDY: "补助资金明细"}
-FIXED_TIME = dt.datetime(2026, 1, 1)  # core properties: the same bytes on every build
+FIXED_TIME = dt.datetime(2026, 1, 1)  # core properties: the same content on every build
 
 NOTICE_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "综合得分", "备注"]
 NOTICE_WIDTHS = [14, 22, 30, 42, 22, 26]
@@ -99,7 +99,7 @@ def build_subsidy():
     L.paragraph(doc, "根据{{ basis }}{{ policy }}的规定，对认定的{{ title_name }}，由{{ payer }}从{{ fund }}中每年每个社区"
                 "给予{{ amount }}元（{{ amount_words }}）的补助；{{ exclude_reason }}。")
     L.paragraph(doc, "{{ county }}{{ year }}年度认定的{{ title_name }}中，{{ funded_count }}个社区享受补助，合计{{ total }}元"
-                "（{{ total_words }}）；{{ excluded_count }}个社区已享受国家级或省级补助，不再重复享受。")
+                "（{{ total_words }}）；{{ excluded_count }}个社区本次不予补助（原因见下表）。")
     L.paragraph(doc, "一、享受补助的社区", L.HEADING_1)
     t = L.table(doc, FUNDED_WIDTHS, FUNDED_HEAD)
     _loop_row(t, "{%tr for c in funded %}")
@@ -107,7 +107,7 @@ def build_subsidy():
     _loop_row(t, "{%tr endfor %}")
     L.add_row(t, ["合计", "{{ total }}"], spans=[(0, 3)])
     L.add_row(t, ["大写", "{{ total_words }}"], spans=[(1, 4)])
-    L.paragraph(doc, "二、不予补助的社区", L.HEADING_1)
+    L.paragraph(doc, "二、本次不予补助的社区", L.HEADING_1)
     L.paragraph(doc, "{%p if excluded %}")
     t = L.table(doc, EXCLUDED_WIDTHS, EXCLUDED_HEAD)
     _loop_row(t, "{%tr for c in excluded %}")
@@ -126,7 +126,7 @@ BUILDERS = {NOTICE: build_notice, ANNOUNCEMENT: build_announcement, SUBSIDY: bui
 
 
 def template_bytes(kind: str) -> bytes:
-    """The default template of `kind`, built afresh (the same bytes every time)."""
+    """The default template of `kind`, built afresh (the same content every time; only the zip's dates differ)."""
     doc = BUILDERS[kind]()
     props = doc.core_properties
     props.created = props.modified = FIXED_TIME
