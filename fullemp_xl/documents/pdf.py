@@ -32,7 +32,10 @@ def fontconfig_file() -> Path:
 
 
 def soffice() -> str:
-    found = os.environ.get(SOFFICE_ENV) or shutil.which("soffice") or shutil.which("libreoffice")
+    given = os.environ.get(SOFFICE_ENV)
+    if given and not Path(given).is_file():
+        raise PdfError(f"环境变量 {SOFFICE_ENV} 指定的 {given} 不存在，无法生成 PDF。Word 文档已经生成")
+    found = given or shutil.which("soffice") or shutil.which("libreoffice")
     if not found and sys.platform == "win32":
         found = next((p for p in WINDOWS_PLACES if Path(p).exists()), None)
     if not found:
