@@ -130,6 +130,10 @@ def next_registry(summary) -> NextRegistry:
                                                  normalise_name(e.community)))
     seen: dict[tuple, str] = {}
     for e in out.entries:
+        blank = [label for label, value in (("县（区）", e.county), ("街道（乡镇）", e.street), ("社区", e.community)) if not value]
+        if blank:
+            out.warnings.append(f"{e.county} {e.street} {e.community}：{'、'.join(blank)}未填，fill --registry 不会为它生成表格："
+                                "请在新名册中补上")
         key = (normalise_name(e.county), normalise_name(e.street), normalise_name(e.community))
         if key in seen:
             out.warnings.append(f"{e.county} {e.street} {e.community}：新名册中出现两次（更名后与另一个社区同名？）")

@@ -64,6 +64,7 @@ phone = "0936-8212345"
 address = "张掖市甘州区县府街55号"
 email = "jyk@zhangye.example.cn"
 date = 2026-12-21
+number = "3"
 
 [county."甘州区"]
 name = "甘州区人力资源和社会保障局"

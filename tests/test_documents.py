@@ -172,6 +172,7 @@ def test_missing_profile_fields_are_named(tmp_path):
     (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0], encoding="utf-8")
     result = fullemp("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", out, "--force")
     assert result.exit_code == 2 and '[county."甘州区"]' in result.output and "--office" in result.output
+    (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0].replace('number = "3"\n', ""), encoding="utf-8")
     result = fullemp("announce", summary, "-o", tmp_path / "公告.docx")
     assert result.exit_code == 2 and "发文字号" in result.output and "--number" in result.output
     (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0].replace("date = 2026-12-21\n", ""), encoding="utf-8")

@@ -8,6 +8,7 @@
     address = "张掖市甘州区县府街55号"
     email = "zyrsj@example.cn"
     date = 2026-12-07          # 成文日期
+    number = "3"               # 发文字号的序号（也可用 --number）
 
     [county."甘州区"]          # 县区公示（--stage county）由县区人社部门发布
     name = "甘州区人力资源和社会保障局"
@@ -63,6 +64,7 @@ class Profile:
     office: Office = field(default_factory=Office)
     counties: dict[str, Office] = field(default_factory=dict)
     date: dt.date | None = None
+    number: str = ""  # 发文字号的序号
     path: Path | None = None
 
     def section(self, county: str | None) -> tuple[Office, str]:
@@ -84,14 +86,14 @@ class Profile:
 def _office(table, where: str, source: str) -> Office:
     if not isinstance(table, dict):
         raise ProfileError(f"发文机关信息 {source}：{where} 应为表")
-    known = {f.name for f in fields(Office)} | {"date"}
+    known = {f.name for f in fields(Office)} | ({"date", "number"} if where == "[office]" else set())
     unknown = sorted(set(table) - known)
     if unknown:
         raise ProfileError(f"发文机关信息 {source}：{where} 中有不认识的键“{unknown[0]}”"
                            f"（可用：{'、'.join(sorted(known))}）")
     values = {}
     for key, value in table.items():
-        if key == "date":
+        if key in ("date", "number"):
             continue
         if not isinstance(value, (str, int)) or isinstance(value, bool):
             raise ProfileError(f"发文机关信息 {source}：{where}.{key} 应为文字")
@@ -119,6 +121,11 @@ def parse_profile(text: str, source: str = PROFILE_FILE) -> Profile:
             except ValueError:
                 raise ProfileError(f"发文机关信息 {source}：[office] date 应为日期，如 date = 2026-12-07") from None
         profile.date = date
+    number = office_table.get("number") if isinstance(office_table, dict) else None
+    if number is not None:
+        if isinstance(number, bool) or not isinstance(number, (int, str)):
+            raise ProfileError(f"发文机关信息 {source}：[office] number 应为发文字号的序号，如 number = \"3\"")
+        profile.number = str(number).strip()
     counties = data.get("county", {})
     if not isinstance(counties, dict):
         raise ProfileError(f'发文机关信息 {source}：县区应写成 [county."甘州区"]')

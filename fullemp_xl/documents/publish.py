@@ -112,15 +112,16 @@ def _signing(usage, settings: Settings, profile: Profile, default: dt.date | Non
     return _date_text(day) if day else ""
 
 
-def _doc_number(usage, office: Office, settings: Settings, day: dt.date | None) -> str:
+def _doc_number(usage, office: Office, settings: Settings, profile: Profile, day: dt.date | None) -> str:
     if "doc_number" not in usage.names:
         return ""
+    number = settings.number or profile.number
     missing = [w for w, ok in (("机关代字（doc_prefix，或 --doc-prefix）", office.doc_prefix),
-                               ("序号（--number）", settings.number)) if not ok]
+                               ("序号（--number，或发文机关信息 [office] 的 number）", number)) if not ok]
     if missing:
         raise ProfileError(f"模板要印发文字号，但缺少{'、'.join(missing)}：如 张人社公告〔2026〕3号")
     year = (day or dt.date.today()).year
-    return f"{office.doc_prefix}〔{year}〕{settings.number}号"
+    return f"{office.doc_prefix}〔{year}〕{number}号"
 
 
 def _check_targets(targets: list[Path], settings: Settings, inputs: list[Path]) -> None:
@@ -183,7 +184,7 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
         signing = _signing(usage, settings, profile, default=start)
         attachment = C.notice_attachment(summary, stage, one)
         base = C.common(summary, office=office.as_context(), date=signing,
-                        doc_number=_doc_number(usage, office, settings, settings.date or profile.date or start),
+                        doc_number=_doc_number(usage, office, settings, profile, settings.date or profile.date or start),
                         attachment=attachment)
         values = C.notice_context(summary, selection.listed, stage=stage, county=one or "", start=_date_text(start),
                                   end=_date_text(end), days=days, base=base)
@@ -209,7 +210,7 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
     office = _office(profile, usage, settings, county=None, own=False)
     signing = _signing(usage, settings, profile)
     base = C.common(summary, office=office.as_context(), date=signing,
-                    doc_number=_doc_number(usage, office, settings, settings.date or profile.date),
+                    doc_number=_doc_number(usage, office, settings, profile, settings.date or profile.date),
                     attachment=C.announcement_attachment(summary))
     values = C.announcement_context(summary, selection.listed, base=base)
     outcome = Outcome(summary)
@@ -245,7 +246,7 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
         office = _office(profile, usage, settings, county=lst.county, own=False)
         signing = _signing(usage, settings, profile)
         base = C.common(summary, office=office.as_context(), date=signing,
-                        doc_number=_doc_number(usage, office, settings, settings.date or profile.date),
+                        doc_number=_doc_number(usage, office, settings, profile, settings.date or profile.date),
                         attachment="")
         values = C.subsidy_context(summary, lst, subsidy_year=year, report_by=report_by, base=base)
         stem = safe_filename(f"{lst.county}-{year}年度补助资金明细")

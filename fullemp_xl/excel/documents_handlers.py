@@ -97,6 +97,10 @@ def _listing(outcome) -> str:
     return "\n".join(lines)
 
 
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def first_working_day(calendar, day: dt.date) -> dt.date:
     while not calendar.is_workday(day):
         day += dt.timedelta(days=1)
@@ -125,7 +129,8 @@ def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = No
     if not written:
         raise NothingToPublish("；".join(skipped))
     d = written[0].details
-    head = f"公示期 {d['start']} 至 {d['end']}（{d['days']}个工作日），文书在 {folder}："
+    period = "至".join(_cn(dt.date.fromisoformat(d[k])) for k in ("start", "end"))
+    head = f"公示期 {period}（{d['days']}个工作日），文书在 {folder}："
     return _alert(book, "\n".join([head, *(_listing(o) for o in written), *(f"· 未生成：{s}" for s in skipped)]))
 
 
