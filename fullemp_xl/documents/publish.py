@@ -105,8 +105,8 @@ def _office(profile: Profile, usage, settings: Settings, *, county: str | None, 
     return office
 
 
-def _signing(usage, settings: Settings, profile: Profile, default: dt.date | None = None) -> str:
-    day = settings.date or profile.date or default
+def _signing(usage, settings: Settings, profile: Profile) -> str:
+    day = settings.date or profile.date
     if "date" in usage.names and day is None:
         raise ProfileError("缺少成文日期：用 --date 2026-12-07 指定，或在发文机关信息的 [office] 中写 date = 2026-12-07")
     return _date_text(day) if day else ""
@@ -181,10 +181,10 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
                 continue
             raise NothingToPublish(outcome.skipped[-1])
         office = _office(profile, usage, settings, county=one, own=stage == "county")
-        signing = _signing(usage, settings, profile, default=start)
+        signing = _date_text(settings.date or start)  # a 公示 is signed the day it is posted, unless --date says otherwise
         attachment = C.notice_attachment(summary, stage, one)
         base = C.common(summary, office=office.as_context(), date=signing,
-                        doc_number=_doc_number(usage, office, settings, profile, settings.date or profile.date or start),
+                        doc_number=_doc_number(usage, office, settings, profile, settings.date or start),
                         attachment=attachment)
         values = C.notice_context(summary, selection.listed, stage=stage, county=one or "", start=_date_text(start),
                                   end=_date_text(end), days=days, base=base)
