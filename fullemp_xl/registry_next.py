@@ -16,7 +16,7 @@ from pathlib import Path
 from .forms import names
 from .forms.build import NO_TITLE
 from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS, build_registry
-from .merge.model import normalise_name
+from .merge.model import RegistryEntry, normalise_name
 from .merge.status import standing
 from .merge.summary import DANGEROUS
 from .model import RuleSet
@@ -25,15 +25,9 @@ NOTE_HEADER = "说明（fullemp registry next）"
 
 
 @dataclass(frozen=True)
-class NextEntry:
-    county: str
-    street: str
-    community: str
-    code: str = ""
-    title: str = ""
-    year: int | None = None
-    national_subsidy: bool = False
-    provincial_subsidy: bool = False
+class NextEntry(RegistryEntry):
+    """A community of next year's registry: its 原有称号 and 取得年份 as they stand after this year, and why."""
+
     note: str = ""
 
 
@@ -122,7 +116,7 @@ def next_registry(summary) -> NextRegistry:
         out.warnings.append("汇总时没有提供社区名册（--registry）：没有提交考评表的社区不在新名册中，请补充")
     due_every = rs.levels.recertify_every_years
     for k, e in enumerate(entries):
-        if e.title and due_every > 1 and _due(rs, e.year, out.year):
+        if e.prior_title and due_every > 1 and _due(rs, e.prior_year, out.year):
             mark = f"{out.year}年须重新认定（每{due_every}年一次）"
             entries[k] = NextEntry(**{**e.__dict__, "note": "；".join(p for p in (e.note, mark) if p)})
     order = {normalise_name(c): k for k, c in enumerate(dict.fromkeys(e.county for e in entries))}
@@ -166,7 +160,7 @@ def registry_workbook(nxt: NextRegistry):
     ws.column_dimensions[note.column_letter].width = 48
     for r, e in enumerate(nxt.entries, start=FIRST_DATA_ROW):
         values = {"county": e.county, "street": e.street, "community": e.community, "code": e.code,
-                  "prior_title": e.title or NO_TITLE, "prior_year": e.year if e.title else None,
+                  "prior_title": e.prior_title or NO_TITLE, "prior_year": e.prior_year if e.prior_title else None,
                   "national_subsidy": "是" if e.national_subsidy else "否",
                   "provincial_subsidy": "是" if e.provincial_subsidy else "否"}
         for col, (key, _, _) in enumerate(REGISTRY_COLUMNS, start=1):

@@ -14,7 +14,7 @@ from documents_data import docx_text
 from fullemp_xl.documents import engine, layout, tags
 from fullemp_xl.documents.engine import TemplateProblems, check_template, render
 from fullemp_xl.documents.tags import ANNOUNCEMENT, NOTICE, SUBSIDY, TAGS
-from fullemp_xl.documents.templates import FILE_NAMES, template_bytes
+from fullemp_xl.documents.templates import FILE_NAMES, same_content, template_bytes, write_templates
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -27,6 +27,7 @@ def parts(data: bytes) -> dict[str, bytes]:
 @pytest.mark.parametrize("kind", list(FILE_NAMES))
 def test_committed_templates_are_what_the_code_builds(kind):
     committed = (ROOT / "templates" / FILE_NAMES[kind]).read_bytes()
+    assert same_content(committed, template_bytes(kind))
     assert parts(committed) == parts(template_bytes(kind)), \
         "templates/*.docx is stale: run `fullemp templates build -o templates --force` and commit the .docx files"
     assert parts(template_bytes(kind)) == parts(template_bytes(kind))  # reproducible
@@ -157,3 +158,15 @@ def test_summary_text_prints_literally(tmp_path, name):
 def test_data_helper_escapes_once():
     assert str(engine.data("<a>{b}")) == "&lt;a&gt;&#123;b&#125;"
     assert engine.data({"k": ["x&y", 3]}) == {"k": ["x&amp;y", 3]}
+
+
+def test_templates_build_keeps_an_offices_edit(tmp_path):
+    written, kept = write_templates(tmp_path)
+    assert len(written) == 3 and not kept
+    edited = tmp_path / FILE_NAMES[NOTICE]
+    edited.write_bytes(broken(NOTICE, "本单位加的一段"))
+    written, kept = write_templates(tmp_path)
+    assert not written and edited in kept and "本单位加的一段" in docx_text(edited)
+    written, kept = write_templates(tmp_path, force=True)
+    assert written == [edited] and len(kept) == 2  # unchanged ones are not rewritten
+    assert [p.name for p in tmp_path.glob("notice.bak-*.docx")] and "本单位加的一段" not in docx_text(edited)

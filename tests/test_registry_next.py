@@ -46,20 +46,20 @@ def test_titles_follow_this_years_decisions(tmp_path):
     nxt = next_registry(load_summary(zhangye_year(tmp_path)))
     assert nxt.year == 2027
     e = by_name(nxt)
-    assert (e["新社区"].title, e["新社区"].year, e["新社区"].note) == (CITY, 2026, "2026年认定为市级充分就业社区")
-    assert (e["老社区"].title, e["老社区"].year) == (CITY, 2024)  # a yearly 复查 keeps the year the title was won
+    assert (e["新社区"].prior_title, e["新社区"].prior_year, e["新社区"].note) == (CITY, 2026, "2026年认定为市级充分就业社区")
+    assert (e["老社区"].prior_title, e["老社区"].prior_year) == (CITY, 2024)  # a yearly 复查 keeps the year the title was won
     assert e["老社区"].note == "2026年复查合格"
-    assert (e["低分社区"].title, e["低分社区"].year) == ("", None)
+    assert (e["低分社区"].prior_title, e["低分社区"].prior_year) == ("", None)
     assert "取消原“市级充分就业社区”称号（综合得分85分" in e["低分社区"].note
-    assert e["考察未过社区"].title == "" and "实地考察不符合" in e["考察未过社区"].note
+    assert e["考察未过社区"].prior_title == "" and "实地考察不符合" in e["考察未过社区"].note
     assert "撤销社区" not in e and any("撤销社区" in r and "第十条" in r for r in nxt.removed)
-    assert e["合并社区"].title == CITY and "合并" in e["合并社区"].note and "核查" in e["合并社区"].note
+    assert e["合并社区"].prior_title == CITY and "合并" in e["合并社区"].note and "核查" in e["合并社区"].note
     renamed = e["=新名社区"]
-    assert (renamed.title, renamed.year, renamed.national_subsidy) == (CITY, 2023, True) and "原名“旧名社区”" in renamed.note
+    assert (renamed.prior_title, renamed.prior_year, renamed.national_subsidy) == (CITY, 2023, True) and "原名“旧名社区”" in renamed.note
     assert "旧名社区" not in e
-    assert (e["待定社区"].title, e["待定社区"].year) == (CITY, 2024) and "认定未完成" in e["待定社区"].note
-    assert (e["未交社区"].title, e["未交社区"].code, e["未交社区"].provincial_subsidy) == (CITY, "6207230001", True)
-    assert "未提交" in e["未交社区"].note and e["无称号未交社区"].title == ""
+    assert (e["待定社区"].prior_title, e["待定社区"].prior_year) == (CITY, 2024) and "认定未完成" in e["待定社区"].note
+    assert (e["未交社区"].prior_title, e["未交社区"].code, e["未交社区"].provincial_subsidy) == (CITY, "6207230001", True)
+    assert "未提交" in e["未交社区"].note and e["无称号未交社区"].prior_title == ""
     assert any("待定社区" in w for w in nxt.warnings) and any("未交社区" in w for w in nxt.warnings)
 
 
@@ -75,9 +75,9 @@ def test_qiqihar_recertification_every_two_years(tmp_path):
     missing = [RegistryEntry("建华区", "文化街道", "去年社区", "", CITY, 2021)]
     nxt = next_registry(load_summary(write(tmp_path / "q.xlsx", rows, rules=q, year=2022, missing=missing)))
     e = by_name(nxt)
-    assert (e["降级社区"].title, e["降级社区"].year) == (CITY, 2022) and "由省级充分就业社区降为市级充分就业社区" in e["降级社区"].note
-    assert (e["重认社区"].title, e["重认社区"].year, e["重认社区"].note) == (prov, 2022, "2022年重新认定")
-    assert (e["免评社区"].title, e["免评社区"].year) == (nat, 2021)
+    assert (e["降级社区"].prior_title, e["降级社区"].prior_year) == (CITY, 2022) and "由省级充分就业社区降为市级充分就业社区" in e["降级社区"].note
+    assert (e["重认社区"].prior_title, e["重认社区"].prior_year, e["重认社区"].note) == (prov, 2022, "2022年重新认定")
+    assert (e["免评社区"].prior_title, e["免评社区"].prior_year) == (nat, 2021)
     assert "2023年须重新认定（每2年一次）" in e["免评社区"].note  # certified 2021: due again in 2023
     assert "须重新认定" not in e["新认社区"].note  # certified 2022: next due 2024
     assert e["去年社区"].note == "2022年未到重新认定年份；2023年须重新认定（每2年一次）"  # not due this year: kept

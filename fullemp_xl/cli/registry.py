@@ -31,11 +31,11 @@ def next_command(summary, out, force, fmt):
     from ..registry_next import write_next_registry
 
     nxt = write_next_registry(summary, Path(out), force=force)
-    titled = sum(1 for e in nxt.entries if e.title)
+    titled = sum(1 for e in nxt.entries if e.prior_title)
     if fmt == "json":
         echo_json({"schema": 1, "file": str(out), "year": nxt.year, "communities": len(nxt.entries), "with_title": titled,
                    "entries": [{"county": e.county, "street": e.street, "community": e.community, "code": e.code,
-                                "title": e.title, "year": e.year, "note": e.note} for e in nxt.entries],
+                                "title": e.prior_title, "year": e.prior_year, "note": e.note} for e in nxt.entries],
                    "removed": nxt.removed, "warnings": nxt.warnings})
     else:
         click.echo(f"{nxt.year}年社区名册：{len(nxt.entries)} 个社区，其中有称号的 {titled} 个 → {out}")

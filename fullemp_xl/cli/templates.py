@@ -42,4 +42,4 @@ def build_command(rules, out_dir, force):
     for path in written:
         click.echo(f"已生成：{path}")
     for path in kept:
-        click.echo(f"已存在，未覆盖：{path}（加 --force 重新生成）")
+        click.echo(f"已存在，未覆盖：{path}" + ("" if force else "（加 --force 重新生成）"))

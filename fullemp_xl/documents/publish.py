@@ -19,7 +19,7 @@ from . import context as C
 from .engine import check_template, render
 from .pdf import convert
 from .profile import Office, Profile, ProfileError, load_profile, require
-from .tags import ANNOUNCEMENT, NOTICE, SUBSIDY
+from .tags import ANNOUNCEMENT, KIND_LABEL, NOTICE, SUBSIDY
 from .templates import template_bytes
 
 
@@ -71,7 +71,7 @@ class Outcome:
 
 def _template(kind: str, settings: Settings) -> tuple[bytes, str]:
     if settings.template is None:
-        return template_bytes(kind), f"内置{kind}模板"
+        return template_bytes(kind), f"内置的{KIND_LABEL[kind]}模板"
     path = Path(settings.template)
     if not path.is_file():
         raise UnusableFile(path, "找不到模板文件，请检查路径")
@@ -105,23 +105,24 @@ def _office(profile: Profile, usage, settings: Settings, *, county: str | None, 
     return office
 
 
-def _signing(usage, settings: Settings, profile: Profile) -> str:
-    day = settings.date or profile.date
+def _base(summary: Summary, profile: Profile, usage, settings: Settings, *, county: str | None = None, own: bool = False,
+          signed: dt.date | None = None, attachment: str = "") -> dict:
+    """The tags every document shares: the signing office, the 成文日期 and the 发文字号, each required only when
+    the template prints it."""
+    office = _office(profile, usage, settings, county=county, own=own)
+    day = signed or settings.date or profile.date
     if "date" in usage.names and day is None:
         raise ProfileError("缺少成文日期：用 --date 2026-12-07 指定，或在发文机关信息的 [office] 中写 date = 2026-12-07")
-    return _date_text(day) if day else ""
-
-
-def _doc_number(usage, office: Office, settings: Settings, profile: Profile, day: dt.date | None) -> str:
-    if "doc_number" not in usage.names:
-        return ""
-    number = settings.number or profile.number
-    missing = [w for w, ok in (("机关代字（doc_prefix，或 --doc-prefix）", office.doc_prefix),
-                               ("序号（--number，或发文机关信息 [office] 的 number）", number)) if not ok]
-    if missing:
-        raise ProfileError(f"模板要印发文字号，但缺少{'、'.join(missing)}：如 张人社公告〔2026〕3号")
-    year = (day or dt.date.today()).year
-    return f"{office.doc_prefix}〔{year}〕{number}号"
+    doc_number = ""
+    if "doc_number" in usage.names:
+        number = settings.number or profile.number
+        missing = [w for w, ok in (("机关代字（doc_prefix，或 --doc-prefix）", office.doc_prefix),
+                                   ("序号（--number，或发文机关信息 [office] 的 number）", number)) if not ok]
+        if missing:
+            raise ProfileError(f"模板要印发文字号，但缺少{'、'.join(missing)}：如 张人社公告〔2026〕3号")
+        doc_number = f"{office.doc_prefix}〔{(day.year if day else summary.year)}〕{number}号"
+    return C.common(summary, office=office.as_context(), date=_date_text(day) if day else "", doc_number=doc_number,
+                    attachment=attachment)
 
 
 def _check_targets(targets: list[Path], settings: Settings, inputs: list[Path]) -> None:
@@ -180,12 +181,10 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
             if per_county:
                 continue
             raise NothingToPublish(outcome.skipped[-1])
-        office = _office(profile, usage, settings, county=one, own=stage == "county")
-        signing = _date_text(settings.date or start)  # a 公示 is signed the day it is posted, unless --date says otherwise
         attachment = C.notice_attachment(summary, stage, one)
-        base = C.common(summary, office=office.as_context(), date=signing,
-                        doc_number=_doc_number(usage, office, settings, profile, settings.date or start),
-                        attachment=attachment)
+        # a 公示 is signed the day it is posted, unless --date says otherwise
+        base = _base(summary, profile, usage, settings, county=one, own=stage == "county", signed=settings.date or start,
+                     attachment=attachment)
         values = C.notice_context(summary, selection.listed, stage=stage, county=one or "", start=_date_text(start),
                                   end=_date_text(end), days=days, base=base)
         target = Path(out) / safe_filename(f"{one}-公示.docx") if per_county else Path(out)
@@ -207,11 +206,7 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
     selection = C.select(summary.rows, summary.ruleset, C.CERTIFIED)
     if not selection.listed:
         raise NothingToPublish("没有最终认定的社区：请在汇总表的“最终认定”列填写“认定”" + _why_none(selection))
-    office = _office(profile, usage, settings, county=None, own=False)
-    signing = _signing(usage, settings, profile)
-    base = C.common(summary, office=office.as_context(), date=signing,
-                    doc_number=_doc_number(usage, office, settings, profile, settings.date or profile.date),
-                    attachment=C.announcement_attachment(summary))
+    base = _base(summary, profile, usage, settings, attachment=C.announcement_attachment(summary))
     values = C.announcement_context(summary, selection.listed, base=base)
     outcome = Outcome(summary)
     _write(outcome, [(Path(out), render(template, ANNOUNCEMENT, values, name), base["attachment"],
@@ -243,11 +238,7 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
     outcome = Outcome(summary, details={"year": year, "amount": str(C.amount_of(rs.subsidy)), "counties": []})
     rendered, sheets = [], []
     for lst in lists:
-        office = _office(profile, usage, settings, county=lst.county, own=False)
-        signing = _signing(usage, settings, profile)
-        base = C.common(summary, office=office.as_context(), date=signing,
-                        doc_number=_doc_number(usage, office, settings, profile, settings.date or profile.date),
-                        attachment="")
+        base = _base(summary, profile, usage, settings, county=lst.county)
         values = C.subsidy_context(summary, lst, subsidy_year=year, report_by=report_by, base=base)
         stem = safe_filename(f"{lst.county}-{year}年度补助资金明细")
         rendered.append((Path(out_dir) / f"{stem}.docx", render(template, SUBSIDY, values, name),

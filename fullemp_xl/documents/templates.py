@@ -143,10 +143,24 @@ def write_templates(out_dir: Path, *, force: bool = False) -> tuple[list[Path], 
     written, kept = [], []
     for kind, name in FILE_NAMES.items():
         target = Path(out_dir) / name
-        if target.exists() and not force:
-            kept.append(target)
-            continue
         data = template_bytes(kind)
+        if target.exists() and (not force or same_content(target.read_bytes(), data)):
+            kept.append(target)  # an office's edit is kept; an unchanged template is not rewritten (nor backed up)
+            continue
         write_output(target, lambda tmp, data=data: tmp.write_bytes(data), force=force)
         written.append(target)
     return written, kept
+
+
+def same_content(a: bytes, b: bytes) -> bool:
+    """Two .docx files with the same parts (the zip's own dates aside)."""
+    import zipfile
+
+    def parts(data):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as zf:
+                return {n: zf.read(n) for n in zf.namelist()}
+        except zipfile.BadZipFile:
+            return None
+
+    return parts(a) is not None and parts(a) == parts(b)
