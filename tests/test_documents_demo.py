@@ -64,3 +64,22 @@ def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged
     registry = openpyxl.load_workbook(result.registry)[names.REGISTRY_SHEET]
     listed = [registry.cell(r, 3).value for r in range(4, registry.max_row + 1) if registry.cell(r, 3).value]
     assert "南关社区" in listed and len(listed) >= len(decided.rows)
+
+
+def test_the_demos_documents_as_pdf(merged):
+    import re
+    import subprocess
+
+    from lo_oracle import require_soffice
+
+    require_soffice()
+    out, summary = merged
+    result = run_documents_demo(summary, out / "7-文书PDF", pdf=True)
+    assert len(result.pdfs) == len(result.documents) == 4  # county and city 公示, 认定公告, 补助资金明细
+    for pdf in result.pdfs:
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), pdf
+        text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
+        assert "南关社区" in text and re.search(r"—1—", text), pdf
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts)

@@ -56,7 +56,7 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
     if meta.form not in (FORM_ASSESSMENT, FORM_DECLARATION):
         what = OTHER_FORMS.get(meta.form, meta.form)
         return quarantined(source, link, f"这是{what}，不是考评表或申报表：汇总只读考评表和申报表，已跳过", mtime)
-    ruleset = load_ruleset(rules or meta.ruleset)
+    ruleset = _ruleset(rules or meta.ruleset)
     if meta.ruleset != ruleset.id:
         return quarantined(source, link, f"本表按规则集“{meta.ruleset}”生成，与本次汇总所用的“{ruleset.id}”不符："
                                          "请让社区改用正确的表格重新填写，或对这些表格单独汇总", mtime)
@@ -88,6 +88,16 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
         prior_title=prior.title, prior_year=prior.year, saved=saved, mtime=mtime,
         items=tuple((s.item, _num(s.score)) for s in (final.items if final else card.stages[0].items)),
         stages=tuple(stages), final_stage=final.stage if final else "", findings=tuple(findings))
+
+
+_RULESETS: dict[str, RuleSet] = {}
+
+
+def _ruleset(name: str) -> RuleSet:
+    """A worker loads each rule set once: the files do not change during a merge."""
+    if name not in _RULESETS:
+        _RULESETS[name] = load_ruleset(name)
+    return _RULESETS[name]
 
 
 def _declaration(book, ruleset: RuleSet, source, link, mtime, saved) -> FileResult:

@@ -58,6 +58,46 @@ def _registry(path: Path | None, ruleset: RuleSet):
     return entries, findings
 
 
+def _match_registry(entries: list[RegistryEntry], assessments: dict) -> dict:
+    """Submission key -> registry entry: the exact (county, street, community), else the one registry
+    community of that name in that county (a street left blank or written differently)."""
+    exact = {e.key: e for e in entries}
+    by_name: dict[tuple, list[RegistryEntry]] = {}
+    for e in entries:
+        by_name.setdefault((e.key[0], e.key[2]), []).append(e)
+    out, taken = {}, set()
+    for key in assessments:
+        if key in exact:
+            out[key] = exact[key]
+            taken.add(key)
+    for key in assessments:
+        if key in out:
+            continue
+        same = [e for e in by_name.get((key[0], key[2]), []) if e.key not in taken]
+        if len(same) == 1:
+            out[key] = same[0]
+            taken.add(same[0].key)
+    return out
+
+
+def _pair(kept: dict, declarations: dict) -> dict:
+    """考评表 key -> its 申报表: the same (county, street, community), else the one 申报表 of that community
+    name in that county. 申报表 left unpaired keep their own key (they are reported as such)."""
+    out = {k: d for k, d in declarations.items() if k in kept}
+    by_name: dict[tuple, list] = {}
+    for k, d in declarations.items():
+        if k not in kept:
+            by_name.setdefault((k[0], k[2]), []).append((k, d))
+    for key in kept:
+        if key not in out:
+            same = by_name.get((key[0], key[2]), [])
+            if len(same) == 1:
+                out[key] = same.pop()[1]
+    used = {id(d) for d in out.values()}
+    out.update({k: d for k, d in declarations.items() if id(d) not in used})
+    return out
+
+
 def _previous(output: Path) -> Summary | None:
     """The summary being re-run into, if `output` is one; anything else there is refused unless forced."""
     if not output.exists():
@@ -125,7 +165,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             if not table[key]:
                 del table[key]
     entries, registry_findings = _registry(registry_path, ruleset)
-    by_key = {e.key: e for e in entries} if entries is not None else {}
+    by_key = _match_registry(entries, assessments) if entries is not None else {}
     kept: dict[tuple, Entry] = {}
     duplicates: list[Duplicate] = []
     for key, group in assessments.items():
@@ -138,7 +178,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                 county, street, community = best_result.identity
                 duplicates.append(Duplicate(county, street, community, best.source, e.source,
                                             differences(best_result, dropped)))
-    paired = {key: pick(group)[0] for key, group in declarations.items()}
+    paired = _pair(kept, {key: pick(group)[0] for key, group in declarations.items()})
     decisions = {r.key: r.decisions for r in previous.rows} if previous else {}
     used_decisions: set = set()
     order = sorted(kept, key=lambda k: (k, kept[k].source))
@@ -156,6 +196,10 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         entry, result = by_key.get(key), None
         if entry is not None:
             result = store.get(kept[key].index)
+            if entry.key != key:
+                extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "街道（乡镇）", "警告",
+                                     f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，名册中为“{entry.street}”："
+                                     "按县（区）和社区名称与名册对上，按名册计"))
             if (result.prior_title, result.prior_year) != (entry.prior_title, entry.prior_year) and (result.prior_title or entry.prior_title):
                 extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "原有称号", "警告",
                                      f"表中原有称号为“{result.prior_title or '无'}{f'（{result.prior_year}年）' if result.prior_year else ''}”，"
@@ -171,7 +215,8 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             result = store.get(decl.index)
             extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "考评表", "警告",
                                  "只有申报表，没有找到这个社区的考评表：该社区未计入汇总"))
-    missing = [e for e in entries if e.key not in kept] if has_registry else None
+    matched = {id(e) for e in by_key.values()}
+    missing = [e for e in entries if id(e) not in matched] if has_registry else None
     outside_keys = [k for k in order if k not in by_key] if has_registry else []
 
     def findings():

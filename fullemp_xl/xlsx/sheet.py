@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.formula.translate import Translator
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from ..safe_io import UnusableFile
+from .numfmt import from_excel
 from .package import Package, iterparse_xml, parse_xml
 from .workbook import WorkbookParts, ns_of, text_of
 
@@ -45,6 +43,14 @@ def split_ref(ref: str) -> tuple[int, int]:
     if len(_REFS) < 200_000:
         _REFS[ref] = found
     return found
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _number(text: str):
@@ -80,29 +86,53 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
         merged, stream = root.find(ns + "mergeCells"), False
+        if wanted is not None and sheet_data is not None and b't="shared"' not in data:
+            # only some cells asked for, no shared formulas: index the cells by address, convert the asked ones
+            index = {c.get("r"): c for c in sheet_data.iter(ns + "c")}
+            if None not in index:
+                cells = _Reader(wb, ns, pkg, wanted).picked(index)
+                if merged is not None:
+                    _hide_merged(cells, merged, ns)
+                return cells
     cells = _Reader(wb, ns, pkg, wanted).run(rows, stream)
     if merged is not None:
         _hide_merged(cells, merged, ns)
     return cells
 
 
+_MERGES: dict[tuple[str, ...], frozenset[tuple[int, int]]] = {}
+
+
 def _hide_merged(cells: SheetCells, merged, ns: str) -> None:
-    """openpyxl keeps only the top-left value of a merged range."""
-    for mc in merged.iterfind(ns + "mergeCell"):
-        ref = mc.get("ref", "")
-        if ":" not in ref:
-            continue
-        try:
-            (r1, c1), (r2, c2) = (split_ref(x.replace("$", "")) for x in ref.split(":"))
-        except ValueError:
-            continue
-        if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4096:
-            hidden = [(r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1)]
+    """openpyxl keeps only the top-left value of a merged range. Forms of one template share their
+    merges, so the hidden cells of a set of ranges are worked out once."""
+    refs = tuple(mc.get("ref", "") for mc in merged.iterfind(ns + "mergeCell"))
+    hidden = _MERGES.get(refs)
+    if hidden is None:
+        found: set[tuple[int, int]] = set()
+        large = []
+        for ref in refs:
+            if ":" not in ref:
+                continue
+            try:
+                (r1, c1), (r2, c2) = (split_ref(x.replace("$", "")) for x in ref.split(":"))
+            except ValueError:
+                continue
+            if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4096:
+                found.update((r, c) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1) if (r, c) != (r1, c1))
+            else:
+                large.append((r1, c1, r2, c2))
+        if large:  # huge merged ranges: test the cells present instead of listing the range
+            found.update(k for k in cells.values if any(a <= k[0] <= b and c <= k[1] <= d and k != (a, c)
+                                                        for a, c, b, d in large))
         else:
-            hidden = [k for k in cells.values if r1 <= k[0] <= r2 and c1 <= k[1] <= c2 and k != (r1, c1)]
-        for key in hidden:
-            cells.values.pop(key, None)
-            cells.cached.pop(key, None)
+            hidden = frozenset(found)
+            if len(_MERGES) < 64:
+                _MERGES[refs] = hidden
+        hidden = hidden if hidden is not None else frozenset(found)
+    for key in hidden.intersection(cells.values):
+        del cells.values[key]
+        cells.cached.pop(key, None)
 
 
 class _Reader:
@@ -111,7 +141,7 @@ class _Reader:
     def __init__(self, wb: WorkbookParts, ns: str, pkg: Package, wanted: set[str] | None):
         self.wb, self.pkg, self.wanted = wb, pkg, wanted
         self.c_tag, self.v_tag, self.f_tag, self.is_tag, self.ns = ns + "c", ns + "v", ns + "f", ns + "is", ns
-        self.shared: dict[str, Translator] = {}
+        self.shared: dict = {}  # shared formula id -> openpyxl Translator
         self.strings: list[str] | None = None
         self.dates: frozenset[int] | None = None
         self.deltas: frozenset[int] = frozenset()
@@ -155,7 +185,7 @@ class _Reader:
                 else:
                     col_no += 1
                     key = (row_no, col_no)
-                    ref = f"{get_column_letter(col_no)}{row_no}" if 0 < col_no <= MAX_COL else ""
+                    ref = f"{column_letter(col_no)}{row_no}" if 0 < col_no <= MAX_COL else ""
                 if not (0 < key[0] <= MAX_ROW and 0 < col_no <= MAX_COL):
                     raise self.damaged("单元格超出工作表范围")
                 t = c.get("t", "n")
@@ -177,6 +207,36 @@ class _Reader:
                 while row.getprevious() is not None:
                     del row.getparent()[0]
         return SheetCells(values, cached, wanted is None)
+
+    def picked(self, index: dict) -> SheetCells:
+        """The wanted cells out of an index address -> <c> (every cell has its address)."""
+        if len(index) > self.pkg.limits.cells:
+            raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {self.pkg.limits.cells:,} 个），已拒绝处理")
+        values: dict[tuple[int, int], object] = {}
+        cached: dict[tuple[int, int], object] = {}
+        f_tag, v_tag = self.f_tag, self.v_tag
+        for ref in self.wanted:
+            c = index.get(ref)
+            if c is None:
+                continue
+            key = _REFS.get(ref)
+            if key is None:
+                try:
+                    key = split_ref(ref)
+                except ValueError:
+                    raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
+            if not (0 < key[0] <= MAX_ROW and 0 < key[1] <= MAX_COL):
+                raise self.damaged("单元格超出工作表范围")
+            f = c.find(f_tag) if len(c) else None
+            text = c.findtext(v_tag) if len(c) else None
+            t = c.get("t", "n")
+            value = self.value(c, t, text, ref) if (text or t == "inlineStr") else None
+            if f is not None:
+                cached[key] = value
+                values[key] = _formula(f, ref, self.shared)
+            elif value is not None:
+                values[key] = value
+        return SheetCells(values, cached, False)
 
     def value(self, c, t: str, text: str | None, ref: str):
         if t == "n":
@@ -204,6 +264,8 @@ class _Reader:
         if t == "b":
             return bool(int(text)) if text.strip() in ("0", "1") else text
         if t == "d":
+            from openpyxl.utils.datetime import from_ISO8601  # rare (Strict files): openpyxl only then
+
             return from_ISO8601(text)
         if t == "inlineStr":
             node = c.find(self.is_tag)
@@ -211,10 +273,12 @@ class _Reader:
         return text  # str, e
 
 
-def _formula(f, coordinate: str, shared: dict[str, Translator]) -> str:
+def _formula(f, coordinate: str, shared: dict) -> str:
     kind = f.get("t")
     value = "=" + (f.text or "")
     if kind == "shared":
+        from openpyxl.formula.translate import Translator  # only files with shared formulas pay for it
+
         idx = f.get("si")
         if idx in shared:
             return shared[idx].translate_formula(coordinate)
