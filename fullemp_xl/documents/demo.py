@@ -100,7 +100,7 @@ def run_documents_demo(summary_path: Path, out_dir: Path, *, pdf: bool = False, 
         signing = dt.date(year, 12, 1)
         result.notes.append(f"公示：{exc}")
     write_profile(result.profile, rs.jurisdiction, counties(summary.rows), signing)
-    settings = Settings(number="1", pdf=pdf, force=True, progress=progress)
+    settings = Settings(number="1", force=True)
     steps = []
     if county_start:
         for stage, start in (("county", county_start), ("city", city_start)):
@@ -120,9 +120,12 @@ def run_documents_demo(summary_path: Path, out_dir: Path, *, pdf: bool = False, 
             result.notes.append(str(exc))
             continue
         result.documents += [d.path for d in outcome.documents]
-        result.pdfs += outcome.pdfs
         result.sheets += outcome.sheets
         result.notes += outcome.skipped
+    if pdf:  # all at once, in parallel, each with its own LibreOffice profile
+        from .pdf import convert
+
+        result.pdfs = convert([(d, d.with_suffix(".pdf")) for d in result.documents], progress=progress)
     result.registry = out_dir / f"社区名册-{year + 1}.xlsx"
     write_next_registry(decided, result.registry, force=True)
     result.forms = out_dir / f"分发-{year + 1}"
