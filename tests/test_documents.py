@@ -267,3 +267,19 @@ def test_an_office_template(summary, tmp_path):
     result = fullemp("announce", summary, "-o", out, "--template", path, "--force", "--number", "5", "--postcode", "1")
     assert result.exit_code == 2 and "我们的公告.docx" in result.output and "未知字段“office.fax”" in result.output
     assert re.search(r"正文第\d+段「\{\{ office.fax \}\}」", result.output)
+
+
+def test_the_announcement_and_the_summarys_proposed_list_agree(summary, tmp_path):
+    """The 拟认定名单 sheet and the documents use one reading of the decisions (merge.status.standing)."""
+    from fullemp_xl.merge.summary import FIRST_ROW, SHEETS
+
+    ws = openpyxl.load_workbook(summary, read_only=True)[SHEETS["proposed"]]
+    proposed = {r[3]: r[-1] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True) if r[3]}
+    out = tmp_path / "公告.docx"
+    assert fullemp("announce", summary, "-o", out).exit_code == 0
+    announced = {r[2] for r in table_rows(out) if r[0].isdigit()}
+    assert announced == {name for name, step in proposed.items() if step == "已认定"}
+    county = tmp_path / "县区"
+    assert fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", county).exit_code == 0
+    noticed = {r[3] for f in county.glob("*.docx") for r in table_rows(f) if r[0].isdigit()}
+    assert noticed == {name for name, step in proposed.items() if step in ("已认定", "待市级认定")}

@@ -133,3 +133,21 @@ def test_pdf_errors_are_clear(tmp_path, monkeypatch):
     proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--number", "1", "--pdf")
     assert proc.returncode == 2 and "无法生成 PDF" in proc.stderr and "Word 文档已经生成" in proc.stderr
     assert (tmp_path / "公告.docx").exists()
+
+
+@pytest.mark.parametrize("family, face", [("仿宋_GB2312", "Noto Serif CJK SC"), ("宋体", "Noto Serif CJK SC"),
+                                          ("方正小标宋简体", "Noto Serif CJK SC:Bold"), ("黑体", "Noto Sans CJK SC"),
+                                          ("楷体_GB2312", "LXGW WenKai"), ("KaiTi", "LXGW WenKai")])
+def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
+    import os
+
+    from fullemp_xl.documents.pdf import fontconfig_file
+
+    require_soffice()
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
+    found = subprocess.run(["fc-match", "-f", "%{family[0]}:%{style[0]}", family], capture_output=True, text=True,
+                           env=env, check=True).stdout
+    name, style = face.split(":") if ":" in face else (face, "")
+    assert found.startswith(name) and style in found, found
+    chain = subprocess.run(["fc-match", "-s", "-f", "%{family[0]}\n", family], capture_output=True, text=True, env=env).stdout
+    assert {"HanaMinA", "HanaMinB"} <= set(chain.splitlines()[:8]), chain  # rarer characters have a face to fall back on

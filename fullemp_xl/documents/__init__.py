@@ -9,7 +9,8 @@ and the subsidy table as a workbook for the finance office (finance.py).
     context   → who is listed (merge.status.standing, shared with the summary) and each tag's value
     engine    → template check (broken / unknown tags, with where) and sandboxed docxtpl rendering
     publish   → the entry points: make_notice, make_announcement, make_subsidy
+    demo      → the demo's last steps (documents, next year's registry and forms)
 
-It may import the model, rules, merge (load, model, status), money, workdays, paths and safe_io;
-only the CLI, the Excel handlers and the demo import it.
+It may import the model, rules, merge (load, model, status, summary's constants), money, workdays, paths and
+safe_io; demo.py also the api and registry_next. Only the CLI, the Excel handlers and the demo import it.
 """
