@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from documents_data import (OK, PROFILE, RARE, docx_text, row, summary_with_profile, table_rows, write, zhangye_rows)
+from documents_data import OK, PROFILE, RARE, docx_text, row, summary_with_profile, table_rows
 from fullemp_xl.cli import cli
 from fullemp_xl.merge.model import Decisions
 from test_cli import run

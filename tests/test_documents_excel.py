@@ -3,10 +3,11 @@ decisions included), write the documents next to its file, and never change the 
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import pytest
 
-from documents_data import RARE, docx_text, summary_with_profile, table_rows
+from documents_data import RARE, docx_text, summary_with_profile, table_rows, write, zhangye_rows
 from fullemp_xl.excel import documents_handlers as dh
 from xl_remote import payload
 
@@ -34,8 +35,6 @@ def summary(tmp_path):
 
 def test_notice_button_writes_every_notice_next_to_the_summary(summary):
     book = open_book(summary)
-    import datetime as dt
-
     message = dh.notice_book(book, start=dt.date(2026, 12, 7))
     folder = summary.parent / "公示"
     assert (folder / "甘州区-公示.docx").exists() and (folder / "临泽县-公示.docx").exists()
@@ -82,8 +81,6 @@ def test_buttons_explain_what_they_need(summary, tmp_path):
     (summary.parent / "发文机关.toml").unlink()
     message = dh.announce_book(open_book(summary))
     assert "发文机关信息缺少" in message and "发文机关名称（name）" in message
-    from documents_data import zhangye_rows, write
-
-    qq = write(tmp_path / "q" / "汇总表.xlsx", zhangye_rows()[:1], rules="qiqihar-2022", year=2022) if \
-        (tmp_path / "q").mkdir() is None else None
-    assert "没有补助资金政策" in dh.subsidy_book(open_book(qq))
+    (tmp_path / "q").mkdir()
+    qiqihar = write(tmp_path / "q" / "汇总表.xlsx", zhangye_rows()[:1], rules="qiqihar-2022", year=2022)
+    assert "没有补助资金政策" in dh.subsidy_book(open_book(qiqihar))

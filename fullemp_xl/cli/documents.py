@@ -43,7 +43,7 @@ def document_options(fn):
         click.option("--address", metavar="地址", default=None, help="通信地址。"),
         click.option("--postcode", metavar="邮编", default=None, help="邮政编码。"),
         click.option("--email", metavar="邮箱", default=None, help="电子邮箱。"),
-        click.option("--date", "signing", metavar="日期", type=DATE, default=None, help="成文日期，如 2026-12-21。"),
+        click.option("--date", "signing", metavar="日期", type=DATE, default=None, help="成文日期，如 2026-12-21（公示默认为开始日期，其他文书默认取发文机关信息的 date）。"),
         click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换为 PDF（多个文件并行转换）。"),
         click.option("--jobs", metavar="N", type=click.IntRange(1, 64), default=None, help="PDF 并行转换的个数，默认为 CPU 核数。"),
         click.option("--force", is_flag=True, help="覆盖已存在的文件（原文件先备份）。"),
@@ -93,7 +93,7 @@ def _settings(kw: dict):
 def _report(outcome, fmt: str, headline: str) -> None:
     docs = outcome.documents
     if fmt == "json":
-        echo_json({"schema": 1, **outcome.details,
+        echo_json({"schema": "fullemp.documents/1", **outcome.details,
                    "documents": [{"file": str(d.path), "title": d.title, "listed": d.count,
                                   **({"excluded": [_entry(e) for e in d.selection.excluded],
                                       "pending": [_entry(e) for e in d.selection.pending],

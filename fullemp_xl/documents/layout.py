@@ -21,7 +21,6 @@ BODY_FONT = "仿宋_GB2312"
 HEI_FONT = "黑体"
 KAI_FONT = "楷体_GB2312"
 SONG_FONT = "宋体"
-OFFICIAL_FONTS = (TITLE_FONT, BODY_FONT, HEI_FONT, KAI_FONT, SONG_FONT)
 
 SIZE_2, SIZE_3, SIZE_4, SIZE_S4 = Pt(22), Pt(16), Pt(14), Pt(12)  # 2号, 3号, 4号, 小四
 PAGE_W, PAGE_H = Mm(210), Mm(297)
@@ -32,8 +31,7 @@ LINE_PITCH = Twips(579)  # 28.95 pt: 22 lines fill the 225 mm block, 23 do not
 CHAR_SPACING = -5  # twentieths of a point: 16 pt - 0.25 pt = 15.75 pt a character; 28 fit in 156 mm, 29 do not
 CHAR = Pt(15.75)  # one character of body text, for indents
 TABLE_LINE = Pt(20)  # tables in 小四 on an exact 20 pt line
-PAGE_NUMBER_GAP = Mm(7)  # page number 7 mm below the text block
-FOOTER_DISTANCE = Mm(23)  # page edge to the foot of the number: 35 - 7 - one 4号 line
+FOOTER_DISTANCE = Mm(23)  # page edge to the foot of the number: it stands 7 mm below the text block (35 - 7 - one 4号 line)
 
 # style ids (the names a person sees in Word's style list)
 TITLE, BODY, HEADING_1, HEADING_2, HEADING_3 = "公文标题", "公文正文", "一级标题", "二级标题", "三级标题"
