@@ -170,3 +170,16 @@ def test_templates_build_keeps_an_offices_edit(tmp_path):
     written, kept = write_templates(tmp_path, force=True)
     assert written == [edited] and len(kept) == 2  # unchanged ones are not rewritten
     assert [p.name for p in tmp_path.glob("notice.bak-*.docx")] and "本单位加的一段" not in docx_text(edited)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=20))
+def test_any_community_name_prints_as_data(tmp_path_factory, name):
+    out = tmp_path_factory.mktemp("h") / "a.docx"
+    out.write_bytes(render(template_bytes(ANNOUNCEMENT), ANNOUNCEMENT, context(ANNOUNCEMENT, name)))
+    expected = re.sub(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]", " ", name)
+    assert expected in docx_text(out).split("\n")

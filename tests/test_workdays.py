@@ -105,3 +105,25 @@ def test_fe_workday_reads_the_same_file(tmp_path, monkeypatch):
     assert udfs.FE_WORKDAY("2026-12-31", 1) == D(2027, 1, 3)  # the edited file is read again (a Sunday at work)
     path.write_text("[2027\n", encoding="utf-8")
     assert udfs.FE_WORKDAY("2026-12-28", 5).startswith("错误：节假日文件")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.dates(min_value=D(2010, 1, 1), max_value=D(2026, 11, 30)), st.integers(min_value=1, max_value=20))
+def test_notice_end_counts_exactly_the_working_days(start, days):
+    end = notice_end(start, days)
+    calendar = Calendar()
+    period = [start + dt.timedelta(days=k) for k in range((end - start).days + 1)]
+    assert sum(calendar.is_workday(d) for d in period) == days and calendar.is_workday(end)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.dates(min_value=D(2027, 1, 1), max_value=D(2027, 12, 31)), max_size=12, unique=True))
+def test_a_supplied_year_is_read_as_written(holidays):
+    text = "[2027]\nholidays = [" + ", ".join(f'"{d.isoformat()}"' for d in holidays) + "]\n"
+    calendar = parse_holiday_file(text)
+    for d in holidays:
+        assert not calendar.is_workday(d)
+    assert calendar.is_workday(D(2027, 3, 3)) == (D(2027, 3, 3) not in holidays)  # a Wednesday
