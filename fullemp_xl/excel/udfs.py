@@ -199,7 +199,7 @@ def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAU
 def FE_WORKDAY(start, days, holidays=None, workdays=None):
     """start 之后第 days 个中国工作日（计入法定节假日和调休上班），用于计算公示期满日。"""
     from ..numbers import parse_count
-    from ..workdays import Calendar, add_workdays
+    from ..workdays import HolidayFileError, UnknownYear, add_workdays, load_calendar
 
     if _blank(start):
         raise _Problem("起始日期未填")
@@ -207,12 +207,12 @@ def FE_WORKDAY(start, days, holidays=None, workdays=None):
     n = parse_count(days)
     if n.value is None:
         raise _Problem("工作日数应为非负整数")
-    extra = Calendar(frozenset(_date(d) for d in holidays or [] if d not in (None, "")),
-                     frozenset(_date(d) for d in workdays or [] if d not in (None, "")))
-    result, warnings = add_workdays(day, n.value, extra)
-    if warnings:
-        raise _Problem(warnings[0])
-    return result
+    try:  # the same holiday file as the command line ($FULLEMP_HOLIDAYS or the per-user 节假日.toml)
+        calendar = load_calendar().with_days((_date(d) for d in holidays or [] if d not in (None, "")),
+                                             (_date(d) for d in workdays or [] if d not in (None, "")))
+        return add_workdays(day, n.value, calendar)
+    except (UnknownYear, HolidayFileError) as exc:
+        raise _Problem(str(exc)) from None
 
 
 @func
