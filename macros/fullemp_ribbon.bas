@@ -26,6 +26,18 @@ Sub OnMerge(control As IRibbonControl)
     If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.merge_handler as h; h.merge()"
 End Sub
 
+Sub OnNotice(control As IRibbonControl)
+    If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.documents_handlers as h; h.notice()"
+End Sub
+
+Sub OnAnnounce(control As IRibbonControl)
+    If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.documents_handlers as h; h.announce()"
+End Sub
+
+Sub OnSubsidy(control As IRibbonControl)
+    If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.documents_handlers as h; h.subsidy()"
+End Sub
+
 Public Function RuntimeReady(Optional ByVal clicked As Boolean = False) As Boolean
     ' At load and before each click: say what to do instead of failing inside xlwings.
     Dim problem As String

@@ -47,4 +47,10 @@ BUTTONS = (
     Button("Merge", "汇总", "fullemp_xl.excel.merge_handler:merge", "PivotTableInsert",
            "在汇总表中：按记录的来源重新汇总，保留官员填写的列；在别处：选择各县区报送的文件夹，生成新的汇总表",
            group="汇总与公示"),
+    Button("Notice", "公示", "fullemp_xl.excel.documents_handlers:notice", "ExportWord",
+           "按打开的汇总表生成公示文书（Word），写在汇总表旁边", group="汇总与公示"),
+    Button("Announce", "公告", "fullemp_xl.excel.documents_handlers:announce", "ExportWord",
+           "按汇总表中最终认定的社区生成认定公告（Word）", group="汇总与公示"),
+    Button("Subsidy", "补助", "fullemp_xl.excel.documents_handlers:subsidy", "ExportWord",
+           "按县区生成补助资金明细（Word 和给财务的工作簿）", group="汇总与公示"),
 )
