@@ -9,7 +9,7 @@ from .forms.reader import FormData, NotOurWorkbook, read_assessment, read_meta, 
 from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
 from .monitor import formulas_for as monitor_formulas
 from .monitor import read_monitor
-from .rules import load_ruleset
+from .rules import RuleProblem, UnknownRuleSet, load_ruleset
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -23,12 +23,26 @@ def number_text(value) -> str:
     return "—" if value is None else formulas.excel_number(value)
 
 
+def ruleset_for(meta, rules: str | RuleSet | None = None) -> RuleSet:
+    """The rule set given, or the one the form was built from (built-in or installed with `rules install`)."""
+    if isinstance(rules, RuleSet):
+        return rules
+    if rules:
+        return load_ruleset(rules)
+    try:
+        return load_ruleset(meta.ruleset)
+    except UnknownRuleSet:
+        raise UnknownRuleSet([RuleProblem(meta.ruleset, "", (
+            f"本表按规则集“{meta.ruleset}”（{meta.ruleset_version} 版）生成，本机没有这个规则集：请向发放表格的单位"
+            "索取规则集文件（.toml），运行 `fullemp rules install 文件` 安装一次；或每次用 --rules 文件 指定"))]) from None
+
+
 def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     """Score a 考评表 with the engine (cached formula values are never trusted) and validate it."""
     meta = read_meta(book)
     if meta.form != ASSESSMENT:
         raise NotOurWorkbook(book.file, f"这是{meta.form}，不是考评表：打分请用考评表")
-    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or meta.ruleset)
+    ruleset = ruleset_for(meta, rules)
     data = read_assessment(book, ruleset, meta)
     findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings,
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
@@ -43,7 +57,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
 
 def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
     meta = read_meta(book)
-    ruleset = load_ruleset(rules or meta.ruleset)
+    ruleset = ruleset_for(meta, rules)
     data = FormData(meta, {}, PriorTitle())
     read_identity(book, data)
     read_prior(book, data, ruleset)
@@ -62,7 +76,7 @@ def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
 def monitor_report(book: Book, rules: str | None = None) -> dict:
     """What `fullemp score 申报表.xlsx` reports: each month's employment rate and the months below the mark."""
     meta = read_meta(book)
-    ruleset = load_ruleset(rules or meta.ruleset)
+    ruleset = ruleset_for(meta, rules)
     if meta.form != DECLARATION:
         raise NotOurWorkbook(book.file, f"这是{meta.form}，不是申报表")
     if ruleset.monitor is None:

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..rules import builtin_ids, check_file, load_ruleset
+from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_dir
+from ..rules.store import install, uninstall
 from ..rules.kinds import excel_number
 from .base import Unusable, ZhCommand, ZhGroup
 from .common import domain_errors, echo_json, format_option
@@ -20,18 +21,46 @@ def rules_group():
 @format_option
 @domain_errors
 def list_command(fmt):
-    """列出内置规则集。"""
+    """列出内置规则集和本机已安装的规则集。"""
     rows = []
-    for rule_id in builtin_ids():
-        rs = load_ruleset(rule_id)
-        rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
-                     "items": len(rs.items), "provisional": rs.provisional or None})
+    for source, ids in (("内置", builtin_ids()), ("已安装", installed_ids())):
+        for rule_id in ids:
+            rs = load_ruleset(rule_id)
+            rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
+                         "items": len(rs.items), "total": excel_number(rs.total), "provisional": rs.provisional or None,
+                         "source": "builtin" if source == "内置" else "installed", "path": str(rs.path)})
     if fmt == "json":
         echo_json(rows)
         return
     for row in rows:
         mark = "（评分表为暂用）" if row["provisional"] else ""
-        click.echo(f"{row['id']:<16} {row['version']:<6} {row['name']}，{row['items']} 项{mark}")
+        where = "内置" if row["source"] == "builtin" else "已安装"
+        click.echo(f"{row['id']:<16} {row['version']:<6} {where:<4} {row['name']}，{row['items']} 项，总分 {row['total']}{mark}")
+    click.echo(f"安装的规则集在：{user_dir()}（`fullemp rules install 文件` 安装）")
+
+
+@rules_group.command("install", cls=ZhCommand)
+@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="替换已安装的同名规则集（原文件会备份）。")
+@domain_errors
+def install_command(file, force):
+    """把规则集文件安装到本机，之后按它生成的表格无需再加 --rules。
+
+    先做与 `rules check` 相同的检查，有错误的不安装。安装在当前用户的文件夹（设置环境变量 FULLEMP_RULES_DIR 可指定别处）；
+    县区、市里每台要打分、汇总的电脑各安装一次。
+    """
+    if not Path(file).is_file():
+        raise Unusable(f"找不到文件：{file}")
+    rule_id, dest, what = install(Path(file), force=force)
+    click.echo(f"{what}：{rule_id} → {dest}")
+
+
+@rules_group.command("uninstall", cls=ZhCommand)
+@click.argument("rule_id", metavar="规则集")
+@domain_errors
+def uninstall_command(rule_id):
+    """删除本机安装的规则集（内置规则集不能删除）。"""
+    click.echo(f"已删除：{uninstall(rule_id)}")
 
 
 @rules_group.command("show", cls=ZhCommand)

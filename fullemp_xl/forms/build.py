@@ -73,6 +73,7 @@ def write_meta(wb: Workbook, ruleset: RuleSet, form: str) -> None:
         "fe_meta_ruleset": ruleset.id,
         "fe_meta_ruleset_version": ruleset.version,
         "fe_meta_template_version": names.TEMPLATE_VERSION,
+        "fe_meta_ruleset_digest": ruleset.digest,
     }
     ws["A1"], ws["B1"] = "fullemp-xl 表单信息（请勿修改）", None
     for row, (name, value) in enumerate(values.items(), start=2):
@@ -299,8 +300,10 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
             put(ws, f"{score_col[s.id]}{row}", formulas.section_formula(ruleset, s.id, section), align=CENTER,
                 fill=FORMULA_FILL)
             define(wb, names.section(s.id, section), ws, f"{score_col[s.id]}{row}")
-    rows = [("平台建设基本条件（不符合的不能参与认定）", names.gate, formulas.gate_formula),
-            ("认定结论", names.level, formulas.level_formula)]
+    rows = [("认定结论", names.level, formulas.level_formula)]
+    if ruleset.gates:
+        rows.insert(0, (f"{ruleset.levels.gates_label}（不符合的不能参与认定）" if ruleset.levels.requires_gates
+                        else ruleset.levels.gates_label, names.gate, formulas.gate_formula))
     for label, name_of, formula_of in rows:
         row += 1
         merge(ws, f"A{row}:F{row}", label, align=LEFT)
