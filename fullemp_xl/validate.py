@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from fractions import Fraction
 
 from . import formulas
@@ -9,6 +10,7 @@ from .forms import names
 from .forms.book import Book, locate
 from .forms.reader import FormData, Meta
 from .model import Finding, Location, RuleSet, StageResult
+from .scoring import item_facts
 
 ITEM_GAP = Fraction(1, 2)  # a 自评 item differing from the 考评 by more than half its 标准分
 TOTAL_GAP = Fraction(1, 10)  # of the total (10 points of 100): first and last stage totals this far apart are worth a warning
@@ -88,6 +90,67 @@ def check_part_whole(data: FormData, ruleset: RuleSet, stage) -> list[Finding]:
             out.append(Finding("value.part_exceeds_whole", "error",
                                f"{part_label}（{part}）大于{whole_label}（{whole}）：其中数不能超过总数，请核对这两项",
                                loc, f"{part_label}（{stage.label}）"))
+    return out
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A base-data cell the engine reads (４０人 → 40) but the form's own formula cannot, or reads otherwise."""
+
+    name: str
+    stage: str
+    fact: str
+    raw: object
+    value: object  # what the engine read, as the cell should hold it (40, 0.95, "是")
+    why: str
+
+
+def _as_cell(fact_type: str, value) -> object:
+    return ("是" if value else "否") if fact_type == "flag" else value
+
+
+def formula_reading(fact_type: str, raw, value) -> str:
+    """Why the workbook's formula would not see `value` in a cell holding `raw` ("" when it would)."""
+    if fact_type == "flag":
+        return "" if raw in ("是", "否") else f"“{raw}”不是“是”或“否”，表内公式读不出"
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        if raw == value:
+            return ""
+        return f"表内公式会把 {raw:g} 当作 {raw * 100:g}%" if fact_type == "percent" else f"表内公式读作 {raw:g}"
+    return f"“{raw}”是文字，表内公式读不出"
+
+
+def unreadable(data: FormData, ruleset: RuleSet) -> list[Unreadable]:
+    out = []
+    for stage in ruleset.stages:
+        for fact in ruleset.facts.values():
+            name = names.fact(stage.id, fact.id)
+            value = data.values.get(stage.id, {}).get(fact.id)
+            if value is None or name not in data.raw:
+                continue
+            why = formula_reading(fact.type, data.raw[name], value)
+            if why:
+                out.append(Unreadable(name, stage.id, fact.id, data.raw[name], _as_cell(fact.type, value), why))
+    return out
+
+
+def explain_unreadable(data: FormData, ruleset: RuleSet) -> list[Finding]:
+    """The reader's "read as 40" warnings, saying plainly that the printed form will not show that score."""
+    cells = {u.name: u for u in unreadable(data, ruleset)}
+    out = []
+    for f in data.findings:
+        u = cells.get(f.location.name) if f.rule == "value.normalised" else None
+        if u is None:
+            out.append(f)
+            continue
+        users = [i.id for i in ruleset.items if u.fact in item_facts(i, ruleset)]
+        if any(u.fact in g.require.facts(ruleset.rates) for g in ruleset.gates):
+            users.append(ruleset.levels.gates_label)
+        shown = u.value if isinstance(u.value, str) else formulas.excel_number(u.value)
+        out.append(Finding(f.rule, f.severity,
+                           f"{u.why}：表格中{('、'.join(users) or '本项')}的{ruleset.stage(u.stage).label}得分（及小计、合计、认定结论）"
+                           f"与本程序的结果（按 {shown} 计）不一致。用 `fullemp score --write` 可把这一格改为 {shown}",
+                           f.location, f.field))
     return out
 
 
