@@ -7,6 +7,7 @@ import click
 
 from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_dir
 from ..rules.store import install, uninstall
+from ..model import number
 from ..rules.kinds import excel_number
 from .base import Unusable, ZhCommand, ZhGroup
 from .common import domain_errors, echo_json, format_option
@@ -27,7 +28,7 @@ def list_command(fmt):
         for rule_id in ids:
             rs = load_ruleset(rule_id)
             rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
-                         "items": len(rs.items), "total": excel_number(rs.total), "provisional": rs.provisional or None,
+                         "items": len(rs.items), "total": number(rs.total), "provisional": rs.provisional or None,
                          "source": "builtin" if source == "内置" else "installed", "path": str(rs.path)})
     if fmt == "json":
         echo_json(rows)

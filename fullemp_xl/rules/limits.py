@@ -90,10 +90,10 @@ def formula_problems(ruleset: RuleSet, file: str) -> list[RuleProblem]:
     reported: set[str] = set()
 
     def check(key: str, formula: str, stage_label: str, advice: str) -> None:
-        for text in measure(formula).problems():
-            if key not in reported:
-                reported.add(key)
-                out.append(RuleProblem(file, key, f"（{stage_label}）{text}，表格中该格和合计将无法计算。{advice}"))
+        texts = measure(formula).problems()
+        if texts and key not in reported:
+            reported.add(key)
+            out.append(RuleProblem(file, key, f"（{stage_label}）{'；'.join(texts)}，表格中该格和合计将无法计算。{advice}"))
 
     for stage in ruleset.stages:
         for n, section in enumerate(ruleset.sections):
