@@ -118,7 +118,7 @@ def opinion_text(result) -> str:
     text = f"{d.level}：{d.reason}"
     if not d.due:
         text += "（本年免于评定）"
-    lost = [f"{s.item} {'，'.join(s.reasons)}" for s in result.items if s.score is not None and s.score < s.points]
+    lost = [f"（{s.item}）{'，'.join(s.reasons)}" for s in result.items if s.score is not None and s.score < s.points]
     return text + (f"。扣分：{'；'.join(lost)}" if lost else "")
 
 
