@@ -11,8 +11,8 @@ from pathlib import Path
 from . import marking, pipeline
 from .forms.book import OpenpyxlBook
 from .forms import names
-from .forms.build import build_templates, paginate
-from .forms.layout import fit_named
+from .forms.build import build_templates
+from .forms.layout import fit_named, paginate
 from .model import Finding, ScoreCard
 from .preserve import losses
 from .rules import load_ruleset

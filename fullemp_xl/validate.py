@@ -135,22 +135,20 @@ def unreadable(data: FormData, ruleset: RuleSet) -> list[Unreadable]:
 
 
 def explain_unreadable(data: FormData, ruleset: RuleSet) -> list[Finding]:
-    """The reader's "read as 40" warnings, saying plainly that the printed form will not show that score."""
+    """The reader's findings, with every cell the form's formula cannot read (“４０人”, “√”, “是 ”) said plainly:
+    the printed form will not show the score the command line reports."""
     cells = {u.name: u for u in unreadable(data, ruleset)}
-    out = []
-    for f in data.findings:
-        u = cells.get(f.location.name) if f.rule == "value.normalised" else None
-        if u is None:
-            out.append(f)
-            continue
+    out = [f for f in data.findings if not (f.rule == "value.normalised" and f.location.name in cells)]
+    for u in cells.values():
         users = [i.id for i in ruleset.items if u.fact in item_facts(i, ruleset)]
         if any(u.fact in g.require.facts(ruleset.rates) for g in ruleset.gates):
             users.append(ruleset.levels.gates_label)
         shown = u.value if isinstance(u.value, str) else formulas.excel_number(u.value)
-        out.append(Finding(f.rule, f.severity,
-                           f"{u.why}：表格中{('、'.join(users) or '本项')}的{ruleset.stage(u.stage).label}得分（及小计、合计、认定结论）"
+        stage = ruleset.stage(u.stage).label
+        out.append(Finding("value.normalised", "warning",
+                           f"{u.why}：表格中{'、'.join(users) or '本项'}的{stage}得分（及小计、合计、认定结论）"
                            f"与本程序的结果（按 {shown} 计）不一致。用 `fullemp score --write` 可把这一格改为 {shown}",
-                           f.location, f.field))
+                           data.locations[u.name], f"{ruleset.facts[u.fact].label}（{stage}）"))
     return out
 
 

@@ -73,7 +73,7 @@ def show_command(rule_id, fmt):
     rs = load_ruleset(rule_id)
     if fmt == "json":
         echo_json({
-            "id": rs.id, "version": rs.version, "name": rs.name, "source": rs.source,
+            "id": rs.id, "version": rs.version, "name": rs.name, "source": rs.source, "total": number(rs.total),
             "stages": [{"id": s.id, "label": s.label} for s in rs.stages],
             "sections": [{"id": s.id, "title": s.title, "points": excel_number(s.points),
                           "items": [{"id": i.id, "points": excel_number(i.points), "content": i.content,
@@ -88,7 +88,7 @@ def show_command(rule_id, fmt):
     click.echo(f"{rs.name}（{rs.id} {rs.version}）\n来源：{rs.source}")
     if rs.provisional:
         click.echo(f"【注意】{rs.provisional}")
-    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages))
+    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages) + f"；总分 {excel_number(rs.total)} 分")
     for section in rs.sections:
         click.echo(f"\n{section.id}. {section.title}（{excel_number(section.points)}分）")
         for item in section.items:
@@ -96,7 +96,7 @@ def show_command(rule_id, fmt):
             click.echo(f"      评分标准：{item.criteria}")
             if item.reading:
                 click.echo(f"      解读：{item.reading}")
-    click.echo("\n认定门槛：" + ("；".join(g.label for g in rs.gates) or "无"))
+    click.echo(f"\n{rs.levels.gates_label if rs.gates else '认定门槛'}：" + ("；".join(g.label for g in rs.gates) or "无"))
     for band in rs.levels.bands:
         click.echo(f"认定层级：{excel_number(band.min)}分及以上 → {band.new_title}" + (f"（{band.recommend}）" if band.recommend else ""))
     if rs.levels.reading:
@@ -143,4 +143,5 @@ def new_command(source, out, new_id, force):
     path.write_text(text, encoding="utf-8")
     click.echo(f"已生成：{path}（id = {rule_id}）")
     click.echo(f"下一步：照录本地评分表，修改后运行 `fullemp rules check {path}`，"
-               f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板。")
+               f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板；"
+               f"每台处理这些表格的电脑运行一次 `fullemp rules install {path}`（步骤见 docs/rules.md）。")

@@ -14,6 +14,7 @@ from openpyxl.utils import column_index_from_string, get_column_letter, range_bo
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import names
 from .style import text_width
 
 A4 = (595.28, 841.89)  # points, portrait
@@ -149,3 +150,42 @@ def fit_named(wb, names) -> None:
         for sheet, ref in (dn.destinations if dn is not None else ()):
             if sheet in wb.sheetnames:
                 fit_rows(wb[sheet], [ref.replace("$", "")])
+
+
+def _rows_of(wb, sheet: str) -> dict[str, int]:
+    prefix = "'" + sheet.replace("'", "''") + "'!"
+    return {name: int("".join(ch for ch in dn.attr_text[len(prefix):] if ch.isdigit()))
+            for name, dn in wb.defined_names.items() if dn.attr_text.startswith(prefix)}
+
+
+def paginate(wb, ruleset) -> None:
+    """Page breaks of the 考评表 and its 基础数据 that keep each section, the summary under the table,
+    the unit information and the table of rates on one page each.
+
+    Found through the defined names, so writers call it again after rows were inserted or made taller."""
+    if names.ASSESSMENT in wb.sheetnames:
+        row_of, stage = _rows_of(wb, names.ASSESSMENT), ruleset.stages[0].id
+        blocks = []
+        for section in ruleset.sections:
+            rows = [row_of[names.score(stage, i)] for i in section.items if names.score(stage, i) in row_of]
+            if rows:
+                blocks.append((min(rows), max(rows)))
+        if blocks and names.total(stage) in row_of:
+            blocks[-1] = (blocks[-1][0], row_of[names.total(stage)])  # 合计 stays with the last section
+        tail = [row_of[names.opinion(s.id)] for s in ruleset.stages if names.opinion(s.id) in row_of]
+        first = names.section(stage, ruleset.sections[0])
+        if tail and first in row_of:
+            blocks.append((row_of[first] - 1, max(tail)))
+        keep_together(wb[names.ASSESSMENT], blocks)
+    if names.DATA_SHEET in wb.sheetnames:
+        row_of, stage = _rows_of(wb, names.DATA_SHEET), ruleset.stages[0].id
+        blocks = []
+        if names.COUNTY in row_of and names.FILL_STAGE in row_of:
+            blocks.append((row_of[names.COUNTY] - 1, row_of[names.FILL_STAGE]))
+        facts = [row_of[names.fact(stage, f)] for f in ruleset.facts if names.fact(stage, f) in row_of]
+        if facts:
+            blocks.append((min(facts) - 2, min(facts)))  # the heading, the column heads and the first row
+        rates = [row_of[names.rate(stage, r)] for r in ruleset.rates if names.rate(stage, r) in row_of]
+        if rates:
+            blocks.append((min(rates) - 1, max(rates)))
+        keep_together(wb[names.DATA_SHEET], blocks)

@@ -74,6 +74,7 @@ DECLARATION_FIELDS = {
 
 
 MONITOR_SHEET = "就业率监测"
+DATA_SHEET = "基础数据"
 
 
 def monitor(kind: str, month: int) -> str:
