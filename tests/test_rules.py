@@ -110,3 +110,14 @@ def test_unknown_rule_set_id():
     with pytest.raises(RuleSetError) as info:
         load_ruleset("nowhere-2020")
     assert "zhangye-2023" in str(info.value)
+
+
+def test_qiqihar_titles_and_monitor_are_from_its_source():
+    """The 齐齐哈尔 rule set's own parts (levels, the monthly monitor) against docs/sources, in every clone."""
+    source = re.sub(r"\s+", "", (SOURCES / "qiqihar-2022.txt").read_text(encoding="utf-8"))
+    rs = load_ruleset("qiqihar-2022")
+    for title in rs.levels.titles:
+        assert title in source, title
+    assert f"确保就业率达到{rs.monitor.percent}" in source and rs.monitor.employed_label in source
+    for band in rs.levels.bands:
+        assert f"{band.min}分" in source, band.min

@@ -110,7 +110,9 @@ def formula_problems(ruleset: RuleSet, file: str) -> list[RuleProblem]:
         if len(name) > MAX_TEXT:
             out.append(RuleProblem(file, "facts", f"定义名称 {name[:40]}… 长 {len(name)} 个字符，超过 Excel 的上限 "
                                                   f"{MAX_TEXT} 个：请缩短基础数据 id 或阶段 id"))
-    titles = ",".join((names.NO_TITLE, *ruleset.levels.titles))
-    if len(titles) > MAX_TEXT - 2:
-        out.append(RuleProblem(file, "levels.titles", f"称号列表共 {len(titles)} 个字符，Excel 下拉列表最多 {MAX_TEXT - 2} 个：请缩短称号"))
+    for key, items, what in (("levels.titles", (names.NO_TITLE, *ruleset.levels.titles), "称号"),
+                             ("stages", [s.label for s in ruleset.stages], "阶段名称")):
+        listed = ",".join(items)
+        if len(listed) > MAX_TEXT - 2:
+            out.append(RuleProblem(file, key, f"{what}下拉列表共 {len(listed)} 个字符，Excel 下拉列表最多 {MAX_TEXT - 2} 个：请缩短{what}"))
     return out
