@@ -19,6 +19,18 @@ def reads_formulas(book: Book) -> bool:
     return getattr(book, "reads_formulas", True)
 
 
+_EXPECTED: dict[int, tuple[RuleSet, dict[str, str], dict]] = {}
+
+
+def expected_formulas(ruleset: RuleSet) -> tuple[dict[str, str], dict]:
+    """(defined name -> formula, score cell -> 标准分) of a rule set, computed once per loaded rule set:
+    a merge checks thousands of forms against the same formulas."""
+    known = _EXPECTED.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        known = _EXPECTED[id(ruleset)] = (ruleset, formulas.all_formulas(ruleset), validate.score_points(ruleset))
+    return known[1], known[2]
+
+
 def number_text(value) -> str:
     return "—" if value is None else formulas.excel_number(value)
 
@@ -46,7 +58,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     data = read_assessment(book, ruleset, meta)
     findings = [*validate.check_meta(meta, ruleset, book.file), *validate.explain_unreadable(data, ruleset),
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
-                *(validate.check_formulas(book, formulas.all_formulas(ruleset), validate.score_points(ruleset))
+                *(validate.check_formulas(book, *expected_formulas(ruleset))
                   if reads_formulas(book) else [])]
     results = tuple(scoring.score_stage(ruleset, s.id, data.values[s.id], data.prior) for s in ruleset.stages)
     findings += validate.check_divergence(results, ruleset, book)
@@ -55,7 +67,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
                      tuple(findings), book.file)
 
 
-def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
+def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list[Finding]:
     meta = read_meta(book)
     ruleset = ruleset_for(meta, rules)
     data = FormData(meta, {}, PriorTitle())
@@ -146,7 +158,7 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
     Returns a Chinese line for every formula restored and every value normalised. Only cells named by us are touched.
     """
     changes = normalise_values(book, ruleset)
-    for name, expected in (formulas.all_formulas(ruleset) if reads_formulas(book) else {}).items():
+    for name, expected in (expected_formulas(ruleset)[0] if reads_formulas(book) else {}).items():
         loc = locate(book, name)
         if loc is None:
             continue
@@ -159,11 +171,17 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
         for item, item_score in zip(ruleset.items, result.items):
             loc = locate(book, names.reason(result.stage, item))
             if loc is not None:
-                book.write(loc.sheet, loc.cell, reason_text(item_score) or None)
+                _write_if_different(book, loc, reason_text(item_score) or None)
         loc = locate(book, names.opinion(result.stage))
         if loc is not None:
-            book.write(loc.sheet, loc.cell, opinion_text(result))
+            _write_if_different(book, loc, opinion_text(result))
     return changes
+
+
+def _write_if_different(book: Book, loc, value) -> None:
+    """A cell that already says this is left alone (in Excel every write is a round trip and an undo step)."""
+    if book.read(loc.sheet, loc.cell) != value:
+        book.write(loc.sheet, loc.cell, value)
 
 
 def card_json(card: ScoreCard, ruleset: RuleSet) -> dict:

@@ -1,6 +1,7 @@
 """Fonts, borders and sizes of an official Chinese form (GB/T 9704 fonts; 宋体 for table text)."""
 from __future__ import annotations
 
+import math
 import unicodedata
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
@@ -31,3 +32,12 @@ LOCKED = Protection(locked=True)
 def text_width(text: str) -> int:
     """Display width in Excel column units: CJK characters count double."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def row_height(texts_and_widths, *, line_pt: float = 14, minimum: float = 20) -> float:
+    """A row height that shows wrapped text whole (the summary workbook's; the forms use forms.layout)."""
+    lines = 1
+    for text, width in texts_and_widths:
+        if text:
+            lines = max(lines, sum(math.ceil(max(text_width(p), 1) / max(width - 3, 1)) for p in str(text).split("\n")))
+    return max(minimum, lines * line_pt + 6)

@@ -13,12 +13,14 @@ from ..model import Exemption, Fact, Gate, LevelBand, LevelPolicy, Monitor, Rate
 from .conditions import OPS, AllOf, FactTest, RateTest
 from .items import parse_sections
 from .ledger_spec import parse_ledger
+from .policies import parse_coverage, parse_publication, parse_subsidy
 from .problems import RuleProblem
 
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_STAGE_IDS = frozenset({"score", "section", "total", "gate", "level", "reason", "opinion", "meta", "prior"})
 FACT_TYPES = {"count": "人数/件数（非负整数）", "flag": "是/否", "percent": "百分比"}
-TOP_KEYS = {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor", "ledger"}
+TOP_KEYS = {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor", "ledger",
+            "subsidy", "coverage", "publication"}
 HEAD_KEYS = {"id", "version", "name", "declaration", "jurisdiction", "year", "source", "total", "provisional", "items_from"}
 
 
@@ -100,6 +102,9 @@ class Parser:
         levels = self.levels(data.get("levels"), total, gates)
         monitor = self.monitor(data.get("monitor"))
         ledger = parse_ledger(self, data.get("ledger"), self.facts)
+        subsidy = parse_subsidy(self, data.get("subsidy"), levels.titles)
+        coverage = parse_coverage(self, data.get("coverage"))
+        publication = parse_publication(self, data.get("publication"))
         for fact_id in self.facts:
             if fact_id not in self.used_facts:
                 self.problem(f"facts.{fact_id}", "这项基础数据没有被任何计分规则、门槛或“其中”关系用到", "warning")
@@ -112,6 +117,7 @@ class Parser:
             sections=sections, gates=gates, levels=levels, total=total,
             provisional=self.text(head, "provisional", "ruleset", required=False), path=self.path,
             monitor=monitor, ledger=ledger, items_from=head.get("items_from", ""), digest=digest,
+            subsidy=subsidy, coverage=coverage, publication=publication,
             declaration=self.text(head, "declaration", "ruleset", required=False)
             or f"{self.text(head, 'jurisdiction', 'ruleset')}充分就业社区申报表",
         )
