@@ -115,3 +115,16 @@ def test_templates_build_from_a_file_says_to_install_it(rules_dir, custom, tmp_p
     run("rules", "install", path)
     proc = run("templates", "build", "--rules", path, "-o", tmp_path / "模板2")
     assert "rules install" not in proc.stdout
+
+
+def test_merge_reads_forms_of_an_installed_rule_set_without_flags(rules_dir, custom, tmp_path):
+    path, form = custom
+    folder = tmp_path / "甘州区"
+    folder.mkdir()
+    (folder / "南关社区考评表.xlsx").write_bytes(form.read_bytes())
+    unknown = run("merge", folder, "-o", tmp_path / "汇总表1.xlsx", "--quiet", "--format", "json")
+    assert unknown.returncode == 1 and "fullemp rules install" in unknown.stdout
+    run("rules", "install", path)
+    proc = run("merge", folder, "-o", tmp_path / "汇总表.xlsx", "--quiet", "--format", "json")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "143.5" in proc.stdout and "other-city-150" in proc.stdout
