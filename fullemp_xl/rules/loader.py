@@ -43,9 +43,15 @@ def check_file(path: str | Path) -> list[RuleProblem]:
     return parse_file(Path(path))[1]
 
 
+SCORED = ("stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor")
+
+
 def digest(data: dict) -> str:
-    """A fingerprint of what a rule set says, blind to comments, spacing and key order."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    """A fingerprint of what decides a form's scores (the tables above and the total), blind to comments,
+    spacing, key order and to what only the documents use (subsidy, notices, ledger, titles of files)."""
+    head = data.get("ruleset") if isinstance(data.get("ruleset"), dict) else {}
+    scored = {key: data.get(key) for key in SCORED} | {"total": head.get("total", 100)}
+    text = json.dumps(scored, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
