@@ -6,6 +6,7 @@ everything here is a frozen value that knows where it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -239,7 +240,7 @@ class RuleSet:
     publication: Publication = Publication()
     digest: str = ""  # fingerprint of the rule set's content (comments and layout ignored)
 
-    @property
+    @cached_property
     def part_whole(self) -> tuple[PartWhole, ...]:
         """Every pair validation checks: declared `part_of` counts and the rates that cannot exceed 100%."""
         pairs: dict[tuple[str, str], PartWhole] = {}
@@ -251,7 +252,7 @@ class RuleSet:
                 pairs.setdefault((fact.id, whole), PartWhole(fact.id, whole))
         return tuple(pairs.values())
 
-    @property
+    @cached_property
     def fractional(self) -> bool:
         """Whether any 标准分 or point value is not a whole number (formulas then round their sums)."""
         values = [i.points for i in self.items] + [s.points for s in self.sections]
