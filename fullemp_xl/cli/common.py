@@ -23,9 +23,10 @@ def rules_option(fn):
 
 
 def output_options(fn):
+    fn = click.option("--force", is_flag=True, help="-o 给出的文件已存在时也覆盖它（原文件先备份）。")(fn)
     fn = click.option("--in-place", is_flag=True, help="直接写回原文件（先做备份，原子替换）。")(fn)
     return click.option("-o", "--output", "out", metavar="新文件", type=click.Path(dir_okay=False), default=None,
-                        help="写到新文件（不改动原文件）。")(fn)
+                        help="写到新文件（不改动原文件；文件已存在时不覆盖，除非加 --force）。")(fn)
 
 
 def check_output_choice(out, in_place, *, what: str) -> None:

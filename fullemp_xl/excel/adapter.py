@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ..writing.text import excel_value
+
 REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)$")
 
 
@@ -75,7 +77,7 @@ class XlwingsBook:
         return None if value == "" else value
 
     def write(self, sheet: str, cell: str, value: object) -> None:
-        self.book.sheets[sheet][cell].value = value
+        self.book.sheets[sheet][cell].value = excel_value(value)  # outside text never becomes a formula
         if sheet in self._grids:  # keep later reads in this run consistent with what was written
             top, left, values = self._grids[sheet]
             row, col = _split(cell)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
 from ..model import Location
+from ..writing.text import Formula, put_text
 
 
 class Book(Protocol):
@@ -52,7 +53,26 @@ class OpenpyxlBook:
         return text if isinstance(text, str) else value
 
     def write(self, sheet: str, cell: str, value: object) -> None:
-        self.wb[sheet][cell].value = value
+        """A Formula is written as a formula; every other string stays text (writing.text)."""
+        if isinstance(value, Formula):
+            self.wb[sheet][cell].value = str(value)
+        else:
+            put_text(self.wb[sheet][cell], value)
+
+
+class PatchedBook(OpenpyxlBook):
+    """Reads through openpyxl; every write also goes into a WorkbookPatch, which alone is saved.
+
+    So a command changes exactly the cells it writes, and the rest of the file stays as it was.
+    """
+
+    def __init__(self, wb: "Workbook", patch, file: str = ""):
+        super().__init__(wb, file)
+        self.patch = patch
+
+    def write(self, sheet: str, cell: str, value: object) -> None:
+        super().write(sheet, cell, value)  # later reads in this run see it
+        self.patch.set_value(sheet, cell, value)
 
 
 def locate(book: Book, name: str) -> Location | None:
