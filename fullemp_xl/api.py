@@ -115,8 +115,12 @@ def clear_marks_file(path: str | Path, *, out: str | Path | None = None, in_plac
     return _write(path, out, in_place, force, lambda book: marking.clear_marks(book.patch))
 
 
-def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None = None, force: bool = False):
-    """Pre-filled 申报表 and 考评表 for every community of a 社区名册, one folder per county."""
+def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None = None, force: bool = False,
+               progress=None, planned=None):
+    """Pre-filled 申报表 and 考评表 for every community of a 社区名册, one folder per county, all or nothing.
+
+    planned(n) is told how many files will be written, progress(1) after each (for a progress bar).
+    """
     from .forms.reader import NotOurWorkbook, read_meta
     from .registry import distribute as run
 
@@ -125,7 +129,7 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
             rules = read_meta(open_book(registry)).ruleset
         except NotOurWorkbook:
             rules = "zhangye-2023"
-    return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force)
+    return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force, progress=progress, planned=planned)
 
 
 def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None, out: str | Path | None = None,

@@ -1,8 +1,10 @@
 """Options shared by several commands, and turning domain errors into exit codes."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import sys
 
 import click
 
@@ -53,3 +55,21 @@ def domain_errors(fn):
 
 def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextlib.contextmanager
+def progress_bar(label: str):
+    """A progress bar on stderr when a person watches (a terminal); silent in scripts and pipes.
+
+    Yields an object with plan(total) and update(n) for the library's callbacks.
+    """
+    from tqdm import tqdm
+
+    with tqdm(total=0, desc=label, unit="个", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+              dynamic_ncols=True) as bar:
+        def plan(total: int) -> None:
+            bar.total = total
+            bar.refresh()
+
+        bar.plan = plan
+        yield bar

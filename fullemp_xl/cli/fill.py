@@ -9,7 +9,7 @@ from .. import api
 from ..model import worst_exit_code
 from ..textreport import findings_summary
 from .base import Unusable, ZhCommand
-from .common import check_output_choice, domain_errors, echo_json, format_option, rules_option
+from .common import check_output_choice, domain_errors, echo_json, format_option, progress_bar, rules_option
 
 
 @click.command("fill", cls=ZhCommand)
@@ -40,12 +40,15 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
             raise Unusable("--registry 与 表格/--ledger 不能同时使用")
         if not out or in_place:
             raise Unusable("名册模式需要 -o 输出文件夹")
-        result = api.distribute(registry, Path(out), rules=rules, force=force)
+        with progress_bar("生成表格") as bar:
+            result = api.distribute(registry, Path(out), rules=rules, force=force, planned=bar.plan, progress=bar.update)
         if fmt == "json":
             echo_json({"communities": result.communities, "written": [str(p) for p in result.written],
+                       "unchanged": [str(p) for p in result.unchanged],
                        "kept": [str(p) for p in result.kept], "findings": [f.as_json() for f in result.findings]})
         else:
-            click.echo(f"名册中 {result.communities} 个社区：生成 {len(result.written)} 个文件，输出到 {out}")
+            same = f"，{len(result.unchanged)} 个与已有文件相同未改写" if result.unchanged else ""
+            click.echo(f"名册中 {result.communities} 个社区：生成 {len(result.written)} 个文件{same}，输出到 {out}")
             for path in result.kept:
                 click.echo(f"  已填写过，未覆盖：{path}")
             if result.findings:

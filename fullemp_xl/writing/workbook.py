@@ -10,14 +10,17 @@ load and a stale calculation chain is dropped, so cached results never contradic
 """
 from __future__ import annotations
 
+import re
+
 from .newsheet import SheetSpec, add_sheet, remove_sheet
 from .notes import Notes
 from .package import Package
 from .sheet import Cell, SheetXml, rich_text
 from .styles import Styles
-from .tags import elements, set_attrs
+from .tags import attrs, elements, find_element, set_attrs, unescape
 from .text import Formula, cell_xml, looks_like_formula
 
+NAME_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!'\[\]]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 AFTER_CALC_PR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
                  "fileRecoveryPr", "webPublishObjects", "extLst")
@@ -68,6 +71,22 @@ class WorkbookPatch:
             xml = self.pkg.text(rel["part"]) if rel and self.pkg.exists(rel.get("part", "")) else ""
             self._shared = [rich_text(xml[s:e]) for s, e in elements(xml, "si")]
         return self._shared
+
+    def defined_names(self) -> dict[str, tuple[str, str] | None]:
+        """Workbook-scoped defined names → (sheet, 'D5') for single cells, None for anything else."""
+        xml = self.pkg.text(self.pkg.workbook_part())
+        span = find_element(xml, "definedNames")
+        out: dict[str, tuple[str, str] | None] = {}
+        if span is None:
+            return out
+        for start, end in elements(xml, "definedName", span[1], span[2]):
+            head_end = xml.index(">", start) + 1
+            a = attrs(xml[start:head_end])
+            if "localSheetId" in a or "name" not in a:
+                continue
+            m = NAME_REF.match(unescape(xml[head_end:end].rsplit("<", 1)[0]).strip())
+            out[a["name"]] = None if m is None else ((m.group(1) or "").replace("''", "'") or m.group(2), m.group(3) + m.group(4))
+        return out
 
     # ------------------------------------------------------------ cells
     def cell(self, sheet: str, ref: str) -> Cell | None:
