@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import io
 import os
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -29,6 +28,7 @@ from .writing.batch import Planned, write_all
 from .writing.files import folder_problem, os_error_message
 from .writing.lock import Lock
 from .writing.stamp import Stamp
+from .writing.zipout import directory
 
 IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR)
 LOCK_NAME = "社区名册分发"  # the lock file of a distribution lives inside its output folder
@@ -136,12 +136,12 @@ def form_paths(out_dir: Path, communities: list[Community]) -> dict[int, tuple[P
     return out
 
 
-def _signature(path: Path) -> dict[str, tuple[int, int]] | None:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return {i.filename: (i.CRC, i.file_size) for i in zf.infolist() if i.filename != "docProps/core.xml"}
-    except (OSError, zipfile.BadZipFile, ValueError):
-        return None
+def _signature(data: bytes) -> dict[str, tuple[int, int]] | None:
+    """What a file's members are (CRC and size), without its timestamps (docProps/core.xml)."""
+    members = directory(data)
+    if members is not None:
+        members.pop("docProps/core.xml", None)
+    return members
 
 
 def _stamps(ruleset: RuleSet) -> dict[str, Stamp]:
@@ -185,11 +185,18 @@ def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool =
             for path, form in zip(paths[c.row], (DECLARATION, ASSESSMENT)):
                 stamp = stamps[form]
                 backup = False
-                if path.exists() or path.is_symlink():
-                    if path.is_dir():
-                        problems.append(f"{path}：同名的文件夹挡住了要生成的表格")
-                        continue
-                    if _signature(path) == stamp.signature(values):
+                try:
+                    existing = path.read_bytes()
+                except FileNotFoundError:
+                    existing = None
+                except IsADirectoryError:
+                    problems.append(f"{path}：同名的文件夹挡住了要生成的表格")
+                    continue
+                except OSError as exc:
+                    problems.append(f"{path}：{os_error_message(exc, path.parent)}")
+                    continue
+                if existing is not None:
+                    if _signature(existing) == stamp.signature(values):
                         result.unchanged.append(path)
                         continue
                     if holds_data(path, ignore=IDENTITY_NAMES):

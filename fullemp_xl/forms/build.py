@@ -14,6 +14,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import formulas
+from ..writing.text import Formula, put_text
 from ..model import RuleSet
 from ..scoring import item_facts
 from . import names
@@ -39,8 +40,12 @@ def define(wb: Workbook, name: str, ws: Worksheet, cell: str) -> None:
 
 
 def put(ws: Worksheet, cell: str, value=None, *, font=BODY_FONT, align=LEFT, fill=None, border=True):
+    """A cell with its style; text (rule-set labels) always stays text, only a Formula is a formula."""
     c = ws[cell]
-    c.value = value
+    if isinstance(value, Formula):
+        c.value = value
+    else:
+        put_text(c, value)
     c.font, c.alignment = font, align
     if fill is not None:
         c.fill = fill
@@ -447,7 +452,7 @@ def _monitor_sheet(wb: Workbook, monitor) -> None:
             define(wb, name, ws, f"{col}{row}")
     last = 4 + monitor.months
     put(ws, f"A{last + 1}", "未达标月数", font=HEAD_FONT, align=CENTER)
-    merge(ws, f"B{last + 1}:F{last + 1}", f'=COUNTIF(F5:F{last},"否")', align=LEFT)
+    merge(ws, f"B{last + 1}:F{last + 1}", Formula(f'=COUNTIF(F5:F{last},"否")'), align=LEFT)
     page_setup(ws, landscape=False, title_rows="4:4", area=f"A1:F{last + 1}")
     protect(ws)
 

@@ -52,15 +52,21 @@ def write_all(root: Path, items: list[Planned], *, progress: Callable[[int], Non
 def _commit(stage: Path, items: list[Planned]) -> None:
     done: list[int] = []
     made: list[Path] = []
+    ready: set[Path] = set()
     try:
         for k, item in enumerate(items):
             folder = item.target.parent
-            missing = [p for p in (folder, *folder.parents) if not p.exists()]
-            folder.mkdir(parents=True, exist_ok=True)
-            made += reversed(missing)
+            if folder not in ready:
+                missing = [p for p in (folder, *folder.parents) if not p.exists()]
+                folder.mkdir(parents=True, exist_ok=True)
+                made += reversed(missing)
+                ready.add(folder)
             new = stage / str(k)
-            if item.target.exists():
-                old = item.target.stat()
+            try:
+                old = os.stat(item.target)
+            except FileNotFoundError:
+                old = None
+            if old is not None:
                 os.chmod(new, stat.S_IMODE(old.st_mode))
                 if item.backup:
                     make_backup(item.target)

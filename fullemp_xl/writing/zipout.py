@@ -50,3 +50,24 @@ class ZipOut:
         directory = b"".join(self.central)
         end = END.pack(0x06054B50, 0, 0, len(self.central), len(self.central), len(directory), self.offset, 0)
         return b"".join(self.chunks) + directory + end
+
+
+def directory(data: bytes) -> dict[str, tuple[int, int]] | None:
+    """name → (CRC, size) from a zip's central directory, read straight from the bytes (None: not a plain zip).
+
+    Used to tell, without unpacking anything, whether a file is already what we would write.
+    """
+    at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
+    if at < 0 or len(data) - at < END.size:
+        return None
+    _, _, _, _, count, size, offset, _ = END.unpack_from(data, at)
+    out, pos = {}, offset
+    for _ in range(count):
+        if data[pos:pos + 4] != b"PK\x01\x02" or pos + CENTRAL.size > len(data):
+            return None
+        fields = CENTRAL.unpack_from(data, pos)
+        crc, usize, name_len, extra_len, comment_len = fields[7], fields[9], fields[10], fields[11], fields[12]
+        name = data[pos + CENTRAL.size:pos + CENTRAL.size + name_len].decode("utf-8" if fields[3] & 0x800 else "cp437", "replace")
+        out[name] = (crc, usize)
+        pos += CENTRAL.size + name_len + extra_len + comment_len
+    return out
