@@ -20,7 +20,18 @@ VML_NS = {"v": "urn:schemas-microsoft-com:vml", "o": "urn:schemas-microsoft-com:
           "x": "urn:schemas-microsoft-com:office:excel"}
 AFTER_LEGACY_DRAWING = ("legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems",
                         "tableParts", "extLst", "AlternateContent")
-SHAPE = re.compile(r"<v:shape\b(?:(?!<v:shape\b).)*?</v:shape>", re.S)
+# a shape in any namespace prefix (Excel writes v:, openpyxl ns1:); shapetype and shapelayout are other names
+SHAPE = re.compile(r"<([\w.-]+:)?shape\b(?:(?!<(?:[\w.-]+:)?shape\b).)*?</\1?shape>", re.S)
+ROW = re.compile(r"<(?:[\w.-]+:)?Row>\s*(\d+)\s*</(?:[\w.-]+:)?Row>")
+COLUMN = re.compile(r"<(?:[\w.-]+:)?Column>\s*(\d+)\s*</(?:[\w.-]+:)?Column>")
+
+
+def note_shapes(vml: str):
+    """(row, column, shape text) of every note shape in a VML drawing, 1-based cells."""
+    for m in SHAPE.finditer(vml):
+        row, col = ROW.search(m.group(0)), COLUMN.search(m.group(0))
+        if 'ObjectType="Note"' in m.group(0) and row and col:
+            yield int(row.group(1)) + 1, int(col.group(1)) + 1, m.group(0)
 NEW_VML = ('<xml xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
            'xmlns:x="urn:schemas-microsoft-com:office:excel">\n'
            ' <o:shapelayout v:ext="edit"><o:idmap v:ext="edit" data="{block}"/></o:shapelayout>\n'
@@ -122,7 +133,7 @@ class Notes:
         block = re.search(r'data="(\d+)', self.vml)
         shape_id = max(used, default=int(block.group(1)) * 1024 if block else 1024) + 1
         at = self.vml.rfind("</xml>")
-        self.vml = self.vml[:at] + _shape(shape_id, row - 1, col - 1, lines, local_ns) + "\n" + self.vml[at:]
+        self.vml = self.vml[:at] + _shape(shape_id, row - 1, col - 1, lines, local_ns) + self.vml[at:]
 
     def remove(self, refs: set[str], author: str) -> int:
         """Remove the notes `author` wrote on these cells; returns how many went."""
@@ -139,15 +150,9 @@ class Notes:
                 gone += 1
         if self.vml is not None:
             cells = {split_ref(r) for r in refs}
-
-            def keep(m):
-                row = re.search(r"<x:Row>\s*(\d+)\s*</x:Row>", m.group(0))
-                col = re.search(r"<x:Column>\s*(\d+)\s*</x:Column>", m.group(0))
-                note = re.search(r'ObjectType="Note"', m.group(0))
-                hit = note and row and col and (int(row.group(1)) + 1, int(col.group(1)) + 1) in cells
-                return "" if hit else m.group(0)
-
-            self.vml = SHAPE.sub(keep, self.vml)
+            for row, col, shape in list(note_shapes(self.vml)):
+                if (row, col) in cells:
+                    self.vml = self.vml.replace(shape, "", 1)
         self.dirty = self.dirty or gone > 0
         return gone
 
@@ -177,7 +182,7 @@ class Notes:
             pkg.remove_relationship(self.part, self.comments_rel["Id"])
             pkg.set_override(self.comments_rel["part"], None)
             self.comments_rel = None
-        if self.vml is not None and "<v:shape " in self.vml.replace("<v:shape\n", "<v:shape "):
+        if self.vml is not None and SHAPE.search(self.vml):
             if self.vml_rel is None:
                 name = pkg.unused_name("xl/drawings/vmlDrawing{}.vml")
                 rid = pkg.add_relationship(self.part, base + "/vmlDrawing", name)
