@@ -235,6 +235,10 @@ def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):
                                      'applyFont="1" applyFill="1" applyBorder="1" applyAlignment="1">'
                                      f'<{x}alignment horizontal="{horizontal}" vertical="top" wrapText="1"/></{x}xf>')
 
+    def guarded(value, style):
+        """Outside text that looks like a formula keeps Excel's quote prefix (it stays text when edited)."""
+        return styles.quoted(style) if excel_value(value) is not value else style
+
     head = xf(head_font, no_fill, "center")
     centre, left, link = xf(body_font, no_fill, "center"), xf(body_font, no_fill, "left"), xf(link_font, no_fill, "left")
     severity = {s: xf(body_font, styles.add("fills", solid_fill(c, x)), "center") for s, c in FILLS.items()}
@@ -243,7 +247,7 @@ def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):
     for r, row in enumerate(p.table[1:], start=2):
         f = findings[r - 2] if findings else None
         kinds = [centre, severity[f.severity] if f else centre, link if isinstance(row[2], Formula) else left, left, left]
-        rows.append([(value if value != "" else None, kind) for value, kind in zip(row, kinds)])
+        rows.append([(value if value != "" else None, guarded(value, kind)) for value, kind in zip(row, kinds)])
         lines = max(1, *(-(-text_width(str(v)) // max(w - 2, 1)) for v, w in zip(row[3:], WIDTHS[3:])))
         heights[r] = 14.0 * lines + 4
     for r, record in enumerate([RECORD_HEAD, *p.records], start=1):
