@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 from .safe_io import UnusableFile
 from .writing.package import Package, resolve
-from .writing.tags import attrs, elements, find_element
+from .writing.tags import DamagedPackage, attrs, elements, find_element
 
 LEGACY_DRAWING = re.compile(r"<(?:[\w.-]+:)?legacyDrawing\b[^>]*/>")
 DIMENSION = re.compile(r"<(?:[\w.-]+:)?dimension\b[^>]*/>")
@@ -23,9 +24,10 @@ ROOT = re.compile(r"^\ufeff?\s*(?:<\?xml[^>]*\?>\s*)?<(?:[\w.-]+:)?([\w.-]+)")
 WORKBOOK_OURS = ("sheets", "definedNames", "calcPr", "bookViews")
 
 
-def _members(data: bytes) -> dict[str, bytes]:
+def _directory(data: bytes) -> dict[str, tuple[int, int]]:
+    """name → (CRC-32 of the uncompressed bytes, size): equal for a part copied or recompressed unchanged."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {i.filename: zf.read(i) for i in zf.infolist() if not i.is_dir()}
+        return {i.filename: (i.CRC, i.file_size) for i in zf.infolist() if not i.is_dir()}
 
 
 def _without(xml: str, locals_: tuple[str, ...]) -> str:
@@ -136,29 +138,34 @@ def _vml_losses(before: Package, after: Package, ours: set[str], author: str) ->
 
 
 def losses(before: bytes, after: bytes, owned: set[str], *, note_author: str = "") -> list[str]:
-    """What the write would lose or change that is not ours, in words (empty: nothing)."""
-    old, new = _members(before), _members(after)
+    """What the write would lose or change that is not ours, in words (empty: nothing).
+
+    Parts we do not own are compared by size and CRC-32 of their uncompressed bytes (a copy has both
+    unchanged); only the parts we changed are unpacked and compared piece by piece.
+    """
+    old, new = _directory(before), _directory(after)
     gone = {n for n in old if n not in new}
     ours = set(owned) | gone
-    sheet_parts = {s["name"]: s["part"] for s in Package(before).sheets()}
-    lost = []
-    for name, data in old.items():
-        if name not in owned:
-            if new.get(name) != data:
-                lost.append(f"{name}（{'被删除' if name in gone else '被改动'}）")
-            continue
-        if name in gone:
-            continue
-        problem = _part_problem(name, data.decode("utf-8", "replace"), new[name].decode("utf-8", "replace"), ours, note_author,
-                                sheet_parts)
-        if problem:
-            lost.append(f"{name}（{problem}）")
+    lost = [f"{name}（{'被删除' if name in gone else '被改动'}）" for name in old
+            if name not in owned and new.get(name) != old[name]]
+    mine = [n for n in old if n in owned and n not in gone]
+    if mine:
+        sheet_parts = {s["name"]: s["part"] for s in Package(before).sheets()}
+        with zipfile.ZipFile(io.BytesIO(before)) as a, zipfile.ZipFile(io.BytesIO(after)) as b:
+            for name in mine:
+                problem = _part_problem(name, a.read(name).decode("utf-8", "replace"), b.read(name).decode("utf-8", "replace"),
+                                        ours, note_author, sheet_parts)
+                if problem:
+                    lost.append(f"{name}（{problem}）")
     return lost + _vml_losses(Package(before), Package(after), ours, note_author)
 
 
 def check(before: bytes, after: bytes, owned: set[str], file: Path, *, note_author: str = "") -> None:
     """Raise UnusableFile when the write would lose anything that is not ours."""
-    lost = losses(before, after, owned, note_author=note_author)
+    try:
+        lost = losses(before, after, owned, note_author=note_author)
+    except (zipfile.BadZipFile, zlib.error, EOFError, DamagedPackage):  # a member of the input was damaged already
+        raise UnusableFile(file, "工作簿中有已损坏的部分，无法安全写入，已取消，原文件未改动：请用 Excel 打开后另存为 .xlsx 再试") from None
     if lost:
         raise UnusableFile(file, "写入会改动或丢失工作簿中不属于本程序的内容：" + "、".join(lost[:5]) +
                            ("等" if len(lost) > 5 else "") + "。已取消写入，原文件未改动；请把文件发给维护人员")

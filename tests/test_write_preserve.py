@@ -15,7 +15,7 @@ from fullemp_xl.forms.book import OpenpyxlBook
 from fullemp_xl.writing.package import Package
 from ledger_data import persons, write_ledger
 from lo_oracle import recalculate, require_soffice
-from rich_workbooks import SPARKLINES, USER_PARTS, USER_SHEET, excel_like, lo_saved, members
+from rich_workbooks import SPARKLINES, USER_PARTS, excel_like, lo_saved, members
 from test_cli import run
 
 FORM_SHEETS = ("考评表", "基础数据")

@@ -157,7 +157,7 @@ def _put(real: Path, write: Callable[[Path], None], *, keep: os.stat_result | No
             os.fsync(fh.fileno())
         if keep is not None:
             os.chmod(tmp, stat.S_IMODE(keep.st_mode))
-            if (keep.st_uid, keep.st_gid) != (os.getuid(), os.getgid()) and hasattr(os, "chown"):
+            if hasattr(os, "chown") and (keep.st_uid, keep.st_gid) != (os.getuid(), os.getgid()):
                 try:
                     os.chown(tmp, keep.st_uid, keep.st_gid)
                 except OSError:
