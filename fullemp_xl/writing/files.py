@@ -20,7 +20,7 @@ from typing import Callable, Iterable
 from ..safe_io import UnusableFile
 from .lock import FileState, Lock, host_tag, pid_alive, refuse_if_open
 
-TEMP = re.compile(r"^\.~fullemp-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.(tmp|stage)$")
+TEMP = re.compile(r"^\.~fullemp-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.")  # ours, and files a writer derived from them
 STALE_AFTER = 24 * 3600  # a temporary file of another host older than this is abandoned
 
 
