@@ -130,11 +130,22 @@ def read_records(rows, *, first_row: int = 2) -> list[dict]:
         except ValueError:
             raise DamagedMarks(n, "记录不完整或格式不对") from None
         if not (isinstance(record, dict) and isinstance(record.get("sheet"), str) and isinstance(record.get("cell"), str)
-                and CELL_REF.match(record["cell"]) and isinstance(record.get("fill"), dict)
-                and isinstance(record["fill"].get("fg"), (dict, type(None)))):
+                and CELL_REF.match(record["cell"]) and _fill_ok(record.get("fill"))):
             raise DamagedMarks(n, "缺少工作表、单元格或底色")
         out.append(record)
     return out
+
+
+def _fill_ok(fill) -> bool:
+    """A fill record as fill_record makes it: a known pattern and colours of a known kind."""
+    def colour_ok(c):
+        return c is None or (isinstance(c, dict) and c.get("type") in ("rgb", "theme", "indexed", "auto")
+                             and isinstance(c.get("value"), (str, int, type(None)))
+                             and (not isinstance(c.get("value"), str) or re.fullmatch(r"[0-9A-Fa-f]{6,8}", c["value"]))
+                             and isinstance(c.get("tint", 0), (int, float)))
+
+    return (isinstance(fill, dict) and (fill.get("pattern") is None or re.fullmatch(r"[A-Za-z0-9]{1,20}", str(fill["pattern"])))
+            and colour_ok(fill.get("fg")) and colour_ok(fill.get("bg")))
 
 
 # ---------------------------------------------------------------- the write path (command line)
@@ -174,7 +185,7 @@ def clear_marks(patch: "WorkbookPatch") -> int:
         if isinstance(rec.get("comment"), dict):  # marked by an older version, which merged notes: give it back
             patch.notes(sheet).remove({ref}, AUTHOR)
             patch.notes(sheet).add(ref, str(rec["comment"].get("text", "")), str(rec["comment"].get("author", "")))
-            notes[sheet].discard(ref)
+            notes.get(sheet, set()).discard(ref)
     for sheet, refs in notes.items():
         patch.notes(sheet).remove(refs, AUTHOR)
         patch.notes(sheet).drop_author(AUTHOR)
