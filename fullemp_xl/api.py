@@ -67,19 +67,24 @@ def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool
     if in_place:
         with Update(src) as upd:
             result, data = _patched(src, upd.data, work)
+            if data is None:  # nothing to change: the file (and its date) stay as they are, no backup
+                return result, None
             return result, upd.commit(data)
     check_workbook_file(src)
     raw = src.read_bytes()
     result, data = _patched(src, raw, work)
-    write_output(out, lambda tmp: tmp.write_bytes(data), force=force, inputs=[src])
+    write_output(out, lambda tmp: tmp.write_bytes(raw if data is None else data), force=force, inputs=[src])
     return result, None
 
 
 def _patched(src: Path, raw: bytes, work):
+    """(work's result, the patched package — None when work changed nothing), checked by the guard."""
     try:
         book = PatchedBook(load_workbook(src), WorkbookPatch(raw), src.name)
         result = work(book)
         data = book.patch.to_bytes()
+        if not book.patch.pkg.owned():
+            return result, None
     except DamagedPackage as exc:
         raise UnusableFile(src, f"{exc}，无法安全写入，已取消：请用 Excel 打开后另存为 .xlsx 再试") from None
     preserve.check(raw, data, book.patch.pkg.owned(), src, note_author=marking.AUTHOR)

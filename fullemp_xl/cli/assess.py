@@ -104,9 +104,13 @@ def validate_command(file, rules, fmt, mark, unmark, out, in_place, force):
         check_output_choice(out, in_place, what="--unmark ")
         cells, backup = api.clear_marks_file(file, out=out, in_place=in_place, force=force)
         if fmt == "json":
-            echo_json({"file": file, "cleared": cells, "written": str(out or file), "backup": str(backup) if backup else None})
+            written = None if not cells and in_place else str(out or file)
+            echo_json({"file": file, "cleared": cells, "written": written, "backup": str(backup) if backup else None})
         else:
-            click.echo(f"已清除 {cells} 处校验标记，写入：{out or file}" + (f"（原文件备份为 {backup}）" if backup else ""))
+            if not cells and in_place:
+                click.echo(f"{file}：没有需要清除的校验标记，文件未改动")
+            else:
+                click.echo(f"已清除 {cells} 处校验标记，写入：{out or file}" + (f"（原文件备份为 {backup}）" if backup else ""))
         return
     if mark:
         check_output_choice(out, in_place, what="--mark ")

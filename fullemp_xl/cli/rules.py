@@ -104,7 +104,6 @@ def check_command(file, fmt):
 def new_command(source, out, new_id, force):
     """从内置规则集复制出一个新规则集，作为本地评分表的起点。"""
     from ..rules.newfile import new_ruleset_text
-
     from ..writing import write_output
 
     path = Path(out)
