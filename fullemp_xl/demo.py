@@ -81,7 +81,7 @@ def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
     return path
 
 
-DEMO_FOLDERS = ("模板", "0-分发", "1-提交的考评表", "2-打分结果", "3-校验标记", "4-台账填报")
+DEMO_FOLDERS = ("模板", "0-分发", "1-提交的考评表", "2-打分结果", "3-校验标记", "4-台账填报", "5-汇总")
 MARKER = ".fullemp-demo"
 
 
