@@ -10,7 +10,6 @@ from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
 from .monitor import formulas_for as monitor_formulas
 from .monitor import read_monitor
 from .rules import load_ruleset
-from .writing.text import Formula
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -130,7 +129,7 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
             continue
         value = book.read(loc.sheet, loc.cell)
         if not (isinstance(value, str) and validate._same_formula(value, expected)):
-            book.write(loc.sheet, loc.cell, Formula(expected))
+            book.write(loc.sheet, loc.cell, expected)
             shown = "空白" if value is None else f"“{value}”"
             changes.append(f"{loc.sheet}!{loc.cell}: 已恢复公式（原为{shown}）")
     for result in card.stages:

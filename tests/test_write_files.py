@@ -188,3 +188,16 @@ def test_output_folder_path_through_a_file(tmp_path, filled):
     blocker.write_text("not a folder", encoding="utf-8")
     proc = run("score", filled, "--write", "-o", blocker / "out.xlsx")
     assert proc.returncode == 2 and "不是文件夹" in proc.stderr and "内部错误" not in proc.stderr
+
+
+def test_demo_remakes_its_own_folder_and_leaves_other_folders_alone(tmp_path):
+    folder = tmp_path / "演示"
+    assert run("demo", "-o", folder).returncode == 0
+    assert run("demo", "-o", folder).returncode == 0  # again: its products are made anew, no backups pile up
+    assert not list(folder.rglob("*.bak-*"))
+    mine = tmp_path / "我的文件夹"
+    mine.mkdir()
+    (mine / "工作计划.xlsx").write_bytes(b"mine")
+    proc = run("demo", "-o", mine)
+    assert proc.returncode == 2 and "不是空的" in proc.stderr
+    assert sorted(p.name for p in mine.iterdir()) == ["工作计划.xlsx"]
