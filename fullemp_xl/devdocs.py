@@ -146,8 +146,14 @@ def ledger_table(rule_id: str = "zhangye-2023") -> str:
     return "\n".join(rows) + f"\n\n台账的列：{cols}。"
 
 
+def document_tags() -> str:
+    from .documents.tags import markdown_table
+
+    return markdown_table()
+
+
 SECTIONS = {"cli-reference": cli_reference, "rule-kinds": rule_kinds, "readings-zhangye": readings,
-            "levels-qiqihar": level_table, "ledger-zhangye": ledger_table}
+            "levels-qiqihar": level_table, "ledger-zhangye": ledger_table, "document-tags": document_tags}
 
 
 def render(text: str) -> str:

@@ -136,11 +136,17 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
         for item, item_score in zip(ruleset.items, result.items):
             loc = locate(book, names.reason(result.stage, item))
             if loc is not None:
-                book.write(loc.sheet, loc.cell, reason_text(item_score) or None)
+                _write_if_different(book, loc, reason_text(item_score) or None)
         loc = locate(book, names.opinion(result.stage))
         if loc is not None:
-            book.write(loc.sheet, loc.cell, opinion_text(result))
+            _write_if_different(book, loc, opinion_text(result))
     return changes
+
+
+def _write_if_different(book: Book, loc, value) -> None:
+    """A cell that already says this is left alone (in Excel every write is a round trip and an undo step)."""
+    if book.read(loc.sheet, loc.cell) != value:
+        book.write(loc.sheet, loc.cell, value)
 
 
 def card_json(card: ScoreCard, ruleset: RuleSet) -> dict:
