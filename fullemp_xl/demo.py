@@ -1,6 +1,7 @@
 """`fullemp demo`: the whole job on bundled sample data, into a folder a person can open."""
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from importlib import resources
@@ -81,7 +82,7 @@ def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
     return path
 
 
-DEMO_FOLDERS = ("模板", "0-分发", "1-提交的考评表", "2-打分结果", "3-校验标记", "4-台账填报", "5-汇总")
+DEMO_FOLDER = re.compile(r"^(模板|\d+-.+)$")  # 模板, 0-分发, 1-提交的考评表, …: what the demo makes
 MARKER = ".fullemp-demo"
 
 
@@ -96,8 +97,9 @@ def prepare_folder(out_dir: Path) -> None:
     if out_dir.exists() and any(out_dir.iterdir()):
         if not (out_dir / MARKER).exists():
             raise UnusableFile(out_dir, "文件夹不是空的：演示只写入空文件夹或以前的演示文件夹，请换一个文件夹")
-        for name in DEMO_FOLDERS:
-            shutil.rmtree(out_dir / name, ignore_errors=True)
+        for entry in out_dir.iterdir():
+            if entry.is_dir() and DEMO_FOLDER.match(entry.name):
+                shutil.rmtree(entry, ignore_errors=True)
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / MARKER).write_text("fullemp demo\n", encoding="utf-8")
 
