@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import marking, pipeline, preserve
+from .forms import names
 from .forms.book import OpenpyxlBook, PatchedBook
 from .forms.build import build_templates
+from .forms.layout import fit_named, paginate
 from .model import Finding, ScoreCard
 from .rules import load_ruleset
 from .safe_io import UnusableFile, check_workbook_file, load_workbook
@@ -81,7 +83,9 @@ def _patched(src: Path, raw: bytes, work):
     """(work's result, the patched package — None when work changed nothing), checked by the guard."""
     try:
         book = PatchedBook(load_workbook(src), WorkbookPatch(raw), src.name)
+        layout = book.layout()
         result = work(book)
+        book.carry_layout(layout)  # row heights and page breaks the layout code set through openpyxl
         data = book.patch.to_bytes()
         if not book.patch.pkg.owned():
             return result, None
@@ -97,7 +101,10 @@ def write_scores(path: str | Path, *, out: str | Path | None = None, in_place: b
     def work(book):
         card = pipeline.assess(book, rules)
         ruleset = load_ruleset(card.ruleset if rules is None else rules)
-        return card, pipeline.write_results(book, card, ruleset)
+        changes = pipeline.write_results(book, card, ruleset)
+        fit_named(book.wb, [*map(names.opinion, (s.id for s in ruleset.stages)), *map(names.note, ruleset.facts)])
+        paginate(book.wb, ruleset)  # taller rows may move the page breaks
+        return card, changes
 
     (card, changes), backup = _write(path, out, in_place, force, work)
     return card, changes, backup
@@ -145,7 +152,10 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
 
     def work(book):
         ruleset = load_ruleset(rules or read_meta(book).ruleset)
-        return fill_from_ledger(book, Path(ledger), stage=stage, rules=rules), ruleset
+        result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
+        fit_named(book.wb, map(names.note, ruleset.facts))  # the 计算说明 printed whole
+        paginate(book.wb, ruleset)
+        return result, ruleset
 
     (result, ruleset), backup = _write(path, out, in_place, force, work)
     return result, ruleset, backup

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .rules import load_ruleset
-from .rules.kinds import CONDITION_FORMS, PART_KINDS
+from .rules.kinds import CONDITION_FORMS, PART_KINDS, PLACEHOLDERS
 
 
 def _commands(group: click.Group, prefix: str):
@@ -90,6 +90,8 @@ def rule_kinds() -> str:
         rows.append(f"| `{kind}` | {meaning} | {', '.join(f'`{f}`' for f in fields)} |")
     rows += ["", "条件（`require`，以及门槛 `[[gates]]` 和 `[conditions]`）的写法：", ""]
     rows += [f"- **{form}**：{text}" for form, text in CONDITION_FORMS.items()]
+    rows += ["", "扣分说明 `reason` 中的占位符（打分时换成实际的数）：", ""]
+    rows += [f"- `{{{name}}}`：{text}" for name, text in PLACEHOLDERS.items()]
     return "\n".join(rows)
 
 

@@ -39,8 +39,9 @@ def _without(xml: str, locals_: tuple[str, ...]) -> str:
 
 
 def _outside_cells(xml: str) -> str:
-    """A worksheet without its cell table, its extent and its notes' drawing link: what we never change."""
-    return LEGACY_DRAWING.sub("", DIMENSION.sub("", _without(xml, ("sheetData",))))
+    """A worksheet without its cell table, its extent, its page breaks (our forms' print layout) and its
+    notes' drawing link: what we never change."""
+    return LEGACY_DRAWING.sub("", DIMENSION.sub("", _without(xml, ("sheetData", "rowBreaks"))))
 
 
 def _items(xml: str, section: str, item: str) -> list[str]:

@@ -7,7 +7,7 @@ import click
 
 from ..forms.build import ASSESSMENT, DECLARATION, build_templates
 from ..forms.filled import holds_data
-from ..rules import load_ruleset
+from ..rules import builtin_ids, installed_ids, load_ruleset
 from .base import Unusable, ZhCommand, ZhGroup
 from .common import domain_errors
 
@@ -43,3 +43,13 @@ def build_command(rules, out_dir, force):
         click.echo(f"已生成：{path}")
     for path in kept:
         click.echo(f"已存在，未覆盖：{path}" + ("" if force else "（加 --force 重新生成）"))
+    if not _installed(ruleset):
+        click.echo(f"提示：规则集 {ruleset.id} 不是内置的，也没有安装在本机。按这些模板填写的表格，打分、校验、汇总时都要用到它："
+                   f"请在每台处理这些表格的电脑上（包括本机）运行一次 `fullemp rules install {rules}`，之后就不必再加 --rules。")
+
+
+def _installed(ruleset) -> bool:
+    """Whether later commands will find this rule set by the id its forms record (the same content)."""
+    if ruleset.id in builtin_ids():
+        return True
+    return ruleset.id in installed_ids() and load_ruleset(ruleset.id).digest == ruleset.digest

@@ -51,15 +51,11 @@ def _guard(fn):
     return wrapper
 
 
-def _solid(rgb: str) -> dict:
-    blank = {"type": "rgb", "value": "00000000", "tint": 0.0}
-    return {"pattern": "solid", "fg": {"type": "rgb", "value": "00" + rgb, "tint": 0.0}, "bg": blank}
-
-
-# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal)
-INPUT_RECORD, FORMULA_RECORD = _solid("FFF9E5"), _solid("EEF3FA")
+# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
+# the templates print without shading, so all three are "no fill"
 NO_FILL_RECORD = {"pattern": None, "fg": {"type": "rgb", "value": "00000000", "tint": 0.0},
                   "bg": {"type": "rgb", "value": "00000000", "tint": 0.0}}
+INPUT_RECORD = FORMULA_RECORD = NO_FILL_RECORD
 
 
 def template_fill(book: XlwingsBook):

@@ -74,6 +74,22 @@ class PatchedBook(OpenpyxlBook):
         super().write(sheet, cell, value)  # later reads in this run see it
         self.patch.set_value(sheet, cell, value)
 
+    def layout(self) -> dict:
+        """Row heights and page breaks of every sheet, before the layout code (forms.layout) adjusts them."""
+        return {ws.title: ({r: d.height for r, d in ws.row_dimensions.items() if d.height},
+                           [b.id for b in ws.row_breaks.brk]) for ws in self.wb.worksheets}
+
+    def carry_layout(self, before: dict) -> None:
+        """Put into the patch the row heights and page breaks changed through openpyxl since `before`."""
+        for ws in self.wb.worksheets:
+            heights, breaks = before.get(ws.title, ({}, []))
+            for row, dim in ws.row_dimensions.items():
+                if dim.height and dim.height != heights.get(row):
+                    self.patch.set_row_height(ws.title, row, dim.height)
+            now = [b.id for b in ws.row_breaks.brk]
+            if now != breaks:
+                self.patch.set_row_breaks(ws.title, now)
+
 
 def locate(book: Book, name: str) -> Location | None:
     where = book.cells().get(name)

@@ -195,6 +195,27 @@ class SheetXml:
         row.dirty = True
         self.changed = True
 
+    def set_row(self, num: int, changes: dict[str, object | None]) -> None:
+        """Change attributes of a row (ht, customHeight, …), creating the row when it has no cells."""
+        row = self.row(num)
+        if row is None:
+            row = Row(num, "", f'<{self.p}row r="{num}"/>', "")
+            row._cells = []
+            k = bisect.bisect_left(self.nums, num) if self.ordered else len(self.rows)
+            self.rows.insert(k, row)
+            self.nums.insert(k, num)
+            self.gaps.insert(k, "")
+        row.open_tag = set_attrs(row.open_tag, changes)
+        row.dirty = True
+        self.changed = True
+
+    def replace_element(self, local: str, xml: str, before: tuple[str, ...]) -> None:
+        """Put `xml` where the worksheet's <local> element is (or, without one, before the first of `before`)."""
+        self.remove_element(local)
+        if xml:
+            self.insert_element(xml, before)
+        self.changed = True
+
     def _release_shared(self, old: Cell) -> None:
         """Overwriting the master of a shared formula: give each dependent cell its own formula."""
         f = old.formula()

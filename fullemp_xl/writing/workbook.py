@@ -21,6 +21,9 @@ from .tags import attrs, elements, find_element, set_attrs, unescape
 from .text import Formula, cell_xml, looks_like_formula
 
 NAME_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!'\[\]]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+AFTER_ROW_BREAKS = ("colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
+                    "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
+                    "webPublishItems", "tableParts", "extLst", "AlternateContent")
 STYLES_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"
 AFTER_CALC_PR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", "smartTagTypes", "webPublishing",
                  "fileRecoveryPr", "webPublishObjects", "extLst")
@@ -120,6 +123,17 @@ class WorkbookPatch:
         closing = head.endswith("/>")
         new_head = set_attrs(head, {"s": None if str(style) == "0" else str(style)})
         ws.set(ref, new_head + old.xml[head_end:] if not closing else new_head)
+
+    def set_row_height(self, sheet: str, row: int, height: float) -> None:
+        self.sheet(sheet).set_row(row, {"ht": f"{height:g}", "customHeight": "1"})
+
+    def set_row_breaks(self, sheet: str, rows: list[int]) -> None:
+        """The sheet's manual page breaks: a new page after each of these rows (our forms' print layout)."""
+        ws = self.sheet(sheet)
+        p = ws.p
+        breaks = "".join(f'<{p}brk id="{r}" max="16383" man="1"/>' for r in rows)
+        xml = f'<{p}rowBreaks count="{len(rows)}" manualBreakCount="{len(rows)}">{breaks}</{p}rowBreaks>' if rows else ""
+        ws.replace_element("rowBreaks", xml, AFTER_ROW_BREAKS)
 
     # ------------------------------------------------------------ sheets
     def add_sheet(self, spec: SheetSpec) -> None:
