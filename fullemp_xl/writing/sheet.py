@@ -171,14 +171,7 @@ class SheetXml:
     def set(self, ref: str, xml: str) -> None:
         """Replace (or create) the cell at ref with the complete <c> element `xml`."""
         r, c = split_ref(ref)
-        row = self.row(r)
-        if row is None:
-            row = Row(r, "", f'<{self.p}row r="{r}">', "")
-            row._cells = []
-            k = bisect.bisect_left(self.nums, r) if self.ordered else len(self.rows)
-            self.rows.insert(k, row)
-            self.nums.insert(k, r)
-            self.gaps.insert(k, "")
+        row = self.row(r) or self._new_row(r)
         cells = row.cells()
         k = next((i for i, (col, _) in enumerate(cells) if col >= c), len(cells))
         new = Cell(ref, xml, attrs(xml[:xml.index(">") + 1]))
@@ -197,17 +190,19 @@ class SheetXml:
 
     def set_row(self, num: int, changes: dict[str, object | None]) -> None:
         """Change attributes of a row (ht, customHeight, …), creating the row when it has no cells."""
-        row = self.row(num)
-        if row is None:
-            row = Row(num, "", f'<{self.p}row r="{num}"/>', "")
-            row._cells = []
-            k = bisect.bisect_left(self.nums, num) if self.ordered else len(self.rows)
-            self.rows.insert(k, row)
-            self.nums.insert(k, num)
-            self.gaps.insert(k, "")
+        row = self.row(num) or self._new_row(num)
         row.open_tag = set_attrs(row.open_tag, changes)
         row.dirty = True
         self.changed = True
+
+    def _new_row(self, num: int) -> Row:
+        row = Row(num, "", f'<{self.p}row r="{num}">', "")
+        row._cells = []
+        k = bisect.bisect_left(self.nums, num) if self.ordered else len(self.rows)
+        self.rows.insert(k, row)
+        self.nums.insert(k, num)
+        self.gaps.insert(k, "")
+        return row
 
     def replace_element(self, local: str, xml: str, before: tuple[str, ...]) -> None:
         """Put `xml` where the worksheet's <local> element is (or, without one, before the first of `before`)."""
