@@ -8,18 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import marking, pipeline
-from .forms.book import OpenpyxlBook
+from . import marking, pipeline, preserve
 from .forms import names
+from .forms.book import OpenpyxlBook, PatchedBook
 from .forms.build import build_templates
 from .forms.layout import fit_named, paginate
 from .model import Finding, ScoreCard
-from .preserve import losses
 from .rules import load_ruleset
-from .safe_io import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
+from .safe_io import UnusableFile, check_workbook_file, load_workbook
+from .writing import Update, WorkbookPatch, write_output
+from .writing.tags import DamagedPackage
 
-__all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file", "build_templates",
-           "load_ruleset", "UnusableFile"]
+__all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file",
+           "clear_marks_file", "build_templates", "load_ruleset", "UnusableFile"]
 
 
 def open_book(path: str | Path) -> OpenpyxlBook:
@@ -58,48 +59,80 @@ def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:
     return pipeline.check_workbook(open_book(path), rules)
 
 
-def _save(book: OpenpyxlBook, src: Path, out: Path | None, in_place: bool, allow: dict | None = None) -> Path | None:
-    """Write to OUT, or over the input atomically with a backup; refuse a write that would lose content."""
-    def guard(tmp: Path) -> None:
-        lost = losses(src, tmp, allow=allow)
-        if lost:
-            raise UnusableFile(src, "保存后会丢失工作簿中的" + "、".join(lost) +
-                               "（本程序使用的 openpyxl 不支持这些内容），已取消写入，原文件未改动。请删去这些内容后再试")
+def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool, work):
+    """Run work(book) and write exactly what it changed: into OUT (a copy of the input), or over the input.
 
+    The input is read once under a lock; the package is patched (every part we do not own is copied
+    as stored), checked by the guard, and written atomically. Returns (work's result, backup or None).
+    """
+    src = Path(path)
     if in_place:
-        return save_atomically(book.wb, src, backup=True, check=guard)
-    write_new(book.wb, out, inputs=[src], check=guard)
-    return None
+        with Update(src) as upd:
+            result, data = _patched(src, upd.data, work)
+            if data is None:  # nothing to change: the file (and its date) stay as they are, no backup
+                return result, None
+            return result, upd.commit(data)
+    check_workbook_file(src)
+    raw = src.read_bytes()
+    result, data = _patched(src, raw, work)
+    write_output(out, lambda tmp: tmp.write_bytes(raw if data is None else data), force=force, inputs=[src])
+    return result, None
+
+
+def _patched(src: Path, raw: bytes, work):
+    """(work's result, the patched package — None when work changed nothing), checked by the guard."""
+    try:
+        book = PatchedBook(load_workbook(src), WorkbookPatch(raw), src.name)
+        layout = book.layout()
+        result = work(book)
+        book.carry_layout(layout)  # row heights and page breaks the layout code set through openpyxl
+        data = book.patch.to_bytes()
+        if not book.patch.pkg.owned():
+            return result, None
+    except DamagedPackage as exc:
+        raise UnusableFile(src, f"{exc}，无法安全写入，已取消：请用 Excel 打开后另存为 .xlsx 再试") from None
+    preserve.check(raw, data, book.patch.pkg.owned(), src, note_author=marking.AUTHOR)
+    return result, data
 
 
 def write_scores(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
-                 rules: str | None = None) -> tuple[ScoreCard, list[str], Path | None]:
+                 rules: str | None = None, force: bool = False) -> tuple[ScoreCard, list[str], Path | None]:
     """Score, then write reasons, decisions and restored formulas; returns (card, changes, backup)."""
-    src = Path(path)
-    book = open_book(src)
-    card = pipeline.assess(book, rules)
-    ruleset = load_ruleset(card.ruleset if rules is None else rules)
-    changes = pipeline.write_results(book, card, ruleset)
-    fit_named(book.wb, [*map(names.opinion, (s.id for s in ruleset.stages)), *map(names.note, ruleset.facts)])
-    paginate(book.wb, ruleset)  # taller rows may move the page breaks
-    backup = _save(book, src, Path(out) if out else None, in_place)
+    def work(book):
+        card = pipeline.assess(book, rules)
+        ruleset = load_ruleset(card.ruleset if rules is None else rules)
+        changes = pipeline.write_results(book, card, ruleset)
+        fit_named(book.wb, [*map(names.opinion, (s.id for s in ruleset.stages)), *map(names.note, ruleset.facts)])
+        paginate(book.wb, ruleset)  # taller rows may move the page breaks
+        return card, changes
+
+    (card, changes), backup = _write(path, out, in_place, force, work)
     return card, changes, backup
 
 
 def mark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
-              rules: str | None = None) -> tuple[list[Finding], int, Path | None]:
+              rules: str | None = None, force: bool = False) -> tuple[list[Finding], int, Path | None]:
     """Validate, then colour and annotate the cells of the findings and add a 校验结果 sheet."""
-    src = Path(path)
-    book = open_book(src)
-    findings = pipeline.check_workbook(book, rules)
-    ours = marking.own_marks(book.wb)  # what a previous --mark added may go away
-    cells = marking.mark(book.wb, findings)
-    backup = _save(book, src, Path(out) if out else None, in_place, allow=ours)
+    def work(book):
+        findings = pipeline.check_workbook(book, rules)
+        return findings, marking.apply_marks(book.patch, findings)
+
+    (findings, cells), backup = _write(path, out, in_place, force, work)
     return findings, cells, backup
 
 
-def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None = None, force: bool = False):
-    """Pre-filled 申报表 and 考评表 for every community of a 社区名册, one folder per county."""
+def clear_marks_file(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
+                     force: bool = False) -> tuple[int, Path | None]:
+    """Remove what --mark added (colours, notes, the 校验结果 sheet); returns (cells restored, backup)."""
+    return _write(path, out, in_place, force, lambda book: marking.clear_marks(book.patch))
+
+
+def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None = None, force: bool = False,
+               progress=None, planned=None):
+    """Pre-filled 申报表 and 考评表 for every community of a 社区名册, one folder per county, all or nothing.
+
+    planned(n) is told how many files will be written, progress(1) after each (for a progress bar).
+    """
     from .forms.reader import NotOurWorkbook, read_meta
     from .registry import distribute as run
 
@@ -108,20 +141,21 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
             rules = read_meta(open_book(registry)).ruleset
         except NotOurWorkbook:
             rules = "zhangye-2023"
-    return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force)
+    return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force, progress=progress, planned=planned)
 
 
 def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None, out: str | Path | None = None,
-              in_place: bool = False, rules: str | None = None):
+              in_place: bool = False, rules: str | None = None, force: bool = False):
     """Count base data from a ledger into a 考评表 (or the monitor of a 申报表); returns (result, ruleset, backup)."""
     from .fill import fill_from_ledger
     from .forms.reader import read_meta
 
-    src = Path(path)
-    book = open_book(src)
-    ruleset = load_ruleset(rules or read_meta(book).ruleset)
-    result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
-    fit_named(book.wb, map(names.note, ruleset.facts))  # the 计算说明 printed whole
-    paginate(book.wb, ruleset)
-    backup = _save(book, src, Path(out) if out else None, in_place)
+    def work(book):
+        ruleset = load_ruleset(rules or read_meta(book).ruleset)
+        result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
+        fit_named(book.wb, map(names.note, ruleset.facts))  # the 计算说明 printed whole
+        paginate(book.wb, ruleset)
+        return result, ruleset
+
+    (result, ruleset), backup = _write(path, out, in_place, force, work)
     return result, ruleset, backup

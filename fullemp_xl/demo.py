@@ -1,6 +1,7 @@
 """`fullemp demo`: the whole job on bundled sample data, into a folder a person can open."""
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass
 from importlib import resources
@@ -81,7 +82,30 @@ def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
     return path
 
 
+DEMO_FOLDER = re.compile(r"^(模板|\d+-.+)$")  # 模板, 0-分发, 1-提交的考评表, …: what the demo makes
+MARKER = ".fullemp-demo"
+
+
+def prepare_folder(out_dir: Path) -> None:
+    """An empty folder, or one an earlier demo made (its products are made again); never someone's own files."""
+    import shutil
+
+    from .safe_io import UnusableFile
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UnusableFile(out_dir, "这是一个文件，不是文件夹：请给出演示的输出文件夹")
+    if out_dir.exists() and any(out_dir.iterdir()):
+        if not (out_dir / MARKER).exists():
+            raise UnusableFile(out_dir, "文件夹不是空的：演示只写入空文件夹或以前的演示文件夹，请换一个文件夹")
+        for entry in out_dir.iterdir():
+            if entry.is_dir() and DEMO_FOLDER.match(entry.name):
+                shutil.rmtree(entry, ignore_errors=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / MARKER).write_text("fullemp demo\n", encoding="utf-8")
+
+
 def run_demo(out_dir: Path) -> list[DemoResult]:
+    prepare_folder(out_dir)
     data = sample_data()
     ruleset = load_ruleset(data["ruleset"])
     build_templates(ruleset, out_dir / "模板")

@@ -10,6 +10,7 @@ from .forms import names
 from .model import RuleSet
 from .rules.kinds import Veto, excel_number
 from .scoring import item_facts
+from .writing.text import Formula
 
 PASS, FAIL = "符合", "不符合"
 
@@ -39,7 +40,7 @@ def _rounded(ruleset: RuleSet, expr: str) -> str:
     return f"ROUND({expr},6)" if ruleset.fractional else expr
 
 
-def item_formula(ruleset: RuleSet, stage: str, item) -> str:
+def item_formula(ruleset: RuleSet, stage: str, item) -> Formula:
     ref = lambda f: names.fact(stage, f)  # noqa: E731
     rates = ruleset.rates
     terms = [p.excel(ref, rates) for p in item.parts if not isinstance(p, Veto)]
@@ -49,29 +50,29 @@ def item_formula(ruleset: RuleSet, stage: str, item) -> str:
     if vetoes:
         cond = vetoes[0] if len(vetoes) == 1 else "AND(" + ",".join(vetoes) + ")"
         body = f"IF({cond},{body},0)"
-    return "=" + _guard(ruleset, stage, item_facts(item, ruleset), body)
+    return Formula("=" + _guard(ruleset, stage, item_facts(item, ruleset), body))
 
 
-def section_formula(ruleset: RuleSet, stage: str, section) -> str:
+def section_formula(ruleset: RuleSet, stage: str, section) -> Formula:
     refs = ",".join(names.score(stage, i) for i in section.items)
-    return f'=IF(COUNT({refs})={len(section.items)},{_rounded(ruleset, f"SUM({refs})")},"")'
+    return Formula(f'=IF(COUNT({refs})={len(section.items)},{_rounded(ruleset, f"SUM({refs})")},"")')
 
 
-def total_formula(ruleset: RuleSet, stage: str) -> str:
+def total_formula(ruleset: RuleSet, stage: str) -> Formula:
     refs = ",".join(names.section(stage, s) for s in ruleset.sections)
-    return f'=IF(COUNT({refs})={len(ruleset.sections)},{_rounded(ruleset, f"SUM({refs})")},"")'
+    return Formula(f'=IF(COUNT({refs})={len(ruleset.sections)},{_rounded(ruleset, f"SUM({refs})")},"")')
 
 
-def gate_formula(ruleset: RuleSet, stage: str) -> str:
+def gate_formula(ruleset: RuleSet, stage: str) -> Formula:
     """符合 when every gate holds (only for rule sets with gates: without them there is no gate cell)."""
     ref = lambda f: names.fact(stage, f)  # noqa: E731
     conds = [g.require.excel(ref, ruleset.rates) for g in ruleset.gates]
     facts = dict.fromkeys(f for g in ruleset.gates for f in g.require.facts(ruleset.rates))
     body = f"IF(AND({','.join(conds)}),{quote(PASS)},{quote(FAIL)})"
-    return "=" + _guard(ruleset, stage, facts, body)
+    return Formula("=" + _guard(ruleset, stage, facts, body))
 
 
-def level_formula(ruleset: RuleSet, stage: str) -> str:
+def level_formula(ruleset: RuleSet, stage: str) -> Formula:
     """The level decision, prior title included, as scoring.decide makes it."""
     policy = ruleset.levels
     total, prior, year = names.total(stage), names.PRIOR_TITLE, names.PRIOR_YEAR
@@ -88,23 +89,23 @@ def level_formula(ruleset: RuleSet, stage: str) -> str:
         text = f"IF({names.gate(stage)}<>{quote(PASS)},{lost},{text})"
     for ex in policy.exemptions:
         text = f"IF(AND({prior}={quote(ex.title)},{year}={ex.granted_year}),{quote(ex.title)},{text})"
-    return f'=IF({total}="","",{text})'
+    return Formula(f'=IF({total}="","",{text})')
 
 
-def rate_formula(ruleset: RuleSet, stage: str, rate_id: str) -> str:
+def rate_formula(ruleset: RuleSet, stage: str, rate_id: str) -> Formula:
     r = ruleset.rates[rate_id]
     num, den = names.fact(stage, r.numerator), names.fact(stage, r.denominator)
-    return f'=IF(AND(ISNUMBER({num}),ISNUMBER({den})),IF({den}=0,"—",{num}/{den}),"")'
+    return Formula(f'=IF(AND(ISNUMBER({num}),ISNUMBER({den})),IF({den}=0,"—",{num}/{den}),"")')
 
 
-def unit_line_formula() -> str:
+def unit_line_formula() -> Formula:
     """单位名称 line of the official table, built from the identity fields."""
     parts = [(names.COUNTY, "县（区）"), (names.STREET, "街道（乡镇）"), (names.COMMUNITY, "社区")]
     pieces = "&\"　\"&".join(f'IF({n}="","________{label}",{n})' for n, label in parts)
-    return f'="单位名称："&{pieces}'
+    return Formula(f'="单位名称："&{pieces}')
 
 
-def all_formulas(ruleset: RuleSet) -> dict[str, str]:
+def all_formulas(ruleset: RuleSet) -> dict[str, Formula]:
     """defined name -> formula, for every formula cell of the 考评表."""
     out: dict[str, str] = {names.UNIT_LINE: unit_line_formula()}
     for stage in ruleset.stages:

@@ -79,13 +79,14 @@ def read_monitor(book: Book, monitor: Monitor) -> tuple[list[MonthResult], list[
 def formulas_for(monitor: Monitor) -> dict[str, str]:
     """defined name -> formula for the monitor sheet (checked and restored like the 考评表's)."""
     from .rules.kinds import excel_number
+    from .writing.text import Formula
 
     out = {}
     for month in range(1, monitor.months + 1):
         emp, unemp = names.monitor("employed", month), names.monitor("unemployed", month)
         total = names.monitor("total", month)
-        out[total] = f'=IF(AND(ISNUMBER({emp}),ISNUMBER({unemp})),{emp}+{unemp},"")'
-        out[names.monitor("rate", month)] = f'=IF({total}="","",IF({total}=0,"—",{emp}/{total}))'
-        out[names.monitor("ok", month)] = (f'=IF({total}="","",IF({total}=0,"—",'
-                                           f'IF({emp}*100>={excel_number(monitor.percent)}*{total},"是","否")))')
+        out[total] = Formula(f'=IF(AND(ISNUMBER({emp}),ISNUMBER({unemp})),{emp}+{unemp},"")')
+        out[names.monitor("rate", month)] = Formula(f'=IF({total}="","",IF({total}=0,"—",{emp}/{total}))')
+        out[names.monitor("ok", month)] = Formula(f'=IF({total}="","",IF({total}=0,"—",'
+                                                  f'IF({emp}*100>={excel_number(monitor.percent)}*{total},"是","否")))')
     return out

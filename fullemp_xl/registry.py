@@ -1,26 +1,37 @@
 """Registry -> forms: every community of the city's 社区名册 gets its own pre-filled 申报表 and 考评表.
 
-File names come from community names, so they are made safe for Windows and can never leave the
-output folder; two communities of the same name in different streets get distinct files; a form a
-community has already filled is never overwritten unless forced.
+File names come from community names, so they are made safe for Windows, short enough for the file
+system and can never leave the output folder; two communities of the same name in different streets
+get distinct files; a form a community has already filled is never overwritten unless forced. Each
+form is built once and stamped per community (writing.stamp), and the whole run is written all or
+nothing (writing.batch).
 """
 from __future__ import annotations
 
+import functools
+import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 from .forms import names
 from .forms.book import OpenpyxlBook
 from .forms.build import ASSESSMENT, DECLARATION, NO_TITLE, build_assessment, build_declaration
 from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS
-from .forms.fill import fill_form
 from .forms.filled import holds_data
 from .model import Finding, Location, RuleSet
 from .numbers import parse_count, parse_flag
 from .paths import safe_filename
-from .safe_io import UnusableFile, load_workbook, save_atomically
+from .safe_io import UnusableFile, load_workbook
+from .writing.batch import Planned, write_all
+from .writing.files import folder_problem, os_error_message
+from .writing.lock import Lock
+from .writing.stamp import Stamp
+from .writing.zipout import directory
 
 IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR)
+LOCK_NAME = "社区名册分发"  # the lock file of a distribution lives inside its output folder
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,7 @@ class Community:
 class Distribution:
     written: list[Path] = field(default_factory=list)
     kept: list[Path] = field(default_factory=list)  # already filled, not overwritten
+    unchanged: list[Path] = field(default_factory=list)  # already exactly what we would write
     findings: list[Finding] = field(default_factory=list)
     communities: int = 0
 
@@ -104,40 +116,116 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
 
 
 def form_paths(out_dir: Path, communities: list[Community]) -> dict[int, tuple[Path, Path]]:
-    """Row -> (申报表, 考评表) paths: one folder per county, names unique and inside out_dir."""
-    root = out_dir.resolve()
-    taken: set[Path] = set()
+    """Row -> (申报表, 考评表) paths: one folder per county, names unique, within the name limit and inside out_dir."""
+    root = Path(os.path.abspath(out_dir))
+    taken: set[str] = set()
     out = {}
     for c in communities:
         folder = root / safe_filename(c.county)
         stem = safe_filename(f"{c.street}-{c.community}" + (f"-{c.code}" if c.code else ""))
         candidate, k = stem, 1
-        while (folder / f"{candidate}-{ASSESSMENT}.xlsx").resolve() in taken:
+        while str(folder / candidate).casefold() in taken:  # Windows folds case: 'A' and 'a' are one file
             k += 1
             candidate = f"{stem}-{k}"
+        taken.add(str(folder / candidate).casefold())
         pair = (folder / f"{candidate}-{DECLARATION}.xlsx", folder / f"{candidate}-{ASSESSMENT}.xlsx")
         for p in pair:
-            if root not in p.resolve().parents:  # belt and braces: safe_filename already forbids this
+            if root not in p.parents:  # belt and braces: safe_filename already forbids this
                 raise UnusableFile(p, "文件名会越出输出文件夹，已拒绝")
-            taken.add(p.resolve())
         out[c.row] = pair
     return out
 
 
-def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool = False) -> Distribution:
+def _signature(data: bytes) -> dict[str, tuple[int, int]] | None:
+    """What a file's members are (CRC and size), without its timestamps (docProps/core.xml)."""
+    members = directory(data)
+    if members is not None:
+        members.pop("docProps/core.xml", None)
+    return members
+
+
+def _stamps(ruleset: RuleSet) -> dict[str, Stamp]:
+    """Each form built once; copies differ only in the identity cells."""
+    out = {}
+    for form, build in ((DECLARATION, build_declaration), (ASSESSMENT, build_assessment)):
+        wb = build(ruleset)
+        data = io.BytesIO()
+        wb.save(data)
+        cells = OpenpyxlBook(wb).cells()
+        out[form] = Stamp(data.getvalue(), {n: cells[n] for n in IDENTITY_NAMES if cells.get(n)})
+    return out
+
+
+def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool = False,
+               progress: Callable[[int], None] | None = None, planned: Callable[[int], None] | None = None) -> Distribution:
+    """All forms of the registry, written all or nothing. A form identical to what we would write is left
+    alone; one a community has filled is kept (with force: replaced, the old one kept as a backup).
+
+    planned(n) is told how many files will be written, progress(1) after each one.
+    """
+    out_dir = Path(out_dir)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UnusableFile(out_dir, "这是一个文件，不是文件夹：-o 请给出输出文件夹（不存在时会自动创建）")
+    problem = folder_problem(out_dir)
+    if problem:
+        raise UnusableFile(out_dir, problem)
     communities, findings = read_registry(registry, ruleset)
     result = Distribution(findings=findings, communities=len(communities))
-    builders = {DECLARATION: build_declaration, ASSESSMENT: build_assessment}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UnusableFile(out_dir, os_error_message(exc, out_dir)) from None
+    stamps = _stamps(ruleset)
     paths = form_paths(out_dir, communities)
-    for c in communities:
-        values = {names.COUNTY: c.county, names.STREET: c.street, names.COMMUNITY: c.community,
-                  names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year}
-        for path, form in zip(paths[c.row], (DECLARATION, ASSESSMENT)):
-            if path.exists() and not force and holds_data(path, ignore=IDENTITY_NAMES):
-                result.kept.append(path)
-                continue
-            book = OpenpyxlBook(builders[form](ruleset), path.name)
-            fill_form(book, values)
-            save_atomically(book.wb, path, backup=False)
-            result.written.append(path)
+    items, problems = [], []
+    with Lock(Path(os.path.abspath(out_dir)) / LOCK_NAME):
+        for c in communities:
+            values = {names.COUNTY: c.county, names.STREET: c.street, names.COMMUNITY: c.community,
+                      names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year}
+            for path, form in zip(paths[c.row], (DECLARATION, ASSESSMENT)):
+                stamp = stamps[form]
+                backup = False
+                try:
+                    existing = path.read_bytes()
+                except FileNotFoundError:
+                    existing = None
+                except IsADirectoryError:
+                    problems.append(f"{path}：同名的文件夹挡住了要生成的表格")
+                    continue
+                except OSError as exc:
+                    problems.append(f"{path}：{os_error_message(exc, path.parent)}")
+                    continue
+                if existing is not None:
+                    if _signature(existing) == stamp.signature(values):
+                        result.unchanged.append(path)
+                        continue
+                    if holds_data(path, ignore=IDENTITY_NAMES):
+                        if not force:
+                            result.kept.append(path)
+                            continue
+                        backup = True
+                    why = _why_not_replace(path)
+                    if why:
+                        problems.append(f"{path}：{why}")
+                        continue
+                items.append(Planned(path, functools.partial(stamp.render, values), backup))
+        if problems:
+            shown = "；\n  ".join(problems[:10]) + (f"；\n  ……共 {len(problems)} 处" if len(problems) > 10 else "")
+            raise UnusableFile(out_dir, f"以下表格无法生成，为免只生成一半，一个文件也没有写：\n  {shown}")
+        if planned:
+            planned(len(items))
+        write_all(out_dir, items, progress=progress)
+    result.written = [item.target for item in items]
     return result
+
+
+def _why_not_replace(path: Path) -> str | None:
+    from .writing.files import refuse_read_only
+    from .writing.lock import refuse_if_open
+
+    try:
+        refuse_read_only(path)
+        refuse_if_open(path)
+    except UnusableFile as exc:
+        return exc.message
+    return None

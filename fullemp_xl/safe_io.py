@@ -2,14 +2,10 @@
 
 A submitted file can be anything: an encrypted or old .xls file, a macro workbook, a zip bomb, XML
 with entity tricks. Each is refused with a Chinese message that says what to do (exit code 2), before
-openpyxl parses a byte. Writes go to a temporary file in the target folder and are renamed into place.
+openpyxl parses a byte. Writes go through `fullemp_xl.writing` (re-exported here: write_output, replace_file).
 """
 from __future__ import annotations
 
-import datetime as dt
-import os
-import shutil
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable, Iterable
@@ -86,95 +82,44 @@ def load_workbook(path, *, data_only: bool = False):
         raise UnusableFile(path, f"工作簿已损坏，无法读取（{type(exc).__name__}）：请用 Excel 打开后另存为 .xlsx") from None
 
 
-def backup_path(target: Path) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    candidate = target.with_name(f"{target.stem}.bak-{stamp}{target.suffix}")
-    n = 0
-    while candidate.exists():
-        n += 1
-        candidate = target.with_name(f"{target.stem}.bak-{stamp}-{n}{target.suffix}")
-    return candidate
-
-
 def save_atomically(wb, target, *, backup: bool, check: Callable[[Path], None] | None = None) -> Path | None:
-    """Save to a temporary file beside target, let `check` inspect it, then rename it into place.
+    """Save a workbook fullemp built whole (templates, demo files) through the write path.
 
-    With backup=True an existing target is first copied to '<stem>.bak-YYYYmmdd-HHMMSS<suffix>';
-    the backup's path is returned. On any failure the temporary file is removed and target untouched.
+    An existing target is replaced (kept as a backup when backup=True); `check` may inspect the
+    saved temporary file and veto the write by raising.
     """
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp.xlsx", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    def write(tmp: Path) -> None:
         wb.save(tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
         if check is not None:
             check(tmp)
-        saved = None
-        if backup and target.exists():
-            saved = backup_path(target)
-            shutil.copy2(target, saved)
-        os.replace(tmp, target)
-        return saved
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+
+    target = Path(target)
+    if target.exists():
+        return replace_file(target, write, backup=backup)
+    write_output(target, write)
+    return None
 
 
 def write_new(wb, target, *, inputs: Iterable = (), check: Callable[[Path], None] | None = None) -> None:
-    """Write an output file that must not be one of the inputs (-o OUT)."""
-    target = Path(target)
-    for src in inputs:
-        if Path(src).exists() and target.exists() and Path(src).resolve() == target.resolve():
-            raise UnusableFile(target, "输出文件不能与输入文件相同；要改写原文件请用 --in-place（会自动备份）")
-    save_atomically(wb, target, backup=False, check=check)
+    """Write a workbook to a new file that must not be one of the inputs (-o OUT)."""
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        if check is not None:
+            check(tmp)
+
+    write_output(target, write, inputs=inputs)
 
 
-# ---------------------------------------------------------------- the write path every new writer uses
+# ---------------------------------------------------------------- the write path (fullemp_xl.writing), kept here by name
 def write_output(target, write: Callable[[Path], None], *, force: bool = False, inputs: Iterable = ()) -> Path:
-    """Create `target` (a new output file) through write(tmp_path), atomically.
+    """Create `target` (a new output file) through write(tmp_path), atomically: see writing.files.write_output."""
+    from .writing import files
 
-    An existing target is refused unless force (then it is first backed up); the target may never be
-    one of `inputs`. Returns the target path.
-    """
-    target = Path(target)
-    for src in inputs:
-        if Path(src).exists() and target.exists() and Path(src).resolve() == target.resolve():
-            raise UnusableFile(target, "输出文件不能与输入文件相同；要改写原文件请用 --in-place（会自动备份）")
-    if target.is_dir():
-        raise UnusableFile(target, "这是一个文件夹；请给出要写入的文件名")
-    if target.exists() and not force:
-        raise UnusableFile(target, "文件已存在，不予覆盖：换一个文件名，或加 --force（原文件会先备份）")
-    _write_via_temp(target, write, backup=target.exists())
-    return target
+    return files.write_output(target, write, force=force, inputs=inputs)
 
 
 def replace_file(target, write: Callable[[Path], None], *, backup: bool = True) -> Path | None:
-    """Replace an existing file through write(tmp_path), atomically, keeping a backup; returns the backup."""
-    target = Path(target)
-    if not target.exists():
-        raise UnusableFile(target, "找不到这个文件，请检查路径")
-    return _write_via_temp(target, write, backup=backup)
+    """Replace an existing file through write(tmp_path), atomically, keeping a backup: see writing.files.replace_file."""
+    from .writing import files
 
-
-def _write_via_temp(target: Path, write: Callable[[Path], None], *, backup: bool) -> Path | None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp" + target.suffix, dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        write(tmp)
-        with tmp.open("rb") as fh:
-            os.fsync(fh.fileno())
-        saved = None
-        if backup and target.exists():
-            saved = backup_path(target)
-            shutil.copy2(target, saved)
-        os.replace(tmp, target)
-        return saved
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return files.replace_file(target, write, backup=backup)

@@ -119,15 +119,17 @@ def test_score_in_place_keeps_picture_comment_and_validation(tmp_path, zhangye, 
         assert any(n.startswith("xl/media/") for n in z.namelist())
 
 
-def test_in_place_refuses_a_write_that_would_lose_shapes(tmp_path, zhangye, good):
+def test_in_place_keeps_shapes_openpyxl_cannot_write(tmp_path, zhangye, good):
     src = make_assessment(tmp_path / "k.xlsx", zhangye, {"self": good, "assessed": good})
     add_shape(src)
-    before = src.read_bytes()
+    with zipfile.ZipFile(src) as z:
+        drawing = z.read("xl/drawings/drawing9.xml")
     proc = run("score", src, "--write", "--in-place")
-    assert proc.returncode == 2
-    assert "图形" in proc.stderr and "原文件未改动" in proc.stderr
-    assert src.read_bytes() == before
-    assert not list(tmp_path.glob("*.bak-*"))
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(src) as z:
+        assert z.read("xl/drawings/drawing9.xml") == drawing
+        assert b'r:id="rIdShape"' in z.read("xl/worksheets/sheet1.xml")
+    assert cell(src, "fe_opinion_assessed").value.startswith("市级充分就业社区")
 
 
 def add_shape(path: Path) -> None:

@@ -115,7 +115,7 @@ class Exploding:
 
 def test_failed_save_leaves_original_and_no_temp_files(workbook):
     before = workbook.read_bytes()
-    with pytest.raises(OSError):
+    with pytest.raises(UnusableFile):  # an OSError while writing becomes a clear message
         save_atomically(Exploding(), workbook, backup=True)
     assert workbook.read_bytes() == before
     assert sorted(p.name for p in workbook.parent.iterdir()) == ["ok.xlsx"]

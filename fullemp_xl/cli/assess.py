@@ -22,7 +22,7 @@ from .common import check_output_choice, domain_errors, echo_json, format_option
 @click.option("--write", is_flag=True, help="把扣分说明、认定意见写入工作簿，并恢复被改成常数的公式。")
 @output_options
 @domain_errors
-def score_command(file, rules, fmt, write, out, in_place):
+def score_command(file, rules, fmt, write, out, in_place, force):
     """重新计算考评表的每一项得分、合计、基本条件和认定结论。
 
     分数一律由基础数据重新计算，不采信工作簿里缓存的公式结果。
@@ -32,13 +32,13 @@ def score_command(file, rules, fmt, write, out, in_place):
     退出码：0 无错误，1 工作簿有错误，2 文件或参数无法使用。
     """
     if api.form_of(file) == DECLARATION:
-        if write or out or in_place:
+        if write or out or in_place or force:
             raise Unusable("申报表没有可写回的打分结果；--write 只用于考评表")
         report_monitor(api.monitor_file(file, rules), fmt)
         return
     if write:
         check_output_choice(out, in_place, what="--write ")
-        card, changes, backup = api.write_scores(file, out=out, in_place=in_place, rules=rules)
+        card, changes, backup = api.write_scores(file, out=out, in_place=in_place, rules=rules, force=force)
     else:
         if out or in_place:
             check_output_choice(None, None, what="只有加 --write 才会写入工作簿；")
@@ -89,17 +89,32 @@ def report_monitor(report: dict, fmt: str) -> None:
 @rules_option
 @format_option
 @click.option("--mark", is_flag=True, help="在工作簿中把有问题的单元格标色、加批注，并添加“校验结果”工作表。")
+@click.option("--unmark", is_flag=True, help="撤销上次 --mark 添加的颜色、批注和“校验结果”工作表（不校验）。")
 @output_options
 @domain_errors
-def validate_command(file, rules, fmt, mark, out, in_place):
+def validate_command(file, rules, fmt, mark, unmark, out, in_place, force):
     """校验考评表或申报表，列出全部问题（位置、字段、说明）。
 
     退出码：0 无错误（可有警告），1 有错误，2 文件或参数无法使用。
     """
     backup = None
+    if unmark:
+        if mark:
+            raise Unusable("--mark 与 --unmark 只能选一个")
+        check_output_choice(out, in_place, what="--unmark ")
+        cells, backup = api.clear_marks_file(file, out=out, in_place=in_place, force=force)
+        if fmt == "json":
+            written = None if not cells and in_place else str(out or file)
+            echo_json({"file": file, "cleared": cells, "written": written, "backup": str(backup) if backup else None})
+        else:
+            if not cells and in_place:
+                click.echo(f"{file}：没有需要清除的校验标记，文件未改动")
+            else:
+                click.echo(f"已清除 {cells} 处校验标记，写入：{out or file}" + (f"（原文件备份为 {backup}）" if backup else ""))
+        return
     if mark:
         check_output_choice(out, in_place, what="--mark ")
-        findings, cells, backup = api.mark_file(file, out=out, in_place=in_place, rules=rules)
+        findings, cells, backup = api.mark_file(file, out=out, in_place=in_place, rules=rules, force=force)
     else:
         if out or in_place:
             check_output_choice(None, None, what="只有加 --mark 才会写入工作簿；")

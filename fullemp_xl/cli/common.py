@@ -1,8 +1,10 @@
 """Options shared by several commands, and turning domain errors into exit codes."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import sys
 
 import click
 
@@ -23,9 +25,10 @@ def rules_option(fn):
 
 
 def output_options(fn):
+    fn = click.option("--force", is_flag=True, help="-o 给出的文件已存在时也覆盖它（原文件先备份）。")(fn)
     fn = click.option("--in-place", is_flag=True, help="直接写回原文件（先做备份，原子替换）。")(fn)
     return click.option("-o", "--output", "out", metavar="新文件", type=click.Path(dir_okay=False), default=None,
-                        help="写到新文件（不改动原文件）。")(fn)
+                        help="写到新文件（不改动原文件；文件已存在时不覆盖，除非加 --force）。")(fn)
 
 
 def check_output_choice(out, in_place, *, what: str) -> None:
@@ -54,3 +57,21 @@ def domain_errors(fn):
 
 def echo_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@contextlib.contextmanager
+def progress_bar(label: str):
+    """A progress bar on stderr when a person watches (a terminal); silent in scripts and pipes.
+
+    Yields an object with plan(total) and update(n) for the library's callbacks.
+    """
+    from tqdm import tqdm
+
+    with tqdm(total=0, desc=label, unit="个", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+              dynamic_ncols=True) as bar:
+        def plan(total: int) -> None:
+            bar.total = total
+            bar.refresh()
+
+        bar.plan = plan
+        yield bar

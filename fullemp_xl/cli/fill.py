@@ -9,7 +9,7 @@ from .. import api
 from ..model import worst_exit_code
 from ..textreport import findings_summary
 from .base import Unusable, ZhCommand
-from .common import check_output_choice, domain_errors, echo_json, format_option, rules_option
+from .common import check_output_choice, domain_errors, echo_json, format_option, progress_bar, rules_option
 
 
 @click.command("fill", cls=ZhCommand)
@@ -19,9 +19,9 @@ from .common import check_output_choice, domain_errors, echo_json, format_option
 @click.option("--as", "stage", metavar="阶段", default=None, help="台账数据填入哪一列（自评 self 或考评 assessed），默认第一列。")
 @rules_option
 @format_option
-@click.option("--force", is_flag=True, help="名册模式：连已填写过的表格也重新生成（会覆盖！）。")
+@click.option("--force", is_flag=True, help="名册模式：连已填写过的表格也重新生成（原表格先备份）；台账模式：-o 的文件已存在时也覆盖（先备份）。")
 @click.option("-o", "--output", "out", metavar="输出", type=click.Path(), default=None,
-              help="名册模式：输出文件夹；台账模式：写到新文件（不改动原文件）。")
+              help="名册模式：输出文件夹；台账模式：写到新文件（不改动原文件，已存在时不覆盖）。")
 @click.option("--in-place", is_flag=True, help="台账模式：直接写回原表格（先做备份，原子替换）。")
 @domain_errors
 def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place):
@@ -40,12 +40,15 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
             raise Unusable("--registry 与 表格/--ledger 不能同时使用")
         if not out or in_place:
             raise Unusable("名册模式需要 -o 输出文件夹")
-        result = api.distribute(registry, Path(out), rules=rules, force=force)
+        with progress_bar("生成表格") as bar:
+            result = api.distribute(registry, Path(out), rules=rules, force=force, planned=bar.plan, progress=bar.update)
         if fmt == "json":
             echo_json({"communities": result.communities, "written": [str(p) for p in result.written],
+                       "unchanged": [str(p) for p in result.unchanged],
                        "kept": [str(p) for p in result.kept], "findings": [f.as_json() for f in result.findings]})
         else:
-            click.echo(f"名册中 {result.communities} 个社区：生成 {len(result.written)} 个文件，输出到 {out}")
+            same = f"，{len(result.unchanged)} 个与已有文件相同未改写" if result.unchanged else ""
+            click.echo(f"名册中 {result.communities} 个社区：生成 {len(result.written)} 个文件{same}，输出到 {out}")
             for path in result.kept:
                 click.echo(f"  已填写过，未覆盖：{path}")
             if result.findings:
@@ -56,7 +59,7 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
     if not form or not ledger:
         raise Unusable("请给出要填的表格和 --ledger 台账，或用 --registry 名册")
     check_output_choice(out, in_place, what="填报")
-    result, ruleset, backup = api.fill_file(form, ledger, stage=stage, out=out, in_place=in_place, rules=rules)
+    result, ruleset, backup = api.fill_file(form, ledger, stage=stage, out=out, in_place=in_place, rules=rules, force=force)
     if fmt == "json":
         from ..fill import result_json
 

@@ -129,18 +129,18 @@ def check_command(file, fmt):
 @click.option("-o", "--output", "out", required=True, metavar="文件", type=click.Path(dir_okay=False),
               help="新规则集文件（.toml）。")
 @click.option("--id", "new_id", default=None, metavar="ID", help="新规则集的 id；默认取文件名，如 jiuquan-2025。")
-@click.option("--force", is_flag=True, help="覆盖已存在的文件。")
+@click.option("--force", is_flag=True, help="覆盖已存在的文件（原文件先备份）。")
 @domain_errors
 def new_command(source, out, new_id, force):
     """从内置规则集复制出一个新规则集，作为本地评分表的起点。"""
     from ..rules.newfile import new_ruleset_text
+    from ..writing import write_output
 
     path = Path(out)
     if path.exists() and not force:
-        raise Unusable(f"{path} 已存在，不予覆盖；换一个文件名，或加 --force")
+        raise Unusable(f"{path} 已存在，不予覆盖；换一个文件名，或加 --force（原文件会先备份）")
     text, rule_id = new_ruleset_text(source, new_id or path.stem)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_output(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force=force)
     click.echo(f"已生成：{path}（id = {rule_id}）")
     click.echo(f"下一步：照录本地评分表，修改后运行 `fullemp rules check {path}`，"
                f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板；"

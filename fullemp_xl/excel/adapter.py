@@ -13,6 +13,7 @@ import re
 from contextlib import contextmanager
 
 from ..safe_io import UnusableFile
+from ..writing.text import excel_value
 
 # what Worksheet.Protect takes besides DrawingObjects / Contents / Scenarios (Excel's object model)
 ALLOW = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows", "AllowInsertingColumns",
@@ -89,7 +90,7 @@ class XlwingsBook:
 
     def write(self, sheet: str, cell: str, value: object) -> None:
         self.lift(sheet)
-        self.book.sheets[sheet][cell].value = value
+        self.book.sheets[sheet][cell].value = excel_value(value)  # outside text never becomes a formula
         if sheet in self._grids:  # keep later reads in this run consistent with what was written
             top, left, values = self._grids[sheet]
             row, col = _split(cell)

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
 
 from ..model import Location
+from ..writing.text import Formula, put_text
 
 
 class Book(Protocol):
@@ -52,7 +53,42 @@ class OpenpyxlBook:
         return text if isinstance(text, str) else value
 
     def write(self, sheet: str, cell: str, value: object) -> None:
-        self.wb[sheet][cell].value = value
+        """A Formula is written as a formula; every other string stays text (writing.text)."""
+        if isinstance(value, Formula):
+            self.wb[sheet][cell].value = str(value)
+        else:
+            put_text(self.wb[sheet][cell], value)
+
+
+class PatchedBook(OpenpyxlBook):
+    """Reads through openpyxl; every write also goes into a WorkbookPatch, which alone is saved.
+
+    So a command changes exactly the cells it writes, and the rest of the file stays as it was.
+    """
+
+    def __init__(self, wb: "Workbook", patch, file: str = ""):
+        super().__init__(wb, file)
+        self.patch = patch
+
+    def write(self, sheet: str, cell: str, value: object) -> None:
+        super().write(sheet, cell, value)  # later reads in this run see it
+        self.patch.set_value(sheet, cell, value)
+
+    def layout(self) -> dict:
+        """Row heights and page breaks of every sheet, before the layout code (forms.layout) adjusts them."""
+        return {ws.title: ({r: d.height for r, d in ws.row_dimensions.items() if d.height},
+                           [b.id for b in ws.row_breaks.brk]) for ws in self.wb.worksheets}
+
+    def carry_layout(self, before: dict) -> None:
+        """Put into the patch the row heights and page breaks changed through openpyxl since `before`."""
+        for ws in self.wb.worksheets:
+            heights, breaks = before.get(ws.title, ({}, []))
+            for row, dim in ws.row_dimensions.items():
+                if dim.height and dim.height != heights.get(row):
+                    self.patch.set_row_height(ws.title, row, dim.height)
+            now = [b.id for b in ws.row_breaks.brk]
+            if now != breaks:
+                self.patch.set_row_breaks(ws.title, now)
 
 
 def locate(book: Book, name: str) -> Location | None:

@@ -16,6 +16,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .. import formulas
+from ..writing.text import Formula, put_text
 from ..model import RuleSet
 from ..scoring import item_facts
 from . import names
@@ -44,7 +45,10 @@ def define(wb: Workbook, name: str, ws: Worksheet, cell: str) -> None:
 
 def put(ws: Worksheet, cell: str, value=None, *, font=BODY_FONT, align=LEFT, fill=None, border=True):
     c = ws[cell]
-    c.value = value
+    if isinstance(value, Formula):
+        c.value = value
+    else:
+        put_text(c, value)  # text (rule-set labels) always stays text; only a Formula is a formula
     c.font, c.alignment = font, align
     if fill is not None:
         c.fill = fill
@@ -82,7 +86,7 @@ def write_meta(wb: Workbook, ruleset: RuleSet, form: str) -> None:
     ws["A1"], ws["B1"] = "fullemp-xl 表单信息（请勿修改）", None
     for row, (name, value) in enumerate(values.items(), start=2):
         ws.cell(row, 1, names.META[name])
-        ws.cell(row, 2, value)
+        put_text(ws.cell(row, 2), value)  # a rule set's id and version are outside data too
         define(wb, name, ws, f"B{row}")
     ws.sheet_state = "hidden"
     protect(ws)

@@ -7,6 +7,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import formulas
 from ..model import RuleSet
+from ..writing.text import Formula
 from . import names
 from .build import _fit, define, merge, protect, put, write_meta
 from .layout import page_setup
@@ -127,7 +128,7 @@ def _monitor_sheet(wb: Workbook, monitor) -> None:
         ws.row_dimensions[row].height = 20
     last = 4 + monitor.months
     put(ws, f"A{last + 1}", "未达标月数", font=HEAD_FONT, align=CENTER)
-    merge(ws, f"B{last + 1}:F{last + 1}", f'=COUNTIF(F5:F{last},"否")', align=LEFT)
+    merge(ws, f"B{last + 1}:F{last + 1}", Formula(f'=COUNTIF(F5:F{last},"否")'), align=LEFT)
     _fit(ws, last + 1, ("未达标月数", widths["A"]), font_pt=11)
     page_setup(ws, landscape=False, area=f"A1:F{last + 1}", title_rows="4:4")
     protect(ws)

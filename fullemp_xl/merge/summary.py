@@ -28,6 +28,7 @@ from ..forms.style import row_height
 from ..model import RuleSet
 from ..rules.kinds import excel_number
 from ..rules.policies import coverage_target
+from ..writing.text import FORMULA_START as DANGEROUS  # the one safe-text rule (writing.text)
 from . import columns as C
 from .fastrows import FastRows, splice
 from .model import RegistryEntry, SummaryRow
@@ -53,7 +54,6 @@ HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 OFFICIAL_FILL = PatternFill("solid", fgColor="FFF9E5")
 WRAP = Alignment(vertical="center", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass

@@ -1,0 +1,25 @@
+"""The one write path: every workbook fullemp changes or creates goes through here.
+
+In:  the bytes of a workbook as read from disk (or a callable that writes a new file), and the
+     cells, formats, notes and sheets fullemp owns.
+Out: a file on disk, written atomically — under a lock, refusing a file open in Excel, changed
+     since it was read or read-only, with a backup that never overwrites an earlier one.
+
+- `files`     temporary file + rename, backups, modes, symlinks, stale temporary files;
+              `write_output` (a new file) and `replace_file` / `Update` (in place).
+- `lock`      our lock files, Excel's '~$' owner files, FileState (changed since read?).
+- `workbook`  WorkbookPatch: surgical changes to a package; every part we do not own is copied
+              with its stored bytes (`package`, `sheet`, `styles`, `notes`, `newsheet`, `zipout`).
+- `text`      the safe-text rule for outside data (`looks_like_formula`, `put_text`, `Formula`).
+- `stamp`     many copies of one form with a few cells changed each, fast (registry fill).
+
+May import: openpyxl (cell-reference and formula utilities), the standard library, and
+`fullemp_xl.safe_io` for its UnusableFile. Nothing else of ours.
+"""
+from .files import Update, replace_file, write_output
+from .lock import FileState
+from .text import Formula, looks_like_formula, put_text
+from .workbook import WorkbookPatch
+
+__all__ = ["Update", "replace_file", "write_output", "FileState", "Formula", "looks_like_formula", "put_text",
+           "WorkbookPatch"]
