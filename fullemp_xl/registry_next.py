@@ -18,8 +18,8 @@ from .forms.build import NO_TITLE
 from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS, build_registry
 from .merge.model import RegistryEntry, normalise_name
 from .merge.status import standing
-from .merge.summary import DANGEROUS
 from .model import RuleSet
+from .writing.text import put_text
 
 NOTE_HEADER = "说明（fullemp registry next）"
 
@@ -136,12 +136,7 @@ def next_registry(summary) -> NextRegistry:
 
 
 def _text(ws, row: int, col: int, value) -> None:
-    c = ws.cell(row, col)
-    c.value = value
-    if isinstance(value, str):
-        c.data_type = "s"  # text from the summary stays text, never a formula
-        if value.startswith(DANGEROUS):
-            c.quotePrefix = True
+    put_text(ws.cell(row, col), value)  # text from the summary stays text, never a formula
 
 
 def registry_workbook(nxt: NextRegistry):

@@ -10,7 +10,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from ..merge.summary import DANGEROUS
+from ..writing.text import put_text
 
 THIN = Side(style="thin", color="808080")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -29,11 +29,10 @@ WIDTHS = [6, 12, 16, 18, 20, 14, 16]
 def put(ws, row: int, col: int, value, *, font=BODY, align=CENTER, fmt=None, box=True, fill=None, formula=False):
     """A cell whose text is text: openpyxl would store '=…' as a formula (only our own `formula=True` cells are)."""
     c = ws.cell(row, col)
-    c.value = value
-    if isinstance(value, str) and not formula:
-        c.data_type = "s"
-        if value.startswith(DANGEROUS):
-            c.quotePrefix = True
+    if formula:
+        c.value = value
+    else:
+        put_text(c, value)
     c.font, c.alignment = font, align
     if box:
         c.border = BOX

@@ -12,6 +12,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from ..writing.text import put_text
 from .handlers import _alert, _guard
 
 NOTICE_FOLDER, SUBSIDY_FOLDER, ANNOUNCEMENT_FILE = "公示", "补助资金", "认定公告.docx"
@@ -40,10 +41,7 @@ def _snapshot(book, target: Path) -> None:
             for c, value in enumerate(row, start=used.column):
                 if value in (None, ""):
                     continue
-                cell = ws.cell(r, c)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"  # a community named "=…" is a name, not a formula
+                put_text(ws.cell(r, c), value)  # a community named "=…" is a name, not a formula
     wb.save(target)
 
 
