@@ -15,6 +15,7 @@ else:  # pragma: no cover
 
 from ..model import Exemption, Fact, Gate, Item, LevelBand, LevelPolicy, Monitor, Rate, RuleSet, Section, Stage
 from .ledger_spec import parse_ledger
+from .source import read_rule_data
 from .kinds import (
     OPS, PART_KINDS, REASON_FIELDS, AllOf, Award, Band, Bands, Base, Deduct, FactTest,
     PerUnit, RateTest, Veto,
@@ -91,14 +92,9 @@ def check_file(path: str | Path) -> list[RuleProblem]:
 
 def parse_file(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     name = path.name
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, [RuleProblem(name, "", "找不到规则集文件")]
-    except UnicodeDecodeError:
-        return None, [RuleProblem(name, "", "文件不是 UTF-8 编码的文本，请用 UTF-8 保存")]
-    except tomllib.TOMLDecodeError as exc:
-        return None, [RuleProblem(name, "", f"TOML 语法错误：{exc}（请检查引号、括号和等号）")]
+    data, problem = read_rule_data(path)
+    if problem:
+        return None, [RuleProblem(name, "", problem)]
     parser = _Parser(name, str(path))
     data = _borrow_table(data, parser)
     ruleset = parser.ruleset(data)
