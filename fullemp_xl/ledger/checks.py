@@ -24,6 +24,8 @@ def check_ledger(ledger: Ledger, spec: LedgerSpec, today: dt.date | None = None)
         born = None
         for col in id_cols:
             value = row.get(col.id) or ""
+            if (number, col.id) in ledger.unreadable:
+                continue  # reported by the reader (an ID stored as a number)
             if not value:
                 out.append(Finding("ledger.id_missing", "error", f"第{number}行：没有填公民身份号码（实名制台账每人必填）",
                                    where(number, col.id), col.label))
