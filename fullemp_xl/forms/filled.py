@@ -26,7 +26,8 @@ def holds_data(path: Path, *, ignore: tuple[str, ...] = ()) -> bool:
         return True
     if meta.form in LIST_SHEETS:
         ws = book.wb[LIST_SHEETS[meta.form]]
-        return any(v not in (None, "") for row in ws.iter_rows(min_row=4, values_only=True) for v in row)
+        # the cells present only: iterating the sheet would create every empty cell up to a far one
+        return any(c.value not in (None, "") for (row, _), c in ws._cells.items() if row >= 4)
     for name, where in book.cells().items():
         if name.startswith(COMPUTED) or name in ignore or where is None:
             continue
