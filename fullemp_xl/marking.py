@@ -104,7 +104,7 @@ def plan(findings: list[Finding], sheets: set[str], original: Callable[[str, str
 # ---------------------------------------------------------------- openpyxl
 def own_marks(wb: "Workbook") -> dict[str, int]:
     """What an earlier --mark added (its notes and sheet), in preserve.inventory's kinds."""
-    notes = sum(1 for ws in wb.worksheets for row in ws.iter_rows() for c in row
+    notes = sum(1 for ws in wb.worksheets for c in ws._cells.values()  # present cells only, never the empty grid
                 if c.comment is not None and c.comment.author == AUTHOR)
     return {"批注": notes, "工作表": int(RESULT_SHEET in wb.sheetnames)}
 

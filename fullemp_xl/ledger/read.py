@@ -132,8 +132,8 @@ def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
         ledger.findings.append(Finding("ledger.column", "error", f"台账缺少“{label}”列，与它有关的数不能计算",
                                        Location(path.name, sheet_name, f"A{header_at}"), label))
     for number, raw_row in rows:
-        if number <= header_at:
-            continue
+        if number <= header_at or not any(k in raw_row for k in columns):
+            continue  # the header, or a row with nothing in the ledger's columns (a stray far cell)
         values = {c.id: None for c in spec.columns}
         for k, col in columns.items():
             raw = raw_row.get(k, "")

@@ -44,7 +44,7 @@ class LedgerBook:
                 self._parts = sheet_parts(zf)
                 book = parse_xml(zf.read("xl/workbook.xml"))
                 self._styles = zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else b""
-        except (UnsafeXml, KeyError, zipfile.BadZipFile, zlib.error, OSError):
+        except (UnsafeXml, SyntaxError, KeyError, zipfile.BadZipFile, zlib.error, OSError):
             raise UnusableFile(self.path, DAMAGED.format(what="工作簿的目录部分")) from None
         self.sheet_names = [s.get("name", "") for s in book.iter(f"{MAIN}sheet")]
         props = book.find(f"{MAIN}workbookPr")
@@ -72,7 +72,7 @@ class LedgerBook:
             raise UnusableFile(self.path, UNSAFE) from None
         except xml.parsers.expat.ExpatError:
             raise UnusableFile(self.path, DAMAGED.format(what=f"工作表“{name}”的内容不完整或有错")) from None
-        except (zlib.error, zipfile.BadZipFile, EOFError, OSError, KeyError, NotImplementedError, RuntimeError):
+        except (zlib.error, zipfile.BadZipFile, EOFError, OSError, KeyError, NotImplementedError, RuntimeError, ValueError):
             raise UnusableFile(self.path, DAMAGED.format(what=f"工作表“{name}”的压缩数据出错")) from None
 
     def _shared_strings(self, zf: zipfile.ZipFile) -> list[str]:

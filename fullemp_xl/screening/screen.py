@@ -10,7 +10,7 @@ from ..safe_io import UnusableFile
 from .kind import refuse_non_workbook_bytes, refuse_non_workbook_package
 from .limits import FORM_LIMITS, MIB, Limits
 from .package import check_members
-from .xmlscan import SheetMeasure, parse_xml, scan_parts
+from .xmlscan import DAMAGED, SheetMeasure, parse_xml, scan_parts
 
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -42,6 +42,9 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS) -> dict[str, SheetMeasur
             refuse_non_workbook_package(path, zf, names)
             check_members(path, infos, limits)
             sheets = sheet_parts(zf)
+            for part, sheet in sheets.items():
+                if part not in names:
+                    raise UnusableFile(path, DAMAGED.format(what=f"缺少工作表“{sheet}”的内容"))
             measures = scan_parts(path, zf, infos, limits, sheets)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None

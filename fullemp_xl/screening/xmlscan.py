@@ -129,7 +129,7 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
             raise UnusableFile(path, UNSAFE) from None
         except xml.parsers.expat.ExpatError:
             raise UnusableFile(path, DAMAGED.format(what=f"{what}的内容不完整或有错")) from None
-        except (zlib.error, zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError):
+        except (zlib.error, zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
             raise UnusableFile(path, DAMAGED.format(what=f"{what}的压缩数据出错")) from None
         if measure is not None:
             measures[name] = measure
