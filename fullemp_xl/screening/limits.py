@@ -16,6 +16,7 @@ class Limits:
     cells: int = 500_000  # cell elements, all worksheets together
     rows: int = 200_000  # row elements, all worksheets together
     area: int = 500_000  # cells covered by merged ranges and hyperlinks (openpyxl makes an object for each)
+    elements: int = 500_000  # every other XML element (styles, drawings, charts, names…)
     measure_sheets: bool = True  # False: the reader streams the sheets itself and enforces cells/rows as it goes
 
 

@@ -196,7 +196,7 @@ def _counter(measure: SheetMeasure | None, part: str, totals: _Totals, limits: L
         elif strings or comments:
             return  # the runs and text of a string or comment
         totals.others += 1
-        if totals.others > limits.cells:
-            raise too_big("元素", limits.cells)
+        if totals.others > limits.elements:
+            raise too_big("元素", limits.elements)
 
     return start
