@@ -38,7 +38,7 @@ def main(argv=None) -> None:
 
     A console that cannot show a character (a GBK or ASCII console) gets a replacement character
     instead of an error, so a command that succeeded never reports failure. Library warnings
-    (openpyxl's English UserWarnings) are not shown. FULLEMP_DEBUG=1 shows both, and tracebacks.
+    (openpyxl's English UserWarnings) are not shown. FULLEMP_DEBUG=1 shows tracebacks (and warnings).
     """
     debug = bool(os.environ.get("FULLEMP_DEBUG"))
     tolerant_console()
