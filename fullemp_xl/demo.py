@@ -71,9 +71,12 @@ def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
 
     wb = build_registry(ruleset)
     ws = wb["社区名册"]
-    for k, c in enumerate(communities):
-        for col, value in enumerate((c["county"], c["street"] or "城关镇", c["community"]), start=1):
-            ws.cell(FIRST_DATA_ROW + k, col, value)
+    rows = [(c["county"], c["street"] or "城关镇", c["community"], None, c.get("prior_title"), c.get("prior_year"))
+            for c in communities]
+    for k, row in enumerate(rows):
+        for col, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(FIRST_DATA_ROW + k, col, value)
     save_atomically(wb, path, backup=False)
     return path
 
@@ -82,7 +85,8 @@ def run_demo(out_dir: Path) -> list[DemoResult]:
     data = sample_data()
     ruleset = load_ruleset(data["ruleset"])
     build_templates(ruleset, out_dir / "模板")
-    registry = write_sample_registry(out_dir / "0-分发" / "社区名册.xlsx", ruleset, data["communities"])
+    registry = write_sample_registry(out_dir / "0-分发" / "社区名册.xlsx", ruleset,
+                                     data["communities"] + data.get("registry_only", []))
     api.distribute(registry, out_dir / "0-分发", rules=ruleset.id)
     results = []
     for k, c in enumerate(data["communities"], start=1):
@@ -119,3 +123,65 @@ def run_ledger_demo(out_dir: Path):
     filled = out_dir / "4-台账填报" / "南关社区-考评表（自评已按台账填报）.xlsx"
     result, _, _ = api.fill_file(form, ledger, out=filled)
     return result, ledger, filled
+
+
+@dataclass(frozen=True)
+class MergeDemo:
+    inputs: Path
+    summary: Path
+    result: object  # merge.run.MergeResult
+
+
+def run_merge_demo(out_dir: Path) -> MergeDemo:
+    """The counties' submissions as they arrive at the city — a folder per county, a zip from Windows with
+    GBK names, a re-submission, a damaged file, an Excel owner file — merged against the registry."""
+    import shutil
+    import zipfile
+
+    from .merge.run import merge
+
+    submitted = sorted((out_dir / "1-提交的考评表").glob("*.xlsx"))
+    inbox = out_dir / "5-汇总" / "县区报送"
+    if inbox.exists():
+        shutil.rmtree(inbox)
+    by_county: dict[str, list[Path]] = {}
+    for path in submitted:
+        by_county.setdefault(path.stem.split("-")[1], []).append(path)
+    for county, paths in by_county.items():
+        if county == "临泽县":  # sent as a zip made by Windows' "send to compressed folder": GBK names
+            inbox.mkdir(parents=True, exist_ok=True)
+            with zipfile.ZipFile(inbox / f"{county}报送.zip", "w", zipfile.ZIP_DEFLATED) as zf:
+                for path in paths:
+                    _gbk_member(zf, f"{county}/{path.name}", path.read_bytes())
+            continue
+        folder = inbox / county
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in paths:
+            shutil.copy2(path, folder / path.name)
+        for declaration in (out_dir / "0-分发" / county).glob("*-申报表.xlsx"):  # the 申报表 come along
+            if any(declaration.name.split("-")[-2] in p.name for p in paths):
+                shutil.copy2(declaration, folder / declaration.name)
+    gz = inbox / "甘州区"
+    first = next(gz.glob("01-*.xlsx"))
+    (gz / f"~${first.name}").write_bytes(b"Excel owner file")  # someone has it open
+    resubmitted = gz / first.name.replace("考评表", "考评表（补报）")
+    scored = out_dir / "2-打分结果" / first.name  # the county re-scored it and sent it again, later
+    shutil.copy2(scored, resubmitted)
+    damaged = inbox / "高台县" / "城关社区-照片说明.xlsx"
+    damaged.write_bytes(first.read_bytes()[:3000])  # cut off in transit
+    summary = out_dir / "5-汇总" / "汇总表.xlsx"
+    result = merge([inbox], summary, registry=out_dir / "0-分发" / "社区名册.xlsx", force=True, jobs=2)
+    return MergeDemo(inbox, summary, result)
+
+
+def _gbk_member(zf, name: str, data: bytes) -> None:
+    """A zip member named as Windows' "send to compressed folder" names it: GBK bytes, no UTF-8 flag."""
+    import zipfile
+
+    class GBKInfo(zipfile.ZipInfo):
+        def _encodeFilenameFlags(self):
+            return name.encode("gbk"), self.flag_bits & ~0x800
+
+    info = GBKInfo(name, date_time=(2026, 11, 20, 9, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    zf.writestr(info, data)

@@ -168,6 +168,39 @@ class Monitor:
 
 
 @dataclass(frozen=True)
+class SubsidyPolicy:
+    """Who is paid what after certification (张掖 第十一条、第十三条)."""
+
+    amount: Fraction  # 元 per community per year
+    titles: tuple[str, ...]  # certified titles that are funded
+    payer: str  # who pays, e.g. 县（区）
+    fund: str  # from which fund, e.g. 就业补助资金
+    exclude: tuple[str, ...]  # registry flags that exclude (national_subsidy, provincial_subsidy)
+    exclude_reason: str
+    report_by: str  # usage report deadline as MM-DD
+    report_to: str
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class CoverageTarget:
+    """Share of the registry's communities to be certified by a year (齐齐哈尔: 70% in 2022, 95% by 十四五末)."""
+
+    year: int
+    percent: Fraction
+    label: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """The public notices the process requires (公示 of at least n working days at each stage)."""
+
+    notice_days: int = 5
+    stages: tuple[str, ...] = ("county", "city")  # who publishes a 公示
+    source: str = ""
+
+
+@dataclass(frozen=True)
 class RuleSet:
     id: str
     version: str
@@ -189,6 +222,9 @@ class RuleSet:
     monitor: Monitor | None = None
     ledger: "LedgerSpec | None" = None
     items_from: str = ""  # the rule set whose scoring table this one borrows
+    subsidy: SubsidyPolicy | None = None
+    coverage: tuple[CoverageTarget, ...] = ()
+    publication: Publication = Publication()
 
     @property
     def items(self) -> tuple[Item, ...]:

@@ -20,6 +20,18 @@ def reads_formulas(book: Book) -> bool:
     return getattr(book, "reads_formulas", True)
 
 
+_EXPECTED: dict[int, tuple[RuleSet, dict[str, str], dict]] = {}
+
+
+def expected_formulas(ruleset: RuleSet) -> tuple[dict[str, str], dict]:
+    """(defined name -> formula, score cell -> 标准分) of a rule set, computed once per loaded rule set:
+    a merge checks thousands of forms against the same formulas."""
+    known = _EXPECTED.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        known = _EXPECTED[id(ruleset)] = (ruleset, formulas.all_formulas(ruleset), validate.score_points(ruleset))
+    return known[1], known[2]
+
+
 def number_text(value) -> str:
     return "—" if value is None else formulas.excel_number(value)
 
@@ -33,7 +45,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     data = read_assessment(book, ruleset, meta)
     findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings,
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
-                *(validate.check_formulas(book, formulas.all_formulas(ruleset), validate.score_points(ruleset))
+                *(validate.check_formulas(book, *expected_formulas(ruleset))
                   if reads_formulas(book) else [])]
     results = tuple(scoring.score_stage(ruleset, s.id, data.values[s.id], data.prior) for s in ruleset.stages)
     findings += validate.check_divergence(results, ruleset, book)
@@ -42,9 +54,9 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
                      tuple(findings), book.file)
 
 
-def validate_declaration(book: Book, rules: str | None = None) -> list[Finding]:
+def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list[Finding]:
     meta = read_meta(book)
-    ruleset = load_ruleset(rules or meta.ruleset)
+    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or meta.ruleset)
     data = FormData(meta, {}, PriorTitle())
     read_identity(book, data)
     read_prior(book, data, ruleset)
@@ -112,7 +124,7 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
     Returns a Chinese line for every formula restored. Only cells named by us are touched.
     """
     changes = []
-    for name, expected in (formulas.all_formulas(ruleset) if reads_formulas(book) else {}).items():
+    for name, expected in (expected_formulas(ruleset)[0] if reads_formulas(book) else {}).items():
         loc = locate(book, name)
         if loc is None:
             continue

@@ -116,7 +116,7 @@ def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict |
             continue
         value = book.read(loc.sheet, loc.cell)
         if isinstance(value, str) and value.startswith("="):
-            if not _same_formula(value, expected):
+            if value != expected and not _same_formula(value, expected):
                 out.append(Finding("formula.changed", "warning", "公式被改动过；用 `fullemp score --write` 可恢复原公式", loc))
             continue
         text = "空白" if value is None else f"“{shown(value)}”"

@@ -331,9 +331,15 @@ def test_demo_runs_the_whole_job(tmp_path):
     scored = sorted((tmp_path / "demo" / "2-打分结果").glob("*.xlsx"))
     assert len(scored) == 4
     assert cell(scored[0], "fe_opinion_assessed").value.startswith("市级充分就业社区")
-    assert len(list((tmp_path / "demo" / "0-分发").rglob("*-考评表.xlsx"))) == 4
+    assert len(list((tmp_path / "demo" / "0-分发").rglob("*-考评表.xlsx"))) == 5  # 4 submit, 1 does not
     filled = next((tmp_path / "demo" / "4-台账填报").glob("*考评表*.xlsx"))
     assert cell(filled, "fe_self_retirees_total").value == 60 and "台账填报" in out
+    from fullemp_xl.merge.load import load_summary
+
+    summary = load_summary(tmp_path / "demo" / "5-汇总" / "汇总表.xlsx")
+    assert [r.community for r in summary.rows if r.eligible] == ["南关社区"]
+    assert [m.community for m in summary.missing] == ["北关社区"]
+    assert "重复提交 1 处，无法使用 1 个文件，名册中未提交 1 个" in out
 
 
 def test_help_is_chinese():

@@ -13,6 +13,7 @@ from .assess import score_command, validate_command
 from .base import EXIT_UNUSABLE, ZhGroup, help_hint, usage_text
 from .demo import demo_command
 from .fill import fill_command
+from .merge import merge_command
 from .rules import rules_group
 from .templates import templates_group
 
@@ -26,7 +27,8 @@ def cli():
     """
 
 
-for command in (templates_group, fill_command, score_command, validate_command, rules_group, addin_group, demo_command):
+for command in (templates_group, fill_command, score_command, validate_command, merge_command, rules_group, addin_group,
+                demo_command):
     cli.add_command(command)
 
 

@@ -14,8 +14,8 @@ from .common import domain_errors
               help="演示结果的输出文件夹。")
 @domain_errors
 def demo_command(out_dir):
-    """用内置示例数据走一遍完整流程：生成模板、按名册分发、从台账填报、校验、打分。"""
-    from ..demo import run_demo, run_ledger_demo
+    """用内置示例数据走一遍完整流程：生成模板、按名册分发、从台账填报、校验、打分、汇总。"""
+    from ..demo import run_demo, run_ledger_demo, run_merge_demo
 
     out = Path(out_dir)
     click.echo(f"正在生成演示（输出到 {out}）……")
@@ -30,5 +30,12 @@ def demo_command(out_dir):
     click.echo(f"\n· 台账填报：从示例台账（{fill.rows} 人）数出 {len(fill.counted)} 项基础数据，写入南关社区考评表的自评列，"
                f"每项附计算说明（行号，不含姓名和身份证号）")
     click.echo(f"  台账：{ledger}\n  结果：{filled}")
+    merged = run_merge_demo(out)
+    r = merged.result
+    click.echo(f"\n· 汇总：各县区报送的文件（按县区分的文件夹、Windows 压缩的 .zip、一份补报、一个损坏的文件）与社区名册对照，"
+               f"{r.communities} 个社区，符合认定条件 {r.eligible} 个；重复提交 {len(r.duplicates)} 处，"
+               f"无法使用 {len(r.quarantined)} 个文件，名册中未提交 {len(r.missing or [])} 个")
+    click.echo(f"  报送：{merged.inputs}\n  汇总表：{merged.summary}（官员在“实地考察”“公示异议”“最终认定”列填写后，"
+               f"`fullemp merge --refresh` 重新汇总会保留这些内容）")
     click.echo(f"\n模板：{out / '模板'}")
     click.echo("用 Excel、WPS 或 LibreOffice 打开上面的文件查看；分数由表内公式自动计算。")

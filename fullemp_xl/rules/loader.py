@@ -15,6 +15,7 @@ else:  # pragma: no cover
 
 from ..model import Exemption, Fact, Gate, Item, LevelBand, LevelPolicy, Monitor, Rate, RuleSet, Section, Stage
 from .ledger_spec import parse_ledger
+from .policies import parse_coverage, parse_publication, parse_subsidy
 from .source import read_rule_data
 from .kinds import (
     OPS, PART_KINDS, REASON_FIELDS, AllOf, Award, Band, Bands, Base, Deduct, FactTest,
@@ -178,7 +179,8 @@ class _Parser:
 
     # ------------------------------------------------------------ top level
     def ruleset(self, data: dict) -> RuleSet | None:
-        self.unknown_keys(data, {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor", "ledger"}, "")
+        self.unknown_keys(data, {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor", "ledger",
+                                "subsidy", "coverage", "publication"}, "")
         head = data.get("ruleset")
         if not isinstance(head, dict):
             self.problem("ruleset", "缺少 [ruleset] 表（id、version、name 等）")
@@ -201,6 +203,9 @@ class _Parser:
         levels = self.levels(data.get("levels"), total)
         monitor = self.monitor(data.get("monitor"))
         ledger = parse_ledger(self, data.get("ledger"), self.facts)
+        subsidy = parse_subsidy(self, data.get("subsidy"), levels.titles)
+        coverage = parse_coverage(self, data.get("coverage"))
+        publication = parse_publication(self, data.get("publication"))
         for fact_id in self.facts:
             if fact_id not in self.used_facts:
                 self.problem(f"facts.{fact_id}", "这项基础数据没有被任何计分规则或门槛用到", "warning")
@@ -213,6 +218,7 @@ class _Parser:
             sections=sections, gates=gates, levels=levels, total=total,
             provisional=self.text(head, "provisional", "ruleset", required=False), path=self.path,
             monitor=monitor, ledger=ledger, items_from=head.get("items_from", ""),
+            subsidy=subsidy, coverage=coverage, publication=publication,
             declaration=self.text(head, "declaration", "ruleset", required=False)
             or f"{self.text(head, 'jurisdiction', 'ruleset')}充分就业社区申报表",
         )

@@ -1,0 +1,14 @@
+"""汇总: many submissions in, one working summary workbook (汇总表.xlsx) out.
+
+In: folders, workbooks and .zip archives as counties send them, an optional 社区名册, a rule set.
+Out: the summary workbook the rest of the year runs on (公示, 认定公告, 补助资金, next year's registry), and
+the same content as JSON.
+
+    discover  → the files to read (zips opened in memory, lock/hidden/system files skipped and counted)
+    workers   → each file read and scored in a child process (fullemp_xl.xlsx's strict reader + the pipeline)
+    combine   → duplicates, 考评表/申报表 pairs, the registry, level changes, subsidy eligibility
+    summary   → the workbook; load reads it back (officials' columns included) for refresh and documents
+
+It may import the model, rules, forms, pipeline, xlsx and safe_io; nothing imports it but the CLI, the
+Excel handlers and the documents.
+"""

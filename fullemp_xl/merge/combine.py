@@ -1,0 +1,157 @@
+"""From file results to summary rows: duplicates, 考评表/申报表 pairs, the registry, level changes, subsidy.
+
+Results wait in a small SQLite file on disk (memory stays flat however many files); what stays in
+memory is one short index entry per file.
+"""
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from ..model import PriorTitle, RuleSet
+from ..scoring import decide
+from .model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
+
+CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "新认定", "降级", "撤销", "不予认定"
+CHANGE_EXEMPT, CHANGE_PENDING = "免于评定", "待定"
+
+
+@dataclass(order=True)
+class Entry:
+    """What the merge keeps in memory about one file."""
+
+    key: tuple[str, str, str]
+    saved: str
+    mtime: float
+    source: str
+    index: int = field(compare=False)
+    ruleset: str = field(compare=False, default="")
+
+
+class Store:
+    """FileResults by index, pickled into SQLite in a temporary folder."""
+
+    def __init__(self, folder: Path):
+        self.db = sqlite3.connect(str(folder / "results.sqlite"))
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("CREATE TABLE results (idx INTEGER PRIMARY KEY, blob BLOB)")
+
+    def put(self, index: int, result: FileResult) -> None:
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)",
+                        (index, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+
+    def get(self, index: int) -> FileResult:
+        (blob,) = self.db.execute("SELECT blob FROM results WHERE idx = ?", (index,)).fetchone()
+        return pickle.loads(blob)
+
+    def all(self):
+        for (blob,) in self.db.execute("SELECT blob FROM results ORDER BY idx"):
+            yield pickle.loads(blob)
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def pick(entries: list[Entry]) -> tuple[Entry, list[Entry]]:
+    """The documented rule for a community submitted more than once: the later 表内保存时间 (the workbook's
+    own last-saved time), then the later file modification time, then the path that sorts last."""
+    ordered = sorted(entries, key=lambda e: (e.saved, e.mtime, e.source))
+    return ordered[-1], ordered[:-1]
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def differences(kept: FileResult, dropped: FileResult) -> str:
+    """How a dropped duplicate differs from the kept one, in words."""
+    parts = []
+    if dropped.saved != kept.saved:
+        parts.append(f"表内保存时间 {dropped.saved[:19].replace('T', ' ') or '无'}（采用的为 {kept.saved[:19].replace('T', ' ') or '无'}）")
+    elif dropped.mtime != kept.mtime:
+        parts.append("文件修改时间较早" if dropped.mtime < kept.mtime else "文件修改时间较晚")
+    a, b = kept.final, dropped.final
+    if (a.total if a else None) != (b.total if b else None):
+        parts.append(f"认定得分 {_fmt(b.total if b else None)}（采用的为 {_fmt(a.total if a else None)}）")
+    if (a.level if a else "") != (b.level if b else ""):
+        parts.append(f"认定结论“{(b.level if b else '') or '暂不能认定'}”（采用的为“{(a.level if a else '') or '暂不能认定'}”）")
+    changed = [i for (i, x), (_, y) in zip(kept.items, dropped.items) if x != y]
+    if changed:
+        parts.append("得分不同的评分项：" + "、".join(changed[:8]) + ("等" if len(changed) > 8 else ""))
+    if kept.identity != dropped.identity:
+        parts.append("单位名称写法不同（" + " ".join(dropped.identity) + "）")
+    return "；".join(parts) or "内容相同"
+
+
+def change_of(prior: str, held_level: str, certified: bool, complete: bool, exempt: bool, titles: tuple[str, ...]) -> str:
+    if not complete:
+        return CHANGE_PENDING
+    if exempt:
+        return CHANGE_EXEMPT
+    if prior in titles:
+        if not certified:
+            return CHANGE_REVOKED
+        return CHANGE_KEPT if held_level == prior else CHANGE_DOWN
+    return CHANGE_NEW if certified else CHANGE_NONE
+
+
+def subsidy_text(ruleset: RuleSet, certified: bool, level: str, entry: RegistryEntry | None, has_registry: bool) -> str:
+    policy = ruleset.subsidy
+    if policy is None:
+        return "不适用（本规则集没有补助政策）"
+    if not certified:
+        return "不符合（未达到认定条件）"
+    if level not in policy.titles:
+        return f"不符合（“{level}”不在补助范围）"
+    if not has_registry:
+        return "待核对（未提供名册，无法核对是否已享受国家级、省级补助）"
+    if entry is None:
+        return "待核对（不在名册中）"
+    flags = {"national_subsidy": entry.national_subsidy, "provincial_subsidy": entry.provincial_subsidy}
+    held = [{"national_subsidy": "国家级", "provincial_subsidy": "省级"}[f] for f in policy.exclude if flags.get(f)]
+    if held:
+        return f"不重复享受（已享受{'、'.join(held)}充分就业社区补助）"
+    amount = int(policy.amount) if policy.amount.denominator == 1 else float(policy.amount)
+    return f"符合（每年{amount:,}元）"
+
+
+def summary_row(result: FileResult, ruleset: RuleSet, year: int, entry: RegistryEntry | None, has_registry: bool,
+                declaration: str, decisions: Decisions | None) -> SummaryRow:
+    """One 汇总 row; the level is decided again when the registry's prior title differs from the form's."""
+    final = result.final
+    prior = PriorTitle(entry.prior_title, entry.prior_year) if entry is not None else PriorTitle(result.prior_title, result.prior_year)
+    level, certified, recommend, gates, exempt = "", False, "", "", False
+    if final is not None:
+        gates = {True: "符合", False: "不符合", None: "未填完"}[final.gates_met] if ruleset.gates else "无门槛"
+        if final.total is not None:
+            decision = decide(ruleset.levels, Fraction(str(final.total)), final.gates_met,
+                              prior if prior.title else None, year)
+            level, certified, recommend = decision.level, decision.certified, decision.recommend
+            exempt = not decision.due and any(decision.reason == ex.label for ex in ruleset.levels.exemptions)
+    stage_label = next((s.label for s in ruleset.stages if s.id == result.final_stage), "")
+    errors = sum(f.severity == "error" for f in result.findings)
+    warnings = sum(f.severity == "warning" for f in result.findings)
+    county, street, community = result.identity
+    if entry is not None:
+        county, street, community = entry.county, entry.street, entry.community
+    return SummaryRow(
+        county=county, street=street, community=community, code=entry.code if entry else "",
+        items=dict(result.items), stage_label=stage_label,
+        totals={s.stage: s.total for s in result.stages}, recorded={s.stage: s.recorded for s in result.stages},
+        total=final.total if final else None, gates=gates, level=level or "暂不能认定（基础数据未填完或有误）",
+        eligible=certified, recommend=recommend, prior_title=prior.title, prior_year=prior.year,
+        change=change_of(prior.title, level, certified, final is not None and final.total is not None, exempt,
+                         ruleset.levels.titles),
+        national_subsidy=bool(entry and entry.national_subsidy), provincial_subsidy=bool(entry and entry.provincial_subsidy),
+        subsidy=subsidy_text(ruleset, certified, level, entry, has_registry), errors=errors, warnings=warnings,
+        source=result.source, link=result.link, declaration=declaration,
+        in_registry=(entry is not None) if has_registry else None, decisions=decisions or Decisions())
+
+
+__all__ = ["ASSESSMENT", "DECLARATION", "QUARANTINED", "Entry", "Store", "pick", "differences", "summary_row"]

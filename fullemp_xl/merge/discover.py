@@ -1,0 +1,211 @@
+"""Find what to read in folders, workbooks and .zip archives, as counties send them.
+
+Workbooks are recognised later by their form spec, never by name; here only obvious non-workbooks
+are set aside, and counted: Excel's owner files (~$…), hidden and system files, other file types.
+Zip archives made by Windows' "send to compressed folder" store Chinese names in GBK without the
+UTF-8 flag: those names are decoded as GBK. Archives are read in memory, with limits (no zip bombs,
+no names that climb out of the archive), and one level of archives inside archives is opened.
+"""
+from __future__ import annotations
+
+import io
+import os
+import stat
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ""}
+ARCHIVE_SUFFIXES = {".zip"}
+SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "__macosx", "$recycle.bin", "system volume information"}
+MEMBER_LIMIT = 50 * 1024 * 1024  # one workbook inside an archive
+ARCHIVE_LIMIT = 2 * 1024 * 1024 * 1024  # everything inside one archive, uncompressed
+RATIO_LIMIT = 200
+SKIP_REASONS = {"lock": "Excel 临时文件（~$ 开头）", "hidden": "隐藏文件或系统文件", "other": "不是工作簿的文件",
+                "directory": "空文件夹"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One workbook to read: a file on disk, or a member of an archive (read by the parent, sent as bytes)."""
+
+    source: str  # as shown: relative to the input it came from
+    link: str  # absolute path of the file on disk (the archive, for a member)
+    path: str = ""  # the file to read; "" for archive members
+    archive: tuple[str, ...] = ()  # archive path, then member names down to the workbook
+    mtime: float = 0.0
+    size: int = 0
+
+
+@dataclass
+class Discovery:
+    candidates: list[Candidate] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)  # reason -> count
+    problems: list[tuple[str, str, str]] = field(default_factory=list)  # (source, link, Chinese reason)
+    inputs: list[Path] = field(default_factory=list)
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as the person who zipped it saw it."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437", errors="replace")
+    for encoding in ("utf-8", "gbk", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _hidden(path: Path) -> bool:
+    if path.name.startswith("."):
+        return True
+    if path.name.lower() in SYSTEM_NAMES:
+        return True
+    try:
+        attrs = getattr(path.lstat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attrs & (getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 2) | getattr(stat, "FILE_ATTRIBUTE_SYSTEM", 4)))
+
+
+def _kind(name: str) -> str:
+    """workbook, archive, lock, hidden or other — from the name alone (the form is checked later)."""
+    base = PurePosixPath(name).name
+    low = base.lower()
+    if base.startswith("~$"):
+        return "lock"
+    if base.startswith(".") or low in SYSTEM_NAMES:
+        return "hidden"
+    suffix = PurePosixPath(low).suffix
+    if suffix in ARCHIVE_SUFFIXES:
+        return "archive"
+    if suffix in WORKBOOK_SUFFIXES:
+        return "workbook"
+    return "other"
+
+
+def discover(paths: list[Path]) -> Discovery:
+    """Every candidate workbook under `paths`, in a stable order (inputs in the order given, then by name)."""
+    found = Discovery(inputs=[Path(p) for p in paths])
+    for root in found.inputs:
+        if root.is_dir():
+            for folder, dirs, files in os.walk(root):
+                here = Path(folder)
+                dirs[:] = sorted(d for d in dirs if not _hidden(here / d))
+                for name in sorted(files):
+                    _add_file(found, here / name, root.parent if root.parent != root else root)
+        else:
+            _add_file(found, root, root.parent)
+    return found
+
+
+def _shown(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _add_file(found: Discovery, path: Path, base: Path) -> None:
+    kind = "hidden" if _hidden(path) else _kind(path.name)
+    shown = _shown(path, base)
+    if kind in ("lock", "hidden", "other"):
+        found.skipped[kind] += 1
+        return
+    try:
+        info = path.stat()
+    except OSError as exc:
+        found.problems.append((shown, str(path.resolve()), f"无法读取这个文件（{exc.strerror or exc}）：请检查文件权限"))
+        return
+    if kind == "workbook":
+        found.candidates.append(Candidate(shown, str(path.resolve()), str(path), (), info.st_mtime, info.st_size))
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            _add_archive(found, zf, shown, str(path.resolve()), (str(path),), depth=0)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        found.problems.append((shown, str(path.resolve()), "压缩包已损坏或不是 .zip 文件，无法打开：请重新压缩后再发送"))
+
+
+def _add_archive(found: Discovery, zf: zipfile.ZipFile, shown: str, link: str, chain: tuple[str, ...], depth: int) -> None:
+    infos = zf.infolist()
+    if sum(i.file_size for i in infos) > ARCHIVE_LIMIT:
+        found.problems.append((shown, link, "压缩包解压后异常巨大（疑似“压缩炸弹”），已拒绝处理"))
+        return
+    for info in sorted(infos, key=member_name):
+        name = member_name(info)
+        if info.is_dir():
+            continue
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        member_shown = f"{shown}/{'/'.join(p for p in parts if p not in ('..', '/'))}"
+        if any(p.lower() in SYSTEM_NAMES or p.startswith(".") for p in parts[:-1]):
+            found.skipped["hidden"] += 1
+            continue
+        kind = _kind(name)
+        if kind in ("lock", "hidden", "other"):
+            found.skipped[kind] += 1
+            continue
+        too_big = info.file_size > MEMBER_LIMIT or (
+            info.file_size > 1048576 and info.file_size > RATIO_LIMIT * max(info.compress_size, 1))
+        if too_big:
+            found.problems.append((member_shown, link, "压缩包中的文件解压后异常巨大，已拒绝处理"))
+            continue
+        if info.flag_bits & 0x1:
+            found.problems.append((member_shown, link, "压缩包中的文件设有密码，无法读取：请不加密码重新压缩"))
+            continue
+        mtime = _zip_time(info)
+        if kind == "workbook":
+            found.candidates.append(Candidate(member_shown, link, "", (*chain, info.filename), mtime, info.file_size))
+        elif depth == 0:
+            try:
+                inner = zipfile.ZipFile(io.BytesIO(zf.read(info)))
+            except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+                found.problems.append((member_shown, link, "压缩包中的压缩包已损坏，无法打开"))
+                continue
+            with inner:
+                _add_archive(found, inner, member_shown, link, (*chain, info.filename), depth + 1)
+        else:
+            found.problems.append((member_shown, link, "压缩包套了两层以上，没有打开：请解压后再汇总"))
+
+
+def _zip_time(info: zipfile.ZipInfo) -> float:
+    import datetime as dt
+
+    try:
+        return dt.datetime(*info.date_time).timestamp()
+    except (ValueError, OverflowError):
+        return 0.0
+
+
+class ArchiveReader:
+    """Reads archive members for the workers, keeping each archive open once."""
+
+    def __init__(self):
+        self._open: dict[tuple[str, ...], zipfile.ZipFile] = {}
+
+    def read(self, chain: tuple[str, ...]) -> bytes:
+        """Bytes of the member at the end of `chain`; raises OSError/zipfile errors for damage."""
+        zf = self._zip(chain[:-1])
+        with zf.open(chain[-1]) as member:
+            data = member.read(MEMBER_LIMIT + 1)
+        if len(data) > MEMBER_LIMIT:
+            raise ValueError("member too large")
+        return data
+
+    def _zip(self, chain: tuple[str, ...]) -> zipfile.ZipFile:
+        zf = self._open.get(chain)
+        if zf is None:
+            if len(chain) == 1:
+                zf = zipfile.ZipFile(chain[0])
+            else:
+                zf = zipfile.ZipFile(io.BytesIO(self.read(chain)))
+            self._open[chain] = zf
+        return zf
+
+    def close(self) -> None:
+        for zf in self._open.values():
+            zf.close()
+        self._open.clear()

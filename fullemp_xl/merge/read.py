@@ -1,0 +1,174 @@
+"""Read and score one submission (runs in a worker process): a FileResult, never an exception.
+
+Scores come from the base data under the rule set, through the same pipeline as `fullemp score`;
+what the file itself records (cached formula values, constants typed over formulas) is only compared
+with them, and every divergence becomes a finding.
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from .. import pipeline
+from ..forms import names
+from ..forms.names import ASSESSMENT as FORM_ASSESSMENT
+from ..forms.names import DECLARATION as FORM_DECLARATION
+from ..forms.names import TEMPLATE_VERSION
+from ..forms.reader import FormData, NotOurWorkbook, read_meta, read_prior
+from ..model import Finding, PriorTitle, RuleSet
+from ..rules import RuleSetError, load_ruleset
+from ..rules.kinds import excel_number
+from ..safe_io import UnusableFile
+from ..xlsx import open_book
+from .model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome
+
+OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
+
+
+def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> FileResult:
+    return FileResult(source, link, QUARANTINED, reason=reason, mtime=mtime)
+
+
+def _finding(f: Finding) -> FileFinding:
+    return FileFinding(f.severity, f.message, f.location.sheet, f.location.cell, f.field, f.rule)
+
+
+def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
+    """One file: its form, rule set, identity, every stage's recomputed result and its findings."""
+    try:
+        book = open_book(data, source)
+    except UnusableFile as exc:
+        return quarantined(source, link, exc.message, mtime)
+    try:
+        return _read(book, source, link, mtime, rules)
+    except UnusableFile as exc:
+        return quarantined(source, link, exc.message, mtime)
+    except NotOurWorkbook as exc:
+        return quarantined(source, link, exc.message, mtime)
+    except RuleSetError as exc:
+        return quarantined(source, link, "规则集有问题：" + "；".join(p.message for p in exc.problems[:3]), mtime)
+    finally:
+        book.close()
+
+
+def _read(book, source: str, link: str, mtime: float, rules: str | None) -> FileResult:
+    meta = read_meta(book)
+    if meta.form not in (FORM_ASSESSMENT, FORM_DECLARATION):
+        what = OTHER_FORMS.get(meta.form, meta.form)
+        return quarantined(source, link, f"这是{what}，不是考评表或申报表：汇总只读考评表和申报表，已跳过", mtime)
+    ruleset = _ruleset(rules or meta.ruleset)
+    if meta.ruleset != ruleset.id:
+        return quarantined(source, link, f"本表按规则集“{meta.ruleset}”生成，与本次汇总所用的“{ruleset.id}”不符："
+                                         "请让社区改用正确的表格重新填写，或对这些表格单独汇总", mtime)
+    if meta.ruleset_version != ruleset.version:
+        return quarantined(source, link, f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 "
+                                         f"{ruleset.version} 版：请把数据转填到新模板后重新提交", mtime)
+    if meta.template_version != TEMPLATE_VERSION:
+        return quarantined(source, link, f"模板版本为“{meta.template_version}”，本程序需要第 {TEMPLATE_VERSION} 版："
+                                         "请用新模板转填后重新提交", mtime)
+    saved = book.parts.saved
+    if meta.form == FORM_DECLARATION:
+        return _declaration(book, ruleset, source, link, mtime, saved)
+    card = pipeline.assess(book, ruleset)
+    findings = [_finding(f) for f in card.findings]
+    stages = []
+    for result in card.stages:
+        recorded, diverge = _recorded(book, ruleset, result)
+        findings += diverge
+        d = result.decision
+        stages.append(StageOutcome(result.stage, _num(result.total), recorded, result.gates_met,
+                                   d.level if d else "", bool(d and d.certified), d.recommend if d else "",
+                                   d.due if d else True, d.reason if d else ""))
+    final = card.final
+    ident = card.identity
+    prior = _prior(book, ruleset)
+    return FileResult(
+        source, link, ASSESSMENT, ruleset=ruleset.id, ruleset_version=ruleset.version,
+        identity=(ident.get("县（区）", ""), ident.get("街道（乡镇）", ""), ident.get("社区", "")),
+        prior_title=prior.title, prior_year=prior.year, saved=saved, mtime=mtime,
+        items=tuple((s.item, _num(s.score)) for s in (final.items if final else card.stages[0].items)),
+        stages=tuple(stages), final_stage=final.stage if final else "", findings=tuple(findings))
+
+
+_RULESETS: dict[str, RuleSet] = {}
+
+
+def _ruleset(name: str) -> RuleSet:
+    """A worker loads each rule set once: the files do not change during a merge."""
+    if name not in _RULESETS:
+        _RULESETS[name] = load_ruleset(name)
+    return _RULESETS[name]
+
+
+def _declaration(book, ruleset: RuleSet, source, link, mtime, saved) -> FileResult:
+    findings = pipeline.validate_declaration(book, ruleset)
+    ident = tuple(_cell_text(book, n) for n in (names.COUNTY, names.STREET, names.COMMUNITY))
+    prior = _prior(book, ruleset)
+    return FileResult(source, link, DECLARATION, ruleset=ruleset.id, ruleset_version=ruleset.version,
+                      identity=ident, prior_title=prior.title, prior_year=prior.year,
+                      saved=saved, mtime=mtime, findings=tuple(_finding(f) for f in findings))
+
+
+def _cell_text(book, name: str) -> str:
+    where = book.cells().get(name)
+    value = book.read(*where) if where else None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _prior(book, ruleset: RuleSet):
+    """The prior title and year exactly as `fullemp score` reads them (its findings are in the card already)."""
+    return read_prior(book, FormData(read_meta(book), {}, PriorTitle()), ruleset)
+
+
+def _num(value: Fraction | None):
+    if value is None:
+        return None
+    return int(value) if value.denominator == 1 else float(value)
+
+
+def _recorded(book, ruleset: RuleSet, result) -> tuple[int | float | None, list[FileFinding]]:
+    """The stage total the file records, and a finding for every recorded value the engine disagrees with."""
+    label = ruleset.stage(result.stage).label
+    out: list[FileFinding] = []
+
+    def cached(name: str):
+        where = book.cells().get(name)
+        return (book.cached(*where), where) if where else (None, None)
+
+    def differs(recorded, computed) -> bool:
+        if recorded in (None, ""):
+            return False
+        if isinstance(recorded, bool) or not isinstance(recorded, (int, float)):
+            return True
+        return computed is None or abs(Fraction(str(recorded)) - computed) > Fraction(1, 1000)
+
+    for item, score in zip(ruleset.items, result.items):
+        value, where = cached(names.score(result.stage, item))
+        if where and differs(value, score.score):
+            out.append(FileFinding("warning", f"序号{item.id}：表内记录的{label}得分为“{_shown(value)}”，按基础数据重新计算为"
+                                              f"{_shown(score.score)}（以重新计算为准）", where[0], where[1],
+                                   f"{item.id}（{label}）", "recorded.item"))
+    total, where = cached(names.total(result.stage))
+    if where and differs(total, result.total):
+        out.append(FileFinding("error", f"表内记录的{label}合计为“{_shown(total)}”，按基础数据重新计算为{_shown(result.total)}分"
+                                        "（以重新计算为准；可能是公式被改动、表格未重新计算或数据被改过）", where[0], where[1],
+                               f"{label}合计", "recorded.total"))
+    for name, expected, what in ((names.level(result.stage), result.decision.level if result.decision else "", "认定结论"),):
+        value, where = cached(name)
+        if where and value not in (None, "") and str(value).strip() != expected:
+            out.append(FileFinding("error", f"表内记录的{label}{what}为“{_shown(value)}”，按基础数据重新计算为"
+                                            f"“{expected or '暂不能认定'}”（以重新计算为准）", where[0], where[1],
+                                   f"{label}{what}", "recorded.level"))
+    recorded = total if isinstance(total, (int, float)) and not isinstance(total, bool) else None
+    return recorded, out
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "空白"
+    if isinstance(value, Fraction):
+        return excel_number(value)
+    text = str(value)
+    return text if len(text) <= 30 else text[:30] + "…"

@@ -1,0 +1,84 @@
+"""What `fullemp merge` prints: a short text for people, and a JSON document for programs.
+
+The JSON carries the same content as the workbook (read back from it, so they cannot differ), with
+keys that do not depend on the rule set: stages and items are values in lists, not keys.
+"""
+from __future__ import annotations
+
+from .load import load_summary
+from .run import MergeResult
+from .status import standing
+
+
+def as_text(r: MergeResult) -> str:
+    lines = [f"汇总（规则集 {r.ruleset.id} {r.ruleset.version}，{r.year}年）：找到 {r.files['found']} 个工作簿"]
+    if r.skipped:
+        lines[-1] += "；另跳过 " + "、".join(f"{k} {v} 个" for k, v in r.skipped.items())
+    lines.append(f"  考评表 {r.files['assessments']} 份、申报表 {r.files['declarations']} 份，无法使用 {r.files['quarantined']} 份")
+    lines.append(f"  社区 {r.communities} 个，符合认定条件 {r.eligible} 个；重复提交 {len(r.duplicates)} 处")
+    if r.missing is not None:
+        lines.append(f"  名册中未提交 {len(r.missing)} 个，名册外 {len(r.outside)} 个")
+    if r.counties:
+        lines.append("  分县统计：")
+        for c in r.counties:
+            reg = f"名册 {c['registry']}，" if c.get("registry") is not None else ""
+            avg = "—" if c["average"] is None else f"{c['average']:g}"
+            lines.append(f"    {c['county']}：{reg}提交 {c['submitted']}，符合认定条件 {c['eligible']}，平均分 {avg}")
+    if r.quarantined:
+        lines.append("  无法使用的文件（详见“问题清单”）：")
+        lines += [f"    {source}：{reason}" for source, reason in r.quarantined[:20]]
+        if len(r.quarantined) > 20:
+            lines.append(f"    ……共 {len(r.quarantined)} 个")
+    for d in r.duplicates[:10]:
+        lines.append(f"  重复提交：{d.county} {d.street} {d.community}：采用 {d.kept}，未采用 {d.dropped}（{d.why}）")
+    counts = "，".join(f"{k} {v} 条" for k, v in r.problems.items() if v)
+    if counts:
+        lines.append(f"  问题清单：{counts}")
+    if r.kept_decisions:
+        lines.append(f"  已保留官员在上次汇总中为 {r.kept_decisions} 个社区填写的内容（实地考察、公示异议、最终认定等）")
+    if r.lost_decisions:
+        lines.append("  注意：以下社区上次填写了内容，但本次没有它们的考评表，填写的内容只在备份中：" + "、".join(r.lost_decisions[:10]))
+    lines += [f"  注意：{p}" for p in r.decision_problems[:10]]
+    lines.append(f"已写入：{r.summary}" + (f"（原汇总表备份为 {r.backup}）" if r.backup else ""))
+    return "\n".join(lines)
+
+
+def as_json(r: MergeResult) -> dict:
+    summary = load_summary(r.summary)
+    rs = summary.ruleset
+    communities = []
+    for row in summary.rows:
+        st = standing(row, rs.publication)
+        d = row.decisions
+        communities.append({
+            "county": row.county, "street": row.street, "community": row.community, "code": row.code,
+            "items": [{"id": i.id, "points": float(i.points), "score": row.items.get(i.id)} for i in rs.items],
+            "stage": row.stage_label,
+            "totals": [{"stage": s.id, "label": s.label, "recomputed": row.totals.get(s.id),
+                        "recorded": row.recorded.get(s.id)} for s in rs.stages],
+            "total": row.total, "gates": row.gates, "level": row.level, "eligible": row.eligible,
+            "recommend": row.recommend, "prior_title": row.prior_title, "prior_year": row.prior_year,
+            "change": row.change, "national_subsidy": row.national_subsidy,
+            "provincial_subsidy": row.provincial_subsidy, "subsidy": row.subsidy,
+            "errors": row.errors, "warnings": row.warnings, "in_registry": row.in_registry,
+            "file": row.source, "declaration": row.declaration or None,
+            "decisions": {"inspection": d.inspection, "objection": d.objection, "final": d.final, "civil": d.civil,
+                          "new_name": d.new_name, "note": d.note},
+            "standing": {"county_notice": st.county_notice, "city_notice": st.city_notice, "certified": st.certified,
+                         "excluded": st.excluded, "step": st.step},
+        })
+    return {
+        "summary": str(r.summary), "backup": str(r.backup) if r.backup else None, "generated": r.generated,
+        "ruleset": {"id": rs.id, "version": rs.version, "name": rs.name}, "year": r.year,
+        "files": r.files, "skipped": r.skipped,
+        "communities": communities,
+        "counties": r.counties,
+        "duplicates": [{"county": d.county, "street": d.street, "community": d.community, "kept": d.kept,
+                        "dropped": d.dropped, "why": d.why} for d in r.duplicates],
+        "missing": None if r.missing is None else [
+            {"county": e.county, "street": e.street, "community": e.community, "code": e.code} for e in r.missing],
+        "outside": r.outside,
+        "quarantined": [{"file": s, "reason": reason} for s, reason in r.quarantined],
+        "problems": r.problems,
+        "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions,
+    }

@@ -1,0 +1,158 @@
+"""Read many files in worker processes, so that no file can take the merge down.
+
+Each worker (`python -m fullemp_xl.merge.worker`) reads and scores the files it is sent, one result
+per file, in order. When a worker dies (a crash or an abort inside a native library, an out-of-memory
+kill) or stops answering, the file it was on is quarantined with that reason, the rest of its batch
+goes back in the queue and a fresh worker takes over. A thread per worker reads its results (this
+works the same on Windows, where pipes cannot be polled). Memory in the parent stays flat: at most a
+few batches of archive members are in flight.
+"""
+from __future__ import annotations
+
+import os
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .discover import ArchiveReader, Candidate
+from .model import FileResult
+from .read import quarantined
+from .worker import receive, send
+
+BATCH = 8
+STALL_SECONDS = 120.0  # one file that takes longer than this is given up on
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def default_jobs() -> int:
+    return max(1, os.cpu_count() or 1)
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen
+    pending: deque = field(default_factory=deque)  # indexes sent, in the order the worker reads them
+    since: float = field(default_factory=time.monotonic)
+    alive: bool = True
+
+
+def _spawn(rules: str | None, events: queue.Queue) -> _Worker:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (PACKAGE_ROOT, env.get("PYTHONPATH", "")) if p)
+    flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+    proc = subprocess.Popen([sys.executable, "-m", "fullemp_xl.merge.worker", rules or ""], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, creationflags=flags)
+    worker = _Worker(proc)
+
+    def listen() -> None:
+        try:
+            while True:
+                events.put((worker, receive(proc.stdout)))
+        except (EOFError, OSError, ValueError):
+            events.put((worker, None))
+
+    threading.Thread(target=listen, daemon=True).start()
+    return worker
+
+
+def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> Iterator[tuple[int, FileResult]]:
+    """(index, result) for every candidate, in completion order."""
+    events: queue.Queue = queue.Queue()
+    archives = ArchiveReader()
+    todo: deque[int] = deque(range(len(candidates)))
+    workers: list[_Worker] = []
+    done = 0
+
+    def payload(index: int):
+        c = candidates[index]
+        if c.path:
+            return index, c.source, c.link, c.path, c.mtime
+        try:
+            data = archives.read(c.archive)
+        except Exception:
+            data = b""  # the reader then says plainly that the file is empty or damaged
+        return index, c.source, c.link, data, c.mtime
+
+    def feed(w: _Worker) -> None:
+        batch = []
+        while todo and len(w.pending) + len(batch) < BATCH:
+            batch.append(payload(todo.popleft()))
+        if batch:
+            w.pending.extend(item[0] for item in batch)
+            w.since = time.monotonic()
+            try:
+                send(w.process.stdin, batch)
+            except OSError:  # it died meanwhile: its listener reports that
+                pass
+
+    def retire(w: _Worker, reason: str) -> Iterator[tuple[int, FileResult]]:
+        """The worker died or stalled on its first pending file: quarantine that file, requeue the rest."""
+        w.alive = False
+        if w.process.poll() is None:
+            w.process.kill()
+        workers.remove(w)
+        if w.pending:
+            culprit = w.pending.popleft()
+            c = candidates[culprit]
+            todo.extendleft(reversed(w.pending))
+            w.pending.clear()
+            yield culprit, quarantined(c.source, c.link, reason, c.mtime)
+        if todo:
+            fresh = _spawn(rules, events)
+            workers.append(fresh)
+            feed(fresh)
+
+    try:
+        for _ in range(max(1, min(jobs, len(candidates)))):
+            w = _spawn(rules, events)
+            workers.append(w)
+            feed(w)
+        while done < len(candidates):
+            try:
+                w, message = events.get(timeout=1.0)
+            except queue.Empty:
+                w, message = None, None
+            if w is not None and w.alive:
+                if message is None:
+                    code = w.process.wait()
+                    reason = (f"读取这个文件时读取程序异常退出（退出码 {code}），文件可能已损坏：请用 Excel 打开后另存为 .xlsx "
+                              "再提交")
+                    for item in retire(w, reason):
+                        done += 1
+                        yield item
+                else:
+                    index, result = message
+                    if w.pending and w.pending[0] == index:
+                        w.pending.popleft()
+                    w.since = time.monotonic()
+                    done += 1
+                    yield index, result
+                    if len(w.pending) <= BATCH // 2:
+                        feed(w)
+            for w in [x for x in workers if x.pending and time.monotonic() - x.since > STALL_SECONDS]:
+                for item in retire(w, f"读取这个文件超过 {STALL_SECONDS:.0f} 秒仍未完成，已跳过：文件可能已损坏或异常巨大"):
+                    done += 1
+                    yield item
+            if not workers and done < len(candidates):
+                fresh = _spawn(rules, events)
+                workers.append(fresh)
+                feed(fresh)
+    finally:
+        for w in workers:
+            try:
+                send(w.process.stdin, None)
+                w.process.stdin.close()
+            except OSError:
+                pass
+        for w in workers:
+            try:
+                w.process.wait(5)
+            except subprocess.TimeoutExpired:
+                w.process.kill()
+        archives.close()

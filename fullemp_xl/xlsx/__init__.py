@@ -1,0 +1,16 @@
+"""A strict, bounded, fast reader of .xlsx packages: zip + lxml, only the parts asked for.
+
+In: a path or the bytes of a workbook (a member of a zip archive, say). Out: defined names, cell
+values as openpyxl gives them (formulas as "=…" text, numbers, dates by the cell's number format,
+shared and inline strings, booleans, errors) and the cached values of formula cells.
+
+Strict: a damaged part (broken XML, a bad compressed member, a wrong checksum) raises
+`safe_io.UnusableFile` — a sheet is never read in part. Bounded: size limits on the file, each part,
+the number of members and of cells, a zip-bomb guard, no DTDs (so no entity expansion) and no
+network. Far cells cost nothing: cells are kept sparse.
+
+It imports nothing of ours but safe_io's exception; the merge reads every submission through it.
+"""
+from .book import FastBook, open_book
+
+__all__ = ["FastBook", "open_book"]

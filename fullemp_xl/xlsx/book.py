@@ -1,0 +1,78 @@
+"""FastBook: the forms' Book protocol (defined names -> cells, read one cell) over the strict reader.
+
+Only the sheets a caller reads are parsed, each once. `cached()` gives what a formula cell last
+computed (the workbook's own record of a total), `read()` what openpyxl would give.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .package import DEFAULT_LIMITS, Limits, Package
+from .sheet import SheetCells, read_sheet, split_ref
+from .workbook import WorkbookParts
+
+
+class FastBook:
+    reads_formulas = True
+
+    def __init__(self, pkg: Package, file: str = ""):
+        self.pkg = pkg
+        self.file = file
+        self.parts = WorkbookParts(pkg)
+        self._sheets: dict[str, SheetCells] = {}
+        self._by_sheet: dict[str, set[str]] | None = None
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.parts.order)
+
+    def cells(self) -> dict[str, tuple[str, str] | None]:
+        return self.parts.names
+
+    def sheet(self, name: str, cell: str | None = None) -> SheetCells:
+        """A sheet's cells. The first read converts only the cells defined names point at (all a form
+        reader asks for); asking for any other cell converts the whole sheet."""
+        cells = self._sheets.get(name)
+        if cells is None:
+            wanted = set(self._named_refs(name)) if self.named_only else None
+            if wanted is not None and cell is not None:
+                wanted.add(cell)
+            cells = self._sheets[name] = read_sheet(self.pkg, self.parts, self.parts.sheets[name], name, wanted)
+        elif cell is not None and not cells.complete and cell not in self._named_refs(name):
+            cells = self._sheets[name] = read_sheet(self.pkg, self.parts, self.parts.sheets[name], name)
+        return cells
+
+    named_only = True
+
+    def _named_refs(self, sheet: str) -> set[str]:
+        """The cells defined names point at, per sheet."""
+        if self._by_sheet is None:
+            self._by_sheet = {}
+            for where in self.parts.names.values():
+                if where:
+                    self._by_sheet.setdefault(where[0], set()).add(where[1])
+        return self._by_sheet.get(sheet, set())
+
+    def read(self, sheet: str, cell: str) -> object:
+        return self.sheet(sheet, cell).values.get(split_ref(cell))
+
+    def cached(self, sheet: str, cell: str) -> object:
+        """The cached result of a formula cell (None when the producer stored none), else the cell's value."""
+        cells = self.sheet(sheet, cell)
+        key = split_ref(cell)
+        return cells.cached[key] if key in cells.cached else cells.values.get(key)
+
+    def write(self, sheet: str, cell: str, value: object) -> None:
+        raise TypeError("FastBook is read-only")
+
+    def close(self) -> None:
+        self.pkg.close()
+
+
+def open_book(data: bytes | str | Path, source: str | Path = "", *, file: str = "",
+              limits: Limits = DEFAULT_LIMITS) -> FastBook:
+    """A workbook from a path or from bytes (`source` names it in messages)."""
+    if isinstance(data, (str, Path)):
+        path = Path(data)
+        return FastBook(Package(path, Path(source or path), limits), file or path.name)
+    return FastBook(Package(data, Path(source or "工作簿.xlsx"), limits), file or Path(str(source)).name)

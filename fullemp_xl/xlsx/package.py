@@ -1,0 +1,122 @@
+"""The zip container and safe XML: what every part goes through before we look inside it."""
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from ..safe_io import UnusableFile
+
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+
+
+@dataclass(frozen=True)
+class Limits:
+    file_bytes: int = 50 * 1024 * 1024
+    members: int = 10_000
+    total_bytes: int = 500 * 1024 * 1024  # all members, uncompressed
+    part_bytes: int = 64 * 1024 * 1024  # one part we parse
+    ratio: int = 200  # uncompressed / compressed, for members over 1 MiB
+    cells: int = 2_000_000  # non-empty cells of one sheet
+
+
+DEFAULT_LIMITS = Limits()
+DAMAGED = "工作簿已损坏，无法读取：请用 Excel 打开后另存为 .xlsx 再提交"
+
+# One parser for every part: no DTD loading, no entity resolution, no network; huge_tree off keeps
+# libxml2's own limits on depth and text size.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                          remove_blank_text=False)
+
+
+def parse_xml(data: bytes, name: str, source: Path) -> etree._Element:
+    """A whole part as an element tree; damaged XML or any DTD is refused."""
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError:
+        raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
+    tree = root.getroottree()
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理")
+    return root
+
+
+def iterparse_xml(data: bytes, name: str, source: Path, tag: str):
+    """Stream the elements `tag` of a large part (the caller clears them); damage is raised at its point."""
+    try:
+        for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, resolve_entities=False,
+                                          no_network=True, load_dtd=False, huge_tree=False):
+            yield element
+    except etree.XMLSyntaxError:
+        raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
+
+
+def sniff(head: bytes, source: Path) -> None:
+    """Refuse what is plainly not an .xlsx before opening it as a zip."""
+    if head.startswith(OLE_SIGNATURE):
+        raise UnusableFile(source, "文件已加密，或为旧版 .xls 格式：请在 Excel 中取消密码（文件→信息→保护工作簿），"
+                                   "并另存为 Excel 工作簿（*.xlsx）后再提交")
+    if not head.startswith(b"PK"):
+        raise UnusableFile(source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx")
+
+
+class Package:
+    """The members of one .xlsx, read on demand with every guard applied."""
+
+    def __init__(self, data: bytes | Path, source: Path, limits: Limits = DEFAULT_LIMITS):
+        self.source, self.limits = source, limits
+        if isinstance(data, Path):
+            size = data.stat().st_size
+            if size > limits.file_bytes:
+                raise UnusableFile(source, f"文件过大（{size / 1048576:.0f} MB，上限 {limits.file_bytes // 1048576} MB），"
+                                           "请删去无关的图片或工作表后再提交")
+            with data.open("rb") as fh:
+                head = fh.read(8)
+            stream = data
+        else:
+            if len(data) > limits.file_bytes:
+                raise UnusableFile(source, f"文件过大（上限 {limits.file_bytes // 1048576} MB）")
+            head, stream = data[:8], io.BytesIO(data)
+        sniff(head, source)
+        try:
+            self.zip = zipfile.ZipFile(stream)
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise UnusableFile(source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx") from None
+        infos = self.zip.infolist()
+        if len(infos) > limits.members or sum(i.file_size for i in infos) > limits.total_bytes:
+            raise UnusableFile(source, "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝处理")
+        self.infos = {i.filename.lstrip("/").lower(): i for i in infos}
+
+    def has(self, name: str) -> bool:
+        return name.lstrip("/").lower() in self.infos
+
+    def read(self, name: str) -> bytes | None:
+        """A member's bytes (None when absent); damage and bombs are refused."""
+        info = self.infos.get(name.lstrip("/").lower())
+        if info is None:
+            return None
+        limits = self.limits
+        if info.file_size > limits.part_bytes or (
+                info.file_size > 1048576 and info.file_size > limits.ratio * max(info.compress_size, 1)):
+            raise UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
+        if info.flag_bits & 0x1:
+            raise UnusableFile(self.source, "工作簿的内容已加密，无法读取：请取消密码后另存为 .xlsx")
+        try:
+            with self.zip.open(info) as member:
+                data = member.read(limits.part_bytes + 1)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
+            raise UnusableFile(self.source, f"{DAMAGED}（{info.filename} 解压失败）") from None
+        if len(data) > limits.part_bytes:
+            raise UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
+        return data
+
+    def xml(self, name: str) -> etree._Element | None:
+        data = self.read(name)
+        return None if data is None else parse_xml(data, name, self.source)
+
+    def close(self) -> None:
+        self.zip.close()

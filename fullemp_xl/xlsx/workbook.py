@@ -1,0 +1,194 @@
+"""Workbook-level parts: sheets and where they live, defined names, the date epoch, shared strings and
+which cell styles are dates — each read once, only when asked for. Transitional and Strict Open XML
+alike (Strict differs only in namespaces).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from functools import cached_property
+
+from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, is_date_format, is_timedelta_format
+from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
+
+from ..safe_io import UnusableFile
+from .package import Package, parse_xml
+
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+REL_NS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
+          "{http://purl.oclc.org/ooxml/officeDocument/relationships}")
+DEST = re.compile(r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!,:()]+))!\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)$")
+
+
+def _destination(text: str) -> tuple[str, str]:
+    """'基础数据'!$E$15 -> ('基础数据', 'E15'); anything but one cell -> ('', '')."""
+    m = DEST.match(text.strip())
+    if m is None:
+        return "", ""
+    sheet = m.group("quoted").replace("''", "'") if m.group("quoted") else m.group("plain")
+    return sheet, f"{m.group('col').upper()}{m.group('row')}"
+
+
+def ns_of(element) -> str:
+    tag = element.tag
+    return tag[:tag.index("}") + 1] if tag.startswith("{") else ""
+
+
+def rel_id(element) -> str | None:
+    for ns in REL_NS:
+        value = element.get(ns + "id")
+        if value is not None:
+            return value
+    return None
+
+
+def _resolve(base_dir: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(base_dir, target))
+
+
+def relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
+    """rId -> (type, resolved part name) of a part's .rels."""
+    folder, name = posixpath.split(part)
+    root = pkg.xml(posixpath.join(folder, "_rels", name + ".rels"))
+    out = {}
+    if root is None:
+        return out
+    for rel in root.iter(PKG_REL + "Relationship"):
+        if rel.get("TargetMode") == "External":
+            continue
+        out[rel.get("Id")] = (rel.get("Type", ""), _resolve(folder, rel.get("Target", "")))
+    return out
+
+
+def text_of(si, ns: str) -> str:
+    """Plain text of an <si>/<is>: the t, then every run's t; phonetic runs (rPh) excluded — as openpyxl."""
+    parts = []
+    t = si.find(ns + "t")
+    if t is not None and t.text:
+        parts.append(t.text)
+    for r in si.iterfind(ns + "r"):
+        rt = r.find(ns + "t")
+        if rt is not None and rt.text:
+            parts.append(rt.text)
+    return "".join(parts)
+
+
+class _Recent(dict):
+    """A small content-addressed cache: forms made from one template share these parts byte for byte."""
+
+    def remember(self, key, value):
+        if len(self) >= 64:
+            self.pop(next(iter(self)))
+        self[key] = value
+        return value
+
+
+_WORKBOOKS, _STYLES = _Recent(), _Recent()
+
+
+class WorkbookParts:
+    def __init__(self, pkg: Package):
+        self.pkg = pkg
+        root_rels = relationships(pkg, "")
+        main = next((p for t, p in root_rels.values() if t.endswith("/officeDocument")), "xl/workbook.xml")
+        self.part = main
+        data = pkg.read(main)
+        if data is None:
+            raise UnusableFile(pkg.source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx")
+        rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+        key = (data, pkg.read(rels_name))
+        known = _WORKBOOKS.get(key)
+        if known is None:
+            known = _WORKBOOKS.remember(key, self._parse(data, main))
+        self.ns, self.rels, self.epoch, self.sheets, self.order, self._names = known
+        self.names = {name: where if where[0] in self.sheets else None for name, where in self._names.items()}
+
+    def _parse(self, data: bytes, main: str):
+        pkg = self.pkg
+        root = parse_xml(data, main, pkg.source)
+        ns = ns_of(root)
+        rels = relationships(pkg, main)
+        pr = root.find(ns + "workbookPr")
+        date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+        sheets: dict[str, str] = {}  # sheet name -> part
+        order: list[str] = []
+        for sheet in root.iter(ns + "sheet"):
+            target = rels.get(rel_id(sheet) or "")
+            name = sheet.get("name", "")
+            order.append(name)
+            if target is not None:
+                sheets[name] = target[1]
+        names: dict[str, tuple[str, str]] = {}
+        for dn in root.iter(ns + "definedName"):
+            if dn.get("localSheetId") is not None:
+                continue  # sheet-scoped: openpyxl keeps these on the sheet, not in wb.defined_names
+            names[dn.get("name", "")] = _destination(dn.text or "")
+        return ns, rels, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900, sheets, order, names
+
+    def _part(self, kind: str) -> str | None:
+        return next((p for t, p in self.rels.values() if t.endswith("/" + kind)), None)
+
+    @cached_property
+    def shared_strings(self) -> list[str]:
+        part = self._part("sharedStrings")
+        root = self.pkg.xml(part) if part else None
+        if root is None:
+            return []
+        ns = ns_of(root)
+        return [text_of(si, ns).replace("x005F_", "") for si in root.iterfind(ns + "si")]
+
+    @cached_property
+    def date_styles(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(date styles, timedelta styles): indexes of cellXfs whose number format is a date — as openpyxl."""
+        part = self._part("styles")
+        data = self.pkg.read(part) if part else None
+        if data is None:
+            return frozenset(), frozenset()
+        known = _STYLES.get(data)
+        return known if known is not None else _STYLES.remember(data, self._date_styles(data, part))
+
+    def _date_styles(self, data: bytes, part: str) -> tuple[frozenset[int], frozenset[int]]:
+        root = parse_xml(data, part, self.pkg.source)
+        ns = ns_of(root)
+        custom = {}
+        fmts = root.find(ns + "numFmts")
+        if fmts is not None:
+            for f in fmts.iterfind(ns + "numFmt"):
+                try:
+                    custom[int(f.get("numFmtId"))] = f.get("formatCode")
+                except (TypeError, ValueError):
+                    continue
+        dates, deltas = set(), set()
+        xfs = root.find(ns + "cellXfs")
+        for idx, xf in enumerate(() if xfs is None else xfs.iterfind(ns + "xf")):
+            try:
+                fid = int(xf.get("numFmtId", 0))
+            except ValueError:
+                fid = 0
+            if fid in custom:
+                fmt = custom[fid]
+                if fmt in BUILTIN_FORMATS_REVERSE:
+                    fmt = BUILTIN_FORMATS[BUILTIN_FORMATS_REVERSE[fmt]]
+            else:
+                fmt = BUILTIN_FORMATS.get(fid)
+            if is_date_format(fmt):
+                dates.add(idx)
+            if is_timedelta_format(fmt):
+                deltas.add(idx)
+        return frozenset(dates), frozenset(deltas)
+
+    @cached_property
+    def saved(self) -> str:
+        """The workbook's own last-saved time (docProps/core.xml dcterms:modified), ISO text or ''."""
+        root = self.pkg.xml("docProps/core.xml")
+        if root is None:
+            return ""
+        el = root.find("{http://purl.org/dc/terms/}modified")
+        text = (el.text or "").strip() if el is not None else ""
+        try:
+            return dt.datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(dt.timezone.utc).isoformat()
+        except ValueError:
+            return ""
