@@ -60,7 +60,8 @@ class Kind:
     said_by: tuple[str, ...] = ()  # the commands that must say it (default: all that refuse)
 
     def code(self, command: str) -> int:
-        return self.codes.get(command, 2)
+        """The documented exit code: 2 for an unusable input; the merge lists a bad file and goes on (1)."""
+        return self.codes.get(command, 1 if command == "merge" else 2)
 
     def must_say(self, command: str) -> str:
         return self.says if not self.said_by or command in self.said_by else ""
@@ -407,6 +408,8 @@ def before_root(prolog: bytes, encoding: str = "utf-8"):
 LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "hahahahahaha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">'
           b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;">]>')
 OPENPYXL_READERS = ("score", "validate", "mark", "fill-form", "registry")  # the merge and ledgers stream sheets
+SCREENED = (*OPENPYXL_READERS, "fill-ledger")  # the merge reads with its own reader (fullemp_xl.xlsx)
+MERGE_READS = {"merge": 0}  # what the merge's reader reads safely: the base form is clean
 CLEAN_FORM = {"score": 0, "validate": 0, "mark": 0, "fill-form": 0}
 ROW_DATA = {"fill-ledger": 1}
 
@@ -417,8 +420,8 @@ def _rand(n: int, seed: int) -> bytes:
 
 KINDS: tuple[Kind, ...] = (
     # -- what the file really is
-    Kind("missing", "any", missing, says="找不到"),
-    Kind("folder", "any", folder),
+    Kind("missing", "any", missing, says="找不到", codes={"merge": 2}),
+    Kind("folder", "any", folder, codes={"merge": 2}),  # the merge reads folders: this one holds no workbook
     Kind("device", "any", device, says="普通文件"),
     Kind("fifo", "any", fifo, says="普通文件"),
     Kind("empty", "any", raw(b""), says="空的"),
@@ -435,18 +438,21 @@ KINDS: tuple[Kind, ...] = (
     Kind("opendocument-ods", "any", libreoffice("form", "ods"), soffice=True, says="OpenDocument"),
     Kind("old-xls", "any", libreoffice("form", "xls:MS Excel 97"), soffice=True, says=".xls"),
     Kind("encrypted", "any", encrypted, says="密码"),
-    Kind("strict-open-xml", "any", strict, says="另存为"),
-    Kind("macro-part", "any", package(add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 600}), says="宏"),
-    Kind("macro-suffix", "any", lambda b, p: raw(b.form.read_bytes())(b, p.with_suffix(".xlsm")), says="宏"),
+    Kind("strict-open-xml", "any", strict, says="另存为", codes=MERGE_READS),  # the merge's reader reads Strict
+    Kind("macro-part", "any", package(add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 600}), says="宏",
+         codes=MERGE_READS),  # the merge reads the cells of a macro workbook (and never runs a macro)
+    Kind("macro-suffix", "any", lambda b, p: raw(b.form.read_bytes())(b, p.with_suffix(".xlsm")), says="宏",
+         codes=MERGE_READS),
     Kind("plain-workbook", "any", lambda b, p: raw(b.plain.read_bytes())(b, p)),
     # -- the container
-    Kind("zip-bomb", "any", package(add={"xl/media/zeros.bin": b"\0" * (16 * 1024 * 1024)}), says="压缩炸弹"),
+    Kind("zip-bomb", "any", package(add={"xl/media/zeros.bin": b"\0" * (16 * 1024 * 1024)}), says="压缩炸弹",
+         codes=MERGE_READS),  # the merge never unpacks a member it does not read
     Kind("many-members", "any", package(add={f"customXml/item{k}.xml": "<a/>" for k in range(10_001)})),
     Kind("oversize", "any", sparse_oversize, says="过大"),
     Kind("corrupt-deflate", "any", corrupt_deflate, says="损坏"),
     Kind("crc-mismatch", "any", crc_mismatch, says="损坏"),
     Kind("encrypted-member", "any", header_patch(6, b"\x01\x00"), says="密码"),
-    Kind("deflate64-member", "any", header_patch(8, b"\x09\x00"), says="压缩方式"),
+    Kind("deflate64-member", "any", header_patch(8, b"\x09\x00"), says="压缩方式", said_by=SCREENED),
     Kind("duplicate-members", "any", lambda b, p: _duplicate_workbook(b.form, p)),
     # -- XML tricks
     Kind("billion-laughs", "any", sheet_edit(before_root(LAUGHS)), says="DOCTYPE"),
@@ -456,7 +462,7 @@ KINDS: tuple[Kind, ...] = (
          says="DOCTYPE"),
     Kind("gbk-declared-xml", "any", sheet_edit(lambda d: d.replace(b'encoding="UTF-8"', b'encoding="GBK"', 1)
                                                if b'encoding="UTF-8"' in d[:100] else
-                                               b'<?xml version="1.0" encoding="GBK"?>' + d)),
+                                               b'<?xml version="1.0" encoding="GBK"?>' + d), codes=MERGE_READS),
     Kind("sheet-cut-after-row", "any", sheet_edit(cut_after_a_row), says="损坏"),
     Kind("sheet-cut-mid-tag", "any", sheet_edit(lambda d: d[:len(d) // 2]), says="损坏"),
     Kind("garbage-workbook-xml", "any", package(change=lambda n, d: b"<garbage" if n == "xl/workbook.xml" else d)),
@@ -466,14 +472,14 @@ KINDS: tuple[Kind, ...] = (
     # -- small files that ask for a lot
     Kind("merge-bomb", "any", sheet_edit(lambda d: d.replace(
         b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A2000:XFD1048576"/></mergeCells>', 1)),
-        says="上限", said_by=OPENPYXL_READERS),
+        says="上限", said_by=OPENPYXL_READERS, codes=MERGE_READS),
     Kind("hyperlink-bomb", "any", sheet_edit(lambda d: d.replace(
         b"</sheetData>", b'</sheetData><hyperlinks><hyperlink ref="A2000:XFD1048576" location="A1"/></hyperlinks>', 1)
-        if b"<hyperlinks>" not in d else d), says="上限", said_by=OPENPYXL_READERS),
+        if b"<hyperlinks>" not in d else d), says="上限", said_by=OPENPYXL_READERS, codes=MERGE_READS),
     Kind("too-many-cells", "any", package(change=lambda n, d: many_cells(500_100) if n == SHEET else d, source="plain"),
          says="上限", said_by=OPENPYXL_READERS),  # a ledger may hold more: it is not a ledger, though
     Kind("too-many-rows", "any", package(change=lambda n, d: many_rows(200_010) if n == SHEET else d, source="plain"),
-         says="上限"),
+         says="上限", said_by=SCREENED),
     # -- our forms with values people type
     Kind("text-5000-chars", "form", form_value("约" + "九" * 5000), codes={"score": 1, "validate": 1, "mark": 1},
          says="共 5001 个字符"),

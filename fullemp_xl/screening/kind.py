@@ -26,10 +26,13 @@ ODF_KINDS = {
 OTHER_OFFICE = {"word/": "Word 文档（.docx）", "ppt/": "PowerPoint 演示文稿（.pptx）"}
 
 
-def refuse_non_workbook_bytes(path: Path, head: bytes) -> None:
-    """Refuse a file that is not a zip package, saying what it is."""
+def refuse_non_workbook_bytes(path: Path, head: bytes, whole: bytes | Path | None = None) -> None:
+    """Refuse a file that is not a zip package, saying what it is (`whole`: the file itself, its bytes
+    or where it is on disk, when `path` only names it, e.g. a member of a zip archive)."""
+    if not head:
+        raise UnusableFile(path, "文件是空的（0 字节），可能没有保存成功，请重新保存后再提交")
     if head.startswith(OLE_SIGNATURE):
-        raise UnusableFile(path, ole_reason(path))
+        raise UnusableFile(path, ole_reason(path if whole is None else whole))
     if head.startswith(b"%PDF"):
         raise UnusableFile(path, "这是 PDF 文件，不是 Excel 工作簿：请提交 .xlsx 格式的表格")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -57,12 +60,14 @@ def _looks_like_text(head: bytes) -> bool:
     return False
 
 
-def ole_reason(path: Path) -> str:
+def ole_reason(source: Path | bytes) -> str:
     """Tell an encrypted workbook from an old .xls, an old Word file and anything else in an OLE file."""
+    import io
+
     import olefile
 
     try:
-        with olefile.OleFileIO(str(path)) as ole:
+        with olefile.OleFileIO(io.BytesIO(source) if isinstance(source, bytes) else str(source)) as ole:
             streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
     except Exception:  # a damaged compound file: olefile raises several kinds
         streams = set()
@@ -79,7 +84,18 @@ def ole_reason(path: Path) -> str:
 
 
 def refuse_non_workbook_package(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
-    """Refuse a zip that is not a transitional .xlsx package, saying what it is."""
+    """Refuse a zip that is not a transitional .xlsx package without macros, saying what it is."""
+    refuse_other_documents(path, zf, names)
+    if path.suffix.lower() in MACRO_SUFFIXES or any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise UnusableFile(path, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS)
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：" + SAVE_AS)
+    if STRICT_RELS in _small(zf, "_rels/.rels") or STRICT_ROOT.search(_small(zf, "xl/workbook.xml", 4096)):
+        raise UnusableFile(path, "工作簿保存成了“Strict Open XML 电子表格”格式，本程序不能读取：" + SAVE_AS)
+
+
+def refuse_other_documents(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
+    """Refuse an OpenDocument file, or a Word or PowerPoint file, saying which it is."""
     if "mimetype" in names:
         kind = ODF_KINDS.get(_small(zf, "mimetype").decode("ascii", "replace").strip(), "OpenDocument 文件")
         raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请用 WPS、LibreOffice 或 Excel 打开后"
@@ -87,12 +103,6 @@ def refuse_non_workbook_package(path: Path, zf: zipfile.ZipFile, names: set[str]
     for prefix, kind in OTHER_OFFICE.items():
         if "xl/workbook.xml" not in names and any(n.startswith(prefix) for n in names):
             raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请提交 .xlsx 格式的表格")
-    if path.suffix.lower() in MACRO_SUFFIXES or any(n.lower().endswith("vbaproject.bin") for n in names):
-        raise UnusableFile(path, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS)
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：" + SAVE_AS)
-    if STRICT_RELS in _small(zf, "_rels/.rels") or STRICT_ROOT.search(_small(zf, "xl/workbook.xml", 4096)):
-        raise UnusableFile(path, "工作簿保存成了“Strict Open XML 电子表格”格式，本程序不能读取：" + SAVE_AS)
 
 
 def _small(zf: zipfile.ZipFile, name: str, limit: int = 65536) -> bytes:

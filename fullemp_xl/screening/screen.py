@@ -24,9 +24,7 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS) -> dict[str, SheetMeasur
     when limits.measure_sheets is False (the reader streams the sheets and enforces the limits).
     """
     path = Path(path)
-    size = _regular_file_size(path)
-    if size == 0:
-        raise UnusableFile(path, "文件是空的（0 字节），可能没有保存成功，请重新保存后再提交")
+    size = regular_file_size(path)
     if size > limits.file_bytes:
         raise UnusableFile(path, f"文件过大（{size / MIB:.0f} MB，上限 {limits.file_bytes // MIB} MB），请删去无关的图片或工作表后再提交")
     try:
@@ -53,7 +51,8 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS) -> dict[str, SheetMeasur
     return {sheets.get(part, part): m for part, m in measures.items()}
 
 
-def _regular_file_size(path: Path) -> int:
+def regular_file_size(path: Path) -> int:
+    """The size of a regular file we may read; a folder, a device, a pipe or no permission is refused."""
     try:
         info = path.stat()
     except FileNotFoundError:
