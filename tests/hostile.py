@@ -550,8 +550,6 @@ def commands(kind: Kind, x: Path, base: Base, out: Path, available: set[str]) ->
 # ---------------------------------------------------------------- the runner (in a child process)
 def run_all(argvs: list[list[str]]) -> list[dict]:
     """Run each argv through fullemp's entry point in this process; what each printed and returned."""
-    import resource
-
     from fullemp_xl.cli import main
 
     results = []
@@ -577,8 +575,19 @@ def run_all(argvs: list[list[str]]) -> list[dict]:
             sys.stdout, sys.stderr = stdout, stderr
         results.append({"argv": argv, "code": code, "stdout": out.getvalue().decode("utf-8", "replace"),
                         "stderr": err.getvalue().decode("utf-8", "replace"), "crashed": crashed,
-                        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024})
+                        "peak_mib": peak_mib()})
     return results
+
+
+def peak_mib() -> float:
+    """This process's peak resident memory since it started (ru_maxrss would include the parent's
+    memory at fork time: Linux carries it across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def argv_out(argv: list[str]) -> str | None:
