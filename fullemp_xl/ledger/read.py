@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..idnumber import looks_like_id, normalise, stored_as_number
 from ..model import Finding, LedgerSpec, Location
-from ..numbers import parse_count, parse_flag
+from ..numbers import MAX_COUNT, parse_count, parse_flag
 from ..safe_io import UnusableFile
 from .sheetrows import LedgerBook
 
@@ -65,7 +65,7 @@ def _flag(raw) -> tuple[bool | None, str | None]:
 def _count(raw) -> tuple[int | None, str | None]:
     if raw in ("", None):
         return None, None
-    if type(raw) is int and 0 <= raw <= 1_000_000:  # a plain number cell
+    if type(raw) is int and 0 <= raw <= MAX_COUNT:  # a plain number cell
         return raw, None
     parsed = parse_count(raw)
     return parsed.value, "应填非负整数" if parsed.problem else None
