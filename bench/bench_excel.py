@@ -5,7 +5,9 @@
 - import of fullemp_xl.excel.handlers and fullemp_xl.excel.udfs, each in a fresh interpreter
   (median of N), against the interpreter alone and `import openpyxl` (what the handlers avoid);
 - one 打分 and one 校验 on a filled 考评表 through xlwings' remote engine (the book object already
-  built, as Excel hands it over), against the command-line path (open the file with openpyxl + score).
+  built, as Excel hands it over), against the command-line path (open the file with openpyxl + score);
+- building fullemp.xlam (what `fullemp addin install` does once), and our MS-OVBA compressor on the
+  xlwings runtime module against zlib (C) on the same bytes, for scale.
 """
 from __future__ import annotations
 
@@ -59,6 +61,16 @@ def main(n: int = 15) -> None:
         it = iter(books)
         print(f"  {label:<51} {median_ms(lambda: handler(next(it)), n):7.1f} ms Python time")
     print(f"  {'command-line path: api.score_file (openpyxl load)':<51} {median_ms(lambda: api.score_file(form), n):7.1f} ms")
+    import zlib
+
+    from fullemp_xl.excel.addin import macros, package
+    from fullemp_xl.excel.vba import compress
+
+    print(f"  {'build fullemp.xlam (5 modules, compound file, zip)':<51} {median_ms(package.package_bytes, n):7.1f} ms")
+    data = macros.xlwings_bas().replace("\n", "\r\n").encode("ascii")
+    ours, theirs = median_ms(lambda: compress(data), n), median_ms(lambda: zlib.compress(data), n)
+    print(f"  {f'MS-OVBA compress xlwings module ({len(data) // 1024} KiB)':<51} {ours:7.1f} ms "
+          f"({len(compress(data)) * 100 // len(data)}% of input); zlib: {theirs:.1f} ms ({len(zlib.compress(data)) * 100 // len(data)}%)")
 
 
 if __name__ == "__main__":

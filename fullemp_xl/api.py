@@ -10,7 +10,9 @@ from pathlib import Path
 
 from . import marking, pipeline
 from .forms.book import OpenpyxlBook
+from .forms import names
 from .forms.build import build_templates
+from .forms.layout import fit_named, paginate
 from .model import Finding, ScoreCard
 from .preserve import losses
 from .rules import load_ruleset
@@ -78,6 +80,8 @@ def write_scores(path: str | Path, *, out: str | Path | None = None, in_place: b
     card = pipeline.assess(book, rules)
     ruleset = load_ruleset(card.ruleset if rules is None else rules)
     changes = pipeline.write_results(book, card, ruleset)
+    fit_named(book.wb, [*map(names.opinion, (s.id for s in ruleset.stages)), *map(names.note, ruleset.facts)])
+    paginate(book.wb, ruleset)  # taller rows may move the page breaks
     backup = _save(book, src, Path(out) if out else None, in_place)
     return card, changes, backup
 
@@ -117,5 +121,7 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
     book = open_book(src)
     ruleset = load_ruleset(rules or read_meta(book).ruleset)
     result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
+    fit_named(book.wb, map(names.note, ruleset.facts))  # the 计算说明 printed whole
+    paginate(book.wb, ruleset)
     backup = _save(book, src, Path(out) if out else None, in_place)
     return result, ruleset, backup

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from .rules import load_ruleset
-from .rules.kinds import CONDITION_FORMS, PART_KINDS
+from .rules.kinds import CONDITION_FORMS, PART_KINDS, PLACEHOLDERS
 
 
 def _commands(group: click.Group, prefix: str):
@@ -90,6 +90,8 @@ def rule_kinds() -> str:
         rows.append(f"| `{kind}` | {meaning} | {', '.join(f'`{f}`' for f in fields)} |")
     rows += ["", "条件（`require`，以及门槛 `[[gates]]` 和 `[conditions]`）的写法：", ""]
     rows += [f"- **{form}**：{text}" for form, text in CONDITION_FORMS.items()]
+    rows += ["", "扣分说明 `reason` 中的占位符（打分时换成实际的数）：", ""]
+    rows += [f"- `{{{name}}}`：{text}" for name, text in PLACEHOLDERS.items()]
     return "\n".join(rows)
 
 
@@ -146,8 +148,14 @@ def ledger_table(rule_id: str = "zhangye-2023") -> str:
     return "\n".join(rows) + f"\n\n台账的列：{cols}。"
 
 
+def document_tags() -> str:
+    from .documents.tags import markdown_table
+
+    return markdown_table()
+
+
 SECTIONS = {"cli-reference": cli_reference, "rule-kinds": rule_kinds, "readings-zhangye": readings,
-            "levels-qiqihar": level_table, "ledger-zhangye": ledger_table}
+            "levels-qiqihar": level_table, "ledger-zhangye": ledger_table, "document-tags": document_tags}
 
 
 def render(text: str) -> str:

@@ -33,12 +33,18 @@ def _guard(ruleset: RuleSet, stage: str, fact_ids, body: str) -> str:
     return f'IF({cond},{body},"")'
 
 
+def _rounded(ruleset: RuleSet, expr: str) -> str:
+    """Sums of fractional points (0.1 × 7) carry float noise in Excel; the engine's are exact. Rounding to
+    six places makes 90 exactly 90 again, so a decision at a boundary is the same in both."""
+    return f"ROUND({expr},6)" if ruleset.fractional else expr
+
+
 def item_formula(ruleset: RuleSet, stage: str, item) -> str:
     ref = lambda f: names.fact(stage, f)  # noqa: E731
     rates = ruleset.rates
     terms = [p.excel(ref, rates) for p in item.parts if not isinstance(p, Veto)]
     total = "".join(t if t.startswith("-") or n == 0 else "+" + t for n, t in enumerate(terms))
-    body = f"MAX(0,MIN({excel_number(item.points)},{total}))"
+    body = _rounded(ruleset, f"MAX(0,MIN({excel_number(item.points)},{total}))")
     vetoes = [p.excel(ref, rates) for p in item.parts if isinstance(p, Veto)]
     if vetoes:
         cond = vetoes[0] if len(vetoes) == 1 else "AND(" + ",".join(vetoes) + ")"
@@ -48,17 +54,16 @@ def item_formula(ruleset: RuleSet, stage: str, item) -> str:
 
 def section_formula(ruleset: RuleSet, stage: str, section) -> str:
     refs = ",".join(names.score(stage, i) for i in section.items)
-    return f'=IF(COUNT({refs})={len(section.items)},SUM({refs}),"")'
+    return f'=IF(COUNT({refs})={len(section.items)},{_rounded(ruleset, f"SUM({refs})")},"")'
 
 
 def total_formula(ruleset: RuleSet, stage: str) -> str:
     refs = ",".join(names.section(stage, s) for s in ruleset.sections)
-    return f'=IF(COUNT({refs})={len(ruleset.sections)},SUM({refs}),"")'
+    return f'=IF(COUNT({refs})={len(ruleset.sections)},{_rounded(ruleset, f"SUM({refs})")},"")'
 
 
 def gate_formula(ruleset: RuleSet, stage: str) -> str:
-    if not ruleset.gates:
-        return "=" + quote(PASS)
+    """符合 when every gate holds (only for rule sets with gates: without them there is no gate cell)."""
     ref = lambda f: names.fact(stage, f)  # noqa: E731
     conds = [g.require.excel(ref, ruleset.rates) for g in ruleset.gates]
     facts = dict.fromkeys(f for g in ruleset.gates for f in g.require.facts(ruleset.rates))
@@ -79,7 +84,7 @@ def level_formula(ruleset: RuleSet, stage: str) -> str:
         cap = policy.titles.index(band.title) + 1
         keep = f"IF({rank}>{cap},{quote(band.title)},{prior})"
         text = f"IF({total}>={excel_number(band.min)},IF({held},{keep},{quote(band.new_title)}),{text})"
-    if policy.requires_gates:
+    if policy.requires_gates and ruleset.gates:
         text = f"IF({names.gate(stage)}<>{quote(PASS)},{lost},{text})"
     for ex in policy.exemptions:
         text = f"IF(AND({prior}={quote(ex.title)},{year}={ex.granted_year}),{quote(ex.title)},{text})"
@@ -110,6 +115,7 @@ def all_formulas(ruleset: RuleSet) -> dict[str, str]:
         for section in ruleset.sections:
             out[names.section(stage.id, section)] = section_formula(ruleset, stage.id, section)
         out[names.total(stage.id)] = total_formula(ruleset, stage.id)
-        out[names.gate(stage.id)] = gate_formula(ruleset, stage.id)
+        if ruleset.gates:
+            out[names.gate(stage.id)] = gate_formula(ruleset, stage.id)
         out[names.level(stage.id)] = level_formula(ruleset, stage.id)
     return out

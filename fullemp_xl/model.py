@@ -6,6 +6,7 @@ everything here is a frozen value that knows where it came from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -80,6 +81,7 @@ class Fact:
     type: FactType
     unit: str = ""
     help: str = ""
+    part_of: tuple[str, ...] = ()  # "of which" counts: this count can never exceed each of these
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,16 @@ class Rate:
     numerator: str
     denominator: str
     empty_met: bool = True  # how a condition on this rate reads when the denominator is 0
+    may_exceed: bool = False  # a target that can be over-fulfilled (完成数 > 任务数); else numerator ≤ denominator
+
+
+@dataclass(frozen=True)
+class PartWhole:
+    """A count that can never exceed another ("其中…" ≤ its total, a rate's numerator ≤ its denominator)."""
+
+    part: str
+    whole: str
+    rate: str = ""  # the rate this pair comes from, when it does
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,7 @@ class LevelPolicy:
     recertify_every_years: int = 1
     exemptions: tuple[Exemption, ...] = ()
     reading: str = ""
+    gates_label: str = "认定基本条件"  # what the gates are called together, e.g. 平台建设基本条件
 
 
 @dataclass(frozen=True)
@@ -225,6 +238,29 @@ class RuleSet:
     subsidy: SubsidyPolicy | None = None
     coverage: tuple[CoverageTarget, ...] = ()
     publication: Publication = Publication()
+    digest: str = ""  # fingerprint of the rule set's content (comments and layout ignored)
+
+    @cached_property
+    def part_whole(self) -> tuple[PartWhole, ...]:
+        """Every pair validation checks: declared `part_of` counts and the rates that cannot exceed 100%."""
+        pairs: dict[tuple[str, str], PartWhole] = {}
+        for rate in self.rates.values():
+            if not rate.may_exceed:
+                pairs.setdefault((rate.numerator, rate.denominator), PartWhole(rate.numerator, rate.denominator, rate.id))
+        for fact in self.facts.values():
+            for whole in fact.part_of:
+                pairs.setdefault((fact.id, whole), PartWhole(fact.id, whole))
+        return tuple(pairs.values())
+
+    @cached_property
+    def fractional(self) -> bool:
+        """Whether any 标准分 or point value is not a whole number (formulas then round their sums)."""
+        values = [i.points for i in self.items] + [s.points for s in self.sections]
+        for item in self.items:
+            for part in item.parts:
+                values += [getattr(part, k) for k in ("points", "max") if getattr(part, k, None) is not None]
+                values += [b.points for b in getattr(part, "bands", ())]
+        return any(Fraction(v).denominator != 1 for v in values)
 
     @property
     def items(self) -> tuple[Item, ...]:

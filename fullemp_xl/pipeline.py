@@ -10,7 +10,7 @@ from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
 from .numbers import shown
 from .monitor import formulas_for as monitor_formulas
 from .monitor import read_monitor
-from .rules import load_ruleset
+from .rules import RuleProblem, UnknownRuleSet, load_ruleset
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -36,14 +36,28 @@ def number_text(value) -> str:
     return "—" if value is None else formulas.excel_number(value)
 
 
+def ruleset_for(meta, rules: str | RuleSet | None = None) -> RuleSet:
+    """The rule set given, or the one the form was built from (built-in or installed with `rules install`)."""
+    if isinstance(rules, RuleSet):
+        return rules
+    if rules:
+        return load_ruleset(rules)
+    try:
+        return load_ruleset(meta.ruleset)
+    except UnknownRuleSet:
+        raise UnknownRuleSet([RuleProblem(meta.ruleset, "", (
+            f"本表按规则集“{meta.ruleset}”（{meta.ruleset_version} 版）生成，本机没有这个规则集：请向发放表格的单位"
+            "索取规则集文件（.toml），运行 `fullemp rules install 文件` 安装一次；或每次用 --rules 文件 指定"))]) from None
+
+
 def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     """Score a 考评表 with the engine (cached formula values are never trusted) and validate it."""
     meta = read_meta(book)
     if meta.form != ASSESSMENT:
         raise NotOurWorkbook(book.file, f"这是{meta.form}，不是考评表：打分请用考评表")
-    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or meta.ruleset)
+    ruleset = ruleset_for(meta, rules)
     data = read_assessment(book, ruleset, meta)
-    findings = [*validate.check_meta(meta, ruleset, book.file), *data.findings,
+    findings = [*validate.check_meta(meta, ruleset, book.file), *validate.explain_unreadable(data, ruleset),
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
                 *(validate.check_formulas(book, *expected_formulas(ruleset))
                   if reads_formulas(book) else [])]
@@ -56,7 +70,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
 
 def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list[Finding]:
     meta = read_meta(book)
-    ruleset = rules if isinstance(rules, RuleSet) else load_ruleset(rules or meta.ruleset)
+    ruleset = ruleset_for(meta, rules)
     data = FormData(meta, {}, PriorTitle())
     read_identity(book, data)
     read_prior(book, data, ruleset)
@@ -75,7 +89,7 @@ def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list
 def monitor_report(book: Book, rules: str | None = None) -> dict:
     """What `fullemp score 申报表.xlsx` reports: each month's employment rate and the months below the mark."""
     meta = read_meta(book)
-    ruleset = load_ruleset(rules or meta.ruleset)
+    ruleset = ruleset_for(meta, rules)
     if meta.form != DECLARATION:
         raise NotOurWorkbook(book.file, f"这是{meta.form}，不是申报表")
     if ruleset.monitor is None:
@@ -109,21 +123,42 @@ def reason_text(item_score) -> str:
 
 
 def opinion_text(result) -> str:
+    """The 认定意见: the decision and why, then every point lost and its reason (the printed form carries them)."""
     if result.decision is None:
-        return "基础数据未填完或有误，暂不能认定"
+        missing = sorted({r for s in result.items if s.score is None for r in s.reasons})
+        return "基础数据未填完或有误，暂不能认定" + (f"（{'；'.join(missing)}）" if missing else "")
     d = result.decision
     text = f"{d.level}：{d.reason}"
     if not d.due:
         text += "（本年免于评定）"
-    return text
+    lost = [f"（{s.item}）{'，'.join(s.reasons)}" for s in result.items if s.score is not None and s.score < s.points]
+    return text + (f"。扣分：{'；'.join(lost)}" if lost else "")
+
+
+def normalise_values(book: Book, ruleset: RuleSet) -> list[str]:
+    """Values the engine reads but the form's own formulas cannot (４０人, "√") become what the engine read,
+    with a line in the cell's 计算说明, so that the printed form and `fullemp score` agree."""
+    data = read_assessment(book, ruleset)
+    changes = []
+    for u in validate.unreadable(data, ruleset):
+        loc = data.locations[u.name]
+        shown = u.value if isinstance(u.value, str) else formulas.excel_number(u.value)
+        book.write(loc.sheet, loc.cell, u.value)
+        changes.append(f"{loc.sheet}!{loc.cell}: 原为“{u.raw}”（{u.why}），已改为 {shown}")
+        note = locate(book, names.note(u.fact))
+        if note is not None:
+            old = str(book.read(note.sheet, note.cell) or "")
+            line = f"{ruleset.stage(u.stage).label}：原填“{u.raw}”，打分时已改为 {shown}"
+            book.write(note.sheet, note.cell, f"{old}\n{line}" if old else line)
+    return changes
 
 
 def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
     """Put the engine's reasons and decisions in their cells and restore overwritten formulas.
 
-    Returns a Chinese line for every formula restored. Only cells named by us are touched.
+    Returns a Chinese line for every formula restored and every value normalised. Only cells named by us are touched.
     """
-    changes = []
+    changes = normalise_values(book, ruleset)
     for name, expected in (expected_formulas(ruleset)[0] if reads_formulas(book) else {}).items():
         loc = locate(book, name)
         if loc is None:
@@ -137,11 +172,17 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
         for item, item_score in zip(ruleset.items, result.items):
             loc = locate(book, names.reason(result.stage, item))
             if loc is not None:
-                book.write(loc.sheet, loc.cell, reason_text(item_score) or None)
+                _write_if_different(book, loc, reason_text(item_score) or None)
         loc = locate(book, names.opinion(result.stage))
         if loc is not None:
-            book.write(loc.sheet, loc.cell, opinion_text(result))
+            _write_if_different(book, loc, opinion_text(result))
     return changes
+
+
+def _write_if_different(book: Book, loc, value) -> None:
+    """A cell that already says this is left alone (in Excel every write is a round trip and an undo step)."""
+    if book.read(loc.sheet, loc.cell) != value:
+        book.write(loc.sheet, loc.cell, value)
 
 
 def card_json(card: ScoreCard, ruleset: RuleSet) -> dict:

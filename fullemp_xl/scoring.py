@@ -30,7 +30,7 @@ def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:
         labels = "、".join(ruleset.facts[f].label for f in missing)
         return ItemScore(item.id, item.points, None, (f"基础数据未填或无效：{labels}",))
     get, rates = values.__getitem__, ruleset.rates
-    vetoes = [v for v in (p.vetoes(get, rates) for p in item.parts if isinstance(p, Veto)) if v]
+    vetoes = [v for v in (p.vetoes(get, rates, item.points) for p in item.parts if isinstance(p, Veto)) if v]
     if vetoes:
         return ItemScore(item.id, item.points, Fraction(0), tuple(vetoes))
     outcomes = [p.score(get, rates) for p in item.parts if not isinstance(p, Veto)]
@@ -87,7 +87,7 @@ def decide(policy: LevelPolicy, total: Fraction, gates_met: bool | None, prior: 
         due = (year - prior.year) >= policy.recertify_every_years
     lost = policy.revoked_label if held else policy.none_label
     if policy.requires_gates and not gates_met:
-        why = "平台建设基本条件未填完" if gates_met is None else "平台建设基本条件不符合"
+        why = policy.gates_label + ("未填完" if gates_met is None else "不符合")
         return Decision(lost, False, f"{why}，不能参与认定（综合得分{_fmt(total)}分）", due=due)
     band = next((b for b in reversed(policy.bands) if total >= b.min), None)
     if band is None:

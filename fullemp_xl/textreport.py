@@ -46,9 +46,10 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
     lines.append(pad("合计", 20) + pad(_n(ruleset.total), 8) + "".join(pad(_n(s.total), 8) for s in stages))
     for s in stages:
         label = ruleset.stage(s.stage).label
-        failed = [g.label for g in s.gates if g.met is False]
-        gate = {True: "符合", False: "不符合：" + "；".join(failed), None: "未填完"}[s.gates_met]
-        lines.append(f"{label}  平台建设基本条件：{gate}")
+        if ruleset.gates:
+            failed = [g.label for g in s.gates if g.met is False]
+            gate = {True: "符合", False: "不符合：" + "；".join(failed), None: "未填完"}[s.gates_met]
+            lines.append(f"{label}  {ruleset.levels.gates_label}：{gate}")
         if s.decision is None:
             lines.append(f"{label}  认定结论：基础数据未填完或有误，暂不能认定")
         else:

@@ -5,6 +5,13 @@ import os
 
 # xlwings registers its PRO engines at import time: the key must be set before any import of it.
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+# Rule sets installed by tests (`fullemp rules install`) go to a folder of their own, never the user's.
+import atexit  # noqa: E402
+import shutil  # noqa: E402
+import tempfile  # noqa: E402
+
+os.environ["FULLEMP_RULES_DIR"] = tempfile.mkdtemp(prefix="fullemp-rules-")
+atexit.register(shutil.rmtree, os.environ["FULLEMP_RULES_DIR"], True)
 
 import sys
 from pathlib import Path

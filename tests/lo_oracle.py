@@ -21,7 +21,7 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
 </oor:items>
 """
-FILTERS = {".xlsx": "Calc Office Open XML", ".docx": "MS Word 2007 XML"}
+FILTERS = {".xlsx": "Calc Office Open XML", ".docx": "MS Word 2007 XML", ".xlsm": "Calc MS Excel 2007 VBA XML"}
 CHUNK = 100  # one soffice run handles many files, but a run of ~250 was seen to stop early
 
 
@@ -103,3 +103,8 @@ def convert(paths: list[Path], out_dir: Path, target: str, *, timeout: float = 3
 def pdf(paths: list[Path], out_dir: Path, *, timeout: float = 300) -> list[Path]:
     """Render .xlsx or .docx files to PDF in out_dir (input order)."""
     return _convert([Path(p) for p in paths], Path(out_dir), "pdf", timeout)
+
+
+def to_ods(paths: list[Path], out_dir: Path, *, timeout: float = 300) -> list[Path]:
+    """Convert workbooks to .ods: LibreOffice's own reading of them (e.g. the VBA it imports from an .xlsm)."""
+    return _convert(paths, out_dir, "ods", timeout)

@@ -340,6 +340,9 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert [r.community for r in summary.rows if r.eligible] == ["南关社区"]
     assert [m.community for m in summary.missing] == ["北关社区"]
     assert "重复提交 1 处，无法使用 1 个文件，名册中未提交 1 个" in out
+    docs = tmp_path / "demo" / "6-文书"
+    assert (docs / "认定公告.docx").exists() and (docs / "公示-市级.docx").exists() and "文书：" in out
+    assert list((docs / "补助资金").glob("甘州区-*补助资金明细.xlsx")) and list(docs.glob("分发-*/甘州区/*南关社区-考评表.xlsx"))
 
 
 def test_help_is_chinese():

@@ -1,10 +1,12 @@
 """The two compilers agree: the engine's results equal what LibreOffice computes from our formulas.
 
 Random base-data sets (drawn to sit on and around every threshold, some cells left blank, random
-prior titles) are written into 考评表 of three rule sets — zhangye-2023 (200 files), qiqihar-2022
-(its level policy with downgrades and the exemption, 80 files) and a three-stage, 85-point rule set
-written from the docs (80 files) — plus 40 申报表 with the monthly employment monitor. LibreOffice
-recalculates all of them in one headless run, and every formula cell is compared with the engine.
+prior titles) are written into 考评表 of four rule sets — zhangye-2023 (200 files), qiqihar-2022
+(its level policy with downgrades and the exemption, 80 files), a three-stage, 85-point rule set
+written from the docs (80 files) and another city's 150-point table without gates that uses the
+per-unit award with a cap, an over-fulfillable target, shortfall deductions and fractional points
+(80 files) — plus 40 申报表 with the monthly employment monitor. LibreOffice recalculates all of them
+in one headless run, and every formula cell is compared with the engine.
 """
 from __future__ import annotations
 
@@ -27,14 +29,20 @@ from fullemp_xl.scoring import score_stage
 from lo_oracle import recalculate, require_soffice
 
 SHARES = [1, Fraction(95, 100), Fraction(9, 10), Fraction(8, 10), Fraction(75, 100), Fraction(7, 10), Fraction(1, 2)]
-PLAN = {"zhangye-2023": 200, "qiqihar-2022": 80, str(ROOT / "tests" / "rulesets" / "three-stage-85.toml"): 80}
+PLAN = {"zhangye-2023": 200, "qiqihar-2022": 80, str(ROOT / "tests" / "rulesets" / "three-stage-85.toml"): 80,
+        str(ROOT / "tests" / "rulesets" / "other-city-150.toml"): 80}
+GOOD = {"other-city-150": dict(hall=True, complaints=0, helped=30, task_target=10, task_done=12, training_target=8,
+                               trained=8, visits=20, families_helped=3, disabled_total=20, disabled_registered=19,
+                               new_jobs=10)}
+OVER = [Fraction(6, 5), Fraction(3, 2), Fraction(119, 100), Fraction(121, 100), 2]  # over-fulfilled targets
 MONITOR_FILES = 40
 
 
 def random_stage(rng: random.Random, ruleset) -> dict:
     """Half the cases: a community meeting every standard with a few facts changed (totals land on
     both sides of each line); the other half drawn freely. Rates sit on and next to the thresholds."""
-    base = good_values() if set(ruleset.facts) == set(good_values()) and rng.random() < 0.5 else None
+    good = good_values() if set(ruleset.facts) == set(good_values()) else GOOD.get(ruleset.id)
+    base = good if good and rng.random() < 0.5 else None
     values: dict[str, object] = dict(base) if base else {}
     for fact in ruleset.facts.values():
         if base and rng.random() > 0.08:
@@ -49,8 +57,9 @@ def random_stage(rng: random.Random, ruleset) -> dict:
         if base and rng.random() > 0.2:
             continue
         den = rng.choice([0, rng.randint(1, 10), 20, 40, 100, rng.randint(1, 400)])
-        share = rng.choice(SHARES + [Fraction(rng.randint(0, 100), 100)])
-        values[rate.numerator] = max(0, min(int(den * share) + rng.choice([0, 0, 0, -1, 1]), den))
+        share = rng.choice(SHARES + [Fraction(rng.randint(0, 100), 100)] + (OVER if rate.may_exceed else []))
+        top = 3 * den if rate.may_exceed else den
+        values[rate.numerator] = max(0, min(int(den * share) + rng.choice([0, 0, 0, -1, 1]), top))
         values[rate.denominator] = den
     if rng.random() < 0.06:
         values[rng.choice(list(ruleset.facts))] = None
@@ -72,7 +81,8 @@ def expected_cells(ruleset, stage: str, values: dict, prior: PriorTitle) -> dict
     for section in ruleset.sections:
         out[names.section(stage, section)] = result.sections[section.id]
     out[names.total(stage)] = result.total
-    out[names.gate(stage)] = {True: formulas.PASS, False: formulas.FAIL, None: None}[result.gates_met]
+    if ruleset.gates:
+        out[names.gate(stage)] = {True: formulas.PASS, False: formulas.FAIL, None: None}[result.gates_met]
     out[names.level(stage)] = None if result.decision is None else result.decision.level
     for rate in ruleset.rates.values():
         num, den = values.get(rate.numerator), values.get(rate.denominator)
@@ -150,6 +160,7 @@ def test_engine_and_libreoffice_agree_on_every_formula_cell(recalculated):
     assert {"市级充分就业社区", "不予认定", "取消市级充分就业社区资格", None} <= outcomes["zhangye-2023"]
     assert {"市级充分就业社区", "省级充分就业社区", "国家级充分就业社区", "取消评定资格", "不予评定"} <= outcomes["qiqihar-2022"]
     assert {"市级充分就业社区", "不予认定"} <= outcomes["three-stage-85"]
+    assert {"市级充分就业示范社区", "市级充分就业社区", "不予认定"} <= outcomes["other-city-150"]
 
 
 def test_monitor_formulas_agree(recalculated):

@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 import openpyxl
+import pytest
 
 from conftest import ROOT, make_assessment
 from fullemp_xl import api
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.rules import check_file, load_ruleset
+from fullemp_xl.rules.kinds import PART_KINDS, PLACEHOLDERS
+from fullemp_xl.scoring import score_item
 from lo_oracle import recalculate, require_soffice
 
 
@@ -40,3 +44,73 @@ def test_worked_example_scores_and_agrees_with_libreoffice(tmp_path):
         assert wb[loc.sheet][loc.cell].value == total
         loc = locate(book, names.level(stage))
         assert wb[loc.sheet][loc.cell].value == level
+
+
+SKELETON = '''[ruleset]
+id = "doc-example"
+version = "1.0"
+name = "例"
+jurisdiction = "例"
+year = 2025
+source = "docs/rules.md"
+total = {points}
+
+[[stages]]
+id = "self"
+label = "自评"
+
+[levels]
+titles = ["市级充分就业社区"]
+
+[[levels.bands]]
+min = 0
+title = "市级充分就业社区"
+
+[[sections]]
+id = "1"
+title = "例"
+points = {points}
+
+'''
+CASE = re.compile(r"^# 算例：(.+?) → ([\d.]+)分(?:，扣分说明：(.+))?$", re.M)
+
+
+def kind_examples():
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    return [block for block in re.findall(r"```toml\n(.*?)```", doc, re.S) if block.startswith("# 例：")]
+
+
+def parse_values(text: str) -> dict:
+    out = {}
+    for pair in text.split("，"):
+        key, raw = (p.strip() for p in pair.split("="))
+        out[key] = {"是": True, "否": False}.get(raw, None)
+        if out[key] is None:
+            out[key] = int(raw)
+    return out
+
+
+@pytest.mark.parametrize("block", kind_examples(), ids=lambda b: b.splitlines()[0][4:])
+def test_every_kind_example_in_the_docs_scores_as_written(tmp_path, block):
+    """Each rule kind's worked example: the rule set checks clean and each 算例 line is what the engine says."""
+    points = re.search(r"^points = ([\d.]+)$", block, re.M).group(1)
+    path = tmp_path / "example.toml"
+    path.write_text(SKELETON.format(points=points) + block, encoding="utf-8")
+    assert [str(p) for p in check_file(path) if p.severity == "error"] == []
+    rs = load_ruleset(path)
+    cases = CASE.findall(block)
+    assert len(cases) >= 2
+    for values, score, reasons in cases:
+        result = score_item(rs.items[0], parse_values(values), rs)
+        assert result.score == Fraction(score), (values, result)
+        assert "；".join(result.reasons) == reasons, (values, result.reasons)
+
+
+def test_the_docs_show_every_kind_and_every_placeholder():
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    heads = " ".join(b.splitlines()[0] for b in kind_examples())
+    shown = {kind for kind in PART_KINDS if re.search(rf"\b{kind}\b", heads)}
+    assert shown == set(PART_KINDS), set(PART_KINDS) - shown
+    for field in PLACEHOLDERS:
+        assert f"`{{{field}}}`" in doc, field
+    assert "写你所在城市的规则集" in doc and "rules install" in doc

@@ -14,6 +14,7 @@ from fullemp_xl.marking import RESULT_SHEET
 from ledger_data import persons, write_ledger
 from test_cli import fill_key, run
 from test_templates import shift_rows
+import xl_remote
 from xl_remote import remote_book, run_handler
 
 pytest.importorskip("xlwings")
@@ -175,3 +176,112 @@ def test_an_unexpected_error_becomes_a_message(tmp_path, form, monkeypatch):
     monkeypatch.setattr(handlers.pipeline, "assess", lambda *a, **k: 1 / 0)
     message, _ = run_handler(handlers.score_book, form, tmp_path / "xl.xlsx")
     assert message.startswith("程序内部错误（ZeroDivisionError")
+
+
+# ---------------------------------------------------------------- protection, as Excel enforces it
+def overwrite_formula(path, out, name="fe_score_assessed_3_2", value=10):
+    wb = openpyxl.load_workbook(path)
+    loc = locate(OpenpyxlBook(wb), name)
+    wb[loc.sheet][loc.cell].value = value
+    wb.save(out)
+    return out
+
+
+def test_score_restores_an_overwritten_formula_on_a_protected_sheet(tmp_path, form):
+    broken = overwrite_formula(form, tmp_path / "broken.xlsx")
+    message, _ = run_handler(handlers.score_book, broken, tmp_path / "xl.xlsx")  # replay fails on any 1004
+    assert "已恢复 1 个被改动的公式" in message
+    assert run("score", broken, "--write", "-o", tmp_path / "cli.xlsx").returncode == 1
+    assert snapshot(tmp_path / "xl.xlsx") == snapshot(tmp_path / "cli.xlsx")
+    wb = openpyxl.load_workbook(tmp_path / "xl.xlsx")
+    assert all(wb[s].protection.sheet for s in ("考评表", "基础数据"))
+
+
+@pytest.mark.parametrize("handler,broken", [(handlers.validate_book, False), (handlers.score_book, True),
+                                            (handlers.clear_book, False)])
+def test_the_replay_fails_a_click_that_ignores_protection(tmp_path, form, monkeypatch, handler, broken):
+    import contextlib
+
+    from fullemp_xl.excel.adapter import XlwingsBook
+    from xl_remote import ProtectionError
+
+    path = overwrite_formula(form, tmp_path / "broken.xlsx") if broken else form
+    if handler is handlers.clear_book:
+        run_handler(handlers.validate_book, form, tmp_path / "marked.xlsx")
+        path = tmp_path / "marked.xlsx"
+    monkeypatch.setattr(XlwingsBook, "editing", lambda self: contextlib.nullcontext())
+    with pytest.raises(ProtectionError, match="1004"):
+        run_handler(handler, path, tmp_path / "x.xlsx")
+
+
+def test_protection_is_put_back_after_an_error_half_way(tmp_path, form, monkeypatch):
+    real = handlers.pipeline.write_results
+
+    def breaks_after_writing(book, card, ruleset):
+        real(book, card, ruleset)
+        raise RuntimeError("磁盘已满")
+
+    monkeypatch.setattr(handlers.pipeline, "write_results", breaks_after_writing)
+    broken = overwrite_formula(form, tmp_path / "broken.xlsx")
+    message, _ = run_handler(handlers.score_book, broken, tmp_path / "xl.xlsx")  # asserts protection restored
+    assert message.startswith("程序内部错误（RuntimeError")
+
+
+def test_a_password_protected_sheet_gets_a_message_and_no_changes(tmp_path, form):
+    wb = openpyxl.load_workbook(form)
+    wb["基础数据"].protection.password = "1234"
+    wb.save(tmp_path / "locked.xlsx")
+    book = xl_remote.desktop_book(tmp_path / "locked.xlsx")
+    message = handlers.validate_book(book)
+    assert "设有密码保护" in message and "撤销工作表保护" in message
+    funcs = [a["func"] for a in book.json()["actions"]]
+    assert "setRangeColor" not in funcs and funcs.count("unprotectSheet") == funcs.count("protectSheet")
+
+
+def test_clear_gives_back_the_users_own_colour(tmp_path, form):
+    wb = openpyxl.load_workbook(form)
+    loc = locate(OpenpyxlBook(wb), "fe_self_disabled_registered")
+    wb[loc.sheet][loc.cell].fill = openpyxl.styles.PatternFill("solid", fgColor="FF00B050")  # the user's green
+    wb.save(tmp_path / "green.xlsx")
+    run_handler(handlers.validate_book, tmp_path / "green.xlsx", tmp_path / "marked.xlsx")
+    assert fill_key(cell_of(tmp_path / "marked.xlsx", loc).fill)[2] != "FF00B050"  # marked
+    run_handler(handlers.clear_book, tmp_path / "marked.xlsx", tmp_path / "cleared.xlsx")
+    assert cell_of(tmp_path / "cleared.xlsx", loc).fill.fgColor.rgb[-6:] == "00B050"
+    # validating twice keeps the user's colour as what a mark replaces
+    run_handler(handlers.validate_book, tmp_path / "marked.xlsx", tmp_path / "twice.xlsx")
+    run_handler(handlers.clear_book, tmp_path / "twice.xlsx", tmp_path / "cleared2.xlsx")
+    assert cell_of(tmp_path / "cleared2.xlsx", loc).fill.fgColor.rgb[-6:] == "00B050"
+
+
+def cell_of(path, loc):
+    return openpyxl.load_workbook(path)[loc.sheet][loc.cell]
+
+
+def test_validate_says_when_it_could_not_check_formulas(tmp_path, form):
+    broken = overwrite_formula(form, tmp_path / "broken.xlsx")
+    desktop, _ = run_handler(handlers.validate_book, broken, tmp_path / "d.xlsx")
+    results = "".join(str(c.value) for c in openpyxl.load_workbook(tmp_path / "d.xlsx")[RESULT_SHEET]["E"])
+    assert "公式被改成了常数“10”" in results
+    assert "读不到公式" not in desktop
+    book = xl_remote.remote_book(broken)
+    web = handlers.validate_book(book)
+    assert "读不到公式，没有检查公式是否被改动" in web
+
+
+def test_score_twice_writes_nothing_the_second_time(tmp_path, form):
+    run_handler(handlers.score_book, form, tmp_path / "once.xlsx")
+    book = xl_remote.desktop_book(tmp_path / "once.xlsx")
+    with xl_remote.desktop_formulas():
+        handlers.score_book(book)
+    assert [a["func"] for a in book.json()["actions"]] == ["alert"]
+
+
+def test_on_the_web_validate_cannot_colour_a_protected_template(tmp_path, form):
+    """The documented limit of Excel on the web: Office.js gets no way to lift protection from xlwings,
+    so 校验's colours on our protected sheets would be refused there (README: 网页版)."""
+    from xl_remote import ProtectionError
+
+    with pytest.raises(ProtectionError, match="设置单元格格式"):
+        run_handler(handlers.validate_book, form, tmp_path / "web.xlsx", desktop=False)
+    message, _ = run_handler(handlers.score_book, form, tmp_path / "web-score.xlsx", desktop=False)
+    assert "考评合计 91 分" in message  # 打分 writes only unlocked cells: it works there

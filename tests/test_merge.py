@@ -446,3 +446,38 @@ def test_coverage_targets_of_the_rule_set(tmp_path):
     assert abs(row["认定覆盖率（按名册）"] - 2 / 3) < 1e-9
     assert row["覆盖率目标"] == "70%" and row["是否达到目标"] == "否"
     assert "2022年达到社区总量的70%以上" in ws["A2"].value
+
+
+def test_progress_bar_when_someone_watches_and_quiet_for_scripts(tmp_path, zhangye):
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    src = tmp_path / "in"
+    for name in ("南关社区", "西关社区", "北关社区"):
+        submission(src, zhangye, community=name)
+
+    def stderr_of(*extra) -> str:
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
+        proc = subprocess.run([sys.executable, "-m", "fullemp_xl", "merge", src, "-o", tmp_path / f"s{len(extra)}.xlsx",
+                               *extra], stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                              timeout=300)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+        os.close(master)
+        assert proc.returncode == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    shown = stderr_of()
+    assert "汇总" in shown and "3/3 个文件" in shown
+    assert stderr_of("--quiet") == ""

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from fullemp_xl.model import Rate
 from fullemp_xl.rules.kinds import (
-    AllOf, Award, Band, Bands, Base, Deduct, FactTest, PerUnit, RateTest, Veto, excel_number, fill_reason,
-    percent_text,
+    PART_KINDS, PLACEHOLDERS, AllOf, Award, Band, Bands, Base, Deduct, FactTest, PerUnit, PerUnitAward, RateTest,
+    Shortfall, Veto, excel_number, fill_reason, percent_text,
 )
 from fullemp_xl.scoring import score_item, score_stage
 
@@ -45,6 +45,60 @@ def test_per_unit():
     assert (out.points, out.reason) == (-6, "未登记2人，扣6分")
     assert part.score(getter(n=0), RATES).reason == ""
     assert part.excel(ref, RATES) == "-3*fe_x_n"
+
+
+def test_per_unit_with_a_cap():
+    part = PerUnit(F(3, 2), "n", "投诉{n}件，扣{points}分，最多扣{max}分", max=F(6))
+    assert [part.score(getter(n=k), RATES).points for k in (0, 1, 4, 5, 100)] == [0, F(-3, 2), -6, -6, -6]
+    assert part.score(getter(n=5), RATES).reason == "投诉5件，扣6分，最多扣6分"
+    assert part.excel(ref, RATES) == "-MIN(6,1.5*fe_x_n)"
+
+
+def test_per_unit_award_is_capped_and_short():
+    part = PerUnitAward(F(1), "n", F(100), "帮助{n}人，少得{points}分（最高{max}分）")
+    assert part.max_points == 100
+    assert [part.score(getter(n=k), RATES).points for k in (0, 40, 100, 250)] == [0, 40, 100, 100]
+    assert part.score(getter(n=40), RATES).reason == "帮助40人，少得60分（最高100分）"
+    assert part.score(getter(n=100), RATES).reason == ""
+    assert part.excel(ref, RATES) == "MIN(100,1*fe_x_n)"  # not 100 nested IFs
+
+
+def test_shortfall_against_a_fact_or_a_number():
+    part = Shortfall(F(2), "done", "完成{n}人，目标{target}人，少{short}人，扣{points}分", target_fact="goal")
+    assert part.score(getter(done=7, goal=10), RATES).points == -6
+    assert part.score(getter(done=7, goal=10), RATES).reason == "完成7人，目标10人，少3人，扣6分"
+    assert part.score(getter(done=12, goal=10), RATES).points == 0  # over-fulfilled: nothing off
+    assert part.excel(ref, RATES) == "-2*MAX(0,fe_x_goal-fe_x_done)"
+    capped = Shortfall(F(5, 2), "done", "少{short}个，扣{points}分", target_value=F(10), max=F(15))
+    assert capped.score(getter(done=0), RATES).points == -15
+    assert capped.score(getter(done=6), RATES).reason == "少4个，扣10分"
+    assert capped.excel(ref, RATES) == "-MIN(15,2.5*MAX(0,10-fe_x_done))"
+
+
+PARTS = [
+    Award(F(6), RateTest("r", ">=", F(90)), "x"), Deduct(F(2), FactTest("k", ">=", F(2)), "x"),
+    PerUnit(F(3), "n", "x", F(9)), PerUnitAward(F(1), "n", F(5), "x"),
+    Shortfall(F(2), "n", "x", target_value=F(8), max=F(6)),
+    Bands((Band(RateTest("r", ">=", F(90)), F(5)), Band(RateTest("r", ">=", F(50)), F(2))), "x"),
+    Veto(AllOf((FactTest("k", ">=", F(3)), RateTest("r", ">=", F(90)))), "x"),
+]
+
+
+@pytest.mark.parametrize("part", PARTS, ids=lambda p: type(p).__name__)
+def test_every_placeholder_a_kind_offers_is_filled(part):
+    """A reason using every placeholder its kind offers comes out with no {…} left, on failing data."""
+    template = "".join("{" + f + "}" for f in sorted(part.fields(RATES)))
+    part = type(part)(**{**part.__dict__, "reason": template})
+    get = getter(num=1, den=10, n=1, k=0)
+    text = part.vetoes(get, RATES, F(10)) if isinstance(part, Veto) else part.score(get, RATES).reason
+    assert text and "{" not in text, text
+    assert set(part.fields(RATES)) <= set(PLACEHOLDERS)
+
+
+def test_every_kind_is_documented_in_the_registry():
+    assert {"per_unit_award", "shortfall"} <= set(PART_KINDS)
+    for kind, (cls, meaning, fields) in PART_KINDS.items():
+        assert cls.__doc__ and meaning and fields
 
 
 @pytest.mark.parametrize("num, den, holds", [(9, 10, True), (89, 100, False), (0, 0, True), (1, 1, True)])

@@ -44,7 +44,7 @@ def test_item_score_reasons_section_total():
 def test_level():
     assert udfs.FE_LEVEL(90, "符合") == "市级充分就业社区"
     assert udfs.FE_LEVEL(95, "不符合") == "不予认定"
-    assert udfs.FE_LEVEL(89.5) == "不予认定"
+    assert udfs.FE_LEVEL(89.5, "符合") == "不予认定"
     assert udfs.FE_LEVEL(96, "", "国家级充分就业社区", 2020, "qiqihar-2022") == "省级充分就业社区"
     assert udfs.FE_LEVEL(50, "", "国家级充分就业社区", 2021, "qiqihar-2022") == "国家级充分就业社区"
     assert udfs.FE_LEVEL(91, "符合", "省级", 2020).startswith("错误：")
@@ -113,9 +113,32 @@ def test_rmb_upper_round_trip(cents):
 
 @given(st.dates(min_value=dt.date(2010, 1, 1), max_value=dt.date(2026, 11, 30)), st.integers(min_value=0, max_value=20))
 def test_workdays_property(start, n):
-    end, warnings = add_workdays(start, n)
-    assert not warnings
+    end = add_workdays(start, n)
     cal = Calendar()
     days = [start + dt.timedelta(days=k) for k in range(1, (end - start).days + 1)]
-    assert sum(cal.is_workday(d)[0] for d in days) == n
-    assert n == 0 or cal.is_workday(end)[0]
+    assert sum(cal.is_workday(d) for d in days) == n
+    assert n == 0 or cal.is_workday(end)
+
+
+def test_level_fails_closed_on_a_blank_gates_cell():
+    for blank in (None, "", "  "):
+        assert udfs.FE_LEVEL(95, blank) == "错误：基本条件未填：请填“符合”或“不符合”"
+    assert udfs.FE_LEVEL(95) .startswith("错误：基本条件未填")  # omitted in the formula: the same
+    assert udfs.FE_LEVEL(95, None, "", None, "qiqihar-2022") == "市级充分就业社区"  # a rule set without gates
+
+
+def test_blank_cells_never_show_none():
+    import inspect
+
+    good = column(good_values())
+    sample = {"numerator": 9, "denominator": 10, "item": "3.2", "section": "3", "values": good, "rules": "zhangye-2023",
+              "total": 95, "gates_met": "符合", "prior_title": "", "prior_year": None, "start": "2026-12-01", "days": 5,
+              "holidays": None, "workdays": None, "amount": 100}
+    for fn in udfs.UDFS:
+        params = list(inspect.signature(fn).parameters)
+        for blank_param in params:
+            for blank in (None, ""):
+                args = [blank if p == blank_param else sample[p] for p in params]
+                result = fn(*args)
+                assert "None" not in str(result), (fn.__name__, blank_param, result)
+                assert "Error" not in str(result) and "TypeError" not in str(result), (fn.__name__, blank_param, result)

@@ -12,8 +12,10 @@ from .addin import addin_group
 from .assess import score_command, validate_command
 from .base import EXIT_UNUSABLE, ZhGroup, help_hint, usage_text
 from .demo import demo_command
+from .documents import announce_command, notice_command, subsidy_command
 from .fill import fill_command
 from .merge import merge_command
+from .registry import registry_group
 from .rules import rules_group
 from .templates import templates_group
 
@@ -28,7 +30,7 @@ def cli():
 
 
 for command in (templates_group, fill_command, score_command, validate_command, merge_command, rules_group, addin_group,
-                demo_command):
+                demo_command, notice_command, announce_command, subsidy_command, registry_group):
     cli.add_command(command)
 
 

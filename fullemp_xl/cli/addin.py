@@ -19,8 +19,10 @@ def addin_group():
 @click.option("--macros", "folder", metavar="文件夹", type=click.Path(file_okay=False), default=None,
               help="VBA 和功能区文件所在的文件夹，默认为随程序的 macros/。")
 def check_command(folder):
-    """检查加载项：功能区回调都有 VBA，RunPython 目标都能导入且不带参数，VBA 声明的函数 Python 都有。"""
-    from ..excel.addin import check, write_macros
+    """检查加载项的源文件：功能区 XML 符合架构、每个回调和 RunPython 目标都存在且可调用、
+    每个 FE_ 函数的 VBA 包装与 Python 的参数一致、#Const App、VBA 只含 ASCII。"""
+    from ..excel.addin import write_macros
+    from ..excel.addin.check import check
 
     path = Path(folder) if folder else MACROS
     if folder is None and not path.exists():  # installed without the repository: check what we generate
@@ -38,20 +40,35 @@ def check_command(folder):
 @addin_group.command("build", cls=ZhCommand)
 @click.option("-o", "--output", "out", metavar="文件夹", type=click.Path(file_okay=False), default="macros",
               show_default=True, help="输出文件夹。")
-def build_command(out):
-    """生成功能区 XML、VBA 模块和 fullemp.xlam（VBA 模块需在 Windows 上导入）。"""
-    from ..excel.addin import ADDIN_NAME, build_xlam, write_macros
+@click.option("--interpreter", metavar="PYTHON", default="",
+              help="写入加载项的 Python（Windows 路径，如 C:\\Python312\\pythonw.exe）；不给时加载项会提示运行 fullemp addin install。")
+def build_command(out, interpreter):
+    """生成功能区 XML、VBA 源文件和 fullemp.xlam（含 VBA 工程：按钮回调、FE_ 函数、xlwings 运行模块）。"""
+    import xlwings
+
+    from ..excel.addin import ADDIN_NAME, BUTTONS, build_xlam, write_macros
 
     folder = Path(out)
     for path in write_macros(folder):
         click.echo(f"已生成：{path}")
-    click.echo(f"已生成：{build_xlam(folder / f'{ADDIN_NAME}.xlam')}")
+    target = build_xlam(folder / f"{ADDIN_NAME}.xlam", interpreter)
+    click.echo(f"已生成：{target}（VBA 工程 {ADDIN_NAME}：ThisWorkbook、Sheet1、fullemp_ribbon、fullemp_udfs、"
+               f"xlwings {xlwings.__version__}；{len(BUTTONS)} 个按钮）")
+    if not interpreter:
+        click.echo("提示：未记录 Python。在 Windows 上请用 fullemp addin install 安装，它会写入当时的 Python。")
 
 
 @addin_group.command("install", cls=ZhCommand)
 def install_command():
-    """在 Windows 上安装加载项；在其他系统上说明怎么做。"""
-    from ..excel.addin import install
+    """在 Windows 上安装加载项：把记录了当前 Python 的 fullemp.xlam 放进 Excel 的加载项文件夹并启用它。"""
+    from ..excel.addin.install import InstallError, install
 
-    for line in install():
+    try:
+        report = install()
+    except InstallError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(2)
+    for line in report.lines:
         click.echo(line)
+    for line in report.warnings:
+        click.echo(f"注意：{line}")

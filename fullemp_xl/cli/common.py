@@ -7,7 +7,7 @@ import json
 import click
 
 from ..forms.reader import NotOurWorkbook
-from ..rules import RuleSetError
+from ..rules import RuleSetError, UnknownRuleSet
 from ..safe_io import UnusableFile
 from .base import Unusable
 
@@ -45,6 +45,8 @@ def domain_errors(fn):
             raise Unusable(f"{exc.path.name if hasattr(exc.path, 'name') else exc.path}：{exc.message}") from None
         except NotOurWorkbook as exc:
             raise Unusable(f"{exc.file}：{exc.message}") from None
+        except UnknownRuleSet as exc:
+            raise Unusable("找不到规则集：" + "；".join(p.message for p in exc.problems)) from None
         except RuleSetError as exc:
             raise Unusable("规则集有问题：\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
     return wrapper

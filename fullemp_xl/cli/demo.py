@@ -12,9 +12,10 @@ from .common import domain_errors
 @click.command("demo", cls=ZhCommand)
 @click.option("-o", "--output", "out_dir", metavar="文件夹", type=click.Path(file_okay=False), default="fullemp-demo", show_default=True,
               help="演示结果的输出文件夹。")
+@click.option("--pdf", is_flag=True, help="同时把文书转成 PDF（需要 LibreOffice）。")
 @domain_errors
-def demo_command(out_dir):
-    """用内置示例数据走一遍完整流程：生成模板、按名册分发、从台账填报、校验、打分、汇总。"""
+def demo_command(out_dir, pdf):
+    """用内置示例数据走一遍完整流程：生成模板、按名册分发、从台账填报、校验、打分、汇总，生成公示、认定公告、补助资金明细和下一年度的名册，并按新名册分发下一年度的表格。"""
     from ..demo import run_demo, run_ledger_demo, run_merge_demo
 
     out = Path(out_dir)
@@ -37,5 +38,22 @@ def demo_command(out_dir):
                f"无法使用 {len(r.quarantined)} 个文件，名册中未提交 {len(r.missing or [])} 个")
     click.echo(f"  报送：{merged.inputs}\n  汇总表：{merged.summary}（官员在“实地考察”“公示异议”“最终认定”列填写后，"
                f"`fullemp merge --refresh` 重新汇总会保留这些内容）")
+    _documents(out, merged.summary, pdf)
     click.echo(f"\n模板：{out / '模板'}")
     click.echo("用 Excel、WPS 或 LibreOffice 打开上面的文件查看；分数由表内公式自动计算。")
+
+
+def _documents(out: Path, summary: Path, pdf: bool) -> None:
+    from ..documents.demo import run_documents_demo
+
+    def progress(done, total, path):
+        click.echo(f"  PDF {done}/{total}：{path.name}", err=True)
+
+    docs = run_documents_demo(summary, out / "6-文书", pdf=pdf, progress=progress)
+    click.echo(f"\n· 文书：像官员那样在汇总表中填写实地考察、公示异议、最终认定（{docs.summary.name}），发文机关信息为示例"
+               f"（{docs.profile.name}），由汇总表生成公示、认定公告、补助资金明细（Word{'、PDF' if pdf else ''}，按 GB/T 9704 排版）：")
+    for path in [*docs.documents, *docs.pdfs, *docs.sheets]:
+        click.echo(f"  {path}")
+    for note in docs.notes:
+        click.echo(f"  未生成：{note}")
+    click.echo(f"\n· 下一年度：由本年度的决定生成社区名册 {docs.registry}，并按它分发下一年度的表格（原有称号已填好）：{docs.forms}")

@@ -24,9 +24,12 @@ class _Progress:
     def start(self, total: int) -> None:
         if self.quiet or total < 2:
             return
+        import shutil
+
         from tqdm import tqdm
 
-        self.bar = tqdm(total=total, unit="个", desc="汇总", file=sys.stderr, dynamic_ncols=True,
+        width = min(shutil.get_terminal_size((100, 20)).columns, 120)  # a terminal that reports no size gets 100
+        self.bar = tqdm(total=total, unit="个", desc="汇总", file=sys.stderr, ncols=width,
                         bar_format="{desc} {bar} {n_fmt}/{total_fmt} 个文件 [{elapsed}，剩余 {remaining}]{postfix}")
 
     def step(self, result) -> None:

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import click
 
-from ..rules import builtin_ids, check_file, load_ruleset
+from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_dir
+from ..rules.store import install, uninstall
+from ..model import number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
@@ -21,18 +23,46 @@ def rules_group():
 @format_option
 @domain_errors
 def list_command(fmt):
-    """列出内置规则集。"""
+    """列出内置规则集和本机已安装的规则集。"""
     rows = []
-    for rule_id in builtin_ids():
-        rs = load_ruleset(rule_id)
-        rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
-                     "items": len(rs.items), "provisional": rs.provisional or None})
+    for source, ids in (("内置", builtin_ids()), ("已安装", installed_ids())):
+        for rule_id in ids:
+            rs = load_ruleset(rule_id)
+            rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
+                         "items": len(rs.items), "total": number(rs.total), "provisional": rs.provisional or None,
+                         "source": "builtin" if source == "内置" else "installed", "path": str(rs.path)})
     if fmt == "json":
         echo_json(rows)
         return
     for row in rows:
         mark = "（评分表为暂用）" if row["provisional"] else ""
-        click.echo(f"{row['id']:<16} {row['version']:<6} {row['name']}，{row['items']} 项{mark}")
+        where = "内置" if row["source"] == "builtin" else "已安装"
+        click.echo(f"{row['id']:<16} {row['version']:<6} {where:<4} {row['name']}，{row['items']} 项，总分 {row['total']}{mark}")
+    click.echo(f"安装的规则集在：{user_dir()}（`fullemp rules install 文件` 安装）")
+
+
+@rules_group.command("install", cls=ZhCommand)
+@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="替换已安装的同名规则集（原文件会备份）。")
+@domain_errors
+def install_command(file, force):
+    """把规则集文件安装到本机，之后按它生成的表格无需再加 --rules。
+
+    先做与 `rules check` 相同的检查，有错误的不安装。安装在当前用户的文件夹（设置环境变量 FULLEMP_RULES_DIR 可指定别处）；
+    县区、市里每台要打分、汇总的电脑各安装一次。
+    """
+    if not Path(file).is_file():
+        raise Unusable(f"找不到文件：{file}")
+    rule_id, dest, what = install(Path(file), force=force)
+    click.echo(f"{what}：{rule_id} → {dest}")
+
+
+@rules_group.command("uninstall", cls=ZhCommand)
+@click.argument("rule_id", metavar="规则集")
+@domain_errors
+def uninstall_command(rule_id):
+    """删除本机安装的规则集（内置规则集不能删除）。"""
+    click.echo(f"已删除：{uninstall(rule_id)}")
 
 
 @rules_group.command("show", cls=ZhCommand)
@@ -44,7 +74,7 @@ def show_command(rule_id, fmt):
     rs = load_ruleset(rule_id)
     if fmt == "json":
         echo_json({
-            "id": rs.id, "version": rs.version, "name": rs.name, "source": rs.source,
+            "id": rs.id, "version": rs.version, "name": rs.name, "source": rs.source, "total": number(rs.total),
             "stages": [{"id": s.id, "label": s.label} for s in rs.stages],
             "sections": [{"id": s.id, "title": s.title, "points": excel_number(s.points),
                           "items": [{"id": i.id, "points": excel_number(i.points), "content": i.content,
@@ -59,7 +89,7 @@ def show_command(rule_id, fmt):
     click.echo(f"{rs.name}（{rs.id} {rs.version}）\n来源：{rs.source}")
     if rs.provisional:
         click.echo(f"【注意】{rs.provisional}")
-    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages))
+    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages) + f"；总分 {excel_number(rs.total)} 分")
     for section in rs.sections:
         click.echo(f"\n{section.id}. {section.title}（{excel_number(section.points)}分）")
         for item in section.items:
@@ -67,7 +97,7 @@ def show_command(rule_id, fmt):
             click.echo(f"      评分标准：{item.criteria}")
             if item.reading:
                 click.echo(f"      解读：{item.reading}")
-    click.echo("\n认定门槛：" + ("；".join(g.label for g in rs.gates) or "无"))
+    click.echo(f"\n{rs.levels.gates_label if rs.gates else '认定门槛'}：" + ("；".join(g.label for g in rs.gates) or "无"))
     for band in rs.levels.bands:
         click.echo(f"认定层级：{excel_number(band.min)}分及以上 → {band.new_title}" + (f"（{band.recommend}）" if band.recommend else ""))
     if rs.levels.reading:
@@ -115,4 +145,5 @@ def new_command(source, out, new_id, force):
     path.write_text(text, encoding="utf-8")
     click.echo(f"已生成：{path}（id = {rule_id}）")
     click.echo(f"下一步：照录本地评分表，修改后运行 `fullemp rules check {path}`，"
-               f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板。")
+               f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板；"
+               f"每台处理这些表格的电脑运行一次 `fullemp rules install {path}`（步骤见 docs/rules.md）。")

@@ -51,15 +51,11 @@ def _guard(fn):
     return wrapper
 
 
-def _solid(rgb: str) -> dict:
-    blank = {"type": "rgb", "value": "00000000", "tint": 0.0}
-    return {"pattern": "solid", "fg": {"type": "rgb", "value": "00" + rgb, "tint": 0.0}, "bg": blank}
-
-
-# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal)
-INPUT_RECORD, FORMULA_RECORD = _solid("FFF9E5"), _solid("EEF3FA")
+# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
+# the templates print without shading, so all three are "no fill"
 NO_FILL_RECORD = {"pattern": None, "fg": {"type": "rgb", "value": "00000000", "tint": 0.0},
                   "bg": {"type": "rgb", "value": "00000000", "tint": 0.0}}
+INPUT_RECORD = FORMULA_RECORD = NO_FILL_RECORD
 
 
 def template_fill(book: XlwingsBook):
@@ -78,9 +74,10 @@ def template_fill(book: XlwingsBook):
     return original
 
 
-def _clear(book) -> int:
+def _clear(book, xb: XlwingsBook) -> list[dict]:
+    """Undo 校验's marks; returns their records (what each marked cell looked like before)."""
     if marking.RESULT_SHEET not in [s.name for s in book.sheets]:
-        return 0
+        return []
     sheet = book.sheets[marking.RESULT_SHEET]
     column = sheet.used_range.options(ndim=2).value
     col = marking.RECORD_COL - sheet.used_range.column
@@ -89,18 +86,21 @@ def _clear(book) -> int:
     for rec in records:
         if rec["sheet"] not in [s.name for s in book.sheets]:
             continue
+        xb.lift(rec["sheet"])
         rng = book.sheets[rec["sheet"]][rec["cell"]]
         rng.color = marking.record_colour(rec)
         if not rec.get("kept_note") and rng.note is not None:
             rng.note.delete()
     sheet.delete()
-    return len(records)
+    return records
 
 
 @_guard
 def clear_book(book) -> str:
     """清除标记: remove exactly what 校验 added (colours, notes, the 校验结果 sheet)."""
-    n = _clear(book)
+    xb = XlwingsBook(book)
+    with xb.editing():
+        n = len(_clear(book, xb))
     return _alert(book, f"已清除 {n} 处校验标记。" if n else "没有需要清除的校验标记。")
 
 
@@ -109,10 +109,31 @@ def validate_book(book) -> str:
     """校验: colour and annotate each finding's cell and write a 校验结果 sheet linking to them."""
     xb = XlwingsBook(book)
     findings = pipeline.check_workbook(xb)
-    _clear(book)
+    with xb.editing():
+        text = _mark(book, xb, findings)
+    if not xb.reads_formulas:
+        text += ("\n注意：在这里（Excel 网页版或 xlwings Server）读不到公式，没有检查公式是否被改动；"
+                 "请在桌面版 Excel 中点“校验”，或用命令 fullemp validate 检查。")
+    return _alert(book, text)
+
+
+def _original_fill(xb: XlwingsBook, earlier: list[dict]):
+    """What a mark replaces: the earlier mark's record, else the cell's own fill (desktop), else the template's."""
+    recorded = {(r["sheet"], r["cell"]): r["fill"] for r in earlier}
+    template = template_fill(xb)
+
+    def original(sheet, cell):
+        return recorded.get((sheet, cell)) or xb.fill_record(sheet, cell) or template(sheet, cell)
+
+    return original
+
+
+def _mark(book, xb: XlwingsBook, findings) -> str:
+    earlier = _clear(book, xb)
     sheets = [s.name for s in book.sheets]
-    p = marking.plan(findings, set(sheets), template_fill(xb), lambda s, c: None)
+    p = marking.plan(findings, set(sheets), _original_fill(xb, earlier), lambda s, c: None)
     for (sheet, cell, colour, text), record in zip(p.cells, p.records):
+        xb.lift(sheet)
         rng = book.sheets[sheet][cell]
         rng.color = "#" + colour
         if rng.note is None:
@@ -129,7 +150,7 @@ def validate_book(book) -> str:
         results[f"B{row}"].color = "#" + marking.FILLS[f.severity]
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     summary = "，".join(f"{n} 个{SEVERITY_LABEL[s]}" for s, n in counts.items() if n) or "未发现问题"
-    return _alert(book, f"校验完成：{summary}。有问题的单元格已标色并加批注，详见“{marking.RESULT_SHEET}”工作表。")
+    return f"校验完成：{summary}。有问题的单元格已标色并加批注，详见“{marking.RESULT_SHEET}”工作表。"
 
 
 def _col(n: int) -> str:
@@ -148,7 +169,8 @@ def score_book(book) -> str:
         return _alert(book, f"{mon['label']}：已填 {mon['filled']} 个月，未达到 {mon['percent']}% 的月份：{below}。")
     card = pipeline.assess(xb)
     ruleset = pipeline.load_ruleset(card.ruleset)
-    changes = pipeline.write_results(xb, card, ruleset)
+    with xb.editing():  # restoring a formula writes into a locked cell
+        changes = pipeline.write_results(xb, card, ruleset)
     final = card.final
     if final is None or final.decision is None:
         text = "基础数据未填完或有误，暂不能认定。请先点“校验”查看问题。"
@@ -181,7 +203,8 @@ def fill_book(book, ledger_path: str | None = None, stage: str | None = None) ->
         stage = next((s.id for s in ruleset.stages if s.label == chosen), ruleset.stages[0].id)
     from pathlib import Path
 
-    result = fill_from_ledger(xb, Path(ledger_path), stage=stage)
+    with xb.editing():
+        result = fill_from_ledger(xb, Path(ledger_path), stage=stage)
     errors = sum(f.severity == "error" for f in result.findings)
     text = f"已从台账（{result.rows} 人）填入 {len(result.counted) or len(result.months)} 项数据到“{ruleset.stage(stage).label}”列。"
     if errors:

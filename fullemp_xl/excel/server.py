@@ -1,6 +1,8 @@
 """Entry points for xlwings Server / xlwings Lite: the four buttons as `@script`s (UDFs: excel.udfs).
 
 In server mode (XLWINGS_ON_SERVER=true) xlwings registers these; elsewhere they are plain functions.
+Excel on the web is not a supported way of using fullemp (README: Excel 网页版): there the engine
+reads no formulas (校验 says so) and cannot lift sheet protection, and we ship no manifest or task pane.
 xlwings Server is part of xlwings PRO (PolyForm Noncommercial 1.0.0 — government use is permitted).
 Required Notice: Copyright (C) Zoomer Analytics GmbH.
 """

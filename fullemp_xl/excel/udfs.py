@@ -50,7 +50,9 @@ def _ruleset(rules):
 def _values(ruleset, values) -> dict:
     from ..forms.reader import PARSERS
 
-    values = list(values or [])
+    if values is None or isinstance(values, (str, int, float)):
+        raise _Problem("基础数据应为基础数据表中的一整列（如 基础数据!E15:E48）")
+    values = list(values)
     facts = list(ruleset.facts.values())
     if len(values) != len(facts):
         raise _Problem(f"基础数据应为{len(facts)}个（基础数据表一列），实际为{len(values)}个")
@@ -153,12 +155,12 @@ def FE_TOTAL(values, rules=DEFAULT_RULES):
 
 @func
 @arg("total", doc="综合得分")
-@arg("gates_met", doc="平台建设基本条件是否全部符合：“符合”或“不符合”（不需要门槛的规则集可不填）")
+@arg("gates_met", doc="基本条件是否全部符合：“符合”或“不符合”（规则集没有基本条件时可不填）")
 @arg("prior_title", doc="原有称号，没有的不填或填“无”")
 @arg("prior_year", doc="取得原有称号的年份")
 @arg("rules", doc=RULES_DOC)
 @_friendly
-def FE_LEVEL(total, gates_met="符合", prior_title="", prior_year=None, rules=DEFAULT_RULES):
+def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAULT_RULES):
     """认定结论：按规则集的认定层级、门槛和原有称号（含降级、取消、免于评定）。"""
     from fractions import Fraction
 
@@ -170,12 +172,18 @@ def FE_LEVEL(total, gates_met="符合", prior_title="", prior_year=None, rules=D
     parsed = parse_score(total, float(rs.total))
     if parsed.value is None:
         raise _Problem(f"综合得分{parsed.problem or '未填'}")
-    met = {"符合": True, "是": True, True: True, "不符合": False, "否": False, False: False}.get(
-        gates_met if isinstance(gates_met, bool) else str(gates_met or "符合").strip())
-    if met is None:
-        raise _Problem("基本条件应为“符合”或“不符合”")
+    needs_gates = bool(rs.gates) and rs.levels.requires_gates
+    if _blank(gates_met):
+        if needs_gates:  # fail closed: an empty cell is not "met"
+            raise _Problem("基本条件未填：请填“符合”或“不符合”")
+        met = True
+    else:
+        met = {"符合": True, "是": True, True: True, "不符合": False, "否": False, False: False}.get(
+            gates_met if isinstance(gates_met, bool) else str(gates_met).strip())
+        if met is None:
+            raise _Problem("基本条件应为“符合”或“不符合”")
     title = str(prior_title or "").strip()
-    year = parse_count(prior_year).value if prior_year not in (None, "") else None
+    year = parse_count(prior_year).value if not _blank(prior_year) else None
     prior = PriorTitle(title, year) if title and title != "无" else None
     if prior and title not in rs.levels.titles:
         raise _Problem(f"“{title}”不是本规则集的称号")
@@ -191,18 +199,20 @@ def FE_LEVEL(total, gates_met="符合", prior_title="", prior_year=None, rules=D
 def FE_WORKDAY(start, days, holidays=None, workdays=None):
     """start 之后第 days 个中国工作日（计入法定节假日和调休上班），用于计算公示期满日。"""
     from ..numbers import parse_count
-    from ..workdays import Calendar, add_workdays
+    from ..workdays import HolidayFileError, UnknownYear, add_workdays, load_calendar
 
+    if _blank(start):
+        raise _Problem("起始日期未填")
     day = _date(start)
     n = parse_count(days)
     if n.value is None:
         raise _Problem("工作日数应为非负整数")
-    extra = Calendar(frozenset(_date(d) for d in holidays or [] if d not in (None, "")),
-                     frozenset(_date(d) for d in workdays or [] if d not in (None, "")))
-    result, warnings = add_workdays(day, n.value, extra)
-    if warnings:
-        raise _Problem(warnings[0])
-    return result
+    try:  # the same holiday file as the command line ($FULLEMP_HOLIDAYS or the per-user 节假日.toml)
+        calendar = load_calendar().with_days((_date(d) for d in holidays or [] if d not in (None, "")),
+                                             (_date(d) for d in workdays or [] if d not in (None, "")))
+        return add_workdays(day, n.value, calendar)
+    except (UnknownYear, HolidayFileError) as exc:
+        raise _Problem(str(exc)) from None
 
 
 @func
@@ -212,13 +222,21 @@ def FE_RMB_UPPER(amount):
     """金额的中文大写，如 10000 → 壹万元整。"""
     from ..money import rmb_upper
 
+    if _blank(amount):
+        raise _Problem("金额未填")
     try:
         return rmb_upper(amount)
     except ValueError as exc:
         raise _Problem(str(exc)) from None
 
 
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _item_id(value) -> str:
+    if _blank(value):
+        raise _Problem("序号未填")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()

@@ -15,6 +15,7 @@ META = {
     "fe_meta_ruleset": "规则集",
     "fe_meta_ruleset_version": "规则集版本",
     "fe_meta_template_version": "模板版本",
+    "fe_meta_ruleset_digest": "规则集指纹",
 }
 
 
@@ -73,6 +74,7 @@ DECLARATION_FIELDS = {
 
 
 MONITOR_SHEET = "就业率监测"
+DATA_SHEET = "基础数据"
 
 
 def monitor(kind: str, month: int) -> str:

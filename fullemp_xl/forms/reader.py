@@ -26,6 +26,7 @@ class Meta:
     ruleset: str
     ruleset_version: str
     template_version: str
+    ruleset_digest: str = ""  # absent in forms built before the fingerprint was recorded
 
 
 @dataclass
@@ -48,7 +49,7 @@ def read_meta(book: Book) -> Meta:
         raise NotOurWorkbook(book.file, "这不是 fullemp 生成的考评表或申报表（缺少隐藏的表单信息）。"
                                         "请用 `fullemp templates build` 生成的模板填写后再提交")
     return Meta(values["fe_meta_form"], values["fe_meta_ruleset"], values["fe_meta_ruleset_version"],
-                values["fe_meta_template_version"])
+                values["fe_meta_template_version"], values["fe_meta_ruleset_digest"])
 
 
 def _text(value) -> str:

@@ -19,8 +19,11 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 TOP_LEFT = Alignment(horizontal="left", vertical="top", wrap_text=True)
 
-INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")  # where people type
-FORMULA_FILL = PatternFill("solid", fgColor="EEF3FA")  # computed
+# Where people type and what formulas compute carry no shading: a filled form prints like the official one
+# (Excel's "print in black and white" is not honoured by every program). Inputs are the unlocked cells,
+# with a prompt when selected and a blue font.
+INPUT_FILL = PatternFill()
+FORMULA_FILL = PatternFill()
 HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 UNLOCKED = Protection(locked=False)
 LOCKED = Protection(locked=True)
@@ -32,7 +35,7 @@ def text_width(text: str) -> int:
 
 
 def row_height(texts_and_widths, *, line_pt: float = 14, minimum: float = 20) -> float:
-    """A row height that shows wrapped text whole; openpyxl cannot auto-fit."""
+    """A row height that shows wrapped text whole (the summary workbook's; the forms use forms.layout)."""
     lines = 1
     for text, width in texts_and_widths:
         if text:

@@ -1,50 +1,38 @@
-"""The rule vocabulary: conditions and the parts an item's score is the sum of.
+"""The rule vocabulary: the parts an item's score is the sum of, and the fixed registry of their kinds.
 
-Every kind knows its two meanings side by side — `score`/`holds` for the Python engine and `excel`
-for the formula written into the 考评表 — so that a reader can check they agree. The engine and the
-LibreOffice differential test check it for real.
-
-`get(fact_id)` returns a fact's parsed value (int for counts, bool for flags, float for percents);
-`ref(fact_id)` returns the defined name that holds it in the workbook.
+Every kind knows its two meanings side by side — `score` for the Python engine and `excel` for the
+term written into the 考评表's formula — so that a reader can check they agree; the LibreOffice
+differential test checks it for real. `fields` names the placeholders its reason can use, and
+`score` fills exactly those. Conditions (what `require` holds) live in `conditions`.
 """
 from __future__ import annotations
 
-import operator
 import re
 from dataclasses import dataclass
 from fractions import Fraction
 from types import MappingProxyType
-from typing import Callable
 
-OPS = MappingProxyType(
-    {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt, "==": operator.eq}
+from .conditions import (  # noqa: F401  (re-exported: the vocabulary in one place)
+    CONDITION_FORMS, EXCEL_OP, OP_WORDS, OPS, AllOf, FactTest, Get, RateTest, Ref, excel_number, percent_text,
 )
-OP_WORDS = MappingProxyType({">=": "不低于", ">": "高于", "<=": "不高于", "<": "低于", "==": "等于"})
-EXCEL_OP = MappingProxyType({">=": ">=", ">": ">", "<=": "<=", "<": "<", "==": "="})
+
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
-REASON_FIELDS = frozenset({"n", "points", "rate"})
-
-Get = Callable[[str], object]
-Ref = Callable[[str], str]
-
-
-def excel_number(value: Fraction | float | int) -> str:
-    """A number as Excel formula text, without float noise."""
-    value = Fraction(value)
-    if value.denominator == 1:
-        return str(value.numerator)
-    return repr(float(value))
-
-
-def percent_text(value: Fraction | None) -> str:
-    if value is None:
-        return "无（分母为0）"
-    text = f"{float(value) * 100:.2f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+PLACEHOLDERS = MappingProxyType(
+    {
+        "points": "这一条扣去（或没有得到）的分数；veto 中为本项标准分",
+        "n": "人数、户数或件数：本条所数的基础数据（比率条件中为分子）",
+        "total": "比率的分母，如登记失业人员数",
+        "rate": "比率或百分数，如 85.7%（分母为0时写作“无（分母为0）”）",
+        "target": "目标数（shortfall 的 target）",
+        "short": "比目标少的数（shortfall）",
+        "max": "封顶的分数（per_unit_award 的最高分；per_unit、shortfall 最多扣的分）",
+    }
+)
+REASON_FIELDS = frozenset(PLACEHOLDERS)
 
 
 def fill_reason(template: str, **values) -> str:
-    """Replace {n} {points} {rate} in a reason; never str.format (no attribute access from rule files)."""
+    """Replace {n} {points} {rate}… in a reason; never str.format (no attribute access from rule files)."""
     def one(match: re.Match) -> str:
         value = values.get(match.group(1))
         if isinstance(value, Fraction):
@@ -54,96 +42,18 @@ def fill_reason(template: str, **values) -> str:
     return PLACEHOLDER.sub(one, template)
 
 
-# ---------------------------------------------------------------- conditions
-@dataclass(frozen=True)
-class FactTest:
-    """A yes/no fact that must be 是 (op None), or a count / percent compared with a value."""
-
-    fact: str
-    op: str | None = None
-    value: Fraction | None = None  # for percent facts: the percent, e.g. 90
-    expect: bool = True  # for flags
-    percent: bool = False  # value is a percent (fact of type percent)
-
-    def facts(self, rates) -> tuple[str, ...]:
-        return (self.fact,)
-
-    def rate(self, get: Get, rates) -> Fraction | None:
-        return Fraction(get(self.fact)) if self.percent else None
-
-    def holds(self, get: Get, rates) -> bool:
-        value = get(self.fact)
-        if self.op is None:
-            return bool(value) is self.expect
-        if self.percent:
-            return OPS[self.op](float(value), float(self.value / 100))
-        return OPS[self.op](Fraction(value), self.value)
-
-    def excel(self, ref: Ref, rates) -> str:
-        if self.op is None:
-            return f'{ref(self.fact)}="{"是" if self.expect else "否"}"'
-        value = self.value / 100 if self.percent else self.value
-        return f"{ref(self.fact)}{EXCEL_OP[self.op]}{excel_number(value)}"
-
-
-@dataclass(frozen=True)
-class RateTest:
-    """numerator / denominator compared with a percent, computed exactly (no division, no float noise)."""
-
-    rate_id: str
-    op: str
-    percent: Fraction
-
-    def facts(self, rates) -> tuple[str, ...]:
-        r = rates[self.rate_id]
-        return (r.numerator, r.denominator)
-
-    def rate(self, get: Get, rates) -> Fraction | None:
-        r = rates[self.rate_id]
-        den = get(r.denominator)
-        return None if den == 0 else Fraction(get(r.numerator), den)
-
-    def holds(self, get: Get, rates) -> bool:
-        r = rates[self.rate_id]
-        num, den = get(r.numerator), get(r.denominator)
-        if den == 0:
-            return r.empty_met
-        return OPS[self.op](Fraction(num) * 100, self.percent * den)
-
-    def excel(self, ref: Ref, rates) -> str:
-        r = rates[self.rate_id]
-        num, den = ref(r.numerator), ref(r.denominator)
-        empty = "TRUE" if r.empty_met else "FALSE"
-        return f"IF({den}=0,{empty},{num}*100{EXCEL_OP[self.op]}{excel_number(self.percent)}*{den})"
-
-
-@dataclass(frozen=True)
-class AllOf:
-    conditions: tuple
-
-    def facts(self, rates) -> tuple[str, ...]:
-        return tuple(f for c in self.conditions for f in c.facts(rates))
-
-    def rate(self, get: Get, rates) -> Fraction | None:
-        for c in self.conditions:
-            value = c.rate(get, rates)
-            if value is not None:
-                return value
-        return None
-
-    def holds(self, get: Get, rates) -> bool:
-        return all(c.holds(get, rates) for c in self.conditions)
-
-    def excel(self, ref: Ref, rates) -> str:
-        return "AND(" + ",".join(c.excel(ref, rates) for c in self.conditions) + ")"
-
-
-# ---------------------------------------------------------------- parts of an item's score
 @dataclass(frozen=True)
 class Outcome:
     points: Fraction  # contribution to the item's sum
     lost: Fraction  # points this part did not give (for the reason)
     reason: str = ""
+
+
+NOTHING = Outcome(Fraction(0), Fraction(0))
+
+
+def _capped(expr: str, cap: Fraction | None) -> str:
+    return expr if cap is None else f"MIN({excel_number(cap)},{expr})"
 
 
 @dataclass(frozen=True)
@@ -156,6 +66,9 @@ class Base:
 
     def facts(self, rates):
         return ()
+
+    def fields(self, rates):
+        return frozenset()
 
     def score(self, get: Get, rates) -> Outcome:
         return Outcome(self.points, Fraction(0))
@@ -177,11 +90,13 @@ class Award:
     def facts(self, rates):
         return self.require.facts(rates)
 
+    def fields(self, rates):
+        return self.require.fields(rates) | {"points"}
+
     def score(self, get: Get, rates) -> Outcome:
         if self.require.holds(get, rates):
             return Outcome(self.points, Fraction(0))
-        rate = self.require.rate(get, rates)
-        text = fill_reason(self.reason, points=self.points, rate=percent_text(rate))
+        text = fill_reason(self.reason, points=self.points, **self.require.values(get, rates))
         return Outcome(Fraction(0), self.points, text)
 
     def excel(self, ref: Ref, rates) -> str:
@@ -201,11 +116,13 @@ class Deduct:
     def facts(self, rates):
         return self.require.facts(rates)
 
+    def fields(self, rates):
+        return self.require.fields(rates) | {"points"}
+
     def score(self, get: Get, rates) -> Outcome:
         if self.require.holds(get, rates):
-            return Outcome(Fraction(0), Fraction(0))
-        rate = self.require.rate(get, rates)
-        text = fill_reason(self.reason, points=self.points, rate=percent_text(rate))
+            return NOTHING
+        text = fill_reason(self.reason, points=self.points, **self.require.values(get, rates))
         return Outcome(-self.points, self.points, text)
 
     def excel(self, ref: Ref, rates) -> str:
@@ -214,26 +131,96 @@ class Deduct:
 
 @dataclass(frozen=True)
 class PerUnit:
-    """Points taken off for every person or thing counted (存在未登记一人扣3分)."""
+    """Points taken off for every person or thing counted (存在未登记一人扣3分), at most `max` (最多扣10分)."""
 
     points: Fraction
     fact: str
     reason: str
+    max: Fraction | None = None
 
     max_points = property(lambda self: Fraction(0))
 
     def facts(self, rates):
         return (self.fact,)
 
+    def fields(self, rates):
+        return frozenset({"points", "n"} | ({"max"} if self.max is not None else set()))
+
     def score(self, get: Get, rates) -> Outcome:
         n = get(self.fact)
         if not n:
-            return Outcome(Fraction(0), Fraction(0))
-        lost = self.points * n
-        return Outcome(-lost, lost, fill_reason(self.reason, n=n, points=lost))
+            return NOTHING
+        lost = self.points * n if self.max is None else min(self.max, self.points * n)
+        return Outcome(-lost, lost, fill_reason(self.reason, n=n, points=lost, max=self.max))
 
     def excel(self, ref: Ref, rates) -> str:
-        return f"-{excel_number(self.points)}*{ref(self.fact)}"
+        return "-" + _capped(f"{excel_number(self.points)}*{ref(self.fact)}", self.max)
+
+
+@dataclass(frozen=True)
+class PerUnitAward:
+    """Points for every person or thing counted, up to a cap (每帮助一名失业人员再就业得1分，最高10分)."""
+
+    points: Fraction
+    fact: str
+    max: Fraction
+    reason: str
+
+    max_points = property(lambda self: self.max)
+
+    def facts(self, rates):
+        return (self.fact,)
+
+    def fields(self, rates):
+        return frozenset({"points", "n", "max"})
+
+    def score(self, get: Get, rates) -> Outcome:
+        n = get(self.fact)
+        got = min(self.max, self.points * n)
+        lost = self.max - got
+        if not lost:
+            return Outcome(got, lost)
+        return Outcome(got, lost, fill_reason(self.reason, n=n, points=lost, max=self.max))
+
+    def excel(self, ref: Ref, rates) -> str:
+        return _capped(f"{excel_number(self.points)}*{ref(self.fact)}", self.max)
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """Points taken off for every unit a count falls short of its target (每少一人扣2分，扣完为止).
+
+    The target is another fact (任务数) or a fixed number; `max` caps what this part can take off.
+    """
+
+    points: Fraction
+    fact: str
+    reason: str
+    target_fact: str | None = None
+    target_value: Fraction | None = None
+    max: Fraction | None = None
+
+    max_points = property(lambda self: Fraction(0))
+
+    def facts(self, rates):
+        return (self.fact,) + ((self.target_fact,) if self.target_fact else ())
+
+    def fields(self, rates):
+        return frozenset({"points", "n", "target", "short"} | ({"max"} if self.max is not None else set()))
+
+    def score(self, get: Get, rates) -> Outcome:
+        n = get(self.fact)
+        target = get(self.target_fact) if self.target_fact else self.target_value
+        short = max(Fraction(0), Fraction(target) - n)
+        if not short:
+            return NOTHING
+        lost = self.points * short if self.max is None else min(self.max, self.points * short)
+        return Outcome(-lost, lost, fill_reason(self.reason, n=n, target=Fraction(target), short=short,
+                                                points=lost, max=self.max))
+
+    def excel(self, ref: Ref, rates) -> str:
+        target = ref(self.target_fact) if self.target_fact else excel_number(self.target_value)
+        return "-" + _capped(f"{excel_number(self.points)}*MAX(0,{target}-{ref(self.fact)})", self.max)
 
 
 @dataclass(frozen=True)
@@ -256,13 +243,15 @@ class Bands:
     def facts(self, rates):
         return tuple(f for b in self.bands for f in b.require.facts(rates))
 
+    def fields(self, rates):
+        return self.bands[0].require.fields(rates) | {"points"}
+
     def score(self, get: Get, rates) -> Outcome:
         got = next((b.points for b in self.bands if b.require.holds(get, rates)), Fraction(0))
         lost = self.max_points - got
         if not lost:
             return Outcome(got, lost)
-        rate = self.bands[0].require.rate(get, rates)
-        return Outcome(got, lost, fill_reason(self.reason, points=lost, rate=percent_text(rate)))
+        return Outcome(got, lost, fill_reason(self.reason, points=lost, **self.bands[0].require.values(get, rates)))
 
     def excel(self, ref: Ref, rates) -> str:
         text = "0"
@@ -283,11 +272,14 @@ class Veto:
     def facts(self, rates):
         return self.require.facts(rates)
 
-    def vetoes(self, get: Get, rates) -> str | None:
+    def fields(self, rates):
+        return self.require.fields(rates) | {"points"}
+
+    def vetoes(self, get: Get, rates, points: Fraction | None = None) -> str | None:
+        """The reason when the item is vetoed (`points`: the item's 标准分, for {points}), else None."""
         if self.require.holds(get, rates):
             return None
-        rate = self.require.rate(get, rates)
-        return fill_reason(self.reason, rate=percent_text(rate))
+        return fill_reason(self.reason, points=points, **self.require.values(get, rates))
 
     def excel(self, ref: Ref, rates) -> str:
         return self.require.excel(ref, rates)
@@ -299,16 +291,12 @@ PART_KINDS = MappingProxyType(
         "base": (Base, "起始分：在此基础上扣分（如“每一项不到位扣5分”）", ("points",)),
         "award": (Award, "条件成立得分，否则不得该部分分（如“提供服务的给6分”）", ("points", "require", "reason")),
         "deduct": (Deduct, "条件不成立扣分（如“提供服务无记录扣2分”）", ("points", "require", "reason")),
-        "per_unit": (PerUnit, "按人数或件数扣分（如“存在未登记一人扣3分”）", ("points", "fact", "reason")),
+        "per_unit": (PerUnit, "按人数或件数扣分，可设最多扣几分（如“存在未登记一人扣3分”）", ("points", "fact", "[max]", "reason")),
+        "per_unit_award": (PerUnitAward, "按人数或件数得分，最高不超过封顶分（如“每帮助一人再就业得1分，最高10分”）",
+                           ("points", "fact", "max", "reason")),
+        "shortfall": (Shortfall, "比目标每少一人（件）扣分，扣完为止（如“每少一人扣2分”）",
+                      ("points", "fact", "target", "[max]", "reason")),
         "bands": (Bands, "分档计分，取第一个成立的档次（如“高于90%得5分，80-90%得3分”）", ("rate|fact", "bands", "reason")),
         "veto": (Veto, "一票否决：条件不成立本项0分（如“再就业率低于90%不得分”）", ("require", "reason")),
-    }
-)
-CONDITION_FORMS = MappingProxyType(
-    {
-        "fact": "是/否事实为“是”：{ fact = \"x\" }；或人数比较：{ fact = \"x\", op = \">=\", value = 2 }",
-        "rate": "比率与百分数比较（精确计算，不做除法）：{ rate = \"r\", op = \">=\", percent = 90 }",
-        "all": "全部成立：{ all = [条件, 条件] }",
-        "名称": "引用 [conditions] 中已命名的条件：\"hall\"",
     }
 )

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..model import Contradiction, LedgerColumn, LedgerCount, LedgerFlag, LedgerSpec, MonthRule, RowAny, RowTest
-from .kinds import OPS
+from .conditions import OPS
 
 COLUMN_TYPES = {"text": "文字", "id": "公民身份号码", "flag": "是/否", "date": "日期", "count": "非负整数"}
 

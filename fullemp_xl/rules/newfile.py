@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .loader import RuleProblem, RuleSetError, builtin_ids, builtin_path
+from .problems import RuleProblem, RuleSetError
+from .store import builtin_ids, builtin_path
 
 HEADER = """# 由 `fullemp rules new --from {source}` 生成的新规则集。
 # 请把下面的评分表改成本地的正式评分表（照录考核内容和评分标准），改好后运行：

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from openpyxl.formula.translate import Translator
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel, from_ISO8601
 
 from ..safe_io import UnusableFile
+from .numfmt import from_excel
 from .package import Package, iterparse_xml, parse_xml
 from .workbook import WorkbookParts, ns_of, text_of
 
@@ -45,6 +43,14 @@ def split_ref(ref: str) -> tuple[int, int]:
     if len(_REFS) < 200_000:
         _REFS[ref] = found
     return found
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def _number(text: str):
@@ -135,7 +141,7 @@ class _Reader:
     def __init__(self, wb: WorkbookParts, ns: str, pkg: Package, wanted: set[str] | None):
         self.wb, self.pkg, self.wanted = wb, pkg, wanted
         self.c_tag, self.v_tag, self.f_tag, self.is_tag, self.ns = ns + "c", ns + "v", ns + "f", ns + "is", ns
-        self.shared: dict[str, Translator] = {}
+        self.shared: dict = {}  # shared formula id -> openpyxl Translator
         self.strings: list[str] | None = None
         self.dates: frozenset[int] | None = None
         self.deltas: frozenset[int] = frozenset()
@@ -179,7 +185,7 @@ class _Reader:
                 else:
                     col_no += 1
                     key = (row_no, col_no)
-                    ref = f"{get_column_letter(col_no)}{row_no}" if 0 < col_no <= MAX_COL else ""
+                    ref = f"{column_letter(col_no)}{row_no}" if 0 < col_no <= MAX_COL else ""
                 if not (0 < key[0] <= MAX_ROW and 0 < col_no <= MAX_COL):
                     raise self.damaged("单元格超出工作表范围")
                 t = c.get("t", "n")
@@ -258,6 +264,8 @@ class _Reader:
         if t == "b":
             return bool(int(text)) if text.strip() in ("0", "1") else text
         if t == "d":
+            from openpyxl.utils.datetime import from_ISO8601  # rare (Strict files): openpyxl only then
+
             return from_ISO8601(text)
         if t == "inlineStr":
             node = c.find(self.is_tag)
@@ -265,10 +273,12 @@ class _Reader:
         return text  # str, e
 
 
-def _formula(f, coordinate: str, shared: dict[str, Translator]) -> str:
+def _formula(f, coordinate: str, shared: dict) -> str:
     kind = f.get("t")
     value = "=" + (f.text or "")
     if kind == "shared":
+        from openpyxl.formula.translate import Translator  # only files with shared formulas pay for it
+
         idx = f.get("si")
         if idx in shared:
             return shared[idx].translate_formula(coordinate)

@@ -9,10 +9,8 @@ import posixpath
 import re
 from functools import cached_property
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, is_date_format, is_timedelta_format
-from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900
-
 from ..safe_io import UnusableFile
+from .numfmt import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, MAC_EPOCH, WINDOWS_EPOCH, is_date_format, is_timedelta_format
 from .package import Package, parse_xml
 
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -126,7 +124,7 @@ class WorkbookParts:
             if dn.get("localSheetId") is not None:
                 continue  # sheet-scoped: openpyxl keeps these on the sheet, not in wb.defined_names
             names[dn.get("name", "")] = _destination(dn.text or "")
-        return ns, rels, CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900, sheets, order, names
+        return ns, rels, MAC_EPOCH if date1904 else WINDOWS_EPOCH, sheets, order, names
 
     def _part(self, kind: str) -> str | None:
         return next((p for t, p in self.rels.values() if t.endswith("/" + kind)), None)

@@ -1,0 +1,13 @@
+"""The Excel add-in: ribbon buttons as data, the VBA generated from them, the .xlam, check and install.
+
+In: `buttons.BUTTONS` (one entry per ribbon button, naming its RunPython entry point) and the
+UDFs of `excel.udfs`. Out: the macros/ sources (customUI.xml and our VBA modules), `fullemp.xlam`
+with those modules and xlwings' runtime module in a VBA project written by `excel.vba`, the
+findings of `fullemp addin check`, and the Windows install. May import `excel.vba`, `excel.udfs`
+and the handlers named by the buttons (to check them); xlwings only for its runtime module.
+"""
+from .buttons import ADDIN_NAME, BUTTONS, Button
+from .macros import custom_ui, macro_files, vba_modules, write_macros
+from .package import build_xlam
+
+__all__ = ["ADDIN_NAME", "BUTTONS", "Button", "build_xlam", "custom_ui", "macro_files", "vba_modules", "write_macros"]

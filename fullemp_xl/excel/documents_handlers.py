@@ -1,0 +1,178 @@
+"""The 公示 / 公告 / 补助 buttons: act on the open 汇总表 and write the documents next to it.
+
+Each `*_book(book)` takes an xlwings Book (live Excel, or xlwings' remote engine in the tests), reads the
+summary as it is on screen — the officials' decision columns included, saved or not — through the same
+loader as the command line (`merge.load.load_summary`, on a snapshot of the values), and writes the
+documents beside the workbook's file with the issuing-office file (发文机关.toml) found there. It never
+changes the workbook. The zero-argument functions at the end are the RunPython entry points.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from pathlib import Path
+
+from .handlers import _alert, _guard
+
+NOTICE_FOLDER, SUBSIDY_FOLDER, ANNOUNCEMENT_FILE = "公示", "补助资金", "认定公告.docx"
+
+
+class _NoFolder(Exception):
+    pass
+
+
+def _snapshot(book, target: Path) -> None:
+    """The summary's sheets as values in a plain workbook (text stays text), for merge.load.load_summary."""
+    from openpyxl import Workbook
+
+    from ..merge.summary import META_SHEET, SHEETS
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    present = [s.name for s in book.sheets]
+    for name in (SHEETS["summary"], SHEETS["missing"], META_SHEET):
+        if name not in present:
+            continue
+        used = book.sheets[name].used_range
+        values = used.options(ndim=2).value or []
+        ws = wb.create_sheet(name)
+        for r, row in enumerate(values, start=used.row):
+            for c, value in enumerate(row, start=used.column):
+                if value in (None, ""):
+                    continue
+                cell = ws.cell(r, c)
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a community named "=…" is a name, not a formula
+    wb.save(target)
+
+
+def _load(book):
+    """(summary, the workbook's path on disk): the summary as shown on screen."""
+    from ..merge.load import load_summary
+
+    full = Path(str(book.fullname))
+    if not full.is_absolute() or not full.parent.is_dir():  # a workbook never saved, or Excel on the web
+        raise _NoFolder
+    with tempfile.TemporaryDirectory(prefix="fullemp-summary-") as tmp:
+        snap = Path(tmp) / "汇总表.xlsx"
+        _snapshot(book, snap)
+        summary = load_summary(snap)
+    summary.path = full
+    return summary, full
+
+
+def _guarded(fn):
+    """_guard plus the documents' own errors, each as a message box."""
+    def wrapper(book, *args, **kwargs):
+        from ..documents.engine import TemplateProblems
+        from ..documents.pdf import PdfError
+        from ..documents.profile import ProfileError
+        from ..documents.publish import NothingToPublish
+        from ..workdays import HolidayFileError, UnknownYear
+
+        try:
+            return fn(book, *args, **kwargs)
+        except _NoFolder:
+            return _alert(book, "请先把汇总表保存到电脑上的文件夹中，文书会生成在它旁边。")
+        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError, NothingToPublish) as exc:
+            return _alert(book, str(exc))
+    wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
+    return _guard(wrapper)
+
+
+def _settings():
+    from ..documents.publish import Settings
+
+    return Settings(force=True)  # a button regenerates: the earlier file is kept as a backup
+
+
+def _listing(outcome) -> str:
+    lines = [f"· {d.title}：{d.count} 个社区 → {d.path.name}" for d in outcome.documents]
+    left_out = sum(len(d.selection.excluded) for d in outcome.documents if d.selection)
+    if left_out:
+        lines.append(f"因实地考察、公示异议、不予认定或民政撤销未列入 {left_out} 个（命令 fullemp notice / announce 列出原因）。")
+    if outcome.problems:
+        lines.append(f"汇总表中有 {len(outcome.problems)} 处需要核对：" + "；".join(outcome.problems[:3]))
+    return "\n".join(lines)
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def first_working_day(calendar, day: dt.date) -> dt.date:
+    while not calendar.is_workday(day):
+        day += dt.timedelta(days=1)
+    return day
+
+
+@_guarded
+def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = None) -> str:
+    """公示: every 公示 the decisions allow (each county's, and the city's), starting on the first working day from today."""
+    from ..documents.publish import NothingToPublish, make_notice
+    from ..workdays import load_calendar
+
+    summary, path = _load(book)
+    folder = Path(out_dir) if out_dir else path.parent / NOTICE_FOLDER
+    start = start or first_working_day(load_calendar(near=path), dt.date.today())
+    written, skipped = [], []
+    for stage in summary.ruleset.publication.stages:
+        out = folder if stage == "county" else folder / "市级公示.docx"
+        try:
+            outcome = make_notice(path, stage=stage, start=start, out=out, settings=_settings(), summary=summary)
+        except NothingToPublish as exc:
+            skipped.append(str(exc))
+            continue
+        written.append(outcome)
+        skipped += outcome.skipped
+    if not written:
+        raise NothingToPublish("；".join(skipped))
+    d = written[0].details
+    period = "至".join(_cn(dt.date.fromisoformat(d[k])) for k in ("start", "end"))
+    head = f"公示期 {period}（{d['days']}个工作日），文书在 {folder}："
+    return _alert(book, "\n".join([head, *(_listing(o) for o in written), *(f"· 未生成：{s}" for s in skipped)]))
+
+
+@_guarded
+def announce_book(book, *, out_dir: Path | None = None) -> str:
+    """公告: the 认定公告 of every community finally certified in the open summary."""
+    from ..documents.publish import make_announcement
+
+    summary, path = _load(book)
+    target = (Path(out_dir) if out_dir else path.parent) / ANNOUNCEMENT_FILE
+    outcome = make_announcement(path, out=target, settings=_settings(), summary=summary)
+    return _alert(book, f"认定公告已生成（{target}）：\n" + _listing(outcome))
+
+
+@_guarded
+def subsidy_book(book, *, out_dir: Path | None = None) -> str:
+    """补助: one 补助资金明细 per county (Word and a workbook for its finance office)."""
+    from ..documents.publish import make_subsidy
+
+    summary, path = _load(book)
+    folder = Path(out_dir) if out_dir else path.parent / SUBSIDY_FOLDER
+    outcome = make_subsidy(path, out_dir=folder, settings=_settings(), summary=summary)
+    lines = [f"补助资金明细已生成（{folder}）："]
+    for c in outcome.details["counties"]:
+        lines.append(f"· {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")
+    return _alert(book, "\n".join(lines))
+
+
+# ---------------------------------------------------------------- RunPython entry points (classic add-in)
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def notice() -> None:
+    notice_book(_caller())
+
+
+def announce() -> None:
+    announce_book(_caller())
+
+
+def subsidy() -> None:
+    subsidy_book(_caller())

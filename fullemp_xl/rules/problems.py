@@ -1,0 +1,26 @@
+"""What is wrong with a rule set: one problem per key, collected rather than raised one at a time."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    file: str
+    key: str  # where in the file, e.g. sections[3].items[2].parts[1]
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        level = "错误" if self.severity == "error" else "警告"
+        return f"{self.file}: {self.key}: {level} {self.message}" if self.key else f"{self.file}: {level} {self.message}"
+
+
+class RuleSetError(Exception):
+    def __init__(self, problems: list[RuleProblem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownRuleSet(RuleSetError):
+    """No built-in, installed or file rule set by this name."""

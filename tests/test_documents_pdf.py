@@ -1,0 +1,153 @@
+"""The documents as LibreOffice renders them to PDF, checked with poppler: names and dates, A4, page numbers
+"— n —" (odd right, even left), CJK fonts embedded, the table header on every page, the 22 × 28 grid, and
+rarer characters of place names."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from documents_data import OK, RARE, row, summary_with_profile, zhangye_rows
+from fullemp_xl.documents import layout as L
+from fullemp_xl.documents.pdf import PdfError, convert, convert_one
+from lo_oracle import require_soffice
+from test_cli import run
+
+# characters encoded for names that Noto Serif CJK SC (the 仿宋 / 宋体 face) lacks: the fallback chain must draw them
+FALLBACK = ["\U0002B740村社区", "\u9FEF湾社区", "\U0002B739坪社区"]
+LONG = [f"第{n:02d}居民社区" for n in range(1, 61)]
+
+
+def poppler(*args) -> str:
+    return subprocess.run(list(map(str, args)), capture_output=True, text=True, check=True).stdout
+
+
+def squash(text: str) -> str:
+    """pdftotext puts spaces between CJK and Latin or digits ("第 58 居民社区"): compare without any whitespace."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_texts(pdf: Path) -> list[str]:
+    return poppler("pdftotext", "-layout", pdf, "-").split("\f")[:-1]
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    require_soffice()
+    folder = tmp_path_factory.mktemp("pdf") / "市"
+    rows = zhangye_rows() + [row("临泽县", "板桥镇", n, 91, decisions=OK) for n in [*FALLBACK, *LONG]]
+    summary = summary_with_profile(folder, rows)
+    procs = [
+        run("notice", summary, "--stage", "county", "--start", "2026-09-28", "-o", folder / "县区公示", "--pdf", "--jobs", "2"),
+        run("notice", summary, "--stage", "city", "--start", "2026-09-30", "-o", folder / "市级公示.docx", "--pdf"),
+        run("announce", summary, "-o", folder / "认定公告.docx", "--pdf", "--number", "3"),
+        run("subsidy", summary, "-o", folder / "补助资金", "--pdf"),
+    ]
+    for proc in procs:
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PDF 1/2" in procs[0].stderr and "PDF 2/2" in procs[0].stderr  # progress, per county in parallel
+    return folder
+
+
+def all_pdfs(folder: Path) -> list[Path]:
+    pdfs = sorted(folder.rglob("*.pdf"))
+    assert len(pdfs) == 6 and all(p.with_suffix(".docx").exists() for p in pdfs)
+    return pdfs
+
+
+def test_names_and_dates_are_in_the_pdfs(published):
+    city = squash(poppler("pdftotext", published / "市级公示.pdf", "-"))
+    assert "2026年9月30日至2026年10月12日" in city  # the National Day week off, Saturday 10 October worked
+    for name in ["南关社区", "{{ x }}社区", "<w:p>社区", "=1+1社区", *RARE[:5], *FALLBACK, *LONG]:
+        assert squash(name) in city, name
+    county = squash(poppler("pdftotext", published / "县区公示" / "甘州区-公示.pdf", "-"))
+    assert "2026年9月28日至2026年10月9日" in county
+    subsidy = squash(poppler("pdftotext", published / "补助资金" / "临泽县-2026年度补助资金明细.pdf", "-"))
+    assert "人民币陆拾陆万元整" in subsidy and "660,000.00" in subsidy  # 3 + 3 + 60 funded; 埇桥社区 excluded
+
+
+def test_a4_page_numbers_and_embedded_fonts(published):
+    for pdf in all_pdfs(published):
+        info = poppler("pdfinfo", pdf)
+        assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info), pdf
+        pages = page_texts(pdf)
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) == len(pages)
+        for n, text in enumerate(pages, start=1):
+            assert re.search(rf"—\s*{n}\s*—", text), (pdf.name, n)
+        bbox = poppler("pdftotext", "-bbox", pdf, "-")
+        for n, page in enumerate(bbox.split("<page ")[1:], start=1):
+            dashes = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"[^>]*>—</word>', page)]
+            assert dashes, (pdf.name, n)
+            assert (min(dashes) > 400) if n % 2 else (max(dashes) < 200), (pdf.name, n, dashes)  # odd right, even left
+        fonts = poppler("pdffonts", pdf).splitlines()[2:]
+        assert fonts and all(line.split()[-5] == "yes" for line in fonts), fonts  # every font embedded
+        assert any(re.search(r"CJK|WenKai|HanaMin", line) for line in fonts), fonts
+
+
+def test_the_table_header_is_on_every_page_of_a_long_list(published):
+    pages = page_texts(published / "市级公示.pdf")
+    attachment = [k for k, text in enumerate(pages) if re.search(r"^\s*附件\s*$", text, re.M)]
+    assert attachment and len(pages) - attachment[0] >= 3, len(pages)
+    for text in pages[attachment[0]:]:
+        assert re.search(r"序号\s+县（区）\s+街道（乡镇）\s+社区\s+综合得分\s+备注", text), text[:300]
+    numbers = [int(n) for text in pages[attachment[0]:] for n in re.findall(r"^\s*(\d+)\s+[临甘]", text, re.M)]
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) == 9 + 63  # 序号 continuous
+
+
+def test_rarer_characters_are_drawn_by_the_fallback_faces(published):
+    fonts = poppler("pdffonts", published / "市级公示.pdf")
+    assert "HanaMin" in fonts or "WenKai" in fonts, fonts  # faces beyond Noto Serif CJK SC were needed and embedded
+    text = squash(poppler("pdftotext", published / "市级公示.pdf", "-"))
+    assert all(squash(name) in text for name in FALLBACK)
+
+
+def test_22_lines_of_28_characters(tmp_path):
+    require_soffice()
+    doc = L.new_document("版心")
+    L.paragraph(doc, "正文", L.TITLE)
+    chars = "充分就业社区认定管理办法规定县区推荐市级认定" * 100  # CJK only: one character, one cell of the grid
+    L.paragraph(doc, chars[:L.CHARS - 2 + L.CHARS * 70])  # one paragraph: every line but its first is a full line
+    path = tmp_path / "grid.docx"
+    doc.save(str(path))
+    pdf = convert([(path, tmp_path / "grid.pdf")])[0]
+    second = [ln.strip() for ln in page_texts(pdf)[1].splitlines() if ln.strip() and "—" not in ln]
+    assert len(second) == L.LINES, second
+    assert [len(ln) for ln in second] == [L.CHARS] * L.LINES
+
+
+def test_pdf_errors_are_clear(tmp_path, monkeypatch):
+    require_soffice()
+    path = tmp_path / "a.docx"
+    L.new_document("x").save(str(path))
+    with pytest.raises(PdfError, match="超过 0 秒"):
+        convert_one(path, tmp_path / "a.pdf", timeout=0.01)
+    assert not (tmp_path / "a.pdf").exists()
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"not a word file")
+    with pytest.raises(PdfError, match="没有生成 PDF"):
+        convert_one(bad, tmp_path / "bad.pdf")
+    monkeypatch.setenv("FULLEMP_SOFFICE", str(tmp_path / "no-soffice"))
+    summary = summary_with_profile(tmp_path / "市")
+    proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--number", "1", "--pdf")
+    assert proc.returncode == 2 and "无法生成 PDF" in proc.stderr and "Word 文档已经生成" in proc.stderr
+    assert (tmp_path / "公告.docx").exists()
+
+
+@pytest.mark.parametrize("family, face", [("仿宋_GB2312", "Noto Serif CJK SC"), ("宋体", "Noto Serif CJK SC"),
+                                          ("方正小标宋简体", "Noto Serif CJK SC:Bold"), ("黑体", "Noto Sans CJK SC"),
+                                          ("楷体_GB2312", "LXGW WenKai"), ("KaiTi", "LXGW WenKai")])
+def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
+    import os
+
+    from fullemp_xl.documents.pdf import fontconfig_file
+
+    require_soffice()
+    env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
+    found = subprocess.run(["fc-match", "-f", "%{family[0]}:%{style[0]}", family], capture_output=True, text=True,
+                           env=env, check=True).stdout
+    name, style = face.split(":") if ":" in face else (face, "")
+    assert found.startswith(name) and style in found, found
+    chain = subprocess.run(["fc-match", "-s", "-f", "%{family[0]}\n", family], capture_output=True, text=True, env=env).stdout
+    assert {"HanaMinA", "HanaMinB"} <= set(chain.splitlines()[:8]), chain  # rarer characters have a face to fall back on
