@@ -34,6 +34,8 @@ WORKBOOK_COMMANDS = {
     "fill-ledger": ["fill", "{form}", "--ledger", "{x}", "-o", "{out}/填报.xlsx"],
     "registry": ["fill", "--registry", "{x}", "-o", "{out}/分发"],
     "merge": ["merge", "{x}", "-o", "{out}/汇总表.xlsx"],
+    "announce": ["announce", "{x}", "-o", "{out}/认定公告.docx"],  # the documents read a summary workbook
+    "registry-next": ["registry", "next", "{x}", "-o", "{out}/社区名册.xlsx"],
 }
 RULES_COMMANDS = {
     "templates": ["templates", "build", "--rules", "{x}", "-o", "{out}/模板"],
