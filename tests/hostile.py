@@ -155,10 +155,12 @@ def member_data_span(path: Path, name: str) -> tuple[int, int]:
 
 
 def many_cells(n: int) -> bytes:
+    from openpyxl.utils import get_column_letter
+
     per_row = 100
     rows = []
     for r in range(1, n // per_row + 2):
-        cells = "".join(f'<c r="{_col(c)}{r}"><v>{(r * 7 + c) % 97}</v></c>' for c in range(1, per_row + 1))
+        cells = "".join(f'<c r="{get_column_letter(c)}{r}"><v>{(r * 7 + c) % 97}</v></c>' for c in range(1, per_row + 1))
         rows.append(f'<row r="{r}">{cells}</row>')
     return _worksheet("".join(rows))
 
@@ -170,14 +172,6 @@ def many_rows(n: int) -> bytes:
 def _worksheet(sheet_data: str) -> bytes:
     return ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
             f'spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>').encode()
-
-
-def _col(n: int) -> str:
-    out = ""
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
 
 
 DOCX_TYPES = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
