@@ -64,6 +64,8 @@ def _hidden(path: Path) -> bool:
         return True
     if path.name.lower() in SYSTEM_NAMES:
         return True
+    if os.name != "nt":  # only Windows marks files hidden by an attribute
+        return False
     try:
         attrs = getattr(path.lstat(), "st_file_attributes", 0)
     except OSError:
@@ -103,10 +105,9 @@ def discover(paths: list[Path]) -> Discovery:
 
 
 def _shown(path: Path, base: Path) -> str:
-    try:
-        return path.resolve().relative_to(base.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The path as the person who gave it sees it: relative to the folder the input sits in."""
+    rel = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
+    return Path(rel).as_posix() if not rel.startswith("..") else path.as_posix()
 
 
 def _add_file(found: Discovery, path: Path, base: Path) -> None:
@@ -118,16 +119,16 @@ def _add_file(found: Discovery, path: Path, base: Path) -> None:
     try:
         info = path.stat()
     except OSError as exc:
-        found.problems.append((shown, str(path.resolve()), f"无法读取这个文件（{exc.strerror or exc}）：请检查文件权限"))
+        found.problems.append((shown, os.path.abspath(path), f"无法读取这个文件（{exc.strerror or exc}）：请检查文件权限"))
         return
     if kind == "workbook":
-        found.candidates.append(Candidate(shown, str(path.resolve()), str(path), (), info.st_mtime, info.st_size))
+        found.candidates.append(Candidate(shown, os.path.abspath(path), str(path), (), info.st_mtime, info.st_size))
         return
     try:
         with zipfile.ZipFile(path) as zf:
-            _add_archive(found, zf, shown, str(path.resolve()), (str(path),), depth=0)
+            _add_archive(found, zf, shown, os.path.abspath(path), (str(path),), depth=0)
     except (zipfile.BadZipFile, OSError, ValueError):
-        found.problems.append((shown, str(path.resolve()), "压缩包已损坏或不是 .zip 文件，无法打开：请重新压缩后再发送"))
+        found.problems.append((shown, os.path.abspath(path), "压缩包已损坏或不是 .zip 文件，无法打开：请重新压缩后再发送"))
 
 
 def _add_archive(found: Discovery, zf: zipfile.ZipFile, shown: str, link: str, chain: tuple[str, ...], depth: int) -> None:
