@@ -15,6 +15,7 @@ from .ledger.checks import check_ledger
 from .ledger.count import Counted, count_all, monthly
 from .ledger.read import read_ledger
 from .model import Finding, Location, RuleSet
+from .numbers import shown
 from .rules import load_ruleset
 
 
@@ -52,7 +53,7 @@ def fill_identity(book: Book, ledger_identity: dict[str, str], file: str) -> tup
             book.write(loc.sheet, loc.cell, value)
             written[label] = value
         elif current != value:
-            findings.append(Finding("fill.identity", "warning", f"台账中的{label}“{value}”与表中的“{current}”不一致，未改动",
+            findings.append(Finding("fill.identity", "warning", f"台账中的{label}“{shown(value)}”与表中的“{shown(current)}”不一致，未改动",
                                     loc, label))
     return written, findings
 

@@ -1,4 +1,4 @@
-"""公民身份号码 (GB 11643-1999): check digit, birth date, and masking for anything that leaves the ledger."""
+"""公民身份号码 (GB 11643-1999): check digit, birth date, and what may be shown of one: its region code."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +8,10 @@ import unicodedata
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK = "10X98765432"
-SHAPE = re.compile(r"^\d{17}[\dX]$")
+SHAPE = re.compile(r"^\d{17}[\dX]$", re.ASCII)
+ID_LIKE = re.compile(r"\d{17}[\dX]|\d{15}", re.ASCII)  # anywhere in a text: 18-digit or old 15-digit numbers
+REGION = re.compile(r"^\d{6}", re.ASCII)
+SCIENTIFIC = re.compile(r"^\d(\.\d+)?E\+\d+$", re.ASCII)
 
 
 def normalise(raw) -> str:
@@ -41,9 +44,25 @@ def problem(number: str, today: dt.date) -> str | None:
     return None
 
 
-def mask(number: str) -> str:
-    """6201**********1234: enough to find the row, not enough to identify the person."""
+def mask(number) -> str:
+    """620702************: the 6-digit region code at most, never a name typed in front of the number."""
     text = normalise(number)
-    if len(text) <= 8:
-        return "*" * len(text)
-    return text[:4] + "*" * (len(text) - 8) + text[-4:]
+    return (text[:6] if REGION.match(text) else "******") + "*" * 12
+
+
+def looks_like_id(raw) -> bool:
+    """An ID number, whole or as Excel keeps it in a number cell (15 significant digits)."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, (int, float)):
+        return abs(raw) >= 1e14
+    return bool(ID_LIKE.search(normalise(raw)))
+
+
+def stored_as_number(raw) -> bool:
+    """A number cell (or its scientific text, 6.20702E+17) where an ID should be text: digits are lost."""
+    if isinstance(raw, bool):
+        return False
+    if isinstance(raw, (int, float)):
+        return True
+    return "+" in str(raw) and bool(SCIENTIFIC.match(normalise(raw)))

@@ -11,7 +11,7 @@ from fractions import Fraction
 from .forms import names
 from .forms.book import Book, locate
 from .model import Finding, Location, Monitor
-from .numbers import parse_count
+from .numbers import parse_count, shown
 from .rules.kinds import percent_text
 
 
@@ -48,7 +48,7 @@ def read_monitor(book: Book, monitor: Monitor) -> tuple[list[MonthResult], list[
             continue
         label = book.read(label_loc.sheet, label_loc.cell)
         if str(label).strip() != f"{month}月":
-            findings.append(Finding("monitor.order", "error", f"月份被改动或顺序被打乱：这一行应为“{month}月”，实际为“{label}”",
+            findings.append(Finding("monitor.order", "error", f"月份被改动或顺序被打乱：这一行应为“{month}月”，实际为“{shown(label)}”",
                                     label_loc, "月份"))
         values, locs = {}, {}
         for kind, what in (("employed", monitor.employed_label), ("unemployed", monitor.unemployed_label)):

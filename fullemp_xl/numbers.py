@@ -12,12 +12,24 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 UNITS = "人户个种名次件项家元"
-INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
-DECIMAL = re.compile(r"^\d+(\.\d+)?$")
+INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$", re.ASCII)
+DECIMAL = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+DATE_LIKE = re.compile(r"^\d{4}[-/.年]\d{1,2}(月|[-/.月]\d{1,2}日?)?$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$", re.ASCII)
 CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]")
 VAGUE = re.compile(r"约|大约|左右|多|余|几|~|～|以上|以下|不到|近")
 TRUE_WORDS = {"是", "Y", "YES", "√", "✓", "✔", "有", "符合", "TRUE", "对", "1"}
 FALSE_WORDS = {"否", "N", "NO", "×", "✗", "✘", "无", "没有", "不符合", "FALSE", "不", "0"}
+MAX_COUNT = 1_000_000  # no community counts a million of anything: a larger number is a typing error
+FOLDED = ("<wide>", "<narrow>", "<noBreak>")  # full-width digits, ideographic and no-break spaces
+SHOWN_CHARS = 40  # a value echoed in a message is cut to this many characters
+
+
+def shown(raw) -> str:
+    """A value as a message may quote it: one line, at most SHOWN_CHARS characters."""
+    text = " ".join(str(raw).split())
+    if len(text) > SHOWN_CHARS:
+        return f"{text[:SHOWN_CHARS]}…（共 {len(text)} 个字符）"
+    return text
 
 
 @dataclass(frozen=True)
@@ -32,23 +44,38 @@ class Parsed:
 
 
 def _clean(raw: str) -> str:
-    return unicodedata.normalize("NFKC", raw).strip().replace(" ", "")
+    """Full-width digits and spaces folded to plain ones; superscripts, circled digits and the like kept
+    as they are, so that "４²" is never read as 42 (NFKC alone would fold ² to 2)."""
+    folded = "".join(unicodedata.normalize("NFKC", ch) if unicodedata.decomposition(ch).startswith(FOLDED) else ch
+                     for ch in raw)
+    return "".join(folded.split())
 
 
-def _reject_text(text: str, shown: str, what: str) -> Parsed:
-    if CHINESE_NUMERAL.search(text) and not re.search(r"\d", text):
-        return Parsed(problem=f"“{shown}”是汉字数字，请填写阿拉伯数字")
+def _special_digits(text: str) -> bool:
+    """Superscript, subscript, circled, fraction or other-script digits: look like numbers, are not plain ones."""
+    return any(unicodedata.numeric(ch, None) is not None and not ("0" <= ch <= "9") and not CHINESE_NUMERAL.match(ch)
+               for ch in text)
+
+
+def _reject_text(text: str, raw: str, what: str) -> Parsed:
+    quoted = shown(raw)
+    if _special_digits(text):
+        return Parsed(problem=f"“{quoted}”含上标、下标、带圈数字等特殊字符，请填写普通的阿拉伯数字")
+    if CHINESE_NUMERAL.search(text) and not re.search(r"[0-9]", text):
+        return Parsed(problem=f"“{quoted}”是汉字数字，请填写阿拉伯数字")
+    if DATE_LIKE.match(text):
+        return Parsed(problem=f"“{quoted}”是日期，这里应填{what}")
     if VAGUE.search(text):
-        return Parsed(problem=f"“{shown}”不是确切的数，请填写准确的{what}")
-    if re.match(r"^\d+(\.\d+)?[-—–至到]\d+", text):
-        return Parsed(problem=f"“{shown}”是一个范围，请填写准确的{what}")
+        return Parsed(problem=f"“{quoted}”不是确切的数，请填写准确的{what}")
+    if re.match(r"^[0-9]+(\.[0-9]+)?[-—–至到][0-9]+", text):
+        return Parsed(problem=f"“{quoted}”是一个范围，请填写准确的{what}")
     if text.startswith("-"):
-        return Parsed(problem=f"“{shown}”是负数，{what}不能为负数")
-    return Parsed(problem=f"“{shown}”不是有效的{what}")
+        return Parsed(problem=f"“{quoted}”是负数，{what}不能为负数")
+    return Parsed(problem=f"“{quoted}”不是有效的{what}")
 
 
 def parse_count(raw) -> Parsed:
-    """A whole number ≥ 0 (people, households, items)."""
+    """A whole number ≥ 0 (people, households, items), at most MAX_COUNT."""
     if raw is None:
         return Parsed()
     if isinstance(raw, bool):
@@ -60,21 +87,30 @@ def parse_count(raw) -> Parsed:
             return Parsed(problem="不是有效的数")
         if raw < 0:
             return Parsed(problem=f"“{raw:g}”是负数，人数不能为负数")
+        if raw > MAX_COUNT:
+            return _too_large(f"{raw:g}")
         if float(raw) != int(raw):
             return Parsed(problem=f"人数应为整数，“{raw:g}”不是整数")
         return Parsed(int(raw))
     if not isinstance(raw, str):
-        return Parsed(problem=f"无法识别的内容“{raw}”")
+        return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
     text = _clean(raw)
     if not text:
         return Parsed()
     number = text[:-1] if len(text) > 1 and text[-1] in UNITS else text
     if INTEGER.match(number):
-        value = int(number.replace(",", ""))
-        return Parsed(value, note=f"文本“{raw.strip()}”已按 {value} 计，建议改填数字")
+        digits = number.replace(",", "")
+        if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
+            return _too_large(shown(raw))
+        value = int(digits)
+        return Parsed(value, note=f"文本“{shown(raw)}”已按 {value} 计，建议改填数字")
     if DECIMAL.match(number):
-        return Parsed(problem=f"人数应为整数，“{raw.strip()}”不是整数")
-    return _reject_text(text, raw.strip(), "人数（非负整数）")
+        return Parsed(problem=f"人数应为整数，“{shown(raw)}”不是整数")
+    return _reject_text(text, raw, "人数（非负整数）")
+
+
+def _too_large(quoted: str) -> Parsed:
+    return Parsed(problem=f"“{quoted}”大得不合理（人数、户数不会超过 {MAX_COUNT:,}），请核对后重新填写")
 
 
 def parse_flag(raw) -> Parsed:
@@ -92,8 +128,8 @@ def parse_flag(raw) -> Parsed:
         return Parsed(text == "是")
     if text in TRUE_WORDS or text in FALSE_WORDS:
         value = text in TRUE_WORDS
-        return Parsed(value, note=f"“{str(raw).strip()}”已按“{'是' if value else '否'}”计，请从下拉列表选择")
-    return Parsed(problem=f"“{raw}”无法识别，请填写“是”或“否”")
+        return Parsed(value, note=f"“{shown(raw)}”已按“{'是' if value else '否'}”计，请从下拉列表选择")
+    return Parsed(problem=f"“{shown(raw)}”无法识别，请填写“是”或“否”")
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -119,23 +155,23 @@ def parse_percent(raw) -> Parsed:
             return Parsed(value, note=f"数值 {raw:g} 已按 {raw:g}% 计")
         return Parsed(problem=f"“{raw:g}”超过100%")
     if not isinstance(raw, str):
-        return Parsed(problem=f"无法识别的内容“{raw}”")
+        return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
     text = _clean(raw)
     if not text:
         return Parsed()
     has_sign = text.endswith("%")
     number = _decimal(text[:-1] if has_sign else text) if DECIMAL.match(text.rstrip("%")) else None
     if number is None:
-        return _reject_text(text, raw.strip(), "百分比")
+        return _reject_text(text, raw, "百分比")
     if has_sign:
         if number > 100:
-            return Parsed(problem=f"“{raw.strip()}”超过100%")
+            return Parsed(problem=f"“{shown(raw)}”超过100%")
         return Parsed(float(number / 100))
     if number <= 1:
-        return Parsed(float(number), note=f"文本“{raw.strip()}”已按 {float(number) * 100:g}% 计")
+        return Parsed(float(number), note=f"文本“{shown(raw)}”已按 {float(number) * 100:g}% 计")
     if number <= 100:
-        return Parsed(float(number / 100), note=f"文本“{raw.strip()}”已按 {number}% 计")
-    return Parsed(problem=f"“{raw.strip()}”超过100%")
+        return Parsed(float(number / 100), note=f"文本“{shown(raw)}”已按 {number}% 计")
+    return Parsed(problem=f"“{shown(raw)}”超过100%")
 
 
 def parse_score(raw, maximum: float) -> Parsed:
@@ -153,11 +189,11 @@ def parse_score(raw, maximum: float) -> Parsed:
             return Parsed()
         number = text[:-1] if text.endswith("分") else text
         if not DECIMAL.match(number):
-            return _reject_text(text, raw.strip(), "分数")
+            return _reject_text(text, raw, "分数")
         value = float(Decimal(number))
-        note = f"文本“{raw.strip()}”已按 {value:g} 分计"
+        note = f"文本“{shown(raw)}”已按 {value:g} 分计"
     else:
-        return Parsed(problem=f"无法识别的内容“{raw}”")
+        return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
     if value != value or value < 0:
         return Parsed(problem="分数不能为负数")
     if value > maximum:

@@ -7,6 +7,7 @@ from .forms.book import Book, locate
 from .forms.names import ASSESSMENT, DECLARATION
 from .forms.reader import FormData, NotOurWorkbook, read_assessment, read_meta, read_prior, read_identity
 from .model import Finding, PriorTitle, RuleSet, ScoreCard, number
+from .numbers import shown
 from .monitor import formulas_for as monitor_formulas
 from .monitor import read_monitor
 from .rules import RuleProblem, UnknownRuleSet, load_ruleset
@@ -165,8 +166,8 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
         value = book.read(loc.sheet, loc.cell)
         if not (isinstance(value, str) and validate._same_formula(value, expected)):
             book.write(loc.sheet, loc.cell, expected)
-            shown = "空白" if value is None else f"“{value}”"
-            changes.append(f"{loc.sheet}!{loc.cell}: 已恢复公式（原为{shown}）")
+            text = "空白" if value is None else f"“{shown(value)}”"
+            changes.append(f"{loc.sheet}!{loc.cell}: 已恢复公式（原为{text}）")
     for result in card.stages:
         for item, item_score in zip(ruleset.items, result.items):
             loc = locate(book, names.reason(result.stage, item))

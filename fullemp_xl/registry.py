@@ -21,7 +21,7 @@ from .forms.build import ASSESSMENT, DECLARATION, NO_TITLE, build_assessment, bu
 from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS
 from .forms.filled import holds_data
 from .model import Finding, Location, RuleSet
-from .numbers import parse_count, parse_flag
+from .numbers import parse_count, parse_flag, shown
 from .paths import safe_filename
 from .safe_io import UnusableFile, load_workbook
 from .writing.batch import Planned, write_all
@@ -66,17 +66,18 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
     wb = load_workbook(path)
     sheet = names.REGISTRY_SHEET if names.REGISTRY_SHEET in wb.sheetnames else wb.sheetnames[0]
     ws = wb[sheet]
-    header = {str(c.value).strip(): c.column - 1 for c in ws[FIRST_DATA_ROW - 1] if c.value}
+    cells = ws._cells  # only the cells present: iterating ws would create every empty one up to a far cell
+    header = {str(c.value).strip(): col - 1 for (row, col), c in cells.items() if row == FIRST_DATA_ROW - 1 and c.value}
     missing = [label for key, label, _ in REGISTRY_COLUMNS[:3] if label not in header]
     if missing:
         raise UnusableFile(path, f"社区名册第{FIRST_DATA_ROW - 1}行缺少表头：{'、'.join(missing)}。请用 `fullemp templates build` 生成的名册模板")
     index = {key: header.get(label) for key, label, _ in REGISTRY_COLUMNS}
     found, findings, seen = [], [], {}
-    for row in ws.iter_rows(min_row=FIRST_DATA_ROW):
-        values = {key: (row[i].value if i is not None and i < len(row) else None) for key, i in index.items()}
+    for n in sorted({row for row, _ in cells if row >= FIRST_DATA_ROW}):
+        values = {key: (cells[(n, i + 1)].value if i is not None and (n, i + 1) in cells else None)
+                  for key, i in index.items()}
         if all(v in (None, "") for v in values.values()):
             continue
-        n = row[0].row
         where = lambda key: Location(path.name, sheet, f"{chr(65 + index[key])}{n}" if index[key] is not None else f"A{n}")  # noqa: E731
         county, street, community = (_text(values[k]) for k in ("county", "street", "community"))
         bad = False
@@ -89,7 +90,7 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
         if title in ("", NO_TITLE):
             title = ""
         elif title not in ruleset.levels.titles:
-            findings.append(Finding("registry.title", "error", f"第{n}行：原有称号“{title}”不是本规则集的称号", where("prior_title"), "原有称号"))
+            findings.append(Finding("registry.title", "error", f"第{n}行：原有称号“{shown(title)}”不是本规则集的称号", where("prior_title"), "原有称号"))
             title = ""
         year = None
         if _text(values["prior_year"]):

@@ -5,6 +5,7 @@ from collections import Counter
 
 from .forms.style import text_width
 from .model import SEVERITY_LABEL, Finding, RuleSet, ScoreCard
+from .numbers import shown
 from .rules.kinds import excel_number
 
 
@@ -30,7 +31,7 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
     lines = [f"{ruleset.name}（规则集 {ruleset.id} {ruleset.version}）"]
     if ruleset.provisional:
         lines.append(f"【注意】{ruleset.provisional}")
-    who = " ".join(v for v in card.identity.values() if v) or "（单位未填写）"
+    who = " ".join(shown(v) for v in card.identity.values() if v) or "（单位未填写）"
     lines.append(f"文件：{card.source}    单位：{who}")
     stages = card.stages
     head = pad("序号", 6) + pad("项目", 14) + pad("标准分", 8) + "".join(pad(ruleset.stage(s.stage).label, 8) for s in stages) + "扣分说明"

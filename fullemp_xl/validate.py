@@ -10,6 +10,7 @@ from .forms import names
 from .forms.book import Book, locate
 from .forms.reader import FormData, Meta
 from .model import Finding, Location, RuleSet, StageResult
+from .numbers import shown
 from .scoring import item_facts
 
 ITEM_GAP = Fraction(1, 2)  # a 自评 item differing from the 考评 by more than half its 标准分
@@ -21,7 +22,7 @@ def check_meta(meta: Meta, ruleset: RuleSet, file: str) -> list[Finding]:
     out = []
     if meta.ruleset != ruleset.id:
         out.append(Finding("template.ruleset", "error",
-                           f"本表按规则集“{meta.ruleset}”生成，与所用规则集“{ruleset.id}”不符：请换用正确的模板，或用 --rules {meta.ruleset}", where))
+                           f"本表按规则集“{shown(meta.ruleset)}”生成，与所用规则集“{ruleset.id}”不符：请换用正确的模板，或用 --rules {shown(meta.ruleset)}", where))
     elif meta.ruleset_version != ruleset.version:
         out.append(Finding("template.ruleset", "error",
                            f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 {ruleset.version} 版：请把数据转填到新模板", where))
@@ -33,7 +34,7 @@ def check_meta(meta: Meta, ruleset: RuleSet, file: str) -> list[Finding]:
         out.append(Finding("ruleset.provisional", "info", f"评分表为暂用：{ruleset.provisional}", where))
     if meta.template_version != names.TEMPLATE_VERSION:
         out.append(Finding("template.version", "error",
-                           f"模板版本为“{meta.template_version}”，本程序需要第 {names.TEMPLATE_VERSION} 版：请用 `fullemp templates build` 生成新模板后转填", where))
+                           f"模板版本为“{shown(meta.template_version)}”，本程序需要第 {names.TEMPLATE_VERSION} 版：请用 `fullemp templates build` 生成新模板后转填", where))
     return out
 
 
@@ -152,13 +153,36 @@ def explain_unreadable(data: FormData, ruleset: RuleSet) -> list[Finding]:
     return out
 
 
-_SPACE = re.compile(r"\s+(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)")
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_SPELLINGS = (  # what producers write for the same formula: Excel's future-function prefixes, LibreOffice's TRUE()
+    (re.compile(r"_XL(?:FN|WS|UDF)\."), ""),
+    (re.compile(r"(?<![A-Z0-9_.])(TRUE|FALSE)\(\)"), r"\1"),
+)
+
+
+def formula_key(formula: str) -> str:
+    """A formula as a comparison key: outside string literals, spaces, case and harmless producer
+    spellings (TRUE() for TRUE, _xlfn. prefixes) do not count; string literals stay exactly as written."""
+    text = formula.strip()
+    text = text[1:] if text.startswith("=") else text
+    out, pos = [], 0
+    for literal in _STRING.finditer(text):
+        out += [_code_key(text[pos:literal.start()]), literal.group()]
+        pos = literal.end()
+    out.append(_code_key(text[pos:]))
+    return "".join(out)
+
+
+def _code_key(code: str) -> str:
+    code = "".join(code.split()).upper()
+    for pattern, replacement in _SPELLINGS:
+        code = pattern.sub(replacement, code)
+    return code
 
 
 def _same_formula(a: str, b: str) -> bool:
-    """Formula text as Excel or LibreOffice may save it back: spaces and case outside strings ignored."""
-    norm = lambda f: _SPACE.sub("", f.lstrip("=")).replace("_xlfn.", "").upper()  # noqa: E731
-    return norm(a) == norm(b)
+    """Formula text as Excel, WPS or LibreOffice may save it back (see formula_key)."""
+    return formula_key(a) == formula_key(b)
 
 
 def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict | None = None) -> list[Finding]:
@@ -176,9 +200,9 @@ def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict |
             if value != expected and not _same_formula(value, expected):
                 out.append(Finding("formula.changed", "warning", "公式被改动过；用 `fullemp score --write` 可恢复原公式", loc))
             continue
-        shown = "空白" if value is None else f"“{value}”"
+        text = "空白" if value is None else f"“{shown(value)}”"
         out.append(Finding("formula.overwritten", "error",
-                           f"公式被改成了常数{shown}，该格不会再自动计算；请从模板恢复，考评表可用 `fullemp score --write` 恢复", loc))
+                           f"公式被改成了常数{text}，该格不会再自动计算；请从模板恢复，考评表可用 `fullemp score --write` 恢复", loc))
         if name in points and isinstance(value, (int, float)) and not isinstance(value, bool) and value > points[name]:
             out.append(Finding("score.above_max", "error", f"得分{value}超过本项标准分{formulas.excel_number(points[name])}分", loc))
     return out

@@ -95,6 +95,11 @@ def recalculate(paths: list[Path], out_dir: Path, *, timeout: float = 300) -> li
     return _convert([Path(p) for p in paths], Path(out_dir), "xlsx", timeout)
 
 
+def convert(paths: list[Path], out_dir: Path, target: str, *, timeout: float = 300) -> list[Path]:
+    """Convert .xlsx or .docx files to another format LibreOffice writes ("xls:MS Excel 97", "ods", …)."""
+    return _convert([Path(p) for p in paths], Path(out_dir), target, timeout)
+
+
 def pdf(paths: list[Path], out_dir: Path, *, timeout: float = 300) -> list[Path]:
     """Render .xlsx or .docx files to PDF in out_dir (input order)."""
     return _convert([Path(p) for p in paths], Path(out_dir), "pdf", timeout)

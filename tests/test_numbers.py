@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fullemp_xl.numbers import parse_count, parse_flag, parse_percent, parse_score
+from fullemp_xl.numbers import MAX_COUNT, SHOWN_CHARS, parse_count, parse_flag, parse_percent, parse_score
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 anything = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(),
@@ -79,7 +79,7 @@ def test_parsers_never_raise(raw):
     parse_score(raw, 10)
 
 
-@given(st.integers(min_value=0, max_value=10**9))
+@given(st.integers(min_value=0, max_value=MAX_COUNT))
 def test_count_round_trips_digits_in_any_width(n):
     assert parse_count(n).value == n
     assert parse_count(str(n)).value == n
@@ -97,3 +97,35 @@ def test_percent_text_round_trip(hundredths):
     text = f"{hundredths // 100}.{hundredths % 100:02d}%"
     assert parse_percent(text).value == pytest.approx(hundredths / 10000, abs=1e-12)
     assert parse_percent(text.replace("%", "％")).value == parse_percent(text).value
+
+
+@pytest.mark.parametrize("raw", ["４²", "4²", "²", "①②", "½", "Ⅻ", "٤٢", "१२", "4₂"])
+def test_superscripts_circled_and_other_digits_are_not_plain_numbers(raw):
+    parsed = parse_count(raw)
+    assert parsed.value is None and "特殊字符" in parsed.problem
+    assert parse_percent(raw + "%").value is None and parse_score(raw, 100).value is None
+
+
+@pytest.mark.parametrize("raw", [1e308, 10**9, "1000001", "99999999999999999999", "9" * 5000, float(MAX_COUNT) + 1])
+def test_absurd_counts_are_refused(raw):
+    parsed = parse_count(raw)
+    assert parsed.value is None and "不合理" in parsed.problem
+
+
+@given(st.integers(min_value=MAX_COUNT + 1))
+def test_every_count_above_the_limit_is_refused(n):
+    assert parse_count(n).value is None and parse_count(str(n)).value is None
+
+
+@pytest.mark.parametrize("raw", ["2023-05-01", "2023/5/1", "2023.05.01", "2023年5月1日", "2023年5月", "05/01/2023"])
+def test_a_date_typed_as_text_is_called_a_date_not_a_range(raw):
+    problem = parse_count(raw).problem
+    assert "日期" in problem and "范围" not in problem
+
+
+def test_long_values_are_cut_in_messages():
+    raw = "九" * 5000
+    for parsed in (parse_count(raw), parse_flag(raw), parse_percent(raw), parse_score(raw, 10)):
+        assert raw[:SHOWN_CHARS + 1] not in parsed.problem and "共 5000 个字符" in parsed.problem
+        assert len(parsed.problem) < 200
+    assert "\n" not in parse_count("第一行\n第二行").problem

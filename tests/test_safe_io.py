@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from fullemp_xl.screening import Limits
 from fullemp_xl.safe_io import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
 
 
@@ -31,7 +32,7 @@ def rewrite(src: Path, dst: Path, *, add: dict | None = None, change=None) -> Pa
 
 def refused(path: Path, **limits) -> str:
     with pytest.raises(UnusableFile) as info:
-        check_workbook_file(path, **limits)
+        check_workbook_file(path, Limits(**limits))
     return info.value.message
 
 
@@ -74,7 +75,7 @@ def test_macros_are_refused(workbook, tmp_path):
 def test_zip_bomb(workbook, tmp_path):
     bomb = rewrite(workbook, tmp_path / "bomb.xlsx", add={"xl/media/zeros.bin": b"\0" * (8 * 1024 * 1024)})
     assert "压缩炸弹" in refused(bomb)
-    assert "压缩炸弹" in refused(workbook, max_uncompressed=100)
+    assert "压缩炸弹" in refused(workbook, unpacked_bytes=100)
 
 
 def test_xml_entities(workbook, tmp_path):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import click
 
 from .. import __version__
 from .addin import addin_group
 from .assess import score_command, validate_command
-from .base import EXIT_UNUSABLE, ZhGroup, translate_usage
+from .base import EXIT_UNUSABLE, ZhGroup, help_hint, usage_text
 from .demo import demo_command
 from .documents import announce_command, notice_command, subsidy_command
 from .fill import fill_command
@@ -33,25 +34,56 @@ for command in (templates_group, fill_command, score_command, validate_command, 
     cli.add_command(command)
 
 
+NO_ARGS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later
+
+
 def main(argv=None) -> None:
-    """Entry point: usage errors in Chinese, and no traceback even for a bug (unless FULLEMP_DEBUG=1)."""
+    """Entry point: every message Chinese, the documented exit codes, and never a traceback.
+
+    A console that cannot show a character (a GBK or ASCII console) gets a replacement character
+    instead of an error, so a command that succeeded never reports failure. Library warnings
+    (openpyxl's English UserWarnings) are not shown. FULLEMP_DEBUG=1 shows tracebacks (and warnings).
+    """
+    debug = bool(os.environ.get("FULLEMP_DEBUG"))
+    tolerant_console()
+    if not debug:
+        warnings.simplefilter("ignore")
     try:
         code = cli.main(args=argv, prog_name="fullemp", standalone_mode=False)
+    except NO_ARGS_HELP as exc:  # bare `fullemp` or `fullemp rules`: show the help
+        click.echo(exc.ctx.get_help())
+        sys.exit(0)
     except click.exceptions.UsageError as exc:
-        hint = f"运行 `{exc.ctx.command_path} --help` 查看用法。" if exc.ctx else ""
-        click.echo(f"用法错误：{translate_usage(exc.format_message())}\n{hint}", err=True)
+        click.echo(f"用法错误：{usage_text(exc)}\n{help_hint(exc)}", err=True)
         sys.exit(EXIT_UNUSABLE)
     except click.exceptions.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    except click.exceptions.Abort:
+    except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("已取消。", err=True)
         sys.exit(EXIT_UNUSABLE)
     except SystemExit:
         raise
+    except BrokenPipeError:  # the reader of our output went away (`| head`): nothing more to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_UNUSABLE)
+    except MemoryError:
+        click.echo("内存不足，无法完成：输入文件可能过大。请删去无关的工作表或数据后再试。", err=True)
+        sys.exit(EXIT_UNUSABLE)
     except Exception as exc:  # a bug of ours: say so plainly, never a traceback
-        if os.environ.get("FULLEMP_DEBUG"):
+        if debug:
             raise
         click.echo(f"程序内部错误：{type(exc).__name__}: {exc}\n请把命令和输入文件报告给维护人员（设置 FULLEMP_DEBUG=1 可看到详细信息）。", err=True)
         sys.exit(EXIT_UNUSABLE)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def tolerant_console() -> None:
+    """Characters the console's encoding lacks are replaced, never an error (the exit code stays)."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            try:
+                reconfigure(errors="replace")
+            except (ValueError, OSError):  # a closed or unusual stream: leave it as it is
+                pass

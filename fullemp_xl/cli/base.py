@@ -1,6 +1,8 @@
 """Click in Chinese: help headings, usage errors and domain errors with the documented exit codes."""
 from __future__ import annotations
 
+import re
+
 import click
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
@@ -18,7 +20,18 @@ class Unusable(click.ClickException):
 HELP_WORDS = (("[default: ", "[默认："), ("[required]", "[必填]"))
 
 
+class ZhHelpFormatter(click.HelpFormatter):
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+
+class ZhContext(click.Context):
+    formatter_class = ZhHelpFormatter
+
+
 class ZhCommand(click.Command):
+    context_class = ZhContext
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("options_metavar", "[选项]")
         super().__init__(*args, **kwargs)
@@ -70,25 +83,76 @@ class ZhGroup(ZhCommand, click.Group):
 
 ZhGroup.group_class = ZhGroup
 
-USAGE_WORDS = [
-    ("Missing argument", "缺少参数"),
-    ("Missing option", "缺少选项"),
-    ("No such option", "没有这个选项"),
-    ("No such command", "没有这个命令"),
-    ("Invalid value for", "取值无效："),
-    ("does not exist", "不存在"),
-    ("is a directory", "是文件夹"),
-    ("Got unexpected extra argument", "多余的参数"),
-    ("Got unexpected extra arguments", "多余的参数"),
-    ("Option", "选项"),
-    ("requires an argument", "需要一个值"),
-    ("is not one of", "不是下列之一"),
-    ("Did you mean", "你是不是想输入"),
-    ("File", "文件"),
-]
+CLICK_MESSAGES = (  # click's own messages (8.1 to 8.x) as regular expressions, and their Chinese
+    (r"^(?:File|Directory|Path) (.+) does not exist\.$", "“{0}”不存在，请检查路径。"),
+    (r"^(?:File|Directory|Path) (.+) is a directory\.$", "“{0}”是文件夹，这里要给出文件。"),
+    (r"^(?:File|Directory|Path) (.+) is a file\.$", "“{0}”是文件，这里要给出文件夹。"),
+    (r"^(?:File|Directory|Path) (.+) is not readable\.$", "没有读取“{0}”的权限，请检查文件权限。"),
+    (r"^(?:File|Directory|Path) (.+) is not writable\.$", "没有写入“{0}”的权限，请检查文件夹权限或换一个位置。"),
+    (r"^(?:File|Directory|Path) (.+) is not executable\.$", "“{0}”不能执行。"),
+    (r"^Could not open file (.+?): .*$", "无法打开文件“{0}”。"),
+    (r"^(.+?) is not a valid (integer|float|boolean|UUID)\b.*$", "“{0}”不是有效的{1}。"),
+    (r"^(.+?) is not in the range (.+)\.$", "“{0}”超出允许的范围（{1}）。"),
+    (r"^(.+?) does not match the formats? (.+)\.$", "“{0}”的格式不对（应为 {1}）。"),
+    (r"^(.+?) is not (?:one of )?(.+)\.$", "“{0}”不是可选的值（可选：{1}）。"),
+    (r"^Option (.+) requires an argument\.$", "选项“{0}”后面要跟一个值。"),
+    (r"^Option (.+) requires (\d+) arguments\.$", "选项“{0}”后面要跟 {1} 个值。"),
+    (r"^Option (.+) does not take a value\.$", "选项“{0}”后面不能跟值。"),
+    (r"^No such command:? (.+?)\.?$", "没有这个命令“{0}”。"),
+    (r"^Got unexpected extra arguments? \((.*)\)$", "多余的参数：{0}。"),
+    (r"^Missing command\.$", "缺少命令。"),
+)
+TYPE_WORDS = {"integer": "整数", "float": "数", "boolean": "是/否值", "UUID": "UUID"}
+REPR = re.compile(r"""'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)\"""")
 
 
-def translate_usage(message: str) -> str:
-    for en, zh in USAGE_WORDS:
-        message = message.replace(en, zh)
-    return message
+def _plain(text: str) -> str:
+    """click quotes values as Python reprs: "'text', 'json'" -> "text、json", "'d'" -> "d"."""
+    items = [a if b == "" and a else b or a for a, b in REPR.findall(text)]
+    if items and REPR.sub("", text).strip(" ,") == "":
+        return "、".join(items)
+    return text
+
+
+def click_text(message: str) -> str:
+    """One of click's own English messages in Chinese; an unknown one is kept, marked as click's."""
+    message = message.strip()
+    for pattern, chinese in CLICK_MESSAGES:
+        match = re.match(pattern, message, re.S)
+        if match:
+            return chinese.format(*(TYPE_WORDS.get(g, _plain(g)) for g in match.groups()))
+    return f"参数有误（{message}）。"
+
+
+def _param_label(exc: click.UsageError) -> str:
+    param = getattr(exc, "param", None)
+    if param is not None:
+        if isinstance(param, click.Option):
+            return "/".join(param.opts)
+        return param.metavar or param.name or ""
+    hint = getattr(exc, "param_hint", None)
+    if isinstance(hint, (list, tuple)):
+        return "/".join(hint)
+    return str(hint or "")
+
+
+def usage_text(exc: click.UsageError) -> str:
+    """A usage error in Chinese, with Chinese punctuation throughout."""
+    label = _param_label(exc)
+    if isinstance(exc, click.MissingParameter):
+        kind = "选项" if isinstance(exc.param, click.Option) else "参数"
+        return f"缺少{kind}“{label}”。" if label else f"缺少{kind}。"
+    if isinstance(exc, click.NoSuchOption):
+        text = f"没有这个选项“{exc.option_name}”。"
+        if exc.possibilities:
+            text += "你是不是想输入" + "或".join(f"“{p}”" for p in sorted(exc.possibilities)) + "？"
+        return text
+    if isinstance(exc, click.BadParameter):
+        inner = click_text(exc.message)
+        return f"“{label}”的取值无效：{inner}" if label else f"取值无效：{inner}"
+    return click_text(exc.message)
+
+
+def help_hint(exc: click.UsageError) -> str:
+    path = exc.ctx.command_path if exc.ctx is not None else "fullemp"
+    return f"运行“{path} --help”查看用法。"

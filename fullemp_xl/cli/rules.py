@@ -9,6 +9,7 @@ from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_d
 from ..rules.store import install, uninstall
 from ..model import number
 from ..rules.kinds import excel_number
+from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
 from .common import domain_errors, echo_json, format_option
 
@@ -108,8 +109,9 @@ def show_command(rule_id, fmt):
 @format_option
 def check_command(file, fmt):
     """检查规则集文件，逐条说明问题所在的键和原因。退出码：0 无错误，1 有错误。"""
-    if not Path(file).is_file():
-        raise Unusable(f"找不到文件：{file}")
+    problem = unreadable(Path(file))
+    if problem:
+        raise Unusable(f"{file}：{problem}")
     problems = check_file(file)
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":

@@ -216,7 +216,8 @@ class _StrictTemplate(DocxTemplate):
         from lxml import etree
 
         try:
-            etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml)
+            etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml,
+                             etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True))
         except etree.XMLSyntaxError:
             raise _BrokenOutput() from None
         return super().fix_tables(xml)

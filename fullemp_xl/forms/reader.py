@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..model import Finding, Location, PriorTitle, RuleSet
-from ..numbers import parse_count, parse_flag, parse_percent
+from ..numbers import parse_count, parse_flag, parse_percent, shown
 from . import names
 from .book import Book, locate, read_name
 
@@ -75,7 +75,7 @@ def read_prior(book: Book, data: FormData, ruleset: RuleSet) -> PriorTitle:
     if title in ("", "无"):
         title = ""
     elif title not in ruleset.levels.titles:
-        data.findings.append(Finding("prior.unknown", "error", f"原有称号“{title}”不是本规则集的称号（{'、'.join(ruleset.levels.titles)}），请从下拉列表选择",
+        data.findings.append(Finding("prior.unknown", "error", f"原有称号“{shown(title)}”不是本规则集的称号（{'、'.join(ruleset.levels.titles)}），请从下拉列表选择",
                                      title_loc or Location(book.file), "原有称号"))
         title = ""
     year = None
@@ -84,7 +84,7 @@ def read_prior(book: Book, data: FormData, ruleset: RuleSet) -> PriorTitle:
     elif _text(year_raw):
         parsed = parse_count(year_raw)
         if parsed.value is None or not 1990 <= parsed.value <= 2100:
-            data.findings.append(Finding("prior.year", "error", f"取得称号的年份“{_text(year_raw)}”无法识别，请填写四位年份",
+            data.findings.append(Finding("prior.year", "error", f"取得称号的年份“{shown(_text(year_raw))}”无法识别，请填写四位年份",
                                          year_loc or Location(book.file), "取得原有称号的年份"))
         else:
             year = parsed.value

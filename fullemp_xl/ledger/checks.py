@@ -24,19 +24,21 @@ def check_ledger(ledger: Ledger, spec: LedgerSpec, today: dt.date | None = None)
         born = None
         for col in id_cols:
             value = row.get(col.id) or ""
+            if (number, col.id) in ledger.unreadable:
+                continue  # reported by the reader (an ID stored as a number)
             if not value:
                 out.append(Finding("ledger.id_missing", "error", f"第{number}行：没有填公民身份号码（实名制台账每人必填）",
                                    where(number, col.id), col.label))
                 continue
             reason = problem(value, today)
             if reason:
-                out.append(Finding("ledger.id_invalid", "error", f"第{number}行：{reason}（{mask(value)}）",
+                out.append(Finding("ledger.id_invalid", "error", f"第{number}行：{reason}{_masked(value)}",
                                    where(number, col.id), col.label))
                 continue
             born = birth_date(value)
             if value in seen:
                 out.append(Finding("ledger.duplicate", "error",
-                                   f"第{number}行与第{seen[value]}行是同一个人（{mask(value)}），重复的人会被多算",
+                                   f"第{number}行与第{seen[value]}行是同一个人{_masked(value)}，重复的人会被多算",
                                    where(number, col.id), col.label))
             else:
                 seen[value] = number
@@ -59,3 +61,9 @@ def check_ledger(ledger: Ledger, spec: LedgerSpec, today: dt.date | None = None)
                 out.append(Finding("ledger.contradiction", rule.severity, f"第{number}行：{rule.message}",
                                    where(number, col_id), spec.column(col_id).label))
     return out
+
+
+def _masked(value: str) -> str:
+    """（620702************） when the value starts with a region code; nothing else is ever shown."""
+    shown = mask(value)
+    return "" if shown.startswith("*") else f"（{shown}）"

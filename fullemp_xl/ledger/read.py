@@ -1,7 +1,9 @@
-"""Read a ledger workbook with python-calamine (fast, read-only) into typed rows.
+"""Read a ledger workbook (strictly, streamed: ledger.sheetrows) into typed rows.
 
 Columns are found by their header text, so a community may reorder or add columns. Personal data
-(names, ID numbers) stay inside the Ledger object: findings carry row numbers and masked IDs only.
+(names, ID numbers) stay inside the Ledger object: a message about a cell names its row and column
+and says what kind of content it found, never the content itself (a row pasted one column to the
+right puts an ID number into a yes/no column: its message must not repeat it).
 """
 from __future__ import annotations
 
@@ -10,13 +12,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..idnumber import normalise
+from ..idnumber import looks_like_id, normalise, stored_as_number
 from ..model import Finding, LedgerSpec, Location
-from ..numbers import parse_count, parse_flag
-from ..safe_io import UnusableFile, check_workbook_file
+from ..numbers import MAX_COUNT, parse_count, parse_flag
+from ..safe_io import UnusableFile
+from .sheetrows import LedgerBook
 
 LEDGER_SHEET = "台账"
 INFO_SHEET = "单位信息"
+HEADER_ROWS = 15  # the header is looked for in the first rows
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 
@@ -28,6 +32,7 @@ class Ledger:
     rows: list[tuple[int, dict]]  # (Excel row number, column id -> value)
     identity: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    unreadable: set[tuple[int, str]] = field(default_factory=set)  # (row, column id) already reported
 
 
 def parse_date(raw) -> tuple[dt.date | None, str | None]:
@@ -37,7 +42,7 @@ def parse_date(raw) -> tuple[dt.date | None, str | None]:
         return raw.date(), None
     if isinstance(raw, dt.date):
         return raw, None
-    if isinstance(raw, (int, float)) and 1 <= raw < 2958466:
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool) and 1 <= raw < 2958466:
         return EXCEL_EPOCH + dt.timedelta(days=int(raw)), None
     match = DATE_TEXT.match(str(raw).strip())
     if match:
@@ -45,7 +50,7 @@ def parse_date(raw) -> tuple[dt.date | None, str | None]:
             return dt.date(*map(int, match.groups())), None
         except ValueError:
             pass
-    return None, f"“{raw}”不是有效的日期，请按 2023-05-01 的格式填写"
+    return None, "应填日期，如 2023-05-01"
 
 
 def _flag(raw) -> tuple[bool | None, str | None]:
@@ -54,16 +59,16 @@ def _flag(raw) -> tuple[bool | None, str | None]:
     if raw in ("", None, "否"):
         return False, None  # a blank flag in a ledger means 否
     parsed = parse_flag(raw)
-    return parsed.value, parsed.problem
+    return parsed.value, "应填“是”或“否”" if parsed.problem else None
 
 
 def _count(raw) -> tuple[int | None, str | None]:
     if raw in ("", None):
         return None, None
-    if type(raw) is float and raw >= 0 and raw.is_integer():  # what calamine gives for a number cell
-        return int(raw), None
+    if type(raw) is int and 0 <= raw <= MAX_COUNT:  # a plain number cell
+        return raw, None
     parsed = parse_count(raw)
-    return parsed.value, parsed.problem
+    return parsed.value, "应填非负整数" if parsed.problem else None
 
 
 def _text(raw) -> tuple[str, None]:
@@ -72,10 +77,27 @@ def _text(raw) -> tuple[str, None]:
     return ("" if raw is None else str(raw).strip()), None
 
 
-def _id(raw) -> tuple[str, None]:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)  # typed as a number: Excel has already lost digits beyond 15, the check digit will say so
+def _id(raw) -> tuple[str, str | None]:
+    if stored_as_number(raw):
+        return "", ("被 Excel 存成了数字，超过 15 位的部分已经丢失：请把这一列的单元格格式设为“文本”，再重新输入号码"
+                    "（也可以在号码前加英文单引号 ' ）")
     return normalise(raw), None
+
+
+def what_it_holds(raw) -> str:
+    """What kind of content a ledger cell holds, without repeating it (it may be personal data)."""
+    if isinstance(raw, bool):
+        return "一个是/否值"
+    if isinstance(raw, (dt.date, dt.datetime)):
+        return "一个日期"
+    if looks_like_id(raw):
+        return "一串像公民身份号码的数字（这一行可能错位了，请核对各列）"
+    if isinstance(raw, (int, float)):
+        return "一个数"
+    text = str(raw)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return "一段文字"
+    return "一段字母、数字或符号"
 
 
 PARSE = {"flag": _flag, "date": parse_date, "count": _count, "text": _text, "id": _id}
@@ -83,48 +105,46 @@ PARSE = {"flag": _flag, "date": parse_date, "count": _count, "text": _text, "id"
 
 def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
     path = Path(path)
-    check_workbook_file(path)
-    from python_calamine import CalamineWorkbook
-
-    try:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheet_name = LEDGER_SHEET if LEDGER_SHEET in wb.sheet_names else wb.sheet_names[0]
-        grid = wb.get_sheet_by_name(sheet_name).to_python(skip_empty_area=False)
-        info = wb.get_sheet_by_name(INFO_SHEET).to_python() if INFO_SHEET in wb.sheet_names else []
-    except Exception as exc:
-        raise UnusableFile(path, f"台账无法读取（{type(exc).__name__}）：请用 Excel 打开后另存为 .xlsx") from None
+    book = LedgerBook(path)
+    if not book.sheet_names:
+        raise UnusableFile(path, "台账中没有工作表：请用 `fullemp templates build` 生成的台账模板")
+    sheet_name = LEDGER_SHEET if LEDGER_SHEET in book.sheet_names else book.sheet_names[0]
+    rows = book.rows(sheet_name)
     ledger = Ledger(path.name, sheet_name, [])
-    for row in info:
-        if len(row) >= 2 and str(row[0]).strip() in ("县（区）", "街道（乡镇）", "社区"):
-            ledger.identity[str(row[0]).strip()] = _text(row[1])[0]
+    if INFO_SHEET in book.sheet_names:
+        for _, row in book.rows(INFO_SHEET):
+            label = str(row.get(0, "")).strip()
+            if label in ("县（区）", "街道（乡镇）", "社区") and 1 in row:
+                ledger.identity[label] = _text(row[1])[0]
     labels = {c.label: c for c in spec.columns}
     header_at, columns = None, {}
-    for r, row in enumerate(grid[:15]):
-        found = {k: labels[str(v).strip()] for k, v in enumerate(row) if str(v).strip() in labels}
+    for number, row in rows:
+        if number > HEADER_ROWS:
+            break
+        found = {k: labels[str(v).strip()] for k, v in row.items() if str(v).strip() in labels}
         if len(found) >= max(2, len(spec.columns) // 2):
-            header_at, columns = r, found
+            header_at, columns = number, found
             break
     if header_at is None:
         raise UnusableFile(path, "找不到台账的表头（姓名、公民身份号码等列名）：请用 `fullemp templates build` 生成的台账模板")
     missing = [c.label for c in spec.columns if c not in columns.values()]
     for label in missing:
         ledger.findings.append(Finding("ledger.column", "error", f"台账缺少“{label}”列，与它有关的数不能计算",
-                                       Location(path.name, sheet_name, f"A{header_at + 1}"), label))
-    for r in range(header_at + 1, len(grid)):
-        raw_row = grid[r]
-        if all(v in ("", None) for v in raw_row):
-            continue
-        excel_row = r + 1
+                                       Location(path.name, sheet_name, f"A{header_at}"), label))
+    for number, raw_row in rows:
+        if number <= header_at or not any(k in raw_row for k in columns):
+            continue  # the header, or a row with nothing in the ledger's columns (a stray far cell)
         values = {c.id: None for c in spec.columns}
         for k, col in columns.items():
-            raw = raw_row[k] if k < len(raw_row) else ""
+            raw = raw_row.get(k, "")
             value, problem = PARSE[col.type](raw)
             values[col.id] = value
             if problem:
-                where = Location(path.name, sheet_name, f"{_letter(k)}{excel_row}")
-                shown = problem if not col.personal else "内容无法识别"
-                ledger.findings.append(Finding("ledger.value", "error", f"第{excel_row}行：{shown}", where, col.label))
-        ledger.rows.append((excel_row, values))
+                shown = problem if col.type == "id" else f"{problem}，这里填的是{what_it_holds(raw)}"
+                ledger.findings.append(Finding("ledger.value", "error", f"第{number}行：{col.label}{shown}",
+                                               Location(path.name, sheet_name, f"{_letter(k)}{number}"), col.label))
+                ledger.unreadable.add((number, col.id))
+        ledger.rows.append((number, values))
     return ledger
 
 

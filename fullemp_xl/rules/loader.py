@@ -15,6 +15,7 @@ from ..model import RuleSet
 from .limits import formula_problems
 from .parser import Parser
 from .problems import RuleProblem, RuleSetError
+from .source import read_rule_data
 from .store import builtin_ids, builtin_path, resolve
 
 __all__ = ["RuleProblem", "RuleSetError", "builtin_ids", "builtin_path", "check_file", "load_ruleset", "resolve"]
@@ -57,14 +58,9 @@ def digest(data: dict) -> str:
 
 def parse_file(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     name = path.name
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return None, [RuleProblem(name, "", "找不到规则集文件")]
-    except UnicodeDecodeError:
-        return None, [RuleProblem(name, "", "文件不是 UTF-8 编码的文本，请用 UTF-8 保存")]
-    except tomllib.TOMLDecodeError as exc:
-        return None, [RuleProblem(name, "", f"TOML 语法错误：{exc}（请检查引号、括号和等号）")]
+    data, problem = read_rule_data(path)
+    if problem:
+        return None, [RuleProblem(name, "", problem)]
     parser = Parser(name, str(path))
     data = _borrow_table(data, parser)
     ruleset = parser.ruleset(data, digest(data))

@@ -9,7 +9,8 @@ Strict: a damaged part (broken XML, a bad compressed member, a wrong checksum) r
 the number of members and of cells, a zip-bomb guard, no DTDs (so no entity expansion) and no
 network. Far cells cost nothing: cells are kept sparse.
 
-It imports nothing of ours but safe_io's exception; the merge reads every submission through it.
+It imports nothing of ours but safe_io's exception and the screening's file kinds (what a file that is not
+an .xlsx really is); the merge reads every submission through it.
 """
 from .book import FastBook, open_book
 

@@ -10,9 +10,8 @@ from pathlib import Path
 from lxml import etree
 
 from ..safe_io import UnusableFile
-
-OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
-
+from ..screening.kind import refuse_non_workbook_bytes, refuse_other_documents
+from ..screening.screen import regular_file_size
 
 @dataclass(frozen=True)
 class Limits:
@@ -55,13 +54,10 @@ def iterparse_xml(data: bytes, name: str, source: Path, tag: str):
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
 
 
-def sniff(head: bytes, source: Path) -> None:
-    """Refuse what is plainly not an .xlsx before opening it as a zip."""
-    if head.startswith(OLE_SIGNATURE):
-        raise UnusableFile(source, "文件已加密，或为旧版 .xls 格式：请在 Excel 中取消密码（文件→信息→保护工作簿），"
-                                   "并另存为 Excel 工作簿（*.xlsx）后再提交")
-    if not head.startswith(b"PK"):
-        raise UnusableFile(source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx")
+def sniff(head: bytes, source: Path, whole: bytes | Path | None = None) -> None:
+    """Refuse what is plainly not an .xlsx before opening it as a zip, saying what it really is
+    (an encrypted workbook, an old .xls, a Word file, a PDF, a text file…: screening.kind)."""
+    refuse_non_workbook_bytes(source, head, whole)
 
 
 class Package:
@@ -70,23 +66,24 @@ class Package:
     def __init__(self, data: bytes | Path, source: Path, limits: Limits = DEFAULT_LIMITS):
         self.source, self.limits = source, limits
         if isinstance(data, Path):
-            size = data.stat().st_size
+            size = regular_file_size(data)  # a folder, a device or a pipe is refused before it is opened
             if size > limits.file_bytes:
                 raise UnusableFile(source, f"文件过大（{size / 1048576:.0f} MB，上限 {limits.file_bytes // 1048576} MB），"
                                            "请删去无关的图片或工作表后再提交")
             with data.open("rb") as fh:
-                head = fh.read(8)
-            stream = data
+                head = fh.read(512)
+            stream, whole = data, data
         else:
             if len(data) > limits.file_bytes:
                 raise UnusableFile(source, f"文件过大（上限 {limits.file_bytes // 1048576} MB）")
-            head, stream = data[:8], io.BytesIO(data)
-        sniff(head, source)
+            head, stream, whole = data[:512], io.BytesIO(data), data
+        sniff(head, source, whole)
         try:
             self.zip = zipfile.ZipFile(stream)
         except (zipfile.BadZipFile, OSError, ValueError):
             raise UnusableFile(source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx") from None
         infos = self.zip.infolist()
+        refuse_other_documents(source, self.zip, {i.filename for i in infos})
         if len(infos) > limits.members or sum(i.file_size for i in infos) > limits.total_bytes:
             raise UnusableFile(source, "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝处理")
         self.infos = {i.filename.lstrip("/").lower(): i for i in infos}

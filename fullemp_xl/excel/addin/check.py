@@ -119,8 +119,14 @@ def _modules(files: dict[str, str], problems: list[str]) -> dict[str, str]:
 
 
 def _check_ui(text: str, modules: dict[str, str], problems: list[str]) -> None:
+    from ...screening import parse_xml
+    from ...screening.xmlscan import UnsafeXml
+
     try:
-        root = ET.fromstring(text)
+        root = parse_xml(text.encode("utf-8"))  # defusedxml, no DTD: the same protection as every XML parser of ours
+    except UnsafeXml:
+        problems.append("customUI.xml 含有 DOCTYPE/ENTITY 声明，不予处理")
+        return
     except ET.ParseError as exc:
         problems.append(f"customUI.xml 不是合法的 XML：{exc}")
         return

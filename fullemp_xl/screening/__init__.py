@@ -1,0 +1,23 @@
+"""Screening: what a submitted file really is, and whether a reader may open it.
+
+In: a path and the limits of the reader that will open it. Out: nothing when the file is a plain
+.xlsx package that reader can afford; otherwise UnusableFile with a Chinese reason and what to do.
+Nothing here builds cells or a workbook: the checks stream through the package (zip members
+decompressed in chunks, every XML part parsed by expat with DTDs refused), so a hostile file costs
+about what its own bytes cost, whatever it claims to hold.
+
+    kind     what the file is: encrypted, old .xls, Word, OpenDocument, Strict Open XML, text, …
+    package  the zip container: bombs, encrypted or damaged members
+    xmlscan  every XML part safe and well-formed; each worksheet measured (cells, rows, extent)
+    limits   the documented limits, one set per kind of reader
+
+May import safe_io (for UnusableFile) and the standard library, defusedxml and olefile; nothing of
+ours imports it but safe_io and the readers.
+"""
+from __future__ import annotations
+
+from .limits import FORM_LIMITS, LEDGER_LIMITS, Limits
+from .screen import screen_workbook
+from .xmlscan import SheetMeasure, parse_xml
+
+__all__ = ["FORM_LIMITS", "LEDGER_LIMITS", "Limits", "SheetMeasure", "parse_xml", "screen_workbook"]

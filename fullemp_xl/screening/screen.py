@@ -1,0 +1,104 @@
+"""screen_workbook: the one check every reader runs before it opens a submitted workbook."""
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path
+
+from ..safe_io import UnusableFile
+from .kind import refuse_non_workbook_bytes, refuse_non_workbook_package
+from .limits import FORM_LIMITS, MIB, Limits
+from .package import check_members
+from .xmlscan import DAMAGED, SheetMeasure, parse_xml, scan_parts
+
+MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+OFFICE_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def screen_workbook(path, limits: Limits = FORM_LIMITS) -> dict[str, SheetMeasure]:
+    """Refuse anything but a plain, sane, affordable .xlsx (UnusableFile); return each sheet's measure.
+
+    The measures are keyed by sheet name (part name where the workbook does not say), and empty
+    when limits.measure_sheets is False (the reader streams the sheets and enforces the limits).
+    """
+    path = Path(path)
+    size = regular_file_size(path)
+    if size > limits.file_bytes:
+        raise UnusableFile(path, f"文件过大（{size / MIB:.0f} MB，上限 {limits.file_bytes // MIB} MB），请删去无关的图片或工作表后再提交")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise UnusableFile(path, unreadable(exc)) from None
+    refuse_non_workbook_bytes(path, head)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            names = {i.filename for i in infos}
+            refuse_non_workbook_package(path, zf, names)
+            check_members(path, infos, limits)
+            sheets = sheet_parts(zf)
+            for part, sheet in sheets.items():
+                if part not in names:
+                    raise UnusableFile(path, DAMAGED.format(what=f"缺少工作表“{sheet}”的内容"))
+            measures = scan_parts(path, zf, infos, limits, sheets)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None
+    except OSError as exc:
+        raise UnusableFile(path, unreadable(exc)) from None
+    return {sheets.get(part, part): m for part, m in measures.items()}
+
+
+def regular_file_size(path: Path) -> int:
+    """The size of a regular file we may read; a folder, a device, a pipe or no permission is refused."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise UnusableFile(path, "找不到这个文件，请检查路径") from None
+    except OSError as exc:
+        raise UnusableFile(path, unreadable(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise UnusableFile(path, "这是一个文件夹，不是工作簿文件")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnusableFile(path, "这不是普通文件（而是设备、管道等），不能当作工作簿读取")
+    if not os.access(path, os.R_OK):
+        raise UnusableFile(path, "没有读取这个文件的权限：请检查文件权限，或把文件复制到自己的文件夹后再试")
+    return info.st_size
+
+
+def unreadable(exc: OSError) -> str:
+    if isinstance(exc, PermissionError):
+        return "没有读取这个文件的权限：请检查文件权限，或把文件复制到自己的文件夹后再试"
+    return "读取文件时出错：请检查文件所在的磁盘或网络共享后再试"
+
+
+def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Worksheet part name -> sheet name, from xl/workbook.xml and its relationships; {} if unreadable.
+
+    Only used to name sheets in messages: the full scan that follows judges the parts themselves.
+    """
+    try:
+        book = parse_xml(_bounded_read(zf, "xl/workbook.xml"))
+        rels = parse_xml(_bounded_read(zf, "xl/_rels/workbook.xml.rels"))
+    except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan reports it with its reason
+        return {}
+    targets = {}
+    for rel in rels.iter(f"{REL_NS}Relationship"):
+        target = rel.get("Target", "")
+        target = target.lstrip("/") if target.startswith("/") else "xl/" + target
+        targets[rel.get("Id")] = os.path.normpath(target).replace(os.sep, "/")
+    out = {}
+    for sheet in book.iter(f"{MAIN_NS}sheet"):
+        part = targets.get(sheet.get(OFFICE_REL_ID))
+        if part:
+            out[part] = sheet.get("name", part)
+    return out
+
+
+def _bounded_read(zf: zipfile.ZipFile, name: str, limit: int = 16 * MIB) -> bytes:
+    info = zf.getinfo(name)
+    if info.file_size > limit:
+        raise ValueError(name)
+    return zf.read(info)

@@ -1,0 +1,202 @@
+"""Every XML part of a package, streamed once through expat: safe, complete, and measured.
+
+Safe: a DOCTYPE, an entity declaration or an external reference anywhere refuses the file (no
+producer of workbooks writes them; they are how XML bombs and file disclosure work). The same
+refusal guards every XML parser of ours (`parse_xml`, `expat_parser`), and openpyxl parses through
+defusedxml. Complete: a part that breaks off, whose compressed data is damaged or whose checksum
+is wrong is damage, reported as such, never read in part. Measured: the elements that make a
+reader allocate (cells, rows, merged and hyperlinked ranges, shared strings, comments, and all
+other elements) are counted as they stream past, and a limit stops the scan the moment it is
+crossed, so a hostile part costs no more than the limit.
+"""
+from __future__ import annotations
+
+import re
+import xml.parsers.expat
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as _defused_fromstring
+
+from ..safe_io import UnusableFile
+from .limits import MIB, Limits
+
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+CHUNK = 1 << 20
+REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
+UNSAFE = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理：请用 Excel 打开后另存为 .xlsx"
+DAMAGED = "工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx；若打不开，请向提交人要一份完好的文件"
+
+
+class UnsafeXml(ValueError):
+    """A DTD, entity or external reference: refused wherever it appears."""
+
+
+class _TooBig(Exception):
+    def __init__(self, message: str):
+        self.message = message
+
+
+def expat_parser(namespaces: bool = True):
+    """An expat parser that refuses DTDs, entity declarations and external references."""
+    parser = xml.parsers.expat.ParserCreate(namespace_separator="}" if namespaces else None)
+
+    def refuse(*_args):
+        raise UnsafeXml(UNSAFE)
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.UnparsedEntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    return parser
+
+
+def parse_xml(data: bytes):
+    """An ElementTree element from a small XML part, through defusedxml with DTDs forbidden."""
+    try:
+        return _defused_fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise UnsafeXml(UNSAFE) from None
+
+
+def column_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def cell_ref(ref: str | None) -> tuple[int, int] | None:
+    """'XFD1048576' -> (1048576, 16384); None for anything else."""
+    match = REF.match(ref or "")
+    return (int(match.group(2)), column_number(match.group(1))) if match else None
+
+
+def range_area(ref: str | None) -> int:
+    """How many cells 'A1:C3' covers (9); a single cell is 1; an unreadable range counts 1."""
+    first, _, last = (ref or "").partition(":")
+    a, b = cell_ref(first), cell_ref(last or first)
+    if a is None or b is None:
+        return 1
+    return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
+
+
+@dataclass
+class SheetMeasure:
+    """What one worksheet part holds: cell and row elements, and the extent its cells reach."""
+
+    part: str
+    cells: int = 0
+    rows: int = 0
+    max_row: int = 0
+    max_col: int = 0
+
+
+@dataclass
+class _Totals:
+    cells: int = 0
+    rows: int = 0
+    area: int = 0
+    strings: int = 0
+    others: int = 0
+
+
+def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits,
+               sheet_names: dict[str, str]) -> dict[str, SheetMeasure]:
+    """Stream every XML part; return the measure of each worksheet part (when limits.measure_sheets)."""
+    totals, measures = _Totals(), {}
+    for info in infos:
+        name = info.filename
+        if not name.lower().endswith(XML_SUFFIXES):
+            continue
+        what = _part_label(name, sheet_names)
+        if info.file_size > limits.xml_bytes:
+            raise UnusableFile(path, f"{what}过大（解压后 {info.file_size / MIB:.0f} MB，上限 {limits.xml_bytes // MIB} MB），已拒绝处理")
+        streamed_by_reader = not limits.measure_sheets and (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml")
+        if streamed_by_reader:
+            continue
+        measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
+        parser = expat_parser()
+        parser.StartElementHandler = _counter(measure, name, totals, limits, what)
+        try:
+            stream_into(parser, zf, info)
+        except _TooBig as exc:
+            raise UnusableFile(path, exc.message) from None
+        except UnsafeXml:
+            raise UnusableFile(path, UNSAFE) from None
+        except xml.parsers.expat.ExpatError:
+            raise UnusableFile(path, DAMAGED.format(what=f"{what}的内容不完整或有错")) from None
+        except (zlib.error, zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
+            raise UnusableFile(path, DAMAGED.format(what=f"{what}的压缩数据出错")) from None
+        if measure is not None:
+            measures[name] = measure
+    return measures
+
+
+def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Feed a member to a parser in chunks; zipfile checks the CRC when the member ends."""
+    with zf.open(info) as member:
+        while chunk := member.read(CHUNK):
+            parser.Parse(chunk, False)
+    parser.Parse(b"", True)
+
+
+def _part_label(name: str, sheet_names: dict[str, str]) -> str:
+    if name in sheet_names:
+        return f"工作表“{sheet_names[name]}”"
+    return f"工作簿中的“{name}”部分"
+
+
+def _counter(measure: SheetMeasure | None, part: str, totals: _Totals, limits: Limits, what: str):
+    """The StartElementHandler that counts what a reader will allocate, stopping at a limit."""
+    strings = part == "xl/sharedStrings.xml"
+    comments = part.startswith("xl/comments")
+
+    def too_big(kind: str, limit: int) -> _TooBig:
+        return _TooBig(f"{what}中的{kind}过多（上限 {limit:,} 个），本程序不能安全地读取这么大的工作簿，已拒绝处理："
+                       "请删去无关的工作表或空白区域的格式后再提交")
+
+    def start(tag: str, attrs: dict) -> None:
+        local = tag[tag.rfind("}") + 1:]
+        if measure is not None:
+            if local == "c":
+                totals.cells += 1
+                measure.cells += 1
+                if totals.cells > limits.cells:
+                    raise too_big("单元格", limits.cells)
+                where = cell_ref(attrs.get("r"))
+                if where is not None:
+                    measure.max_row = max(measure.max_row, where[0])
+                    measure.max_col = max(measure.max_col, where[1])
+                return
+            if local == "row":
+                totals.rows += 1
+                measure.rows += 1
+                if totals.rows > limits.rows:
+                    raise too_big("行", limits.rows)
+                row = attrs.get("r", "")
+                if row.isdigit():
+                    measure.max_row = max(measure.max_row, int(row))
+                return
+            if local in ("mergeCell", "hyperlink"):
+                totals.area += range_area(attrs.get("ref"))
+                if totals.area > limits.area:
+                    raise too_big("合并或超链接覆盖的单元格", limits.area)
+                return
+            if local in ("v", "f", "is", "t", "r", "rPr"):
+                return  # parts of a cell, already counted with it
+        elif (strings and local == "si") or (comments and local == "comment"):
+            totals.strings += 1
+            if totals.strings > limits.cells:
+                raise too_big("文字", limits.cells)
+            return
+        elif strings or comments:
+            return  # the runs and text of a string or comment
+        totals.others += 1
+        if totals.others > limits.elements:
+            raise too_big("元素", limits.elements)
+
+    return start
