@@ -435,10 +435,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("old-xls", "any", libreoffice("form", "xls:MS Excel 97"), soffice=True, says=".xls"),
     Kind("encrypted", "any", encrypted, says="密码"),
     Kind("strict-open-xml", "any", strict, says="另存为", codes=MERGE_READS),  # the merge's reader reads Strict
-    Kind("macro-part", "any", package(add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 600}), says="宏",
-         codes=MERGE_READS),  # the merge reads the cells of a macro workbook (and never runs a macro)
-    Kind("macro-suffix", "any", lambda b, p: raw(b.form.read_bytes())(b, p.with_suffix(".xlsm")), says="宏",
-         codes=MERGE_READS),
+    Kind("macro-part", "any", package(add={"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + b"\0" * 600}), says="宏"),
+    Kind("macro-suffix", "any", lambda b, p: raw(b.form.read_bytes())(b, p.with_suffix(".xlsm")), says="宏"),
     Kind("plain-workbook", "any", lambda b, p: raw(b.plain.read_bytes())(b, p)),
     # -- the container
     Kind("zip-bomb", "any", package(add={"xl/media/zeros.bin": b"\0" * (16 * 1024 * 1024)}), says="压缩炸弹",

@@ -41,7 +41,7 @@ def chinese_only(text: str) -> str:
     (["score"], "缺少参数“文件”。"),
     (["score", "--format", "xml", "x.xlsx"], "“--format”的取值无效：“xml”不是可选的值（可选：text、json）。"),
     (["fill", "x.xlsx", "--as"], "选项“--as”后面要跟一个值。"),
-    (["validate", "x.xlsx", "--rule", "zhangye-2023"], "没有这个选项“--rule”。你是不是想输入“--rules”？"),
+    (["validate", "x.xlsx", "--rule", "zhangye-2023"], "没有这个选项“--rule”。你是不是想输入“--force”或“--rules”？"),
     (["frobnicate"], "没有这个命令“frobnicate”。"),
     (["score", "a.xlsx", "b.xlsx"], "多余的参数：b.xlsx。"),
     (["validate", "tests"], "“文件”的取值无效：“tests”是文件夹，这里要给出文件。"),

@@ -19,6 +19,7 @@ from ..model import Finding, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
 from ..safe_io import UnusableFile
+from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
 from ..xlsx import open_book
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome
 
@@ -39,6 +40,9 @@ def read_submission(source: str, link: str, data: bytes | Path, mtime: float, ru
         book = open_book(data, source)
     except UnusableFile as exc:
         return quarantined(source, link, exc.message, mtime)
+    if Path(source).suffix.lower() in MACRO_SUFFIXES or any(n.endswith("vbaproject.bin") for n in book.pkg.infos):
+        book.close()  # as every other command: a macro workbook is refused (its macros are never run)
+        return quarantined(source, link, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS, mtime)
     try:
         return _read(book, source, link, mtime, rules)
     except UnusableFile as exc:
