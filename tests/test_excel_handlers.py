@@ -13,7 +13,7 @@ from fullemp_xl.forms.fill import fill_form
 from fullemp_xl.marking import RESULT_SHEET
 from ledger_data import persons, write_ledger
 from test_cli import fill_key, run
-from test_templates import shift_rows
+from corpus import shift_rows
 import xl_remote
 from xl_remote import remote_book, run_handler
 

@@ -18,14 +18,15 @@ from fullemp_xl import api
 from fullemp_xl.forms.build import build_declaration
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.forms.build_lists import FIRST_DATA_ROW, build_registry
+from fullemp_xl.demo import _gbk_member
 from fullemp_xl.merge.load import load_summary
 from fullemp_xl.merge.summary import SHEETS
 from fullemp_xl.model import number
 from fullemp_xl.rules import load_ruleset
 from lo_oracle import pdf, recalculate, require_soffice
+from terminal import stderr_on_terminal
 
-sys.path.insert(0, str(ROOT / "bench"))
-from corpus import write_corpus  # noqa: E402
+from corpus import write_corpus
 
 
 def run(*args, env=None, cwd=None):
@@ -137,17 +138,6 @@ def test_recorded_totals_are_compared_and_divergence_flagged(tmp_path, zhangye):
 
 
 # ---------------------------------------------------------------- inputs as counties send them
-def gbk_member(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
-    """A member named the way Windows' "send to compressed folder" names it: GBK, no UTF-8 flag."""
-    class GBKInfo(zipfile.ZipInfo):
-        def _encodeFilenameFlags(self):
-            return name.encode("gbk"), self.flag_bits & ~0x800
-
-    info = GBKInfo(name, date_time=(2026, 11, 20, 9, 0, 0))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    zf.writestr(info, data)
-
-
 def test_folders_zips_gbk_names_and_what_is_skipped(tmp_path, zhangye):
     src = tmp_path / "县区来件"
     a = submission(src / "甘州区", zhangye)
@@ -160,10 +150,10 @@ def test_folders_zips_gbk_names_and_what_is_skipped(tmp_path, zhangye):
     c = submission(tmp_path / "work", zhangye, county="临泽县", street="沙河镇", community="西关社区", changes={"valid_complaints": 1})
     inner = tmp_path / "work" / "inner.zip"
     with zipfile.ZipFile(inner, "w") as zf:
-        gbk_member(zf, "临泽县/西关社区考评表.xlsx", c.read_bytes())
+        _gbk_member(zf, "临泽县/西关社区考评表.xlsx", c.read_bytes())
     with zipfile.ZipFile(src / "临泽县报送.zip", "w") as zf:
-        gbk_member(zf, "临泽县/沙河镇-沙河社区-考评表.xlsx", b.read_bytes())
-        gbk_member(zf, "临泽县/~$锁定.xlsx", b"lock")
+        _gbk_member(zf, "临泽县/沙河镇-沙河社区-考评表.xlsx", b.read_bytes())
+        _gbk_member(zf, "临泽县/~$锁定.xlsx", b"lock")
         zf.write(inner, "补报.zip")
     before = fingerprint(src)
     proc, data = merge_json(src, "-o", tmp_path / "汇总表.xlsx")
@@ -449,34 +439,16 @@ def test_coverage_targets_of_the_rule_set(tmp_path):
 
 
 def test_progress_bar_when_someone_watches_and_quiet_for_scripts(tmp_path, zhangye):
-    import fcntl
-    import pty
-    import struct
-    import termios
-
     src = tmp_path / "in"
     for name in ("南关社区", "西关社区", "北关社区"):
         submission(src, zhangye, community=name)
 
     def stderr_of(*extra) -> str:
-        master, slave = pty.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a terminal has a size
-        proc = subprocess.run([sys.executable, "-m", "fullemp_xl", "merge", src, "-o", tmp_path / f"s{len(extra)}.xlsx",
-                               *extra], stdout=subprocess.PIPE, stderr=slave, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                              timeout=300)
-        os.close(slave)
-        chunks = []
-        while True:
-            try:
-                data = os.read(master, 65536)
-            except OSError:
-                break
-            if not data:
-                break
-            chunks.append(data)
-        os.close(master)
+        proc, text = stderr_on_terminal([sys.executable, "-m", "fullemp_xl", "merge", src, "-o",
+                                         tmp_path / f"s{len(extra)}.xlsx", *extra],
+                                        env={**os.environ, "PYTHONPATH": str(ROOT)})
         assert proc.returncode == 0
-        return b"".join(chunks).decode("utf-8", "replace")
+        return text
 
     shown = stderr_of()
     assert "汇总" in shown and "3/3 个文件" in shown

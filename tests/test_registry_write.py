@@ -2,15 +2,10 @@
 text, re-runs that leave finished forms alone, and a progress bar only when a person watches."""
 from __future__ import annotations
 
-import fcntl
 import json
 import os
-import pty
-import struct
 import subprocess
 import sys
-import termios
-import threading
 from pathlib import Path
 
 import openpyxl
@@ -22,6 +17,7 @@ from fullemp_xl.safe_io import UnusableFile
 from fullemp_xl.writing.batch import Planned, write_all
 from lo_oracle import recalculate
 from test_cli import ROOT, run
+from terminal import stderr_on_terminal
 from test_fill import value, write_registry
 
 LONG = "幸福里" * 70  # 210 characters, 630 bytes in UTF-8
@@ -167,26 +163,6 @@ def test_progress_bar_only_on_a_terminal(tmp_path, zhangye):
     args = [sys.executable, "-m", "fullemp_xl", "fill", "--registry", str(registry)]
     piped = subprocess.run([*args, "-o", str(tmp_path / "a")], capture_output=True, text=True, cwd=ROOT)
     assert piped.returncode == 0 and "生成表格" not in piped.stderr
-    leader, follower = pty.openpty()
-    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a terminal 100 columns wide
-    seen = []
-
-    def drain():
-        while True:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:
-                return
-            if not chunk:
-                return
-            seen.append(chunk)
-
-    reader = threading.Thread(target=drain)
-    reader.start()
-    proc = subprocess.run([*args, "-o", str(tmp_path / "b")], stdout=subprocess.PIPE, stderr=follower, cwd=ROOT, timeout=120)
-    os.close(follower)
-    reader.join(timeout=10)
-    os.close(leader)
-    text = b"".join(seen).decode("utf-8", "replace")
+    proc, text = stderr_on_terminal([*args, "-o", tmp_path / "b"], cwd=ROOT)
     assert proc.returncode == 0
     assert "生成表格" in text and "/4" in text

@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, make_assessment
+from corpus import shift_rows
 from fullemp_xl import api, formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
@@ -126,23 +127,6 @@ def test_declaration_fields(zhangye):
     texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
     assert texts.count("（盖章）") == 3
     assert {"社区名称", "社区基本情况", "社区工作情况"} <= set(texts)
-
-
-def shift_rows(wb, sheet: str, at: int, amount: int) -> None:
-    """Insert rows the way Excel does: cells move down and so do the defined names and merges below."""
-    ws = wb[sheet]
-    ws.insert_rows(at, amount)
-    for dn in wb.defined_names.values():
-        text = dn.attr_text
-        prefix = f"'{sheet}'!"
-        if text.startswith(prefix):
-            col, row = re.fullmatch(r"\$([A-Z]+)\$(\d+)", text[len(prefix):]).groups()
-            if int(row) >= at:
-                dn.attr_text = f"{prefix}${col}${int(row) + amount}"
-    for rng in list(ws.merged_cells.ranges):
-        if rng.min_row >= at:
-            rng.shift(0, amount)
-    ws.print_area = None
 
 
 def test_inserted_rows_still_read_correctly(tmp_path, zhangye, good):

@@ -3,7 +3,6 @@ and never reads a damaged sheet in part."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
 import zipfile
 from pathlib import Path
 
@@ -12,14 +11,13 @@ import pytest
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
-from conftest import ROOT, good_values, make_assessment
+from conftest import good_values, make_assessment
 from fullemp_xl.forms.book import OpenpyxlBook
 from fullemp_xl.safe_io import UnusableFile, load_workbook
 from fullemp_xl.xlsx import open_book
 from lo_oracle import recalculate, require_soffice
 
-sys.path.insert(0, str(ROOT / "bench"))
-from corpus import Patcher, base_files, write_corpus  # noqa: E402
+from corpus import Patcher, base_files, write_corpus
 
 
 def same_as_openpyxl(path: Path) -> int:

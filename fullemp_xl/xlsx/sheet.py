@@ -146,6 +146,18 @@ class _Reader:
         self.dates: frozenset[int] | None = None
         self.deltas: frozenset[int] = frozenset()
 
+    def key(self, ref: str) -> tuple[int, int]:
+        """(row, column) of a cell address, refusing addresses outside a worksheet."""
+        key = _REFS.get(ref)
+        if key is None:
+            try:
+                key = split_ref(ref)
+            except ValueError:
+                raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
+        if not (0 < key[0] <= MAX_ROW and 0 < key[1] <= MAX_COL):
+            raise self.damaged("单元格超出工作表范围")
+        return key
+
     def damaged(self, what: str) -> UnusableFile:
         return UnusableFile(self.pkg.source, f"工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx")
 
@@ -175,19 +187,14 @@ class _Reader:
                     f = c.find(f_tag) if len(c) else None
                 text = c.findtext(v_tag) if f is not None or len(c) else None
                 if ref:
-                    key = _REFS.get(ref)
-                    if key is None:
-                        try:
-                            key = split_ref(ref)
-                        except ValueError:
-                            raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
+                    key = self.key(ref)
                     col_no = key[1]
                 else:
                     col_no += 1
                     key = (row_no, col_no)
                     ref = f"{column_letter(col_no)}{row_no}" if 0 < col_no <= MAX_COL else ""
-                if not (0 < key[0] <= MAX_ROW and 0 < col_no <= MAX_COL):
-                    raise self.damaged("单元格超出工作表范围")
+                    if not (0 < row_no <= MAX_ROW and 0 < col_no <= MAX_COL):
+                        raise self.damaged("单元格超出工作表范围")
                 t = c.get("t", "n")
                 if f is None and not text and t != "inlineStr":
                     continue
@@ -219,14 +226,7 @@ class _Reader:
             c = index.get(ref)
             if c is None:
                 continue
-            key = _REFS.get(ref)
-            if key is None:
-                try:
-                    key = split_ref(ref)
-                except ValueError:
-                    raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
-            if not (0 < key[0] <= MAX_ROW and 0 < key[1] <= MAX_COL):
-                raise self.damaged("单元格超出工作表范围")
+            key = self.key(ref)
             f = c.find(f_tag) if len(c) else None
             text = c.findtext(v_tag) if len(c) else None
             t = c.get("t", "n")
