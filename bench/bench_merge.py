@@ -129,18 +129,18 @@ def openpyxl_readonly_loop(files: list[Path]) -> int:
     for path in files:
         try:
             wb = openpyxl.load_workbook(path, read_only=True)
-        except Exception:
+            wanted = {}
+            for name, dn in wb.defined_names.items():
+                for sheet, ref in dn.destinations:
+                    wanted.setdefault(sheet, set()).add(ref.replace("$", ""))
+            for sheet, refs in wanted.items():
+                for row in wb[sheet].iter_rows():
+                    for c in row:
+                        if getattr(c, "coordinate", None) in refs:
+                            n += 1
+            wb.close()
+        except Exception:  # a damaged file: skipped, as the merge quarantines it
             continue
-        wanted = {}
-        for name, dn in wb.defined_names.items():
-            for sheet, ref in dn.destinations:
-                wanted.setdefault(sheet, set()).add(ref.replace("$", ""))
-        for sheet, refs in wanted.items():
-            for row in wb[sheet].iter_rows():
-                for c in row:
-                    if getattr(c, "coordinate", None) in refs:
-                        n += 1
-        wb.close()
     return n
 
 

@@ -29,28 +29,42 @@ class Entry:
     source: str
     index: int = field(compare=False)
     ruleset: str = field(compare=False, default="")
+    link: str = field(compare=False, default="")
+
+
+FINDING_COLUMNS = ("source", "link", "county", "community", "sheet", "cell", "field", "severity", "message")
 
 
 class Store:
-    """FileResults by index, pickled into SQLite in a temporary folder."""
+    """FileResults by index, pickled into SQLite in a temporary folder, and the 问题清单 lines gathered while
+    the rows are written (so each result is read back once)."""
 
     def __init__(self, folder: Path):
         self.db = sqlite3.connect(str(folder / "results.sqlite"))
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("CREATE TABLE results (idx INTEGER PRIMARY KEY, blob BLOB)")
+        self.db.execute(f"CREATE TABLE findings (phase INTEGER, sort TEXT, n INTEGER, {', '.join(FINDING_COLUMNS)})")
+        self._n = 0
 
-    def put(self, index: int, result: FileResult) -> None:
-        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)",
-                        (index, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+    def put(self, index: int, blob: bytes) -> None:
+        self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?)", (index, blob))
 
     def get(self, index: int) -> FileResult:
         (blob,) = self.db.execute("SELECT blob FROM results WHERE idx = ?", (index,)).fetchone()
         return pickle.loads(blob)
 
-    def all(self):
-        for (blob,) in self.db.execute("SELECT blob FROM results ORDER BY idx"):
-            yield pickle.loads(blob)
+    def add_findings(self, phase: int, sort: str, lines) -> None:
+        """Lines for the 问题清单: phase orders the groups, then `sort`, then the order they came in."""
+        rows = []
+        for line in lines:
+            self._n += 1
+            rows.append((phase, sort, self._n, *(getattr(line, c) for c in FINDING_COLUMNS)))
+        self.db.executemany(f"INSERT INTO findings VALUES ({', '.join('?' * (3 + len(FINDING_COLUMNS)))})", rows)
+
+    def findings(self):
+        for row in self.db.execute(f"SELECT {', '.join(FINDING_COLUMNS)} FROM findings ORDER BY phase, sort, n"):
+            yield row
 
     def close(self) -> None:
         self.db.close()

@@ -9,6 +9,7 @@ conditional formats, page setup); `splice` puts our rows and links in their plac
 """
 from __future__ import annotations
 
+import pickle
 import re
 import shutil
 import zipfile
@@ -85,6 +86,26 @@ class FastRows:
     @property
     def part(self) -> str:
         return self.ws.path.lstrip("/")
+
+
+class Spill:
+    """Values kept for a later sheet, on disk instead of in memory (pickled one after another)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.file = path.open("wb")
+
+    def add(self, value) -> None:
+        pickle.dump(value, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def __iter__(self):
+        self.file.close()
+        with self.path.open("rb") as fh:
+            while True:
+                try:
+                    yield pickle.load(fh)
+                except EOFError:
+                    return
 
 
 # Elements that follow <hyperlinks> in a worksheet (ECMA-376 order): the links go before the first one present.

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ASSESSMENT, DECLARATION, QUARANTINED = "assessment", "declaration", "quarantined"
 
@@ -70,6 +71,23 @@ class FileResult:
     @property
     def final(self) -> StageOutcome | None:
         return next((s for s in self.stages if s.stage == self.final_stage), None)
+
+
+class Brief(NamedTuple):
+    """What the merge's parent keeps of each file while the rest waits, pickled, on disk."""
+
+    kind: str
+    key: tuple[str, str, str]
+    saved: str
+    mtime: float
+    source: str
+    link: str
+    ruleset: str
+    reason: str
+
+    @classmethod
+    def of(cls, r: "FileResult") -> "Brief":
+        return cls(r.kind, r.key, r.saved, r.mtime, r.source, r.link, r.ruleset, r.reason)
 
 
 @dataclass

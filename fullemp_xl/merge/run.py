@@ -137,120 +137,134 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
             store.close()
 
 
-def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
-           generated, force) -> MergeResult:
-    assessments: dict[tuple, list[Entry]] = {}
-    declarations: dict[tuple, list[Entry]] = {}
-    quarantine: list[tuple[int, str, str, str]] = []  # (index, source, link, reason)
-    rulesets: Counter = Counter()
-    for index, result in read_all(found.candidates, jobs=jobs, rules=rules):
-        store.put(index, result)
+@dataclass
+class _Read:
+    """What reading every file left in memory: a short entry per file (the results wait in the store)."""
+
+    assessments: dict[tuple, list[Entry]] = field(default_factory=dict)
+    declarations: dict[tuple, list[Entry]] = field(default_factory=dict)
+    quarantine: list[tuple[str, str, str]] = field(default_factory=list)  # (source, link, reason)
+    rulesets: Counter = field(default_factory=Counter)
+
+
+def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _Read:
+    out = _Read()
+    for index, brief, blob in read_all(found.candidates, jobs=jobs, rules=rules):
+        store.put(index, blob)
         if progress:
-            progress(result)
-        if result.kind == QUARANTINED:
-            quarantine.append((index, result.source, result.link, result.reason))
+            progress(brief)
+        if brief.kind == QUARANTINED:
+            out.quarantine.append((brief.source, brief.link, brief.reason))
             continue
-        entry = Entry(result.key, result.saved, result.mtime, result.source, index, result.ruleset)
-        (assessments if result.kind == ASSESSMENT else declarations).setdefault(result.key, []).append(entry)
-        if result.kind == ASSESSMENT:
-            rulesets[result.ruleset] += 1
-    ruleset = load_ruleset(rules or (min(rulesets, key=lambda r: (-rulesets[r], r)) if rulesets else "zhangye-2023"))
-    for table in (assessments, declarations):  # forms of another rule set than the merge's
+        entry = Entry(brief.key, brief.saved, brief.mtime, brief.source, index, brief.ruleset, brief.link)
+        (out.assessments if brief.kind == ASSESSMENT else out.declarations).setdefault(brief.key, []).append(entry)
+        if brief.kind == ASSESSMENT:
+            out.rulesets[brief.ruleset] += 1
+    return out
+
+
+def _one_rule_set(read: _Read, rules: str | None) -> RuleSet:
+    """The rule set of the merge: the one given, else the one most submissions were made with; forms of
+    any other rule set are quarantined with the advice to merge them separately."""
+    counts = read.rulesets
+    ruleset = load_ruleset(rules or (min(counts, key=lambda r: (-counts[r], r)) if counts else "zhangye-2023"))
+    for table in (read.assessments, read.declarations):
         for key in list(table):
             for e in [e for e in table[key] if e.ruleset != ruleset.id]:
                 table[key].remove(e)
-                quarantine.append((e.index, e.source, store.get(e.index).link,
-                                   f"本表按规则集“{e.ruleset}”生成，本次汇总按“{ruleset.id}”（多数提交所用）：请对这些表格单独汇总，"
-                                   f"或用 --rules {e.ruleset}"))
+                read.quarantine.append((e.source, e.link, f"本表按规则集“{e.ruleset}”生成，本次汇总按“{ruleset.id}”"
+                                                          f"（多数提交所用）：请对这些表格单独汇总，或用 --rules {e.ruleset}"))
             if not table[key]:
                 del table[key]
+    return ruleset
+
+
+def _finding(result: FileResult, field_: str, severity: str, message: str) -> Finding:
+    return Finding(result.source, result.link, result.identity[0], result.identity[2], "", "", field_, severity, message)
+
+
+def _registry_notes(result: FileResult, key: tuple, entry: RegistryEntry) -> list[Finding]:
+    """Where a submission and its registry line differ (the registry is taken)."""
+    out = []
+    if entry.key != key:
+        out.append(_finding(result, "街道（乡镇）", "警告", f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，名册中为"
+                                                      f"“{entry.street}”：按县（区）和社区名称与名册对上，按名册计"))
+    if (result.prior_title, result.prior_year) != (entry.prior_title, entry.prior_year) and (result.prior_title or entry.prior_title):
+        def title(t, y):
+            return f"{t or '无'}{f'（{y}年）' if y else ''}"
+        out.append(_finding(result, "原有称号", "警告", f"表中原有称号为“{title(result.prior_title, result.prior_year)}”，"
+                                                   f"名册中为“{title(entry.prior_title, entry.prior_year)}”：按名册认定"))
+    return out
+
+
+def _file_lines(result: FileResult) -> list[Finding]:
+    order = ("error", "warning", "info")
+    return [Finding(result.source, result.link, result.identity[0], result.identity[2], f.sheet, f.cell, f.field,
+                    SEVERITY[f.severity], f.message) for f in sorted(result.findings, key=lambda f: order.index(f.severity))]
+
+
+def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
+           generated, force) -> MergeResult:
+    read = _read_all(found, store, jobs, rules, progress)
+    ruleset = _one_rule_set(read, rules)
     entries, registry_findings = _registry(registry_path, ruleset)
-    by_key = _match_registry(entries, assessments) if entries is not None else {}
+    has_registry = entries is not None
+    by_key = _match_registry(entries, read.assessments) if has_registry else {}
     kept: dict[tuple, Entry] = {}
     duplicates: list[Duplicate] = []
-    for key, group in assessments.items():
+    for key, group in read.assessments.items():
         best, rest = pick(group)
         kept[key] = best
         if rest:
             best_result = store.get(best.index)
-            for e in rest:
-                dropped = store.get(e.index)
-                county, street, community = best_result.identity
-                duplicates.append(Duplicate(county, street, community, best.source, e.source,
-                                            differences(best_result, dropped)))
-    paired = _pair(kept, {key: pick(group)[0] for key, group in declarations.items()})
+            county, street, community = best_result.identity
+            duplicates += [Duplicate(county, street, community, best.source, e.source,
+                                     differences(best_result, store.get(e.index))) for e in rest]
+    paired = _pair(kept, {key: pick(group)[0] for key, group in read.declarations.items()})
     decisions = {r.key: r.decisions for r in previous.rows} if previous else {}
-    used_decisions: set = set()
     order = sorted(kept, key=lambda k: (k, kept[k].source))
-    has_registry = entries is not None
 
     def rows():
+        """Each community's row — and, as each result is read back, its lines of the 问题清单."""
         for key in order:
             result = store.get(kept[key].index)
-            decl = paired.get(key)
-            yield summary_row(result, ruleset, year, by_key.get(key), has_registry, decl.source if decl else "",
-                              decisions.get(key))
-
-    extra: list[Finding] = []
-    for key in order:
-        entry, result = by_key.get(key), None
-        if entry is not None:
-            result = store.get(kept[key].index)
-            if entry.key != key:
-                extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "街道（乡镇）", "警告",
-                                     f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，名册中为“{entry.street}”："
-                                     "按县（区）和社区名称与名册对上，按名册计"))
-            if (result.prior_title, result.prior_year) != (entry.prior_title, entry.prior_year) and (result.prior_title or entry.prior_title):
-                extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "原有称号", "警告",
-                                     f"表中原有称号为“{result.prior_title or '无'}{f'（{result.prior_year}年）' if result.prior_year else ''}”，"
-                                     f"名册中为“{entry.prior_title or '无'}{f'（{entry.prior_year}年）' if entry.prior_year else ''}”：按名册认定"))
-        if key not in paired:
-            result = result or store.get(kept[key].index)
-            extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "申报表", "提示",
-                                 "没有找到这个社区的申报表（按县区、街道、社区名称配对）"))
-        if key in decisions:
-            used_decisions.add(key)
-    for key, decl in paired.items():
-        if key not in kept:
-            result = store.get(decl.index)
-            extra.append(Finding(result.source, result.link, *result.identity[::2], "", "", "考评表", "警告",
-                                 "只有申报表，没有找到这个社区的考评表：该社区未计入汇总"))
-    matched = {id(e) for e in by_key.values()}
-    missing = [e for e in entries if id(e) not in matched] if has_registry else None
-    outside_keys = [k for k in order if k not in by_key] if has_registry else []
-
-    def findings():
-        for index, source, link, reason in sorted(quarantine, key=lambda q: q[1]):
-            yield Finding(source, link, "", "", "", "", "", "隔离", reason)
-        for source, link, reason in found.problems:
-            yield Finding(source, link, "", "", "", "", "", "隔离", reason)
-        for f in registry_findings:
-            yield Finding(registry_path.name, str(registry_path.resolve()), "", "", f.location.sheet, f.location.cell,
-                          f.field, SEVERITY[f.severity], f.message)
-        used = {kept[k].index for k in order} | {d.index for d in paired.values()}
-        for result in sorted((store.get(i) for i in used), key=lambda r: r.source):
-            for f in sorted(result.findings, key=lambda f: ("error", "warning", "info").index(f.severity)):
-                yield Finding(result.source, result.link, result.identity[0], result.identity[2], f.sheet, f.cell,
-                              f.field, SEVERITY[f.severity], f.message)
-        yield from extra
+            entry, decl = by_key.get(key), paired.get(key)
+            extra = _registry_notes(result, key, entry) if entry is not None else []
+            if decl is None:
+                extra.append(_finding(result, "申报表", "提示", "没有找到这个社区的申报表（按县区、街道、社区名称配对）"))
+            store.add_findings(0, result.source, _file_lines(result))
+            store.add_findings(2, "", extra)
+            yield summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
 
     problem_counts: Counter = Counter()
 
-    def counted():
-        for f in findings():
+    def findings():
+        """The 问题清单: files that could not be used first, then the registry's, then every file's, in path order."""
+        early = [Finding(s, link, "", "", "", "", "", "隔离", reason) for s, link, reason in
+                 sorted(read.quarantine) + list(found.problems)]
+        early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", f.location.sheet, f.location.cell,
+                          f.field, SEVERITY[f.severity], f.message) for f in registry_findings]
+        for key, decl in paired.items():
+            result = store.get(decl.index)
+            store.add_findings(0, result.source, _file_lines(result))
+            if key not in kept:
+                store.add_findings(2, "", [_finding(result, "考评表", "警告", "只有申报表，没有找到这个社区的考评表：该社区未计入汇总")])
+        for f in early:
             problem_counts[f.severity] += 1
             yield f
+        for line in store.findings():
+            problem_counts[line[7]] += 1
+            yield Finding(*line)
 
-    outside_rows = []
-    if outside_keys:
-        outside_rows = [summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys]
+    outside_keys = [k for k in order if k not in by_key] if has_registry else []
+    matched = {id(e) for e in by_key.values()}
     data = SummaryInput(
-        ruleset=ruleset, year=year, generated=generated, rows=rows, findings=counted(), duplicates=duplicates,
-        missing=missing, outside=outside_rows,
+        ruleset=ruleset, year=year, generated=generated, rows=rows, findings=findings(), duplicates=duplicates,
+        missing=[e for e in entries if id(e) not in matched] if has_registry else None,
+        outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None,
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
-              "registry": str(Path(registry_path).resolve()) if registry_path else "",
-              "rules": rules or ""})
+              "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or ""})
     stats: dict = {}
 
     def write(tmp: Path) -> None:
@@ -261,17 +275,19 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
     else:
         backup = None
         write_output(output, write, force=force)
-    lost = [f"{r.county} {r.street} {r.community}" for r in (previous.rows if previous else [])
-            if r.key not in used_decisions and r.decisions.any()]
-    files = {"found": len(found.candidates), "assessments": sum(len(g) for g in assessments.values()),
-             "declarations": sum(len(g) for g in declarations.values()), "quarantined": len(quarantine) + len(found.problems)}
+    used = {k for k in order if k in decisions}
+    quarantined = sorted(read.quarantine) + list(found.problems)
     return MergeResult(
-        summary=output, backup=backup, ruleset=ruleset, year=year, generated=generated, files=files,
+        summary=output, backup=backup, ruleset=ruleset, year=year, generated=generated,
+        files={"found": len(found.candidates), "assessments": sum(len(g) for g in read.assessments.values()),
+               "declarations": sum(len(g) for g in read.declarations.values()), "quarantined": len(quarantined)},
         skipped={SKIP_REASONS[k]: v for k, v in found.skipped.items()}, communities=len(order),
-        eligible=stats.get("eligible", 0), duplicates=duplicates, missing=missing,
+        eligible=stats.get("eligible", 0), duplicates=duplicates, missing=data.missing,
         outside=[" ".join(k) for k in outside_keys], counties=stats.get("counties", []), problems=dict(problem_counts),
-        quarantined=[(s, r) for _, s, _, r in sorted(quarantine, key=lambda q: q[1])] + [(s, r) for s, _, r in found.problems],
-        kept_decisions=len(used_decisions & {k for k, d in decisions.items() if d.any()}), lost_decisions=lost,
+        quarantined=[(s, reason) for s, _, reason in quarantined],
+        kept_decisions=sum(1 for k in used if decisions[k].any()),
+        lost_decisions=[f"{r.county} {r.street} {r.community}" for r in (previous.rows if previous else [])
+                        if r.key not in used and r.decisions.any()],
         decision_problems=previous.problems if previous else [])
 
 

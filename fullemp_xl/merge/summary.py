@@ -30,7 +30,7 @@ from ..rules.kinds import excel_number
 from ..rules.policies import coverage_target
 from ..writing.text import FORMULA_START as DANGEROUS  # the one safe-text rule (writing.text)
 from . import columns as C
-from .fastrows import FastRows, splice
+from .fastrows import FastRows, Spill, splice
 from .model import RegistryEntry, SummaryRow
 from .stats import CountyStats, score_bins
 from .status import standing
@@ -83,8 +83,8 @@ class Duplicate:
 
 @dataclass
 class SummaryInput:
-    """Everything the workbook shows. `rows()` gives the communities in order, afresh on every call (the
-    workbook reads them twice: 汇总, then 拟认定名单), so they can stream from a store on disk."""
+    """Everything the workbook shows. `rows()` gives the communities in order (read once, so they can stream
+    from a store on disk; what the later 拟认定名单 needs of them is spilled to disk on the way)."""
 
     ruleset: RuleSet
     year: int
@@ -185,8 +185,10 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
     with tempfile.TemporaryDirectory(prefix="fullemp-summary-") as tmp:
         rows = FastRows(sheets["summary"], Path(tmp), _style)
         problems_rows = FastRows(sheets["problems"], Path(tmp), _style)
-        stats = _summary_sheet(sheets["summary"], rows, data, info, target)
-        _proposed_sheet(sheets["proposed"], (r for r in data.rows() if r.eligible), rs, info)
+        proposed = Spill(Path(tmp) / "proposed.pickle")
+        proposed_rows = FastRows(sheets["proposed"], Path(tmp), _style)
+        stats = _summary_sheet(sheets["summary"], rows, data, info, target, proposed)
+        _proposed_sheet(sheets["proposed"], proposed_rows, proposed, rs, info)
         county_table = _counties_sheet(sheets["counties"], stats, data, info)
         problems = _problems_sheet(sheets["problems"], problems_rows, data.findings, info, target)
         _duplicates_sheet(sheets["duplicates"], data.duplicates, info)
@@ -194,10 +196,10 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
             _missing_sheet(sheets["missing"], data.missing, info)
             _outside_sheet(sheets["outside"], data.outside, info, target)
         _meta_sheet(wb, data)
-        rows.close()
-        problems_rows.close()
+        for fast in (rows, problems_rows, proposed_rows):
+            fast.close()
         wb.save(target)
-        splice(target, [rows, problems_rows])
+        splice(target, [rows, problems_rows, proposed_rows])
     return {"counties": county_table, "rows": stats.rows, "eligible": stats.eligible, "problems": problems,
             "bins": stats.bins}
 
@@ -222,7 +224,7 @@ def link_target(link: str, summary: Path) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Path) -> _Totals:
+def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Path, proposed: Spill) -> _Totals:
     rs = data.ruleset
     cols = C.summary_columns(rs)
     official = {k for k, c in enumerate(cols) if c.official}
@@ -264,6 +266,8 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
                 if low <= row.total < high or (high == rs.total and row.total == high):
                     entry[1] += 1
         totals.eligible += bool(row.eligible)
+        if row.eligible:
+            proposed.add(_proposed_row(row, rs))
     last = max(row_no, FIRST_ROW)
     ws.auto_filter.ref = f"A{HEAD_ROW}:{get_column_letter(len(cols))}{last}"
     ws.print_area = f"A1:{get_column_letter(C.printed_columns(rs))}{last}"
@@ -347,17 +351,27 @@ PROPOSED_HEADS = ["序号", "县（区）", "街道（乡镇）", "社区", "认
 PROPOSED_WIDTHS = [6, 12, 14, 16, 9, 20, 22, 10, 10, 10, 16]
 
 
-def _proposed_sheet(ws, proposed: Iterable[SummaryRow], rs: RuleSet, info: str) -> None:
+def _proposed_row(row: SummaryRow, rs: RuleSet) -> tuple:
+    d, st = row.decisions, standing(row, rs.publication)
+    return (row.county, row.street, row.community, row.total, row.level, row.recommend, d.inspection, d.objection,
+            d.final, st.step)
+
+
+def _proposed_sheet(ws, fast: FastRows, proposed: Iterable[tuple], rs: RuleSet, info: str) -> None:
     floor = excel_number(rs.levels.bands[0].min) if rs.levels.bands else ""
     gates = "且基本条件全部符合" if rs.gates and rs.levels.requires_gates else ""
     _heading(ws, f"拟认定名单（综合得分{floor}分以上{gates}）", info + "　按县（区）、街道、社区排列；"
              "实地考察、公示异议、最终认定取自“汇总”工作表（重新汇总或 --refresh 后更新）", PROPOSED_HEADS, PROPOSED_WIDTHS)
-    for n, row in enumerate(proposed, start=1):
-        d, st = row.decisions, standing(row, rs.publication)
-        ws.append([cell(ws, n, align=CENTER), cell(ws, row.county), cell(ws, row.street), cell(ws, row.community),
-                   cell(ws, row.total, align=CENTER, fmt="0.##"), cell(ws, row.level), cell(ws, row.recommend),
-                   cell(ws, d.inspection, align=CENTER), cell(ws, d.objection, align=CENTER),
-                   cell(ws, d.final, align=CENTER), cell(ws, st.step)])
+    text = (fast.style(BODY_FONT, WRAP, None, None, True, False), fast.style(BODY_FONT, WRAP, None, None, True, True))
+    center = fast.style(BODY_FONT, CENTER, None, None, True, False)
+    number = fast.style(BODY_FONT, CENTER, None, "0.##", True, False)
+    kinds = (center, text, text, text, number, text, text, center, center, center, text)
+    r = FIRST_ROW - 1
+    for r, values in enumerate(proposed, start=FIRST_ROW):
+        fast.add(r, [(v, k[1] if isinstance(v, str) and v.startswith(DANGEROUS) else k[0]) if isinstance(k, tuple)
+                     else (v, k) for v, k in zip((r - FIRST_ROW + 1, *values), kinds)])
+    if r < FIRST_ROW:
+        fast.add(FIRST_ROW, [(None, center), ("没有符合认定条件的社区", text[0])])
 
 
 # ---------------------------------------------------------------- 分县统计

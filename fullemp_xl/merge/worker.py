@@ -46,6 +46,7 @@ def _limit_memory() -> None:
 def main(argv: list[str]) -> int:
     _limit_memory()
     rules = argv[0] if argv and argv[0] else None
+    from .model import Brief
     from .read import quarantined, read_submission
 
     crash_on = os.environ.get("FULLEMP_TEST_ABORT_ON", "")
@@ -68,7 +69,8 @@ def main(argv: list[str]) -> int:
             except Exception as exc:  # a bug of ours must not lose the other files
                 result = quarantined(source, link, f"读取这个文件时程序出错（{type(exc).__name__}），已跳过；"
                                                    "请把这个文件发给维护人员", mtime)
-            send(out, (index, result))
+            # the parent keeps the brief and stores the rest as these bytes, unread until it needs them
+            send(out, (index, Brief.of(result), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ few batches of archive members are in flight.
 from __future__ import annotations
 
 import os
+import pickle
 import queue
 import subprocess
 import sys
@@ -21,13 +22,18 @@ from pathlib import Path
 from typing import Iterator
 
 from .discover import ArchiveReader, Candidate
-from .model import FileResult
+from .model import Brief, FileResult
 from .read import quarantined
 from .worker import receive, send
 
 BATCH = 8
 STALL_SECONDS = 120.0  # one file that takes longer than this is given up on
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+def packed(index: int, result: FileResult) -> tuple[int, Brief, bytes]:
+    """A result made here (a quarantine) in the form the workers send theirs."""
+    return index, Brief.of(result), pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def default_jobs() -> int:
@@ -61,8 +67,8 @@ def _spawn(rules: str | None, events: queue.Queue) -> _Worker:
     return worker
 
 
-def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> Iterator[tuple[int, FileResult]]:
-    """(index, result) for every candidate, in completion order."""
+def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> Iterator[tuple[int, Brief, bytes]]:
+    """(index, brief, pickled FileResult) for every candidate, in completion order."""
     events: queue.Queue = queue.Queue()
     archives = ArchiveReader()
     todo: deque[int] = deque(range(len(candidates)))
@@ -102,7 +108,7 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
             c = candidates[culprit]
             todo.extendleft(reversed(w.pending))
             w.pending.clear()
-            yield culprit, quarantined(c.source, c.link, reason, c.mtime)
+            yield packed(culprit, quarantined(c.source, c.link, reason, c.mtime))
         if todo:
             fresh = _spawn(rules, events)
             workers.append(fresh)
@@ -127,12 +133,12 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
                         done += 1
                         yield item
                 else:
-                    index, result = message
+                    index = message[0]
                     if w.pending and w.pending[0] == index:
                         w.pending.popleft()
                     w.since = time.monotonic()
                     done += 1
-                    yield index, result
+                    yield message
                     if len(w.pending) <= BATCH // 2:
                         feed(w)
             for w in [x for x in workers if x.pending and time.monotonic() - x.since > STALL_SECONDS]:
