@@ -15,12 +15,21 @@ from .rules.kinds import Veto
 Values = Mapping[str, object]
 
 
+_FACTS: dict[tuple[int, int], tuple[Item, RuleSet, tuple[str, ...]]] = {}
+
+
 def item_facts(item: Item, ruleset: RuleSet) -> tuple[str, ...]:
-    """The base data an item reads, in first-use order."""
+    """The base data an item reads, in first-use order (worked out once per item: a merge scores thousands)."""
+    known = _FACTS.get((id(item), id(ruleset)))
+    if known is not None and known[0] is item and known[1] is ruleset:
+        return known[2]
     seen: dict[str, None] = {}
     for part in item.parts:
         for fact in part.facts(ruleset.rates):
             seen.setdefault(fact, None)
+    if len(_FACTS) > 10_000:
+        _FACTS.clear()
+    _FACTS[(id(item), id(ruleset))] = (item, ruleset, tuple(seen))
     return tuple(seen)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..model import RuleSet
 from ..rules import load_ruleset
-from ..safe_io import UnusableFile, check_workbook_file
+from ..safe_io import UnusableFile
 from . import columns as C
 from .model import Decisions, RegistryEntry, SummaryRow
 from .summary import FIRST_ROW, FORM, HEAD_ROW, META_SHEET, SHEETS
@@ -63,21 +63,34 @@ def _flag(value) -> bool | None:
     return {"是": True, "否": False}.get(text)
 
 
+class _Sheet:
+    """A sheet as the values Excel shows (formulas by their cached result), row by row — what the loader
+    needs of openpyxl's read-only worksheets, from the merge's own strict reader."""
+
+    def __init__(self, cells):
+        self.grid: dict[int, dict[int, object]] = {}
+        for key, value in cells.values.items():
+            self.grid.setdefault(key[0], {})[key[1]] = cells.cached[key] if key in cells.cached else value
+        self.width = max((c for row in self.grid.values() for c in row), default=0)
+
+    def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = True):
+        for r in range(min_row, (max_row or max(self.grid, default=0)) + 1):
+            row = self.grid.get(r, {})
+            yield tuple(row.get(c) for c in range(1, self.width + 1))
+
+
 def load_summary(path: str | Path) -> Summary:
     """Raise UnusableFile when the file is not a summary made by `fullemp merge`."""
-    import openpyxl
+    from ..xlsx import open_book
 
     path = Path(path)
-    check_workbook_file(path)
+    book = open_book(path, path)
+    book.named_only = False  # whole sheets: the officials' rows, not named cells
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise UnusableFile(path, f"汇总表无法读取（{type(exc).__name__}）：请用 Excel 打开后另存为 .xlsx") from None
-    try:
-        if META_SHEET not in wb.sheetnames or SHEETS["summary"] not in wb.sheetnames:
+        if META_SHEET not in book.sheetnames or SHEETS["summary"] not in book.sheetnames:
             raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表（缺少“汇总”工作表或隐藏的汇总表信息）")
         meta: dict[str, list[str]] = {}
-        for row in wb[META_SHEET].iter_rows(min_row=2, values_only=True):
+        for row in _Sheet(book.sheet(META_SHEET)).iter_rows(min_row=2):
             if row and row[0]:
                 meta.setdefault(_text(row[0]), []).append(_text(row[1] if len(row) > 1 else ""))
         first = {k: v[0] for k, v in meta.items()}
@@ -89,12 +102,12 @@ def load_summary(path: str | Path) -> Summary:
             raise UnusableFile(path, f"汇总表所用的规则集“{first.get('fe_meta_ruleset')}”找不到：请用 --rules 指定") from None
         summary = Summary(path, ruleset, int(first.get("fe_meta_year") or ruleset.year), first.get("fe_meta_generated", ""),
                           first.get("fe_meta_schema", ""), meta=meta)
-        _read_rows(wb[SHEETS["summary"]], summary)
-        if SHEETS["missing"] in wb.sheetnames:
-            summary.missing = _read_missing(wb[SHEETS["missing"]])
+        _read_rows(_Sheet(book.sheet(SHEETS["summary"])), summary)
+        if SHEETS["missing"] in book.sheetnames:
+            summary.missing = _read_missing(_Sheet(book.sheet(SHEETS["missing"])))
         return summary
     finally:
-        wb.close()
+        book.close()
 
 
 def _header(ws) -> tuple[int, dict[int, str]]:

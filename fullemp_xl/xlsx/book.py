@@ -54,7 +54,10 @@ class FastBook:
         return self._by_sheet.get(sheet, set())
 
     def read(self, sheet: str, cell: str) -> object:
-        return self.sheet(sheet, cell).values.get(split_ref(cell))
+        cells = self._sheets.get(sheet)
+        if cells is None or not (cells.complete or cell in self._named_refs(sheet)):
+            cells = self.sheet(sheet, cell)
+        return cells.values.get(split_ref(cell))
 
     def cached(self, sheet: str, cell: str) -> object:
         """The cached result of a formula cell (None when the producer stored none), else the cell's value."""

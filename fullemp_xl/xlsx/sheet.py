@@ -164,7 +164,7 @@ class _Reader:
     def run(self, rows, stream: bool) -> SheetCells:
         values: dict[tuple[int, int], object] = {}
         cached: dict[tuple[int, int], object] = {}
-        wanted, c_tag, v_tag, f_tag = self.wanted, self.c_tag, self.v_tag, self.f_tag
+        wanted, c_tag, f_tag = self.wanted, self.c_tag, self.f_tag
         col_no = 0
         limit, count, row_no = self.pkg.limits.cells, 0, 0
         for row in rows:
@@ -183,9 +183,7 @@ class _Reader:
                     f = c.find(f_tag)
                     if f is None or f.get("t") != "shared" or f.get("ref") is None:
                         continue
-                else:
-                    f = c.find(f_tag) if len(c) else None
-                text = c.findtext(v_tag) if f is not None or len(c) else None
+                f, text, inline = self.children(c)
                 if ref:
                     key = self.key(ref)
                     col_no = key[1]
@@ -201,7 +199,7 @@ class _Reader:
                 count += 1
                 if count > limit:
                     raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {limit:,} 个），已拒绝处理")
-                value = self.value(c, t, text, ref) if (text or t == "inlineStr") else None
+                value = self.value(c, t, text, ref, inline) if (text or t == "inlineStr") else None
                 if f is not None:
                     formula = _formula(f, ref, self.shared)
                     if wanted is None or ref in wanted:
@@ -221,16 +219,14 @@ class _Reader:
             raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {self.pkg.limits.cells:,} 个），已拒绝处理")
         values: dict[tuple[int, int], object] = {}
         cached: dict[tuple[int, int], object] = {}
-        f_tag, v_tag = self.f_tag, self.v_tag
         for ref in self.wanted:
             c = index.get(ref)
             if c is None:
                 continue
             key = self.key(ref)
-            f = c.find(f_tag) if len(c) else None
-            text = c.findtext(v_tag) if len(c) else None
+            f, text, inline = self.children(c)
             t = c.get("t", "n")
-            value = self.value(c, t, text, ref) if (text or t == "inlineStr") else None
+            value = self.value(c, t, text, ref, inline) if (text or t == "inlineStr") else None
             if f is not None:
                 cached[key] = value
                 values[key] = _formula(f, ref, self.shared)
@@ -238,7 +234,23 @@ class _Reader:
                 values[key] = value
         return SheetCells(values, cached, False)
 
-    def value(self, c, t: str, text: str | None, ref: str):
+    def children(self, c):
+        """(the <f> element, the text of <v>, the <is> element) of a cell: one pass over its children, which
+        is several times faster than asking lxml to find each."""
+        f = text = inline = None
+        for child in c:
+            tag = child.tag
+            if tag == self.v_tag:
+                if text is None:
+                    text = child.text or ""
+            elif tag == self.f_tag:
+                if f is None:
+                    f = child
+            elif tag == self.is_tag:
+                inline = child
+        return f, text, inline
+
+    def value(self, c, t: str, text: str | None, ref: str, inline=None):
         if t == "n":
             try:
                 value = _number(text)
@@ -268,8 +280,7 @@ class _Reader:
 
             return from_ISO8601(text)
         if t == "inlineStr":
-            node = c.find(self.is_tag)
-            return None if node is None else text_of(node, self.ns)
+            return None if inline is None else text_of(inline, self.ns)
         return text  # str, e
 
 
