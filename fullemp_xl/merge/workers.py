@@ -26,7 +26,7 @@ from .model import Brief, FileResult
 from .read import quarantined
 from .worker import receive, send
 
-BATCH = 8
+BATCH = 16
 STALL_SECONDS = 120.0  # one file that takes longer than this is given up on
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 

@@ -16,10 +16,16 @@ Out: a file on disk, written atomically — under a lock, refusing a file open i
 May import: openpyxl (cell-reference and formula utilities), the standard library, and
 `fullemp_xl.safe_io` for its UnusableFile. Nothing else of ours.
 """
-from .files import Update, replace_file, write_output
-from .lock import FileState
-from .text import Formula, looks_like_formula, put_text
-from .workbook import WorkbookPatch
+from importlib import import_module
 
-__all__ = ["Update", "replace_file", "write_output", "FileState", "Formula", "looks_like_formula", "put_text",
-           "WorkbookPatch"]
+# Loaded on first use: a worker that only needs `text` (the merge reads, it writes nothing) must not pay
+# for openpyxl, which `workbook` and `newsheet` import.
+_WHERE = {"Update": "files", "replace_file": "files", "write_output": "files", "FileState": "lock",
+          "Formula": "text", "looks_like_formula": "text", "put_text": "text", "WorkbookPatch": "workbook"}
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    if name in _WHERE:
+        return getattr(import_module(f".{_WHERE[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
