@@ -19,9 +19,9 @@ CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "�
 CHANGE_EXEMPT, CHANGE_PENDING = "免于评定", "待定"
 
 
-@dataclass(order=True)
+@dataclass(order=True, slots=True)
 class Entry:
-    """What the merge keeps in memory about one file."""
+    """What the merge keeps in memory about one file (slotted and small: one per file of a whole country)."""
 
     key: tuple[str, str, str]
     saved: str
@@ -29,7 +29,6 @@ class Entry:
     source: str
     index: int = field(compare=False)
     ruleset: str = field(compare=False, default="")
-    link: str = field(compare=False, default="")
 
 
 FINDING_COLUMNS = ("source", "link", "county", "community", "sheet", "cell", "field", "severity", "message")

@@ -26,14 +26,14 @@ SKIP_REASONS = {"lock": "Excel 临时文件（~$ 开头）", "hidden": "隐藏�
                 "directory": "空文件夹"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
-    """One workbook to read: a file on disk, or a member of an archive (read by the parent, sent as bytes)."""
+    """One workbook to read: a file on disk, or a member of an archive (read by the parent, sent as bytes).
+    Slotted and small: a merge of a whole country keeps one per file."""
 
     source: str  # as shown: relative to the input it came from
-    link: str  # absolute path of the file on disk (the archive, for a member)
-    path: str = ""  # the file to read; "" for archive members
-    archive: tuple[str, ...] = ()  # archive path, then member names down to the workbook
+    link: str  # absolute path of the file on disk (the archive, for a member): what is read, and linked to
+    archive: tuple[str, ...] = ()  # archive path, then member names down to the workbook; () for a file on disk
     mtime: float = 0.0
     size: int = 0
 
@@ -122,7 +122,7 @@ def _add_file(found: Discovery, path: Path, base: Path) -> None:
         found.problems.append((shown, os.path.abspath(path), f"无法读取这个文件（{exc.strerror or exc}）：请检查文件权限"))
         return
     if kind == "workbook":
-        found.candidates.append(Candidate(shown, os.path.abspath(path), str(path), (), info.st_mtime, info.st_size))
+        found.candidates.append(Candidate(shown, os.path.abspath(path), (), info.st_mtime, info.st_size))
         return
     try:
         with zipfile.ZipFile(path) as zf:
@@ -159,7 +159,7 @@ def _add_archive(found: Discovery, zf: zipfile.ZipFile, shown: str, link: str, c
             continue
         mtime = _zip_time(info)
         if kind == "workbook":
-            found.candidates.append(Candidate(member_shown, link, "", (*chain, info.filename), mtime, info.file_size))
+            found.candidates.append(Candidate(member_shown, link, (*chain, info.filename), mtime, info.file_size))
         elif depth == 0:
             try:
                 inner = zipfile.ZipFile(io.BytesIO(zf.read(info)))

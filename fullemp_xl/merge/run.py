@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -156,14 +157,16 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
         if brief.kind == QUARANTINED:
             out.quarantine.append((brief.source, brief.link, brief.reason))
             continue
-        entry = Entry(brief.key, brief.saved, brief.mtime, brief.source, index, brief.ruleset, brief.link)
+        county, street, community = brief.key  # counties and streets repeat: one string each
+        entry = Entry((sys.intern(county), sys.intern(street), community), brief.saved, brief.mtime, brief.source,
+                      index, sys.intern(brief.ruleset))
         (out.assessments if brief.kind == ASSESSMENT else out.declarations).setdefault(brief.key, []).append(entry)
         if brief.kind == ASSESSMENT:
             out.rulesets[brief.ruleset] += 1
     return out
 
 
-def _one_rule_set(read: _Read, rules: str | None) -> RuleSet:
+def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
     """The rule set of the merge: the one given, else the one most submissions were made with; forms of
     any other rule set are quarantined with the advice to merge them separately."""
     counts = read.rulesets
@@ -172,8 +175,9 @@ def _one_rule_set(read: _Read, rules: str | None) -> RuleSet:
         for key in list(table):
             for e in [e for e in table[key] if e.ruleset != ruleset.id]:
                 table[key].remove(e)
-                read.quarantine.append((e.source, e.link, f"本表按规则集“{e.ruleset}”生成，本次汇总按“{ruleset.id}”"
-                                                          f"（多数提交所用）：请对这些表格单独汇总，或用 --rules {e.ruleset}"))
+                read.quarantine.append((e.source, store.get(e.index).link,
+                                        f"本表按规则集“{e.ruleset}”生成，本次汇总按“{ruleset.id}”"
+                                        f"（多数提交所用）：请对这些表格单独汇总，或用 --rules {e.ruleset}"))
             if not table[key]:
                 del table[key]
     return ruleset
@@ -206,7 +210,7 @@ def _file_lines(result: FileResult) -> list[Finding]:
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
            generated, force) -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
-    ruleset = _one_rule_set(read, rules)
+    ruleset = _one_rule_set(read, rules, store)
     entries, registry_findings = _registry(registry_path, ruleset)
     has_registry = entries is not None
     by_key = _match_registry(entries, read.assessments) if has_registry else {}

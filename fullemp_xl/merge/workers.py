@@ -68,7 +68,8 @@ def _spawn(rules: str | None, events: queue.Queue) -> _Worker:
 
 
 def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> Iterator[tuple[int, Brief, bytes]]:
-    """(index, brief, pickled FileResult) for every candidate, in completion order."""
+    """(index, brief, pickled FileResult) for every candidate, in completion order. Each candidate is dropped
+    from the list once its result is handed over: a country's worth of paths need not stay in memory."""
     events: queue.Queue = queue.Queue()
     archives = ArchiveReader()
     todo: deque[int] = deque(range(len(candidates)))
@@ -77,8 +78,8 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
 
     def payload(index: int):
         c = candidates[index]
-        if c.path:
-            return index, c.source, c.link, c.path, c.mtime
+        if not c.archive:
+            return index, c.source, c.link, c.link, c.mtime
         try:
             data = archives.read(c.archive)
         except Exception:
@@ -109,6 +110,7 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
             todo.extendleft(reversed(w.pending))
             w.pending.clear()
             yield packed(culprit, quarantined(c.source, c.link, reason, c.mtime))
+            candidates[culprit] = None
         if todo:
             fresh = _spawn(rules, events)
             workers.append(fresh)
@@ -139,6 +141,7 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
                     w.since = time.monotonic()
                     done += 1
                     yield message
+                    candidates[index] = None
                     if len(w.pending) <= BATCH // 2:
                         feed(w)
             for w in [x for x in workers if x.pending and time.monotonic() - x.since > STALL_SECONDS]:
