@@ -52,7 +52,7 @@ def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
 
 def monitor_file(path: str | Path, rules: str | None = None) -> dict:
     """The monthly employment-rate report of a 申报表 (rule sets with a [monitor])."""
-    return pipeline.monitor_report(open_book(path), rules)
+    return pipeline.monitor_report(open_book(path), rules, str(path))
 
 
 def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:

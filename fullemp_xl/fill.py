@@ -95,13 +95,18 @@ def fill_from_ledger(book: Book, ledger_path: Path, *, stage: str | None = None,
     return result
 
 
-def result_json(result: FillResult, ruleset: RuleSet) -> dict:
-    return {
-        "form": result.form, "stage": result.stage, "ledger_rows": result.rows,
-        "identity": result.identity,
-        "counts": {f: {"label": ruleset.facts[f].label,
-                       "value": ("是" if c.value else "否") if isinstance(c.value, bool) else c.value,
-                       "rows": list(c.rows), "note": c.note} for f, c in result.counted.items()},
-        "months": {str(m): {"employed": e, "unemployed": u} for m, (e, u) in result.months.items()},
-        "findings": [f.as_json() for f in result.findings],
-    }
+def result_json(result: FillResult, ruleset: RuleSet, file: str, ledger: str) -> dict:
+    """The document `fullemp fill 表格 --ledger 台账 --format json` prints (jsondoc: fullemp.fill-ledger/1)."""
+    from .jsondoc import document, findings_json
+
+    keys = {label: key for key, label in zip(("county", "street", "community"), names.IDENTITY.values())}
+    return document(
+        "fill-ledger", file=str(file), ledger=str(ledger), form=result.form, stage=result.stage,
+        ledger_rows=result.rows,
+        identity={keys[label]: value for label, value in result.identity.items() if label in keys},
+        counts=[{"fact": f, "label": ruleset.facts[f].label,
+                 "value": ("是" if c.value else "否") if isinstance(c.value, bool) else c.value,
+                 "rows": list(c.rows), "note": c.note} for f, c in result.counted.items()],
+        months=[{"month": m, "employed": e, "unemployed": u} for m, (e, u) in sorted(result.months.items())],
+        findings=[*findings_json([f for f in result.findings if f.location.file == Path(ledger).name], ledger),
+                  *findings_json([f for f in result.findings if f.location.file != Path(ledger).name], file)])

@@ -86,7 +86,7 @@ def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list
     return sorted(findings, key=lambda f: ORDER[f.severity])
 
 
-def monitor_report(book: Book, rules: str | None = None) -> dict:
+def monitor_report(book: Book, rules: str | None = None, file: str | None = None) -> dict:
     """What `fullemp score 申报表.xlsx` reports: each month's employment rate and the months below the mark."""
     meta = read_meta(book)
     ruleset = ruleset_for(meta, rules)
@@ -96,16 +96,16 @@ def monitor_report(book: Book, rules: str | None = None) -> dict:
         raise NotOurWorkbook(book.file, f"这是申报表；规则集 {ruleset.id} 没有按月就业率监测，无可计算的内容。打分请用考评表")
     months, _ = read_monitor(book, ruleset.monitor)
     findings = validate_declaration(book, rules)
-    return {
-        "file": book.file,
-        "ruleset": {"id": ruleset.id, "version": ruleset.version, "provisional": ruleset.provisional or None},
-        "monitor": {"label": ruleset.monitor.label, "percent": number(ruleset.monitor.percent),
-                    "months": [m.as_json() for m in months],
-                    "filled": sum(m.rate is not None for m in months),
-                    "below": [m.month for m in months if m.met is False]},
-        "findings": [f.as_json() for f in findings],
-        "_findings": findings,
-    }
+    from .jsondoc import document, findings_json
+
+    return document(
+        "monitor", file=str(file or book.file), form=DECLARATION,
+        ruleset={"id": ruleset.id, "version": ruleset.version, "provisional": ruleset.provisional or None},
+        monitor={"label": ruleset.monitor.label, "percent": number(ruleset.monitor.percent),
+                 "months": [m.as_json() for m in months],
+                 "filled": sum(m.rate is not None for m in months),
+                 "below": [m.month for m in months if m.met is False]},
+        findings=findings_json(findings, file or book.file), _findings=findings)
 
 
 def check_workbook(book: Book, rules: str | None = None) -> list[Finding]:
@@ -185,43 +185,48 @@ def _write_if_different(book: Book, loc, value) -> None:
         book.write(loc.sheet, loc.cell, value)
 
 
-def card_json(card: ScoreCard, ruleset: RuleSet) -> dict:
-    """The one JSON document `fullemp score --format json` prints."""
+def _decision_json(d) -> dict | None:
+    if d is None:
+        return None
+    return {"level": d.level, "certified": d.certified, "reason": d.reason, "recommend": d.recommend or None,
+            "due": d.due}
+
+
+def card_json(card: ScoreCard, ruleset: RuleSet, file: str) -> dict:
+    """The document `fullemp score --format json` prints for a 考评表 (jsondoc: fullemp.score/2)."""
+    from .jsondoc import document, findings_json
+
     final = card.final
+    titles = {s.id: s.title for s in ruleset.sections}
+    points = {s.id: s.points for s in ruleset.sections}
     stages = []
     for result in card.stages:
+        missing = [r for s in result.items if s.score is None for r in s.reasons]
         stages.append({
-            "stage": result.stage,
-            "label": ruleset.stage(result.stage).label,
+            "stage": result.stage, "label": ruleset.stage(result.stage).label,
+            "complete": result.total is not None,
             "total": number(result.total),
-            "sections": {k: number(v) for k, v in result.sections.items()},
+            "sections": [{"id": k, "title": titles[k], "points": number(points[k]), "score": number(v)}
+                         for k, v in result.sections.items()],
             "gates_met": result.gates_met,
-            "decision": None if result.decision is None else {
-                "level": result.decision.level, "certified": result.decision.certified,
-                "reason": result.decision.reason, "recommend": result.decision.recommend,
-                "due": result.decision.due},
+            "gates": [{"id": g.gate, "label": g.label, "met": g.met} for g in result.gates],
+            "decision": _decision_json(result.decision),
+            "incomplete": sorted(set(missing)),
         })
     items = []
-    for item in ruleset.items:
-        entry = {"id": item.id, "section": item.section, "points": number(item.points)}
-        for result in card.stages:
-            s = next(x for x in result.items if x.item == item.id)
-            entry[result.stage] = number(s.score)
-            entry[f"{result.stage}_reasons"] = list(s.reasons)
-        items.append(entry)
-    gates = [{"id": g.gate, "label": g.label, **{r.stage: r.gates[k].met for r in card.stages}}
-             for k, g in enumerate(card.stages[0].gates)] if card.stages else []
-    return {
-        "file": card.source,
-        "ruleset": {"id": ruleset.id, "version": ruleset.version, "name": ruleset.name,
-                    "provisional": ruleset.provisional or None},
-        "community": card.identity,
-        "items": items,
-        "stages": stages,
-        "totals": {r.stage: number(r.total) for r in card.stages},
-        "gates": gates,
-        "decision": None if final is None or final.decision is None else {
-            "stage": final.stage, "level": final.decision.level, "certified": final.decision.certified,
-            "reason": final.decision.reason, "recommend": final.decision.recommend, "due": final.decision.due},
-        "findings": [f.as_json() for f in card.findings],
-    }
+    for k, item in enumerate(ruleset.items):
+        items.append({"id": item.id, "section": item.section, "points": number(item.points),
+                      "scores": [{"stage": r.stage, "score": number(r.items[k].score), "reasons": list(r.items[k].reasons)}
+                                 for r in card.stages]})
+    decision = None if final is None or final.decision is None else {"stage": final.stage,
+                                                                       **_decision_json(final.decision)}
+    identity = {names.COUNTY: "county", names.STREET: "street", names.COMMUNITY: "community"}
+    return document(
+        "score", file=str(file), form=ASSESSMENT,
+        ruleset={"id": ruleset.id, "version": ruleset.version, "name": ruleset.name,
+                 "provisional": ruleset.provisional or None},
+        community={identity[name]: card.identity.get(label, "") for name, label in names.IDENTITY.items()},
+        complete=decision is not None,
+        incomplete_reason=None if decision is not None else "基础数据未填完或有误，没有一个评分阶段能算出合计，暂不能认定",
+        items=items, stages=stages, decision=decision,
+        findings=findings_json(card.findings, file))

@@ -70,3 +70,15 @@ def declaration(tmp_path, zhangye):
     path = tmp_path / "申报表.xlsx"
     build_declaration(zhangye).save(path)
     return path
+
+
+# ---------------------------------------------------------------- reading `score --format json` (fullemp.score/2)
+def totals(data: dict) -> dict:
+    """stage id -> total of a score document."""
+    return {s["stage"]: s["total"] for s in data["stages"]}
+
+
+def item_scores(data: dict, item_id: str) -> dict:
+    """stage id -> (score, reasons) of one item of a score document."""
+    item = next(i for i in data["items"] if i["id"] == item_id)
+    return {s["stage"]: (s["score"], s["reasons"]) for s in item["scores"]}

@@ -14,7 +14,7 @@ from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from conftest import ROOT, make_assessment
+from conftest import ROOT, item_scores, make_assessment, totals
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 
 
@@ -51,13 +51,15 @@ def test_score_json_document(tmp_path, zhangye, good):
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["ruleset"]["id"] == "zhangye-2023"
-    assert data["community"] == {"县（区）": "甘州区", "街道（乡镇）": "东街街道", "社区": "南关社区"}
-    item = next(i for i in data["items"] if i["id"] == "3.2")
-    assert (item["points"], item["self"], item["assessed"]) == (10, 10, 4)
-    assert item["assessed_reasons"] == ["未登记失业人员2人，扣6分"]
-    assert data["totals"] == {"self": 100, "assessed": 89}
+    assert data["community"] == {"county": "甘州区", "street": "东街街道", "community": "南关社区"}
+    scores = item_scores(data, "3.2")
+    assert next(i for i in data["items"] if i["id"] == "3.2")["points"] == 10
+    assert (scores["self"][0], scores["assessed"][0]) == (10, 4)
+    assert scores["assessed"][1] == ["未登记失业人员2人，扣6分"]
+    assert totals(data) == {"self": 100, "assessed": 89}
     assert data["decision"]["stage"] == "assessed" and data["decision"]["level"] == "不予认定"
-    assert [g["assessed"] for g in data["gates"]] == [True, True, False, True]
+    assessed = next(s for s in data["stages"] if s["stage"] == "assessed")
+    assert [g["met"] for g in assessed["gates"]] == [True, True, False, True]
     assert isinstance(data["findings"], list)
 
 
@@ -65,7 +67,7 @@ def test_score_never_trusts_cached_values(tmp_path, zhangye, good):
     """A file saved by openpyxl has no cached results; a tampered cached value must not matter either."""
     path = make_assessment(tmp_path / "k.xlsx", zhangye, {"self": {**good, "valid_complaints": 2}, "assessed": good})
     data = json.loads(run("score", path, "--format", "json").stdout)
-    assert data["totals"]["self"] == 95
+    assert totals(data)["self"] == 95
 
 
 def test_score_write_to_new_file_puts_reasons_and_decision(tmp_path, zhangye, good):

@@ -52,7 +52,7 @@ def test_county_notices_for_every_county(summary, tmp_path):
     result = fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", out, "--format", "json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    files = {d["file"]: d["listed"] for d in data["documents"]}
+    files = {d["output"]: d["listed"] for d in data["documents"]}
     assert files == {str(out / "甘州区-公示.docx"): 4, str(out / "临泽县-公示.docx"): 5}
     lz = docx_text(out / "临泽县-公示.docx")
     assert all(name in lz for name in RARE[:5]) and RARE[5] not in lz  # 𫟦园社区: 最终不予认定

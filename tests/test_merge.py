@@ -162,7 +162,7 @@ def test_folders_zips_gbk_names_and_what_is_skipped(tmp_path, zhangye):
     assert files == {"县区来件/甘州区/甘州区-东街街道-南关社区-考评表.xlsx",
                      "县区来件/临泽县报送.zip/临泽县/沙河镇-沙河社区-考评表.xlsx",
                      "县区来件/临泽县报送.zip/补报.zip/临泽县/西关社区考评表.xlsx"}
-    assert data["skipped"] == {"Excel 临时文件（~$ 开头）": 2, "隐藏文件或系统文件": 2, "不是工作簿的文件": 1}
+    assert data["skipped"] == {"lock": 2, "hidden": 2, "other": 1}
     [old] = data["quarantined"]
     assert old["file"].endswith("旧表.xls") and "另存为" in old["reason"]
     assert proc.returncode == 1

@@ -1,6 +1,7 @@
 """The `fullemp` command: a thin layer over the library API."""
 from __future__ import annotations
 
+import json
 import os
 import sys
 import warnings
@@ -55,9 +56,11 @@ def main(argv=None) -> None:
         sys.exit(0)
     except click.exceptions.UsageError as exc:
         click.echo(f"用法错误：{usage_text(exc)}\n{help_hint(exc)}", err=True)
+        json_error(argv, f"用法错误：{usage_text(exc)}", EXIT_UNUSABLE)
         sys.exit(EXIT_UNUSABLE)
     except click.exceptions.ClickException as exc:
         exc.show()
+        json_error(argv, exc.format_message(), exc.exit_code)
         sys.exit(exc.exit_code)
     except (click.exceptions.Abort, KeyboardInterrupt):
         click.echo("已取消。", err=True)
@@ -76,6 +79,16 @@ def main(argv=None) -> None:
         click.echo(f"程序内部错误：{type(exc).__name__}: {exc}\n请把命令和输入文件报告给维护人员（设置 FULLEMP_DEBUG=1 可看到详细信息）。", err=True)
         sys.exit(EXIT_UNUSABLE)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def json_error(argv, message: str, code: int) -> None:
+    """With --format json, a program also gets the error as a document on stdout (jsondoc: fullemp.error/1)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    asked = "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
+    if asked:
+        from ..jsondoc import document
+
+        click.echo(json.dumps(document("error", error=message, exit_code=code), ensure_ascii=False, indent=2))
 
 
 def tolerant_console() -> None:

@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from .. import api, pipeline
 from ..forms.build import DECLARATION
+from ..jsondoc import document, findings_json
 from ..rules.kinds import percent_text
 from ..model import worst_exit_code
 from ..rules import load_ruleset
@@ -45,7 +46,7 @@ def score_command(file, rules, fmt, write, out, in_place, force):
         card, changes, backup = api.score_file(file, rules), [], None
     ruleset = load_ruleset(rules or card.ruleset)
     if fmt == "json":
-        data = pipeline.card_json(card, ruleset)
+        data = pipeline.card_json(card, ruleset, file)
         data["restored"] = changes
         data["written"] = str(out) if out else (file if in_place else None)
         data["backup"] = str(backup) if backup else None
@@ -105,7 +106,8 @@ def validate_command(file, rules, fmt, mark, unmark, out, in_place, force):
         cells, backup = api.clear_marks_file(file, out=out, in_place=in_place, force=force)
         if fmt == "json":
             written = None if not cells and in_place else str(out or file)
-            echo_json({"file": file, "cleared": cells, "written": written, "backup": str(backup) if backup else None})
+            echo_json(document("unmark", file=file, cleared=cells, written=written,
+                               backup=str(backup) if backup else None))
         else:
             if not cells and in_place:
                 click.echo(f"{file}：没有需要清除的校验标记，文件未改动")
@@ -121,8 +123,9 @@ def validate_command(file, rules, fmt, mark, unmark, out, in_place, force):
         findings = api.validate_file(file, rules)
     if fmt == "json":
         counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
-        echo_json({"file": file, "summary": counts, "findings": [f.as_json() for f in findings],
-                   "marked": str(out or file) if mark else None, "backup": str(backup) if backup else None})
+        echo_json(document("validate", file=file, summary=counts, findings=findings_json(findings, file),
+                           marked=cells if mark else None, written=str(out or file) if mark else None,
+                           backup=str(backup) if backup else None))
     else:
         click.echo(f"{file}：{findings_summary(findings)}")
         for f in findings:

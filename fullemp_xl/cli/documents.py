@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..jsondoc import document
 from .base import EXIT_CLEAN, EXIT_FINDINGS, Unusable, ZhCommand
 from .common import domain_errors, echo_json, format_option
 
@@ -90,11 +91,11 @@ def _settings(kw: dict):
                     jobs=kw.pop("jobs"), progress=None if quiet else progress)
 
 
-def _report(outcome, fmt: str, headline: str) -> None:
+def _report(outcome, fmt: str, headline: str, summary: str) -> None:
     docs = outcome.documents
     if fmt == "json":
-        echo_json({"schema": "fullemp.documents/1", **outcome.details,
-                   "documents": [{"file": str(d.path), "title": d.title, "listed": d.count,
+        echo_json({**document("documents", file=str(summary)), **outcome.details,
+                   "documents": [{"output": str(d.path), "title": d.title, "listed": d.count,
                                   **({"excluded": [_entry(e) for e in d.selection.excluded],
                                       "pending": [_entry(e) for e in d.selection.pending],
                                       "conflicts": [_entry(e) for e in d.selection.conflicts]} if d.selection else {})}
@@ -158,7 +159,7 @@ def notice_command(summary, stage, county, start, days, holidays, out, fmt, **kw
                           holidays=holidays, settings=settings)
     d = outcome.details
     period = f"公示期 {_cn(d['start'])}至{_cn(d['end'])}（{d['days']}个工作日）"
-    _report(outcome, fmt, f"{'县（区）' if stage == 'county' else '市级'}公示：{period}")
+    _report(outcome, fmt, f"{'县（区）' if stage == 'county' else '市级'}公示：{period}", summary)
 
 
 def _cn(iso: str) -> str:
@@ -180,7 +181,7 @@ def announce_command(summary, out, fmt, **kw):
     from ..documents.publish import make_announcement
 
     outcome = make_announcement(summary, out=Path(out), settings=_settings(kw))
-    _report(outcome, fmt, "认定公告：")
+    _report(outcome, fmt, "认定公告：", summary)
 
 
 @click.command("subsidy", cls=ZhCommand)
@@ -205,4 +206,4 @@ def subsidy_command(summary, year, out, fmt, **kw):
     for c in outcome.details["counties"]:
         lines.append(f"  {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")
         lines += [f"    不予补助：{r}" for r in c["excluded_reasons"]]
-    _report(outcome, fmt, "\n".join(lines))
+    _report(outcome, fmt, "\n".join(lines), summary)

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from .. import api
+from ..jsondoc import document, findings_json
 from ..model import worst_exit_code
 from ..textreport import findings_summary
 from .base import Unusable, ZhCommand
@@ -43,9 +44,9 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
         with progress_bar("生成表格") as bar:
             result = api.distribute(registry, Path(out), rules=rules, force=force, planned=bar.plan, progress=bar.update)
         if fmt == "json":
-            echo_json({"communities": result.communities, "written": [str(p) for p in result.written],
-                       "unchanged": [str(p) for p in result.unchanged],
-                       "kept": [str(p) for p in result.kept], "findings": [f.as_json() for f in result.findings]})
+            echo_json(document("fill-registry", file=registry, output=str(out), communities=result.communities,
+                               written=[str(p) for p in result.written], unchanged=[str(p) for p in result.unchanged],
+                               kept=[str(p) for p in result.kept], findings=findings_json(result.findings, registry)))
         else:
             same = f"，{len(result.unchanged)} 个与已有文件相同未改写" if result.unchanged else ""
             click.echo(f"名册中 {result.communities} 个社区：生成 {len(result.written)} 个文件{same}，输出到 {out}")
@@ -63,7 +64,7 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
     if fmt == "json":
         from ..fill import result_json
 
-        data = result_json(result, ruleset)
+        data = result_json(result, ruleset, form, ledger)
         data["written"], data["backup"] = str(out or form), str(backup) if backup else None
         echo_json(data)
     else:

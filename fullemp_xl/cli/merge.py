@@ -10,9 +10,6 @@ from ..merge.model import QUARANTINED
 from .base import Unusable, ZhCommand
 from .common import domain_errors, echo_json, format_option, rules_option
 
-JSON_SCHEMA = "fullemp.merge/1"
-
-
 class _Progress:
     """A progress bar on stderr when someone is watching; silent for scripts and --quiet."""
 
@@ -94,9 +91,7 @@ def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_p
     if fmt == "json":
         from ..merge.report import as_json
 
-        data = as_json(result)
-        data["schema"] = JSON_SCHEMA
-        echo_json(data)
+        echo_json(as_json(result, refresh_path or None))
     else:
         from ..merge.report import as_text
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 
 from .base import EXIT_CLEAN, EXIT_FINDINGS, ZhCommand, ZhGroup
+from ..jsondoc import document
 from .common import domain_errors, echo_json, format_option
 
 
@@ -33,7 +34,8 @@ def next_command(summary, out, force, fmt):
     nxt = write_next_registry(summary, Path(out), force=force)
     titled = sum(1 for e in nxt.entries if e.prior_title)
     if fmt == "json":
-        echo_json({"schema": "fullemp.registry-next/1", "file": str(out), "year": nxt.year, "communities": len(nxt.entries), "with_title": titled,
+        echo_json({**document("registry-next", file=str(summary), output=str(out)), "year": nxt.year,
+                   "communities": len(nxt.entries), "with_title": titled,
                    "entries": [{"county": e.county, "street": e.street, "community": e.community, "code": e.code,
                                 "title": e.prior_title, "year": e.prior_year, "note": e.note} for e in nxt.entries],
                    "removed": nxt.removed, "warnings": nxt.warnings})

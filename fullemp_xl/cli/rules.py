@@ -11,6 +11,7 @@ from ..model import number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
+from ..jsondoc import document
 from .common import domain_errors, echo_json, format_option
 
 
@@ -32,7 +33,7 @@ def list_command(fmt):
                          "items": len(rs.items), "total": number(rs.total), "provisional": rs.provisional or None,
                          "source": "builtin" if source == "内置" else "installed", "path": str(rs.path)})
     if fmt == "json":
-        echo_json(rows)
+        echo_json(document("rules-list", rulesets=rows, folder=str(user_dir())))
         return
     for row in rows:
         mark = "（评分表为暂用）" if row["provisional"] else ""
@@ -73,18 +74,18 @@ def show_command(rule_id, fmt):
     """显示规则集的评分表、基础数据、门槛和认定层级。"""
     rs = load_ruleset(rule_id)
     if fmt == "json":
-        echo_json({
-            "id": rs.id, "version": rs.version, "name": rs.name, "source": rs.source, "total": number(rs.total),
-            "stages": [{"id": s.id, "label": s.label} for s in rs.stages],
-            "sections": [{"id": s.id, "title": s.title, "points": excel_number(s.points),
-                          "items": [{"id": i.id, "points": excel_number(i.points), "content": i.content,
-                                     "criteria": i.criteria, "reading": i.reading} for i in s.items]}
-                         for s in rs.sections],
-            "facts": [{"id": f.id, "label": f.label, "type": f.type, "unit": f.unit} for f in rs.facts.values()],
-            "gates": [{"id": g.id, "label": g.label} for g in rs.gates],
-            "levels": [{"min": excel_number(b.min), "title": b.title, "new_title": b.new_title,
-                        "recommend": b.recommend} for b in rs.levels.bands],
-        })
+        echo_json(document(
+            "rules-show", id=rs.id, version=rs.version, name=rs.name, source=rs.source, total=number(rs.total),
+            provisional=rs.provisional or None,
+            stages=[{"id": s.id, "label": s.label} for s in rs.stages],
+            sections=[{"id": s.id, "title": s.title, "points": number(s.points),
+                       "items": [{"id": i.id, "points": number(i.points), "content": i.content,
+                                  "criteria": i.criteria, "reading": i.reading} for i in s.items]}
+                      for s in rs.sections],
+            facts=[{"id": f.id, "label": f.label, "type": f.type, "unit": f.unit} for f in rs.facts.values()],
+            gates=[{"id": g.id, "label": g.label} for g in rs.gates],
+            levels=[{"min": number(b.min), "title": b.title, "new_title": b.new_title,
+                     "recommend": b.recommend or None} for b in rs.levels.bands]))
         return
     click.echo(f"{rs.name}（{rs.id} {rs.version}）\n来源：{rs.source}")
     if rs.provisional:
@@ -115,8 +116,8 @@ def check_command(file, fmt):
     problems = check_file(file)
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":
-        echo_json({"file": file, "ok": not errors,
-                   "problems": [{"key": p.key, "severity": p.severity, "message": p.message} for p in problems]})
+        echo_json(document("rules-check", file=file, ok=not errors,
+                           problems=[{"key": p.key, "severity": p.severity, "message": p.message} for p in problems]))
     else:
         for p in problems:
             click.echo(str(p))

@@ -5,9 +5,13 @@ keys that do not depend on the rule set: stages and items are values in lists, n
 """
 from __future__ import annotations
 
+from ..jsondoc import document
 from .load import load_summary
 from .run import MergeResult
 from .status import standing
+
+
+PROBLEM_KEYS = {"隔离": "quarantined", "错误": "error", "警告": "warning", "提示": "info"}
 
 
 def as_text(r: MergeResult) -> str:
@@ -43,7 +47,8 @@ def as_text(r: MergeResult) -> str:
     return "\n".join(lines)
 
 
-def as_json(r: MergeResult) -> dict:
+def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
+    """The document `fullemp merge --format json` prints (jsondoc: fullemp.merge/1)."""
     summary = load_summary(r.summary)
     rs = summary.ruleset
     communities = []
@@ -68,9 +73,10 @@ def as_json(r: MergeResult) -> dict:
                          "excluded": st.excluded, "step": st.step},
         })
     return {
+        **document("merge", inputs=summary.sources, refreshed=refreshed),
         "summary": str(r.summary), "backup": str(r.backup) if r.backup else None, "generated": r.generated,
-        "ruleset": {"id": rs.id, "version": rs.version, "name": rs.name}, "year": r.year,
-        "files": r.files, "skipped": r.skipped,
+        "ruleset": {"id": rs.id, "version": rs.version, "name": rs.name, "provisional": rs.provisional or None},
+        "year": r.year, "files": r.files, "skipped": r.skipped_codes,
         "communities": communities,
         "counties": r.counties,
         "duplicates": [{"county": d.county, "street": d.street, "community": d.community, "kept": d.kept,
@@ -79,6 +85,6 @@ def as_json(r: MergeResult) -> dict:
             {"county": e.county, "street": e.street, "community": e.community, "code": e.code} for e in r.missing],
         "outside": r.outside,
         "quarantined": [{"file": s, "reason": reason} for s, reason in r.quarantined],
-        "problems": r.problems,
+        "problems": {PROBLEM_KEYS[k]: v for k, v in r.problems.items()},
         "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions,
     }

@@ -30,7 +30,8 @@ class MergeResult:
     year: int
     generated: str
     files: dict[str, int]
-    skipped: dict[str, int]
+    skipped: dict[str, int]  # Chinese reason -> count, for people
+    skipped_codes: dict[str, int]  # lock / hidden / other -> count, for programs
     communities: int
     eligible: int
     duplicates: list[Duplicate]
@@ -285,7 +286,8 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         summary=output, backup=backup, ruleset=ruleset, year=year, generated=generated,
         files={"found": len(found.candidates), "assessments": sum(len(g) for g in read.assessments.values()),
                "declarations": sum(len(g) for g in read.declarations.values()), "quarantined": len(quarantined)},
-        skipped={SKIP_REASONS[k]: v for k, v in found.skipped.items()}, communities=len(order),
+        skipped={SKIP_REASONS[k]: v for k, v in found.skipped.items()}, skipped_codes=dict(found.skipped),
+        communities=len(order),
         eligible=stats.get("eligible", 0), duplicates=duplicates, missing=data.missing,
         outside=[" ".join(k) for k in outside_keys], counties=stats.get("counties", []), problems=dict(problem_counts),
         quarantined=[(s, reason) for s, _, reason in quarantined],
