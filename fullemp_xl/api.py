@@ -20,7 +20,8 @@ from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
 
 __all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file",
-           "clear_marks_file", "build_templates", "load_ruleset", "UnusableFile"]
+           "clear_marks_file", "build_templates", "load_ruleset", "UnusableFile",
+           "merge", "refresh", "load_summary", "notice", "announcement", "subsidy", "next_registry"]
 
 
 def open_book(path: str | Path) -> OpenpyxlBook:
@@ -159,3 +160,73 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
 
     (result, ruleset), backup = _write(path, out, in_place, force, work)
     return result, ruleset, backup
+
+
+# ------------------------------------------------------------------ the city's half of the year
+# Imported when called: documents bring docxtpl and jinja2, which the per-form functions above never need.
+
+def merge(paths, out: str | Path, *, registry: str | Path | None = None, rules: str | None = None,
+          year: int | None = None, jobs: int | None = None, force: bool = False):
+    """汇总: every submission under `paths` (folders, workbooks, .zip) into the summary workbook `out`.
+
+    Re-running into an existing summary keeps the officials' columns (the old file is backed up first).
+    Returns a MergeResult (communities, duplicates, missing, problems …)."""
+    from .merge.run import merge as run
+
+    paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+    return run([Path(p) for p in paths], Path(out), registry=Path(registry) if registry else None, rules=rules,
+               year=year, jobs=jobs, force=force)
+
+
+def refresh(summary: str | Path, *, jobs: int | None = None):
+    """Re-read the sources a summary records into the same file (`fullemp merge --refresh`)."""
+    from .merge.run import refresh as run
+
+    return run(Path(summary), jobs=jobs)
+
+
+def load_summary(path: str | Path):
+    """A summary workbook read back: its rows (scores, conclusions, the officials' decisions), rule set, year."""
+    from .merge.load import load_summary as load
+
+    return load(Path(path))
+
+
+def _settings(options: dict):
+    from .documents.publish import Settings
+
+    paths = {k: Path(v) for k, v in options.items() if k in ("template", "profile") and v is not None}
+    return Settings(**{**options, **paths})
+
+
+def notice(summary: str | Path, *, stage: str, start, out: str | Path, county: str | None = None,
+           days: int | None = None, **settings):
+    """公示 of stage "county" (one county, or every county into the folder `out`) or "city".
+
+    `start` is the first day (datetime.date); further keywords are Settings: template, profile, office,
+    date (成文日期), number, pdf, force."""
+    from .documents.publish import make_notice
+
+    return make_notice(Path(summary), stage=stage, start=start, out=Path(out), county=county, days=days,
+                       settings=_settings(settings))
+
+
+def announcement(summary: str | Path, *, out: str | Path, **settings):
+    """认定公告 of the communities finally certified (最终认定 = 认定)."""
+    from .documents.publish import make_announcement
+
+    return make_announcement(Path(summary), out=Path(out), settings=_settings(settings))
+
+
+def subsidy(summary: str | Path, *, out_dir: str | Path, year: int | None = None, **settings):
+    """补助资金明细: one Word statement and one workbook for the finance office per county."""
+    from .documents.publish import make_subsidy
+
+    return make_subsidy(Path(summary), out_dir=Path(out_dir), year=year, settings=_settings(settings))
+
+
+def next_registry(summary: str | Path, out: str | Path, *, force: bool = False):
+    """Next year's 社区名册 from a decided summary (titles won, kept, lowered or lost; 民政 changes applied)."""
+    from .registry_next import write_next_registry
+
+    return write_next_registry(Path(summary), Path(out), force=force)

@@ -91,10 +91,10 @@ def register_with_excel(target: Path) -> None:
 
 INSTRUCTIONS = """“充分就业”加载项只能安装在 Windows 版 Excel 中（本机不是 Windows，未做任何改动）。在要使用它的 Windows 电脑上：
   1. 安装 Python 3.10 或更高版本（python.org，安装时勾选“Add python.exe to PATH”）；
-  2. 命令提示符中运行：py -m pip install fullemp-xl（或本项目的 wheel 文件）；
+  2. 命令提示符中运行：py -m pip install fullemp_xl-<版本>-py3-none-any.whl（本项目的 wheel 文件；本项目尚未发布到 PyPI）；
   3. 关闭所有 Excel 窗口，运行：fullemp addin install
   4. 打开 Excel，功能区出现“充分就业”选项卡。
-详见 README“在 Excel 中使用”。"""
+详见 README 的“安装”和“在 Excel 中使用”。"""
 
 
 def install() -> Report:
