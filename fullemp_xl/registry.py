@@ -20,6 +20,7 @@ from .forms.book import OpenpyxlBook
 from .forms.build import ASSESSMENT, DECLARATION, NO_TITLE, build_assessment, build_declaration
 from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS
 from .forms.filled import holds_data
+from .merge.model import RegistryEntry
 from .model import Finding, Location, RuleSet
 from .numbers import parse_count, parse_flag, shown
 from .paths import safe_filename
@@ -35,16 +36,10 @@ LOCK_NAME = "社区名册分发"  # the lock file of a distribution lives inside
 
 
 @dataclass(frozen=True)
-class Community:
-    row: int
-    county: str
-    street: str
-    community: str
-    code: str = ""
-    prior_title: str = ""
-    prior_year: int | None = None
-    national_subsidy: bool = False
-    provincial_subsidy: bool = False
+class Community(RegistryEntry):
+    """A registry line, with the row it was read from (for messages and for pairing output files)."""
+
+    row: int = 0
 
 
 @dataclass
@@ -112,7 +107,7 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
             findings.append(Finding("registry.duplicate", "warning", f"第{n}行与第{seen[key]}行是同一个社区，已分别生成文件",
                                     where("community"), "社区"))
         seen.setdefault(key, n)
-        found.append(Community(n, county, street, community, _text(values["code"]), title, year, **flags))
+        found.append(Community(county, street, community, _text(values["code"]), title, year, **flags, row=n))
     return found, findings
 
 

@@ -80,14 +80,24 @@ class _Sheet:
 
 
 def load_summary(path: str | Path) -> Summary:
-    """Raise UnusableFile when the file is not a summary made by `fullemp merge`."""
+    """Raise UnusableFile when the file is not a summary made by `fullemp merge`.
+
+    The file is screened as every submitted workbook is (macros, unsafe XML, bombs, Strict Open XML);
+    one that is not a summary has its sheets screened too, so a damaged file is called damaged.
+    """
+    from dataclasses import replace
+
+    from ..safe_io import check_workbook_file
+    from ..screening import SUMMARY_LIMITS
     from ..xlsx import open_book
 
     path = Path(path)
+    check_workbook_file(path, SUMMARY_LIMITS)
     book = open_book(path, path)
     book.named_only = False  # whole sheets: the officials' rows, not named cells
     try:
         if META_SHEET not in book.sheetnames or SHEETS["summary"] not in book.sheetnames:
+            check_workbook_file(path, replace(SUMMARY_LIMITS, measure_sheets=True))
             raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表（缺少“汇总”工作表或隐藏的汇总表信息）")
         meta: dict[str, list[str]] = {}
         for row in _Sheet(book.sheet(META_SHEET)).iter_rows(min_row=2):

@@ -54,10 +54,7 @@ def _registry(path: Path | None, ruleset: RuleSet):
         return None, []
     from ..registry import read_registry
 
-    communities, findings = read_registry(path, ruleset)
-    entries = [RegistryEntry(c.county, c.street, c.community, c.code, c.prior_title, c.prior_year,
-                             c.national_subsidy, c.provincial_subsidy) for c in communities]
-    return entries, findings
+    return read_registry(path, ruleset)  # its lines are RegistryEntries
 
 
 def _match_registry(entries: list[RegistryEntry], assessments: dict) -> dict:

@@ -16,8 +16,8 @@ ours imports it but safe_io and the readers.
 """
 from __future__ import annotations
 
-from .limits import FORM_LIMITS, LEDGER_LIMITS, Limits
+from .limits import FORM_LIMITS, LEDGER_LIMITS, SUMMARY_LIMITS, Limits
 from .screen import screen_workbook
 from .xmlscan import SheetMeasure, parse_xml
 
-__all__ = ["FORM_LIMITS", "LEDGER_LIMITS", "Limits", "SheetMeasure", "parse_xml", "screen_workbook"]
+__all__ = ["FORM_LIMITS", "LEDGER_LIMITS", "SUMMARY_LIMITS", "Limits", "SheetMeasure", "parse_xml", "screen_workbook"]

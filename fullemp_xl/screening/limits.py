@@ -22,3 +22,5 @@ class Limits:
 
 FORM_LIMITS = Limits()  # openpyxl loads the whole workbook: forms, registries
 LEDGER_LIMITS = Limits(cells=5_000_000, measure_sheets=False)  # the streaming ledger reader
+# a merge summary (a whole province: 100,000 communities); its reader streams the sheets itself
+SUMMARY_LIMITS = Limits(cells=10_000_000, rows=1_000_000, area=2_000_000, measure_sheets=False)
