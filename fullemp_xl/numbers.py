@@ -24,6 +24,13 @@ FOLDED = ("<wide>", "<narrow>", "<noBreak>")  # full-width digits, ideographic a
 SHOWN_CHARS = 40  # a value echoed in a message is cut to this many characters
 
 
+def cell_text(value) -> str:
+    """A cell's value as text: None is empty, a whole float (Excel's 12.0) is written 12, stripped."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
 def shown(raw) -> str:
     """A value as a message may quote it: one line, at most SHOWN_CHARS characters."""
     text = " ".join(str(raw).split())

@@ -22,6 +22,7 @@ from .forms.build_lists import FIRST_DATA_ROW, REGISTRY_COLUMNS
 from .forms.filled import holds_data
 from .merge.model import RegistryEntry
 from .model import Finding, Location, RuleSet
+from .numbers import cell_text as _text
 from .numbers import parse_count, parse_flag, shown
 from .paths import safe_filename
 from .safe_io import UnusableFile, load_workbook
@@ -49,12 +50,6 @@ class Distribution:
     unchanged: list[Path] = field(default_factory=list)  # already exactly what we would write
     findings: list[Finding] = field(default_factory=list)
     communities: int = 0
-
-
-def _text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return "" if value is None else str(value).strip()
 
 
 def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[Finding]]:

@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..model import Finding, Location, PriorTitle, RuleSet
+from ..numbers import cell_text as _text
 from ..numbers import parse_count, parse_flag, parse_percent, shown
 from . import names
 from .book import Book, locate, read_name
@@ -50,14 +51,6 @@ def read_meta(book: Book) -> Meta:
                                         "请用 `fullemp templates build` 生成的模板填写后再提交")
     return Meta(values["fe_meta_form"], values["fe_meta_ruleset"], values["fe_meta_ruleset_version"],
                 values["fe_meta_template_version"], values["fe_meta_ruleset_digest"])
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def read_identity(book: Book, data: FormData) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import RuleSet
+from ..numbers import cell_text as _text
 from ..rules import load_ruleset
 from ..safe_io import UnusableFile
 from . import columns as C
@@ -36,14 +37,6 @@ class Summary:
     @property
     def registry(self) -> str:
         return (self.meta.get("registry") or [""])[0]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
 
 
 def _number(value):
