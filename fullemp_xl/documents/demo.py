@@ -61,8 +61,9 @@ def decide_as_officials(summary: Path, target: Path) -> Path:
 
 
 def write_profile(path: Path, jurisdiction: str, counties: list[str], signing: dt.date) -> Path:
+    """An example issuing-office profile; the 机关代字 begins with the city's abbreviation (张人社…)."""
     lines = ["# 发文机关信息（示例，联系方式为虚构）：fullemp notice / announce / subsidy 用它署名和写联系方式", "",
-             "[office]", f'name = "{jurisdiction}人力资源和社会保障局"', 'doc_prefix = "人社公告"',
+             "[office]", f'name = "{jurisdiction}人力资源和社会保障局"', f'doc_prefix = "{jurisdiction[:1]}人社公告"',
              'contact = "就业科（示例）"', 'phone = "0000-0000000"', f'address = "{jurisdiction}人民路1号（示例）"',
              'email = "jyk@example.cn"', f"date = {signing.isoformat()}"]
     for county in counties:
