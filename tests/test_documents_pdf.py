@@ -151,3 +151,30 @@ def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
     assert found.startswith(name) and style in found, found
     chain = subprocess.run(["fc-match", "-s", "-f", "%{family[0]}\n", family], capture_output=True, text=True, env=env).stdout
     assert {"HanaMinA", "HanaMinB"} <= set(chain.splitlines()[:8]), chain  # rarer characters have a face to fall back on
+
+
+def test_the_seal_and_date_never_stand_on_a_page_without_body_text(tmp_path):
+    """GB/T 9704 7.3.5: 印章与正文同处一面. Whatever the length of the body (here the address grows a line at a
+    time), the signature that moves to a new page takes the last body lines with it."""
+    require_soffice()
+    pairs = []
+    for extra in range(10):
+        folder = tmp_path / f"市{extra}"
+        summary = summary_with_profile(folder)
+        profile = folder / "发文机关.toml"
+        address = "张掖市甘州区县府街55号" + "，县府街" * (7 * extra)  # 7 × 4 characters: one more line each time
+        profile.write_text(profile.read_text(encoding="utf-8").replace("张掖市甘州区县府街55号", address, 1),
+                           encoding="utf-8")
+        proc = run("notice", summary, "--stage", "city", "--start", "2026-09-30", "-o", folder / "公示.docx")
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        pairs.append((folder / "公示.docx", folder / "公示.pdf"))
+    moved = 0
+    for pdf in convert(pairs, jobs=2):
+        pages = page_texts(pdf)
+        signed = [k for k, text in enumerate(pages) if re.search(r"^\s*张掖市人力资源和社会保障局\s*$", text, re.M)]
+        assert len(signed) == 1, pdf
+        lines = [ln.strip() for ln in pages[signed[0]].splitlines() if ln.strip()]
+        body = [ln for ln in lines if not re.fullmatch(r"张掖市人力资源和社会保障局|\d{4} 年 \d+ 月 \d+ 日|—\s*\d+\s*—|附件：.*", ln)]
+        assert body, (pdf.parent.name, lines)
+        moved += signed[0] > 0
+    assert moved, "no length pushed the signature to the second page: the test proves nothing"

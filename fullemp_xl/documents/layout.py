@@ -209,10 +209,20 @@ def title(doc, *lines: str):
 
 
 def signature(doc, office: str, date: str) -> None:
-    """Room for the seal, then the office centred over the 成文日期 (右空四字): single-office signature with seal."""
+    """Room for the seal, then the office centred over the 成文日期 (右空四字): single-office signature with seal.
+
+    GB/T 9704 7.3.5 wants the seal on a page with body text, never alone ("此页无正文" is not allowed): the last
+    body paragraph, an 附件 line after it and the seal's room are kept with the next paragraph, so a signature
+    that no longer fits moves to the next page together with them."""
+    for p in reversed(doc.paragraphs):
+        p.paragraph_format.keep_with_next = True
+        text = p.text.strip()
+        if text and not text.startswith("附件"):
+            break
     for _ in range(2):
-        paragraph(doc, "", "Normal")
+        paragraph(doc, "", "Normal").paragraph_format.keep_with_next = True
     p = paragraph(doc, "", SIGNATURE)
+    p.paragraph_format.keep_with_next = True
     # centre tab over a typical 成文日期 (about 6½ characters wide) that ends four characters in from the right
     centre = TEXT_WIDTH - 4 * CHAR - Pt(6.5 * 15.75 / 2)
     p.paragraph_format.tab_stops.add_tab_stop(centre, alignment=1)  # WD_TAB_ALIGNMENT.CENTER
