@@ -21,7 +21,7 @@ from .merge.status import standing
 from .model import RuleSet
 from .writing.text import put_text
 
-NOTE_HEADER = "说明（fullemp registry next）"
+NOTE_HEADER = "变动说明（据上一年度的认定结果）"
 
 
 @dataclass(frozen=True)
