@@ -154,7 +154,7 @@ def _page(ws, *, title_rows: str, landscape: bool = True) -> None:
 
 
 def _heading(ws, title: str, info: str, heads: list[str], widths: list[float], *, official: set[int] = frozenset(),
-             folds: list[tuple[str, str]] = (), span: int | None = None):
+             folds: list[tuple[str, str]] = (), span: int | None = None, repeat_head: bool = True):
     for k, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(k)].width = w
     for first, last in folds:  # folded columns: one click away on screen, not on paper
@@ -167,7 +167,7 @@ def _heading(ws, title: str, info: str, heads: list[str], widths: list[float], *
     ws.row_dimensions[TITLE_ROW].height = 30
     ws.row_dimensions[HEAD_ROW].height = 30
     ws.freeze_panes = f"A{FIRST_ROW}"  # write-only: everything above sheetData is set before the first row
-    _page(ws, title_rows=f"{HEAD_ROW}:{HEAD_ROW}")
+    _page(ws, title_rows=f"{HEAD_ROW}:{HEAD_ROW}" if repeat_head else None)
     ws.append([cell(ws, title, font=TITLE_FONT, align=CENTER, border=False)])
     ws.append([cell(ws, info, font=NOTE_FONT, border=False)])
     ws.append([cell(ws, h, font=HEAD_FONT, align=CENTER, fill=OFFICIAL_FILL if k in official else HEAD_FILL)
@@ -400,6 +400,7 @@ def _proposed_sheet(ws, fast: FastRows, proposed: Iterable[tuple], rs: RuleSet, 
 
 
 # ---------------------------------------------------------------- 分县统计
+ONE_PAGE_COUNTIES = 25  # county rows that fit on the first landscape page with the title and the total
 def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[dict]:
     rs = data.ruleset
     target = coverage_target(rs.coverage, data.year)
@@ -408,12 +409,14 @@ def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[
              "认定覆盖率（按名册）", "覆盖率目标", "是否达到目标", "平均分", "最低分"]
     widths = [14, 10, 8, 10, 10, 11, 9, 11, 10, 9, 8, 8]
     note = info + ("　覆盖率目标：" + target.label if target else "")
-    _heading(ws, f"分县统计（{data.year}年）", note, heads, widths)
+    registry = data.registry_counts
+    names = sorted(set(totals.counties) | set(registry or {}))
+    # the header repeats only when the county table itself runs over pages: otherwise it would print above
+    # the score distribution, which has a page of its own
+    _heading(ws, f"分县统计（{data.year}年）", note, heads, widths, repeat_head=len(names) > ONE_PAGE_COUNTIES)
     summary = SHEETS["summary"]
     cols = C.summary_columns(rs)
     letter = {c.key: get_column_letter(k) for k, c in enumerate(cols, start=1)}
-    registry = data.registry_counts
-    names = sorted(set(totals.counties) | set(registry or {}))
     out = []
 
     def col(key):
