@@ -401,6 +401,8 @@ def _proposed_sheet(ws, fast: FastRows, proposed: Iterable[tuple], rs: RuleSet, 
 
 # ---------------------------------------------------------------- 分县统计
 ONE_PAGE_COUNTIES = 25  # county rows that fit on the first landscape page with the title and the total
+
+
 def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[dict]:
     rs = data.ruleset
     target = coverage_target(rs.coverage, data.year)
