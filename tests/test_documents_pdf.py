@@ -168,13 +168,13 @@ def test_the_seal_and_date_never_stand_on_a_page_without_body_text(tmp_path):
         proc = run("notice", summary, "--stage", "city", "--start", "2026-09-30", "-o", folder / "公示.docx")
         assert proc.returncode == 0, proc.stdout + proc.stderr
         pairs.append((folder / "公示.docx", folder / "公示.pdf"))
+    signature = r"张掖市人力资源和社会保障局|\d{4}\s*年\s*\d+\s*月\s*\d+\s*日|—\s*\d+\s*—|附件：.*"
     moved = 0
     for pdf in convert(pairs, jobs=2):
         pages = page_texts(pdf)
         signed = [k for k, text in enumerate(pages) if re.search(r"^\s*张掖市人力资源和社会保障局\s*$", text, re.M)]
         assert len(signed) == 1, pdf
         lines = [ln.strip() for ln in pages[signed[0]].splitlines() if ln.strip()]
-        signature = r"张掖市人力资源和社会保障局|\d{4}\s*年\s*\d+\s*月\s*\d+\s*日|—\s*\d+\s*—|附件：.*"
         body = [ln for ln in lines if not re.fullmatch(signature, ln)]
         assert body, (pdf.parent.name, lines)
         moved += signed[0] > 0

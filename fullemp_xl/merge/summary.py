@@ -140,7 +140,7 @@ def _flag(value) -> str:
     return "" if value is None else ("是" if value else "否")
 
 
-def _page(ws, *, title_rows: str, landscape: bool = True) -> None:
+def _page(ws, *, title_rows: str | None, landscape: bool = True) -> None:
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
