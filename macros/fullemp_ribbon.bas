@@ -42,6 +42,7 @@ Public Function RuntimeReady(Optional ByVal clicked As Boolean = False) As Boole
     ' At load and before each click: say what to do instead of failing inside xlwings.
     Dim problem As String
     problem = RuntimeProblem(clicked)
+    If problem = "" And clicked Then problem = WorkbookProblem()
     If problem <> "" Then
         MsgBox problem, vbExclamation, Zh("5145 5206 5c31 4e1a")
     Else
@@ -51,12 +52,16 @@ End Function
 
 Public Function RuntimeProblem(ByVal checkActive As Boolean) As String
     ' "" when the buttons and functions can run; otherwise the Chinese message saying why not.
-    Dim interpreter As String, folder As String, dll As String
+    Dim interpreter As String, folder As String, dll As String, unsupported As Boolean
     #If Mac Then
-        ' This add-in works in Excel for Windows only.
-        RuntimeProblem = Zh("6b64 52a0 8f7d 9879 53ea 652f 6301 20 57 69 6e 64 6f 77 73 20 7248 20 45 78 63 65 6c 3002")
-        Exit Function
+        unsupported = True
     #End If
+    If unsupported Or Application.Name <> "Microsoft Excel" Then  ' WPS: another name, no xlwings runtime
+        ' This add-in works in Excel for Windows only (not Excel for Mac, not WPS).
+        RuntimeProblem = Zh("6b64 52a0 8f7d 9879 53ea 652f 6301 20 57 69 6e 64 6f 77 73 20 7248 20 45 78 63 65 6c ff08 4e0d 652f 6301 20 4d 61 63 20 7248 20 45 78 63 65 6c 20") & _
+        Zh("548c 20 57 50 53 ff09 3002")
+        Exit Function
+    End If
     If checkActive Then
         If HasForeignConfig() Then
             ' The active workbook has a fullemp.conf sheet that would choose the program we start: refused.
@@ -93,6 +98,25 @@ Public Function RuntimeProblem(ByVal checkActive As Boolean) As String
         Exit Function
     End If
     runtimeChecked = True
+End Function
+
+Private Function WorkbookProblem() As String
+    ' A button acts on the active workbook. With none open, or with the active one in Protected View
+    ' (ActiveWorkbook is Nothing there too), xlwings' RunPython would stop with error 91.
+    Dim app As Object, window As Object
+    If Not ActiveWorkbook Is Nothing Then Exit Function
+    Set app = Application  ' late bound: ActiveProtectedViewWindow exists in Excel 2010 and later only
+    On Error Resume Next
+    Set window = app.ActiveProtectedViewWindow
+    On Error GoTo 0
+    If window Is Nothing Then
+        ' No workbook is open: open a form first, then click the button.
+        WorkbookProblem = Zh("6ca1 6709 6253 5f00 7684 5de5 4f5c 7c3f 3002 8bf7 5148 6253 5f00 8003 8bc4 8868 3001 7533 62a5 8868 6216 6c47 603b 8868 ff0c 518d 70b9 6309 94ae 3002")
+    Else
+        ' The workbook is in Protected View: click Enable Editing first.
+        WorkbookProblem = Zh("8fd9 4e2a 5de5 4f5c 7c3f 5728 201c 53d7 4fdd 62a4 7684 89c6 56fe 201d 4e2d 6253 5f00 ff0c 4e0d 80fd 4fee 6539 3002 8bf7 5148 70b9 9ec4 8272 63d0 793a 680f 4e2d 7684 201c 542f 7528 7f16 8f91 201d ff0c") & _
+        Zh("518d 70b9 6309 94ae 3002")
+    End If
 End Function
 
 Private Function HasForeignConfig() As Boolean

@@ -124,44 +124,103 @@ def config_of(xlam) -> dict[str, str]:
     return {r["A"]: r.get("B", "") for r in rows.values()}
 
 
-def test_install_records_the_interpreter_and_registers(tmp_path, windows_python):
+def profile(tmp_path):
+    """A Windows user's %APPDATA% (Roaming), empty as on a new account."""
+    appdata = tmp_path / "Users" / "张三" / "AppData" / "Roaming"
+    appdata.mkdir(parents=True)
+    return appdata
+
+
+def test_install_copies_into_the_startup_folder_as_xlwings_does(tmp_path, windows_python):
     from fullemp_xl.excel.addin.install import interpreter_for
 
-    registered = []
+    appdata = profile(tmp_path)
     exe = interpreter_for(str(windows_python / "python.exe"))
     assert exe.name == "pythonw.exe"
-    report = install_into(tmp_path / "AddIns", exe, registered.append)
-    target = tmp_path / "AddIns" / "fullemp.xlam"
-    assert registered == [target]
+    report = install_into(appdata, exe)
+    target = appdata / "Microsoft" / "Excel" / "XLSTART" / "fullemp.xlam"  # Application.StartupPath
+    assert [p.relative_to(appdata) for p in appdata.rglob("*") if p.is_file()] == [target.relative_to(appdata)]
     config = config_of(target)
     assert config["Interpreter_Win"] == str(exe) and config["ADD_WORKBOOK_TO_PYTHONPATH"] == "false"
-    assert "信任对 VBA 工程对象模型的访问" in "\n".join(report.lines) and not report.warnings
+    text = "\n".join(report.lines)
+    assert "XLSTART" in text and "信任对 VBA 工程对象模型的访问" in text and "文件 → 选项 → 加载项" in text
+    assert not report.warnings
+    install_into(appdata, exe)  # again (an upgrade): replaced in place, nothing else written
+    assert [p for p in appdata.rglob("*") if p.is_file()] == [target]
 
 
-def test_install_explains_what_to_do_when_excel_cannot_register(tmp_path, windows_python):
-    def fails(target):
-        raise OSError("Excel.Application 无法启动")
+def test_uninstall_removes_what_install_wrote(tmp_path, windows_python):
+    from fullemp_xl.excel.addin.install import uninstall_from
 
-    report = install_into(tmp_path / "AddIns", windows_python / "pythonw.exe", fails)
-    assert "文件 → 选项 → 加载项" in report.warnings[0] and "fullemp.xlam" in report.warnings[0]
+    appdata = profile(tmp_path)
+    install_into(appdata, windows_python / "pythonw.exe")
+    report = uninstall_from(appdata)
+    assert "已删除加载项" in report.lines[0]
+    assert not [p for p in appdata.rglob("*") if p.is_file()]
+    assert "没有找到已安装的加载项" in uninstall_from(appdata).lines[0]  # twice: nothing to do, said so
+
+
+def test_install_and_uninstall_remove_an_earlier_versions_addins_copy(tmp_path, windows_python):
+    from fullemp_xl.excel.addin.install import uninstall_from
+
+    appdata = profile(tmp_path)
+    old = appdata / "Microsoft" / "AddIns" / "fullemp.xlam"
+    old.parent.mkdir(parents=True)
+    old.write_bytes(b"earlier version")
+    report = install_into(appdata, windows_python / "pythonw.exe")
+    assert not old.exists() and "取消勾选“充分就业”" in report.warnings[0]
+    old.write_bytes(b"earlier version")
+    uninstall_from(appdata)
+    assert not old.exists()
 
 
 def test_install_refuses_without_the_xlwings_dll(tmp_path, windows_python):
     for dll in windows_python.glob("*.dll"):
         dll.unlink()
     with pytest.raises(InstallError, match="pip install --force-reinstall xlwings"):
-        install_into(tmp_path / "AddIns", windows_python / "pythonw.exe", None)
+        install_into(profile(tmp_path), windows_python / "pythonw.exe", dlls_elsewhere=[])
+
+
+def test_install_names_the_real_fix_when_the_dll_is_in_the_user_folder(tmp_path, windows_python):
+    """python.org Python for all users + a per-user pip install (or Microsoft Store Python): pip puts
+    xlwings' DLL under %APPDATA%\\Python, where Excel does not look; reinstalling puts it there again."""
+    import xlwings
+
+    for dll in windows_python.glob("*.dll"):
+        dll.unlink()
+    appdata = profile(tmp_path)
+    user_dll = appdata / "Python" / f"xlwings64-{xlwings.__version__}.dll"
+    with pytest.raises(InstallError) as err:
+        install_into(appdata, windows_python / "pythonw.exe", dlls_elsewhere=[user_dll])
+    message = str(err.value)
+    assert str(user_dll.parent) in message and str(windows_python) in message
+    assert "-m venv" in message and "addin install" in message and "--force-reinstall" not in message
+    assert not (appdata / "Microsoft").exists()
+
+
+def test_install_finds_a_dll_in_a_virtual_environments_root(tmp_path):
+    import xlwings
+
+    venv = tmp_path / "venv"
+    (venv / "Scripts").mkdir(parents=True)
+    (venv / "Scripts" / "pythonw.exe").write_bytes(b"")
+    (venv / f"xlwings64-{xlwings.__version__}.dll").write_bytes(b"")
+    appdata = profile(tmp_path)
+    install_into(appdata, venv / "Scripts" / "pythonw.exe", dlls_elsewhere=[])
+    assert (appdata / "Microsoft" / "Excel" / "XLSTART" / "fullemp.xlam").is_file()
 
 
 def test_install_says_to_close_excel_when_the_file_cannot_be_replaced(tmp_path, windows_python):
-    (tmp_path / "AddIns" / "fullemp.xlam").mkdir(parents=True)  # cannot be replaced, as a file Excel holds open
+    appdata = profile(tmp_path)
+    (appdata / "Microsoft" / "Excel" / "XLSTART" / "fullemp.xlam").mkdir(parents=True)  # as a file Excel holds open
     with pytest.raises(InstallError, match="关闭所有 Excel 窗口"):
-        install_into(tmp_path / "AddIns", windows_python / "pythonw.exe", None)
+        install_into(appdata, windows_python / "pythonw.exe")
 
 
 def test_install_on_this_system_explains_and_changes_nothing():
-    proc = run("addin", "install")
-    assert proc.returncode == 2 and "只能安装在 Windows 版 Excel 中" in proc.stderr and "fullemp addin install" in proc.stderr
+    for command in ("install", "uninstall"):
+        proc = run("addin", command)
+        assert proc.returncode == 2 and "只能安装在 Windows 版 Excel 中" in proc.stderr and "fullemp addin install" in proc.stderr
 
 
 def test_build_command_writes_sources_and_the_addin(tmp_path):

@@ -2,12 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
+import xlwings
 from hypothesis import given
 from hypothesis import strategies as st
+from oletools.olevba import VBA_Parser
 
-from conftest import good_values
+from conftest import ROOT, good_values
+from fullemp_xl.excel.addin import package
 from fullemp_xl.excel import udfs
 from fullemp_xl.money import rmb_upper
 from fullemp_xl.rules import load_ruleset
@@ -142,3 +150,66 @@ def test_blank_cells_never_show_none():
                 result = fn(*args)
                 assert "None" not in str(result), (fn.__name__, blank_param, result)
                 assert "Error" not in str(result) and "TypeError" not in str(result), (fn.__name__, blank_param, result)
+
+
+# ---------------------------------------------------------------- the UDF server's import path
+PLANTED = ("openpyxl", "xlwings", "fullemp_xl", "fractions", "json", "tomllib")
+
+
+def vba_string(expression: str, variables: dict[str, str]) -> str:
+    """The value of a VBA string expression of literals and variables joined with &."""
+    out = []
+    for literal, name in re.findall(r'"((?:[^"]|"")*)"|(\w+)', expression):
+        out.append(variables[name] if name else literal.replace('""', '"'))
+    return "".join(out)
+
+
+def udf_server_code(vba: str, pythonpath: str = "") -> str:
+    """The Python the UDF server runs: the -c argument built by XLPyCommand (DEBUG UDFS off)."""
+    [line] = [line for line in vba.splitlines() if line.strip().startswith("tail = ")]
+    tail = vba_string(line.split("=", 1)[1], {"LicenseKeyEnvString": "", "PYTHONPATH": pythonpath})
+    assert tail.startswith(' -B -c "') and tail.endswith('"'), tail
+    return tail[len(' -B -c "'):-1]
+
+
+def plant(folder):
+    """Modules that must never be imported, each leaving a mark when it is."""
+    folder.mkdir()
+    for name in PLANTED:
+        (folder / f"{name}.py").write_text(f"open({str(folder / ('IMPORTED-' + name))!r}, 'w').close()\n"
+                                           f"raise SystemExit('planted {name} imported')\n", encoding="utf-8")
+    return folder
+
+
+# what xlwings' COM server does on a cell's first FE_ call: import the UDF module, call the function
+PROBE = ("lambda clsid: print(__import__('json').dumps({'clsid': clsid, 'cwd': __import__('os').getcwd(), "
+         "'total': __import__('importlib').import_module('fullemp_xl.excel.udfs').FE_TOTAL(%r), "
+         "'modules': {n: getattr(__import__('sys').modules.get(n), '__file__', None) for n in %r}}))")
+
+
+def test_udf_server_never_imports_from_the_current_folder(tmp_path):
+    """The command in the built add-in, started in a folder of planted modules as Excel would start it there."""
+    xlam = package.build_xlam(tmp_path / "fullemp.xlam")
+    vba = {name: code for _, _, name, code in VBA_Parser(str(xlam)).extract_macros()}["xlwings.bas"]
+    code = udf_server_code(vba)
+    assert code.endswith("e.serve('$(CLSID)')")
+    clsid = "{506e67c3-55b5-48c3-a035-eed5deea7d6d}"
+    values = column(good_values())
+    probe = PROBE % (values, PLANTED)
+    folder = plant(tmp_path / "received")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # where fullemp-xl is installed (absolute, as site-packages is)
+    proc = subprocess.run([sys.executable, "-B", "-c", code.replace("e.serve('$(CLSID)')", f"e.serve({clsid!r}, start={probe})")],
+                          cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert not list(folder.glob("IMPORTED-*")), "a planted module was imported"
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["clsid"] == clsid and out["total"] == 100  # the FE_ call ran, with the real modules
+    assert out["cwd"] == os.path.realpath(sys.exec_prefix)  # the server left the received files' folder
+    assert all(path is None or not path.startswith(str(folder)) for path in out["modules"].values()), out["modules"]
+
+    # the control: xlwings' own command, in the same folder, imports the planted xlwings.py
+    stock = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="ascii")
+    # PYTHONPATH as XLPyCommand builds it from our config: ADD_WORKBOOK_TO_PYTHONPATH=false, no PYTHONPATH
+    stock_code = udf_server_code(stock, r"false;C:\\received\\book.xlsx;C:\\fullemp.xlam;;;;").replace('\\"', '"')
+    subprocess.run([sys.executable, "-B", "-c", stock_code], cwd=folder, env=env, capture_output=True, text=True, timeout=120)
+    assert (folder / "IMPORTED-xlwings").exists()

@@ -1,4 +1,4 @@
-"""`fullemp addin check / build / install`."""
+"""`fullemp addin check / build / install / uninstall`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -60,11 +60,26 @@ def build_command(out, interpreter):
 
 @addin_group.command("install", cls=ZhCommand)
 def install_command():
-    """在 Windows 上安装加载项：把记录了当前 Python 的 fullemp.xlam 放进 Excel 的加载项文件夹并启用它。"""
-    from ..excel.addin.install import InstallError, install
+    """在 Windows 上安装加载项：把记录了当前 Python 的 fullemp.xlam 放进 Excel 的启动文件夹（XLSTART），
+    Excel 每次启动时加载它（与 xlwings addin install 的做法相同）。"""
+    from ..excel.addin.install import install
+
+    _report(install)
+
+
+@addin_group.command("uninstall", cls=ZhCommand)
+def uninstall_command():
+    """在 Windows 上卸载加载项：从 Excel 的启动文件夹删除 fullemp.xlam（先关闭 Excel）。"""
+    from ..excel.addin.install import uninstall
+
+    _report(uninstall)
+
+
+def _report(step):
+    from ..excel.addin.install import InstallError
 
     try:
-        report = install()
+        report = step()
     except InstallError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2)

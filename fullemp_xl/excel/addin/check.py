@@ -11,6 +11,7 @@ Every problem is a Chinese line; a malformed file is a problem, never an excepti
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import re
@@ -36,11 +37,17 @@ SCHEMA = {
 }
 CALLBACK_ATTRIBUTES = {"onAction", "onLoad", "getEnabled", "getLabel", "getVisible", "getImage", "getScreentip",
                        "getSupertip"}
-# imageMso names known to exist in Office's icon set (seen in working ribbons); add a name here only
-# after seeing it in Excel (File > Options > Customize Ribbon shows the icon)
-KNOWN_IMAGES = frozenset({"AutoSum", "ClearFormats", "ImportExcel", "ReviewAcceptChange", "FileOpen", "FileSave",
-                          "FilePrint", "Copy", "Paste", "Refresh", "HappyFace", "ExportWord", "ExportExcel",
-                          "TableInsert", "MailMergeMergeFieldInsert", "PivotTableInsert", "ChartInsert"})
+IMAGES_FILE = Path(__file__).with_name("excel_imagemso.txt")
+
+
+@functools.cache
+def excel_images() -> frozenset[str]:
+    """The imageMso names Excel has: Microsoft's published Excel control identifiers (the file names its
+    source). Access's ImportExcel or Word's ReviewAcceptChange are not among them: Excel shows no icon."""
+    lines = IMAGES_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 VBA_FILES = (f"{RIBBON_MODULE}.bas", f"{UDF_MODULE}.bas", "ThisWorkbook.cls", "Sheet1.cls")
 OTHER_MODULES = {"xlwings"}
@@ -160,9 +167,10 @@ def _check_ui(text: str, modules: dict[str, str], problems: list[str]) -> None:
                 problems.append(f"customUI.xml：id “{el.get('id')}” 不是合法的 XML 标识符")
         if "size" in el.attrib and el.get("size") not in ("normal", "large"):
             problems.append(f"customUI.xml：size 只能是 normal 或 large，不能是 {el.get('size')}")
-        if "imageMso" in el.attrib and el.get("imageMso") not in KNOWN_IMAGES:
-            problems.append(f"customUI.xml：imageMso “{el.get('imageMso')}” 不是已知的 Office 图标名"
-                            "（写错时 Excel 不显示按钮图标；确认存在后加入 check.KNOWN_IMAGES）")
+        if "imageMso" in el.attrib and el.get("imageMso") not in excel_images():
+            problems.append(f"customUI.xml：imageMso “{el.get('imageMso')}” 不在 Excel 的控件标识符列表中"
+                            f"（{IMAGES_FILE.name}，取自微软公布的列表）：Excel 不会显示这个按钮的图标；"
+                            "请从该列表中选一个")
         if len(el.get("label", "")) > 1024:
             problems.append(f"customUI.xml：{el.get('id')} 的 label 超过 1024 个字符")
         if tag == "button":

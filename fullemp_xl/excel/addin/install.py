@@ -1,10 +1,14 @@
-"""`fullemp addin install`: put fullemp.xlam, with this Python recorded in it, where Excel loads it.
+"""`fullemp addin install` / `uninstall`: put fullemp.xlam, with this Python recorded in it, into
+Excel's startup folder, or take it out again.
 
-The .xlam carries its VBA (nothing is imported into Excel, so "Trust access to the VBA project
-object model" is not needed) and is built from the xlwings installed beside this Python, so the
-runtime module and the DLL it loads always match. Registering the add-in with Excel goes through
-Excel's own object model (AddIns.Add); that step and the file lock of a running Excel are the
-parts that were not tried on a real Windows PC here.
+As xlwings' own `xlwings addin install` does, the add-in is copied into the user's XLSTART folder
+(`%APPDATA%\\Microsoft\\Excel\\XLSTART`, what Excel's `Application.StartupPath` returns): Excel opens
+every file there on each start, an .xlam there loads as an add-in, and the folder is one of Excel's
+default trusted locations. No Excel is started and nothing is registered (`AddIns.Add(...).Installed`
+in a hidden Excel with no workbook open fails with error 1004, which is why the earlier route was
+dropped). The .xlam carries its VBA, so "Trust access to the VBA project object model" is not needed,
+and it is built from the xlwings installed beside this Python, so the runtime module and the DLL it
+loads always match. Excel itself, its file lock and its trust settings were not tried here.
 """
 from __future__ import annotations
 
@@ -12,13 +16,15 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from .buttons import ADDIN_NAME
 from .package import build_xlam
 
-MANUAL = ("在 Excel 中手动启用：文件 → 选项 → 加载项 → 底部“管理”选“Excel 加载项”→ 转到 → 浏览，"
-          "选中 {target}，确认“充分就业”已勾选。")
+ADDIN_FILE = f"{ADDIN_NAME}.xlam"
+MANUAL = ("没有出现“充分就业”选项卡时手动启用：文件 → 选项 → 加载项 → 底部“管理”选“Excel 加载项”→ 转到 → 浏览，"
+          "选中 {target}。")
+CLOSE_EXCEL = "请关闭所有 Excel 窗口（任务管理器中也不应再有 EXCEL.EXE）后重新运行 fullemp addin {command}。"
+VENV = r"%LOCALAPPDATA%\fullemp\venv"
 
 
 class InstallError(Exception):
@@ -31,6 +37,16 @@ class Report:
     warnings: list[str] = field(default_factory=list)
 
 
+def startup_folder(appdata: Path) -> Path:
+    """Excel's per-user startup folder (Application.StartupPath) under the profile's %APPDATA%."""
+    return appdata / "Microsoft" / "Excel" / "XLSTART"
+
+
+def legacy_target(appdata: Path) -> Path:
+    """Where earlier versions put the add-in (and registered it with AddIns.Add)."""
+    return appdata / "Microsoft" / "AddIns" / ADDIN_FILE
+
+
 def interpreter_for(executable: str = sys.executable) -> Path:
     """pythonw.exe beside python.exe (no console window flashes on each click), else the same Python."""
     exe = Path(executable)
@@ -38,55 +54,106 @@ def interpreter_for(executable: str = sys.executable) -> Path:
     return windowless if exe.name.lower() == "python.exe" and windowless.exists() else exe
 
 
-def xlwings_dlls(interpreter: Path, prefix: Path = Path(sys.prefix)) -> list[Path]:
-    """The DLLs of the installed xlwings where the add-in's runtime looks for them (beside the
-    interpreter or one folder up, as in a virtual environment's Scripts folder)."""
+def dll_names() -> list[str]:
     import xlwings
 
-    names = [f"xlwings64-{xlwings.__version__}.dll", f"xlwings32-{xlwings.__version__}.dll"]
-    folders = {interpreter.parent, interpreter.parent.parent, prefix}
-    return [folder / name for folder in folders for name in names if (folder / name).exists()]
+    return [f"xlwings64-{xlwings.__version__}.dll", f"xlwings32-{xlwings.__version__}.dll"]
 
 
-def install_into(addins: Path, interpreter: Path, register: Callable[[Path], None] | None) -> Report:
-    """Build fullemp.xlam into `addins` recording `interpreter`; `register` tells Excel to load it."""
+def dll_folders(interpreter: Path) -> list[Path]:
+    """Where the add-in's runtime (xlwings' XLPyLoadDLL) loads the DLL from: the interpreter's folder
+    and the one above it (a virtual environment's root, above Scripts)."""
+    return [interpreter.parent, interpreter.parent.parent]
+
+
+def xlwings_dlls(interpreter: Path) -> list[Path]:
+    """The DLLs of the installed xlwings in the folders the runtime looks in."""
+    return [folder / name for folder in dll_folders(interpreter) for name in dll_names() if (folder / name).exists()]
+
+
+def installed_dlls() -> list[Path]:
+    """Where pip put xlwings' DLLs (its data files), wherever that is: with a per-user install of a
+    python.org Python for all users, or Microsoft Store Python, that is outside the Python's folders."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution("xlwings")
+    except PackageNotFoundError:
+        return []
+    names = set(dll_names())
+    return [Path(dist.locate_file(f)).resolve() for f in dist.files or () if f.name in names]
+
+
+def _dll_problem(interpreter: Path, elsewhere: list[Path]) -> str:
+    import xlwings
+
+    folders = "、".join(str(f) for f in dll_folders(interpreter))
+    python = interpreter.with_name("python.exe") if interpreter.name.lower() == "pythonw.exe" else interpreter
+    if not elsewhere:
+        return (f"这个 Python 的 xlwings {xlwings.__version__} 缺少它的 DLL（{dll_names()[0]}），Excel 无法调用 Python。"
+                f'请运行："{python}" -m pip install --force-reinstall xlwings，然后重新运行 fullemp addin install。')
+    return (f"xlwings 的 DLL 装在 {elsewhere[0].parent}，而 Excel 只在 Python 所在的文件夹及其上一级（{folders}）中找它。"
+            "这是 pip 把包装进了用户目录（给所有用户安装的 python.org Python 没有管理员权限时、Microsoft Store 的 Python 总是如此），"
+            "重装 xlwings 还会装到同一个地方。请把 fullemp-xl 装进一个虚拟环境，在那里安装加载项（DLL 和 Python 都在虚拟环境的文件夹中）：\n"
+            f'  "{python}" -m venv "{VENV}"\n'
+            f'  "{VENV}\\Scripts\\python.exe" -m pip install fullemp_xl-<版本>-py3-none-any.whl\n'
+            f'  "{VENV}\\Scripts\\fullemp.exe" addin install')
+
+
+def install_into(appdata: Path, interpreter: Path, dlls_elsewhere: list[Path] | None = None) -> Report:
+    """Build fullemp.xlam recording `interpreter` into the startup folder of the profile whose %APPDATA%
+    is `appdata`. `dlls_elsewhere`: where xlwings' DLLs are installed (default: from pip's record)."""
     import xlwings
 
     report = Report()
     if not interpreter.exists():
         raise InstallError(f"找不到 Python：{interpreter}。请用装有 fullemp-xl 的 Python 运行本命令。")
     if not xlwings_dlls(interpreter):
-        raise InstallError(f"这个 Python 的 xlwings {xlwings.__version__} 缺少它的 DLL（xlwings64-{xlwings.__version__}.dll），"
-                           "Excel 无法调用 Python。请运行：" f'"{interpreter}" -m pip install --force-reinstall xlwings'
-                           "，然后重新运行 fullemp addin install。")
-    target = addins / f"{ADDIN_NAME}.xlam"
+        raise InstallError(_dll_problem(interpreter, installed_dlls() if dlls_elsewhere is None else dlls_elsewhere))
+    folder = startup_folder(appdata)
+    target = folder / ADDIN_FILE
     try:
+        folder.mkdir(parents=True, exist_ok=True)
         build_xlam(target, str(interpreter))
     except OSError as exc:
         raise InstallError(f"无法写入 {target}（{exc.strerror or exc}）。Excel 打开时会锁住加载项文件："
-                           "请关闭所有 Excel 窗口（任务管理器中也不应再有 EXCEL.EXE）后重新运行 fullemp addin install。") from None
+                           + CLOSE_EXCEL.format(command="install")) from None
     report.lines.append(f"已写入加载项：{target}（Python：{interpreter}，xlwings {xlwings.__version__}）")
+    report.lines.append("这是 Excel 的启动文件夹（XLSTART）：Excel 每次启动都会打开其中的加载项，它也是 Excel 默认的受信任位置。"
+                        "重新打开 Excel 后，功能区出现“充分就业”选项卡。")
     report.lines.append("不需要勾选“信任对 VBA 工程对象模型的访问”：VBA 代码已在加载项文件中，安装时不向 Excel 导入任何代码。")
-    if register is None:
-        report.warnings.append(MANUAL.format(target=target))
-        return report
-    try:
-        register(target)
-        report.lines.append("已在 Excel 中启用加载项“充分就业”。重新打开 Excel 后，功能区出现“充分就业”选项卡。")
-    except Exception as exc:  # COM errors of every kind: say what to do by hand
-        report.warnings.append(f"没能让 Excel 自动启用加载项（{type(exc).__name__}：{exc}）。" + MANUAL.format(target=target))
+    report.lines.append(MANUAL.format(target=target))
+    report.warnings += _remove_legacy(appdata, "install")
     return report
 
 
-def register_with_excel(target: Path) -> None:
-    """Excel's own way of installing an add-in, in a hidden Excel instance (Windows, COM)."""
-    import xlwings as xw
-
-    app = xw.App(visible=False, add_book=False)
+def _remove_legacy(appdata: Path, command: str) -> list[str]:
+    old = legacy_target(appdata)
+    if not old.exists():
+        return []
     try:
-        app.api.AddIns.Add(str(target), False).Installed = True
-    finally:
-        app.quit()
+        old.unlink()
+    except OSError as exc:
+        raise InstallError(f"无法删除旧版加载项 {old}（{exc.strerror or exc}）。" + CLOSE_EXCEL.format(command=command)) from None
+    return [f"已删除旧版安装的 {old}。Excel 下次启动时若提示找不到它：文件 → 选项 → 加载项 → 转到，取消勾选“充分就业”，"
+            "按提示把它从列表中删除（新的加载项在启动文件夹中，不在这个列表里）。"]
+
+
+def uninstall_from(appdata: Path) -> Report:
+    """Remove fullemp.xlam from the startup folder (and an earlier version's copy)."""
+    report = Report()
+    target = startup_folder(appdata) / ADDIN_FILE
+    if target.exists():
+        try:
+            target.unlink()
+        except OSError as exc:
+            raise InstallError(f"无法删除 {target}（{exc.strerror or exc}）。Excel 打开时会锁住加载项文件："
+                               + CLOSE_EXCEL.format(command="uninstall")) from None
+        report.lines.append(f"已删除加载项：{target}。重新打开 Excel 后，“充分就业”选项卡不再出现。")
+    report.warnings += _remove_legacy(appdata, "uninstall")
+    if not report.lines and not report.warnings:
+        report.lines.append(f"没有找到已安装的加载项（{target}），未做任何改动。")
+    return report
 
 
 INSTRUCTIONS = """“充分就业”加载项只能安装在 Windows 版 Excel 中（本机不是 Windows，未做任何改动）。在要使用它的 Windows 电脑上：
@@ -97,8 +164,15 @@ INSTRUCTIONS = """“充分就业”加载项只能安装在 Windows 版 Excel �
 详见 README 的“安装”和“在 Excel 中使用”。"""
 
 
-def install() -> Report:
+def _appdata() -> Path:
     if not sys.platform.startswith("win"):
         raise InstallError(INSTRUCTIONS)
-    addins = Path(os.environ["APPDATA"]) / "Microsoft" / "AddIns"
-    return install_into(addins, interpreter_for(), register_with_excel)
+    return Path(os.environ["APPDATA"])
+
+
+def install() -> Report:
+    return install_into(_appdata(), interpreter_for())
+
+
+def uninstall() -> Report:
+    return uninstall_from(_appdata())

@@ -28,7 +28,12 @@ SHEET_BASE = "0{00020820-0000-0000-C000-000000000046}"
 
 MESSAGES = {  # name: (Chinese shown to the user, English meaning for the comment)
     "title": ("充分就业", "Full employment"),
-    "mac": ("此加载项只支持 Windows 版 Excel。", "This add-in works in Excel for Windows only."),
+    "mac": ("此加载项只支持 Windows 版 Excel（不支持 Mac 版 Excel 和 WPS）。",
+            "This add-in works in Excel for Windows only (not Excel for Mac, not WPS)."),
+    "no_workbook": ("没有打开的工作簿。请先打开考评表、申报表或汇总表，再点按钮。",
+                    "No workbook is open: open a form first, then click the button."),
+    "protected_view": ("这个工作簿在“受保护的视图”中打开，不能修改。请先点黄色提示栏中的“启用编辑”，再点按钮。",
+                       "The workbook is in Protected View: click Enable Editing first."),
     "no_config": ("“充分就业”加载项还不知道用哪个 Python。请在装有 fullemp-xl 的电脑上打开命令提示符，运行：fullemp addin install",
                   "The add-in does not know its Python yet: run `fullemp addin install`."),
     "no_python": ("找不到安装加载项时记录的 Python：", "The Python recorded at install is missing:"),
@@ -84,6 +89,7 @@ Private runtimeChecked As Boolean
     ' At load and before each click: say what to do instead of failing inside xlwings.
     Dim problem As String
     problem = RuntimeProblem(clicked)
+    If problem = "" And clicked Then problem = WorkbookProblem()
     If problem <> "" Then
         MsgBox problem, vbExclamation, {m["title"]}
     Else
@@ -93,12 +99,15 @@ End Function
 
 Public Function RuntimeProblem(ByVal checkActive As Boolean) As String
     ' "" when the buttons and functions can run; otherwise the Chinese message saying why not.
-    Dim interpreter As String, folder As String, dll As String
+    Dim interpreter As String, folder As String, dll As String, unsupported As Boolean
     #If Mac Then
+        unsupported = True
+    #End If
+    If unsupported Or Application.Name <> "Microsoft Excel" Then  ' WPS: another name, no xlwings runtime
         ' {MESSAGES["mac"][1]}
         RuntimeProblem = {m["mac"]}
         Exit Function
-    #End If
+    End If
     If checkActive Then
         If HasForeignConfig() Then
             ' {MESSAGES["foreign"][1]}
@@ -130,6 +139,24 @@ Public Function RuntimeProblem(ByVal checkActive As Boolean) As String
         Exit Function
     End If
     runtimeChecked = True
+End Function
+
+Private Function WorkbookProblem() As String
+    ' A button acts on the active workbook. With none open, or with the active one in Protected View
+    ' (ActiveWorkbook is Nothing there too), xlwings' RunPython would stop with error 91.
+    Dim app As Object, window As Object
+    If Not ActiveWorkbook Is Nothing Then Exit Function
+    Set app = Application  ' late bound: ActiveProtectedViewWindow exists in Excel 2010 and later only
+    On Error Resume Next
+    Set window = app.ActiveProtectedViewWindow
+    On Error GoTo 0
+    If window Is Nothing Then
+        ' {MESSAGES["no_workbook"][1]}
+        WorkbookProblem = {m["no_workbook"]}
+    Else
+        ' {MESSAGES["protected_view"][1]}
+        WorkbookProblem = {m["protected_view"]}
+    End If
 End Function
 
 Private Function HasForeignConfig() As Boolean
@@ -211,16 +238,37 @@ def sheet_cls() -> str:
     return f'Attribute VB_Name = "Sheet1"\nAttribute VB_Base = "{SHEET_BASE}"\n{DOC_ATTRIBUTES}'
 
 
+# The Python the UDF server runs (the -c argument XLPyCommand builds). '' (the current folder, Excel's,
+# often a received file's) leaves sys.path before anything is imported; excel.udf_entry does the rest.
+UDF_SERVER_COMMAND = ("import sys, os;sys.path[:]=[p for p in sys.path if p not in ('','.')];"
+                      "{license}import fullemp_xl.excel.udf_entry as e;e.serve('$(CLSID)')")
+XLWINGS_PATCHES = (  # (what xlwings' module has, what ours has instead, why)
+    ('Public Const PROJECT_NAME As String = "myaddin"', f'Public Const PROJECT_NAME As String = "{ADDIN_NAME}"',
+     "our project and config sheet name"),
+    ('tail = " -B -c ""import sys, os;" & LicenseKeyEnvString & "import xlwings.utils;xlwings.utils.prepare_sys_path(\\""" '
+     '& PYTHONPATH & "\\"");import xlwings; xlwings.serve(\'$(CLSID)\')"""',
+     'tail = " -B -c ""' + UDF_SERVER_COMMAND.replace("{license}", '" & LicenseKeyEnvString & "') + '"""',
+     "the UDF server never imports from the current folder"),
+    ("    #If Mac Then\n    Dim d As Dictionary\n    Set d = New Dictionary\n    #Else\n    Dim d As Object\n"
+     '    Set d = CreateObject("Scripting.Dictionary")\n    #End If\n',
+     '    Dim d As Object  \' fullemp: late bound on every system (no Dictionary class module on a Mac)\n'
+     '    Set d = CreateObject("Scripting.Dictionary")\n',
+     "compiles on a Mac without xlwings' Dictionary class, so a Mac shows our message"),
+)
+
+
 def xlwings_bas() -> str:
-    """xlwings' runtime module for custom add-ins, as installed, with our project (and config) name."""
+    """xlwings' runtime module for custom add-ins, as installed, with XLWINGS_PATCHES applied."""
     import xlwings
 
     text = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="ascii")
     text = text.replace("\r\n", "\n")
-    old = 'Public Const PROJECT_NAME As String = "myaddin"'
-    if old not in text:
-        raise RuntimeError(f"xlwings {xlwings.__version__}: its add-in module has no {old!r}; fullemp needs updating")
-    return text.replace(old, f'Public Const PROJECT_NAME As String = "{ADDIN_NAME}"')
+    for old, new, _why in XLWINGS_PATCHES:
+        if text.count(old) != 1:
+            raise RuntimeError(f"xlwings {xlwings.__version__}: its add-in module has no (single) {old!r}; "
+                               "fullemp needs updating")
+        text = text.replace(old, new)
+    return text
 
 
 def macro_files() -> dict[str, str]:

@@ -110,10 +110,11 @@ def _encrypt(project_id: str, label: str, data: bytes) -> str:
 
 
 def project_stream(project_id: str, name: str, description: str, modules: list[Module]) -> bytes:
-    """The PROJECT stream (§2.3.1): module list, name, and the unprotected, visible state."""
+    """The PROJECT stream (§2.3.1): module list, name, and the unprotected, visible state — in the order
+    of §2.3.1.1's ProjectProperties (ProjectName, ProjectHelpId, then [ProjectDescription]), as Office writes."""
     lines = [f'ID="{project_id}"']
     lines += [f"Document={m.name}/&H00000000" if m.document else f"Module={m.name}" for m in modules]
-    lines += [f'Name="{name}"', f'Description="{description}"', 'HelpContextID="0"',
+    lines += [f'Name="{name}"', 'HelpContextID="0"', f'Description="{description}"',
               'VersionCompatible32="393222000"',
               f'CMG="{_encrypt(project_id, "CMG", bytes(4))}"',  # protection state: none
               f'DPB="{_encrypt(project_id, "DPB", bytes(1))}"',  # password: none
