@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -76,6 +77,15 @@ MUTATIONS = [  # (file, old, new, what the finding must mention)
     ("fullemp_ribbon.bas", 'h.clear()"', 'h.clear(); print(""x"")"', "双引号"),
     ("fullemp_udfs.bas", "Function FE_RMB_UPPER(amount)", "Function FE_RMB_UPPER(amount, Optional unit)", "FE_RMB_UPPER 的参数"),
     ("fullemp_ribbon.bas", "End Function\n\nPrivate Function HasForeignConfig", "\nPrivate Function HasForeignConfig", "End Function"),
+    # icons that exist only in Access's (ImportExcel, ExportWord) or Word's (ReviewAcceptChange) lists
+    ("customUI.xml", 'imageMso="AutoSum"', 'imageMso="ImportExcel"', "“ImportExcel” 不在 Excel 的控件标识符列表中"),
+    ("customUI.xml", 'imageMso="AutoSum"', 'imageMso="ExportWord"', "“ExportWord” 不在 Excel 的控件标识符列表中"),
+    ("customUI.xml", 'imageMso="AutoSum"', 'imageMso="ReviewAcceptChange"', "“ReviewAcceptChange” 不在 Excel"),
+    ("fullemp_ribbon.bas", '    If RuntimeReady(True) Then RunPython "import fullemp_xl.excel.handlers as h; h.fill()"',
+     '    RunPython "import fullemp_xl.excel.handlers as h; h.fill()"', "OnFill：RunPython 之前没有检查运行环境和打开的工作簿"),
+    ("fullemp_ribbon.bas", "Private Function AddinSetting(ByVal key As String) As String\n",
+     "Private Function AddinSetting(ByVal key As String) As String\n    Dim cache As Scripting.Dictionary\n",
+     "fullemp_ribbon 第 "),
 ]
 
 
@@ -228,3 +238,76 @@ def test_build_command_writes_sources_and_the_addin(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert config_of(tmp_path / "out" / "fullemp.xlam")["Interpreter_Win"] == r"C:\Python312\pythonw.exe"
     assert (tmp_path / "out" / "fullemp_ribbon.bas").read_bytes() == (ROOT / "macros" / "fullemp_ribbon.bas").read_bytes()
+
+
+# ---------------------------------------------------------------- icons
+def test_icons_come_from_microsofts_excel_control_identifiers():
+    from fullemp_xl.excel.addin.check import IMAGES_FILE, excel_images
+
+    text = IMAGES_FILE.read_text(encoding="utf-8")
+    header = [line for line in text.splitlines() if line.startswith("#")]
+    assert "github.com/OfficeDev/office-fluent-ui-command-identifiers" in "\n".join(header)
+    assert sum("excelcontrols.xlsx" in line for line in header) == 6  # 2013, 2016, 2019, three 365 channels
+    names = [line for line in text.splitlines() if line and not line.startswith("#")]
+    assert names == sorted(set(names)) and f"{len(names)} names" in "\n".join(header)
+    images = excel_images()
+    assert {"AutoSum", "ClearFormats", "PivotTableInsert", "DataValidationCircleInvalid"} <= images
+    assert not {"ImportExcel", "ExportWord", "ExportExcel", "ReviewAcceptChange", "HappyFace"} & images
+    for b in BUTTONS:
+        assert b.image in images, (b.label, b.image)
+    assert len({b.image for b in BUTTONS}) == len(BUTTONS)  # 公示, 公告 and 补助 no longer share one icon
+
+
+# ---------------------------------------------------------------- what each system compiles
+def built_modules(tmp_path) -> dict[str, str]:
+    """The VBA modules of the built add-in, as olevba reads them."""
+    from oletools.olevba import VBA_Parser
+
+    from fullemp_xl.excel.addin import package
+
+    xlam = package.build_xlam(tmp_path / "fullemp.xlam")
+    return {name.rsplit(".", 1)[0]: code for _, _, name, code in VBA_Parser(str(xlam)).extract_macros()}
+
+
+def test_a_mac_compiles_the_project_and_reaches_our_message(tmp_path):
+    import xlwings
+
+    from fullemp_xl.excel.addin.compiled import compiled_lines, undefined_types
+
+    modules = built_modules(tmp_path)
+    assert undefined_types(modules) == []  # no Dictionary (or any other missing class) on any system
+    stock = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="ascii")
+    missing = undefined_types({"xlwings": stock})
+    assert missing and all("Mac" in m and "Dictionary" in m for m in missing)  # what a Mac met before
+    mac = "\n".join(line for _, line in compiled_lines(modules["fullemp_ribbon"], "Mac"))
+    windows = "\n".join(line for _, line in compiled_lines(modules["fullemp_ribbon"], "Windows 64 位"))
+    assert "unsupported = True" in mac and "unsupported = True" not in windows
+    body = procedure(modules["fullemp_ribbon"], "RuntimeProblem")
+    first = body.index('If unsupported Or Application.Name <> "Microsoft Excel" Then')  # WPS has another name
+    assert first < body.index("AddinSetting(") and first < body.index("HasForeignConfig()")
+    assert macros.MESSAGES["mac"][0] in zh_texts(body[first:body.index("End If", first)])
+
+
+def procedure(module_text: str, name: str) -> str:
+    text = module_text.replace("\r\n", "\n")
+    start = re.search(rf"(?m)^(?:Public |Private )?(?:Sub|Function) {name}\(", text).start()
+    return text[start:re.compile(r"(?m)^End (?:Sub|Function)").search(text, start).end()]
+
+
+# ---------------------------------------------------------------- an open, editable workbook
+def test_every_button_checks_for_an_open_editable_workbook_first(tmp_path):
+    ribbon = built_modules(tmp_path)["fullemp_ribbon"]
+    for b in BUTTONS:
+        body = procedure(ribbon, b.callback)
+        assert re.search(r'\n    If RuntimeReady\(True\) Then RunPython "', body), b.callback
+    ready = procedure(ribbon, "RuntimeReady")
+    assert ready.index("If problem = \"\" And clicked Then problem = WorkbookProblem()") < ready.index("MsgBox problem")
+    check = procedure(ribbon, "WorkbookProblem")
+    assert "If Not ActiveWorkbook Is Nothing Then Exit Function" in check
+    assert "app.ActiveProtectedViewWindow" in check and "On Error Resume Next" in check  # late bound: compiles anywhere
+    texts = zh_texts(check)
+    assert texts == [macros.MESSAGES["no_workbook"][0], macros.MESSAGES["protected_view"][0]]
+    assert "启用编辑" in texts[1]
+    # at Excel's start (no workbook yet) only the runtime is checked, not the workbook
+    opening = procedure(built_modules(tmp_path / "again")["ThisWorkbook"], "Workbook_Open")
+    assert "fullemp_ribbon.RuntimeReady\n" in opening.replace("\r\n", "\n")

@@ -138,6 +138,30 @@ def test_project_stream_says_unprotected_and_visible_like_office_does():
     assert 'Name="fullemp"' in ours and "Module=fullemp_ribbon" in ours and "Document=ThisWorkbook/&H00000000" in ours
 
 
+# MS-OVBA 2.3.1.1 ProjectProperties: ProjectId *ProjectItem [ProjectHelpFile] [ProjectExeName32] ProjectName
+# ProjectHelpId [ProjectDescription] [ProjectVersionCompat32] ProjectProtectionState ProjectPassword ProjectVisibilityState
+PROPERTY_ORDER = ["ID", "ITEM", "HelpFile", "ExeName32", "Name", "HelpContextID", "Description", "VersionCompatible32",
+                  "CMG", "DPB", "GC"]
+
+
+def property_order(text: str) -> list[str]:
+    keys = [line.split("=", 1)[0] for line in text.split("\r\n\r\n", 1)[0].split("\r\n")]
+    return [("ITEM" if k in ("Document", "Module", "Class", "Package", "BaseClass") else k) for k in keys]
+
+
+def test_project_stream_properties_in_ms_ovba_order():
+    import xlwings
+
+    office = project_text(zipfile.ZipFile(Path(xlwings.__file__).parent / "quickstart_addin_ribbon.xlam")
+                          .read("xl/vbaProject.bin"))
+    ours = project_text(package.parts()["xl/vbaProject.bin"])
+    for text in (office, ours):
+        order = property_order(text)
+        assert order == sorted(order, key=PROPERTY_ORDER.index), order
+    assert [k for k in property_order(ours) if k != "ITEM"] == ["ID", "Name", "HelpContextID", "Description",
+                                                               "VersionCompatible32", "CMG", "DPB", "GC"]
+
+
 def test_olevba_extracts_exactly_our_modules_from_the_built_xlam(tmp_path):
     path = package.build_xlam(tmp_path / "fullemp.xlam")
     parser = VBA_Parser(str(path))

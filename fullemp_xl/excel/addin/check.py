@@ -4,8 +4,10 @@ Reads the sources in a macros/ folder (or the generated ones) and checks them ag
 against the button data and against the Python they call: the ribbon XML against the customUI
 schema's elements and attributes, every onAction against a module and a callback Sub, every
 RunPython command (a well-formed VBA string, a Python statement, a target that imports and takes
-no arguments), every UDF wrapper's CallUDF module, function and argument list against the Python
-signature, `#Const App` in the UDF module, calls between our modules, and ASCII-only VBA.
+no arguments, behind `If RuntimeReady(True)`), every UDF wrapper's CallUDF module, function and
+argument list against the Python signature, `#Const App` in the UDF module, calls between our
+modules, ASCII-only VBA, icons from Excel's own list (excel_imagemso.txt) and, with xlwings'
+runtime module, the types each system compiles (`compiled`).
 Every problem is a Chinese line; a malformed file is a problem, never an exception.
 """
 from __future__ import annotations
@@ -19,7 +21,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from .buttons import ADDIN_NAME, BUTTONS
-from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, macro_files
+from .compiled import undefined_types
+from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, macro_files, xlwings_bas
 
 NAMESPACES = ("http://schemas.microsoft.com/office/2006/01/customui", "http://schemas.microsoft.com/office/2009/07/customui")
 # the part of the customUI schema a ribbon tab of buttons uses: element -> (children, attributes)
@@ -214,6 +217,10 @@ def _check_runpython(modules: dict[str, str], problems: list[str]) -> None:
                     problems.append(f"{module}.{name}：RunPython 一行的引号不成对：{line.strip()}")
                     continue
                 targets[name] = _check_python_command(f"{module}.{name}", strings[0], problems)
+                if not re.match(r"(?i)^\s*If\s+RuntimeReady\(True\)\s+Then\s+RunPython\b", _strip_comment(line)):
+                    problems.append(f"{module}.{name}：RunPython 之前没有检查运行环境和打开的工作簿（应写成 "
+                                    "If RuntimeReady(True) Then RunPython ...）：没有工作簿或处于受保护的视图时，"
+                                    "xlwings 会弹出英文的错误 91")
     for b in BUTTONS:
         if b.callback not in targets:
             continue
@@ -325,6 +332,7 @@ def check(folder: Path) -> list[str]:
     _check_runpython(modules, problems)
     if UDF_MODULE in modules:
         _check_udfs(modules[UDF_MODULE], problems)
+    problems += undefined_types({**modules, "xlwings": xlwings_bas()})
     if "ThisWorkbook" in modules and not re.search(r"(?im)^\s*Private Sub Workbook_Open\(\)", modules["ThisWorkbook"]):
         problems.append("ThisWorkbook.cls 缺少 Workbook_Open：加载时不会检查 Python 和 xlwings")
     return list(dict.fromkeys(problems))
