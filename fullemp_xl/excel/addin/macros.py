@@ -1,9 +1,11 @@
 """Generate the add-in's sources from the button data: customUI.xml and our VBA modules.
 
 The VBA is ASCII only — Chinese messages are written as UTF-16 code points that `Zh()` decodes at
-run time, with the English meaning in a comment — so a GBK or any other Windows shows the same
-text. The xlwings runtime module comes from the installed xlwings (its `xlwings_custom_addin.bas`,
-with our project name), so the .xlam always matches the xlwings that install found.
+run time, with the English meaning in a comment — so the source reads the same under any code page.
+(`MsgBox` itself shows non-ASCII text through the system's ANSI code page on older Office: Chinese
+needs a Chinese system locale there; the README says so.) The xlwings runtime module comes from
+the installed xlwings (its `xlwings_custom_addin.bas`, with XLWINGS_PATCHES applied), so the .xlam
+always matches the xlwings that install found.
 """
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 Modules carry source only (MODULEOFFSET 0, no p-code) and `_VBA_PROJECT` says "no performance
 cache" (version 0xFFFF), so the VBA editor compiles the source when the file opens — the same
 shape as xlwings' own quickstart add-in. Everything is in one code page (1252) and must be ASCII,
-so no system's code page can garble it.
+so the source reads the same under any system code page.
 """
 from __future__ import annotations
 
