@@ -213,3 +213,15 @@ def test_udf_server_never_imports_from_the_current_folder(tmp_path):
     stock_code = udf_server_code(stock, r"false;C:\\received\\book.xlsx;C:\\fullemp.xlam;;;;").replace('\\"', '"')
     subprocess.run([sys.executable, "-B", "-c", stock_code], cwd=folder, env=env, capture_output=True, text=True, timeout=120)
     assert (folder / "IMPORTED-xlwings").exists()
+
+
+def test_clean_path_drops_every_spelling_of_the_current_folder(tmp_path):
+    from fullemp_xl.excel.udf_entry import clean_path
+
+    here, other = tmp_path / "received", tmp_path / "site-packages"
+    here.mkdir()
+    other.mkdir()
+    path = ["", ".", str(here), str(here) + os.sep, str(here / "sub" / ".."), str(other), "relative"]
+    kept = clean_path(path, str(here))
+    assert kept == [str(other)]  # "relative" is resolved against the current folder: dropped too
+    assert clean_path([str(other)], str(here)) == [str(other)]
