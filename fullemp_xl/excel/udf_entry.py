@@ -6,8 +6,9 @@ puts that folder ('' in `sys.path`) first, so an `openpyxl.py` or `xlwings.py` p
 workbook would be imported on the first FE_ calculation. The add-in's command (see
 `addin.macros.UDF_SERVER_COMMAND`) first drops '' and '.' from `sys.path` (only `sys` and `os`,
 already loaded by Python's start-up, are imported before that), then imports this module, which
-drops every other relative entry and every entry naming the current folder, moves to the Python's own folder (as RunPython
-does for the buttons) and only then imports xlwings' server and, on the first call, our UDFs.
+drops every other relative entry and every entry naming the current folder, moves to the Python's
+own folder (as RunPython does for the buttons) and only then imports xlwings' server and, on the
+first call, our UDFs.
 Nothing of the workbook's folder is ever added: the add-in's config has no PYTHONPATH and
 ADD_WORKBOOK_TO_PYTHONPATH=false, so xlwings' `prepare_sys_path` is not needed and not called.
 """
