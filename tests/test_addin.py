@@ -311,3 +311,9 @@ def test_every_button_checks_for_an_open_editable_workbook_first(tmp_path):
     # at Excel's start (no workbook yet) only the runtime is checked, not the workbook
     opening = procedure(built_modules(tmp_path / "again")["ThisWorkbook"], "Workbook_Open")
     assert "fullemp_ribbon.RuntimeReady\n" in opening.replace("\r\n", "\n")
+
+
+def test_install_explains_an_xlwings_whose_runtime_module_differs(tmp_path, windows_python, monkeypatch):
+    monkeypatch.setattr(macros, "XLWINGS_PATCHES", macros.XLWINGS_PATCHES + (("Sub NotInXlwings()", "", "a line"),))
+    with pytest.raises(InstallError, match=r'pip install "xlwings==\d'):
+        install_into(profile(tmp_path), windows_python / "pythonw.exe")

@@ -47,11 +47,16 @@ def build_command(out, interpreter):
     import xlwings
 
     from ..excel.addin import ADDIN_NAME, BUTTONS, build_xlam, write_macros
+    from ..excel.addin.macros import XlwingsMismatch
 
     folder = Path(out)
     for path in write_macros(folder):
         click.echo(f"已生成：{path}")
-    target = build_xlam(folder / f"{ADDIN_NAME}.xlam", interpreter)
+    try:
+        target = build_xlam(folder / f"{ADDIN_NAME}.xlam", interpreter)
+    except XlwingsMismatch as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(2)
     click.echo(f"已生成：{target}（VBA 工程 {ADDIN_NAME}：ThisWorkbook、Sheet1、fullemp_ribbon、fullemp_udfs、"
                f"xlwings {xlwings.__version__}；{len(BUTTONS)} 个按钮）")
     if not interpreter:

@@ -22,7 +22,7 @@ from xml.etree import ElementTree as ET
 
 from .buttons import ADDIN_NAME, BUTTONS
 from .compiled import undefined_types
-from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, macro_files, xlwings_bas
+from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, XlwingsMismatch, macro_files, xlwings_bas
 
 NAMESPACES = ("http://schemas.microsoft.com/office/2006/01/customui", "http://schemas.microsoft.com/office/2009/07/customui")
 # the part of the customUI schema a ribbon tab of buttons uses: element -> (children, attributes)
@@ -332,7 +332,10 @@ def check(folder: Path) -> list[str]:
     _check_runpython(modules, problems)
     if UDF_MODULE in modules:
         _check_udfs(modules[UDF_MODULE], problems)
-    problems += undefined_types({**modules, "xlwings": xlwings_bas()})
+    try:
+        problems += undefined_types({**modules, "xlwings": xlwings_bas()})
+    except XlwingsMismatch as exc:
+        problems.append(str(exc))
     if "ThisWorkbook" in modules and not re.search(r"(?im)^\s*Private Sub Workbook_Open\(\)", modules["ThisWorkbook"]):
         problems.append("ThisWorkbook.cls 缺少 Workbook_Open：加载时不会检查 Python 和 xlwings")
     return list(dict.fromkeys(problems))

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .buttons import ADDIN_NAME
+from .macros import XlwingsMismatch
 from .package import build_xlam
 
 ADDIN_FILE = f"{ADDIN_NAME}.xlam"
@@ -115,6 +116,8 @@ def install_into(appdata: Path, interpreter: Path, dlls_elsewhere: list[Path] | 
     try:
         folder.mkdir(parents=True, exist_ok=True)
         build_xlam(target, str(interpreter))
+    except XlwingsMismatch as exc:
+        raise InstallError(str(exc)) from None
     except OSError as exc:
         raise InstallError(f"无法写入 {target}（{exc.strerror or exc}）。Excel 打开时会锁住加载项文件："
                            + CLOSE_EXCEL.format(command="install")) from None

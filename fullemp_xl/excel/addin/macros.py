@@ -244,6 +244,7 @@ def sheet_cls() -> str:
 # often a received file's) leaves sys.path before anything is imported; excel.udf_entry does the rest.
 UDF_SERVER_COMMAND = ("import sys, os;sys.path[:]=[p for p in sys.path if p not in ('','.')];"
                       "{license}import fullemp_xl.excel.udf_entry as e;e.serve('$(CLSID)')")
+TESTED_XLWINGS = "0.37.8"  # the xlwings whose runtime module the patches below were written against
 XLWINGS_PATCHES = (  # (what xlwings' module has, what ours has instead, why)
     ('Public Const PROJECT_NAME As String = "myaddin"', f'Public Const PROJECT_NAME As String = "{ADDIN_NAME}"',
      "our project and config sheet name"),
@@ -259,16 +260,20 @@ XLWINGS_PATCHES = (  # (what xlwings' module has, what ours has instead, why)
 )
 
 
+class XlwingsMismatch(RuntimeError):
+    """The installed xlwings' runtime module lacks a line XLWINGS_PATCHES replaces (Chinese message)."""
+
+
 def xlwings_bas() -> str:
     """xlwings' runtime module for custom add-ins, as installed, with XLWINGS_PATCHES applied."""
     import xlwings
 
     text = (Path(xlwings.__file__).parent / "xlwings_custom_addin.bas").read_text(encoding="ascii")
     text = text.replace("\r\n", "\n")
-    for old, new, _why in XLWINGS_PATCHES:
+    for old, new, why in XLWINGS_PATCHES:
         if text.count(old) != 1:
-            raise RuntimeError(f"xlwings {xlwings.__version__}: its add-in module has no (single) {old!r}; "
-                               "fullemp needs updating")
+            raise XlwingsMismatch(f"本机的 xlwings {xlwings.__version__} 的运行模块与 fullemp-xl 预期的不同（找不到要替换的一行：{why}），"
+                                  f"不能生成加载项。请安装与 fullemp-xl 一同测试过的 xlwings：pip install \"xlwings=={TESTED_XLWINGS}\"")
         text = text.replace(old, new)
     return text
 
