@@ -143,6 +143,22 @@ class Section:
     def shown(self) -> str:
         return self.label or self.id
 
+    @property
+    def caption(self) -> str:
+        """The section as a heading names it: 1. 平台建设（40分）, 附1 加分项（最高加5分）, 附2 扣分项（扣完为止）."""
+        def n(value: Fraction) -> str:
+            return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+        if self.role == "bonus":
+            points = f"最高加{n(self.points)}分"
+        elif self.role == "penalty":
+            points = "扣完为止" if self.cap is None else f"最多扣{n(self.cap)}分"
+        else:
+            points = f"{n(self.points)}分"
+        last = self.shown[-1:]
+        sep = ". " if self.shown.isascii() and last.isalnum() else "" if last in "、.．)）" else " "
+        return f"{self.shown}{sep}{self.title}（{points}）"
+
 
 @dataclass(frozen=True)
 class Gate:

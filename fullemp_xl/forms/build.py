@@ -168,7 +168,7 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     users: dict[str, list[str]] = {f: [] for f in ruleset.facts}
     for item in ruleset.items:
         for f in item_facts(item, ruleset):
-            users[f].append(item.id)
+            users[f].append(item.shown)
     for gate in ruleset.gates:
         for f in gate.require.facts(ruleset.rates):
             if "门槛" not in users[f]:
@@ -338,18 +338,6 @@ def _total_row(wb, ws, ruleset, row, label, points, name_of, formula_of, score_c
     ws.row_dimensions[row].height = 24
 
 
-def section_caption(section) -> str:
-    """A section as the summary under the table names it: 1. 平台建设（40分）, 附 加分项（最高加5分）."""
-    if section.role == "bonus":
-        points = f"最高加{_points(section.cap)}分"
-    elif section.role == "penalty":
-        points = "扣完为止" if section.cap is None else f"最多扣{_points(section.cap)}分"
-    else:
-        points = f"{_points(section.points)}分"
-    sep = ". " if section.shown[-1:].isascii() and section.shown[-1:].isalnum() else " "
-    return f"{section.shown}{sep}{section.title}（{points}）"
-
-
 def _summary(wb: Workbook, ws: Worksheet, ruleset: RuleSet, row: int, score_col: dict, last: str, full: float) -> int:
     """得分汇总与认定结论 under the table: subtotals per stage column, then per stage the gates, the
     decision and the 认定意见 (with every reason for lost points) on rows of their own. Returns the last row."""
@@ -357,7 +345,7 @@ def _summary(wb: Workbook, ws: Worksheet, ruleset: RuleSet, row: int, score_col:
     merge(ws, f"A{row}:{last}{row}", "得分汇总与认定结论（公式自动计算）", font=HEAD_FONT, align=LEFT, fill=HEAD_FILL)
     for section in ruleset.printed_sections:
         row += 1
-        merge(ws, f"A{row}:F{row}", f"{section_caption(section)}小计", align=LEFT)
+        merge(ws, f"A{row}:F{row}", f"{section.caption}小计", align=LEFT)
         for s in stages:
             put(ws, f"{score_col[s.id]}{row}", formulas.section_formula(ruleset, s.id, section), align=CENTER)
             define(wb, names.section(s.id, section), ws, f"{score_col[s.id]}{row}")

@@ -73,9 +73,9 @@ def parse_sections(p, raw, total: Fraction) -> tuple[Section, ...]:
             if role == "bonus" or "max" in table:
                 cap = _positive(p, table, "max", where, "最高加分 max" if role == "bonus" else "最多扣分 max")
             points = cap or Fraction(0)
-        items = []
+        items, shown = [], _label(p, table, where)
         for m, item_table in enumerate(table.get("items") or []):
-            item = parse_item(p, item_table, sid, f"{where}.items[{m}]", role)
+            item = parse_item(p, item_table, sid, f"{where}.items[{m}]", role, shown)
             if item.id in item_ids:
                 p.problem(f"{where}.items[{m}].id", f"序号“{item.id}”重复")
             item_ids.add(item.id)
@@ -88,7 +88,7 @@ def parse_sections(p, raw, total: Fraction) -> tuple[Section, ...]:
         if role == "bonus" and items and cap is not None and item_sum < cap:
             p.problem(f"{where}.max", f"“{title}”最高加{_num(cap)}分，但各项加分之和只有{_num(item_sum)}分，永远加不到最高分："
                                       "请检查 max 和各项的 points", "warning")
-        out.append(Section(sid, title, points, tuple(items), role, _label(p, table, where), cap))
+        out.append(Section(sid, title, points, tuple(items), role, shown, cap))
     scored = [s for s in out if s.role == "score"]
     if not scored:
         p.problem("sections", "至少要有一个计分部分（加分项、扣分项之外的部分）")
@@ -113,7 +113,15 @@ def _positive(p, table: dict, key: str, where: str, what: str) -> Fraction:
     return value
 
 
-def parse_item(p, table: dict, section: str, where: str, role: str = "score") -> Item:
+def item_label(section_label: str, label: str) -> str:
+    """How an item with a printed 序号 is named to people: after its section's (二（一）, 附1.2)."""
+    if not label:
+        return ""
+    joint = section_label[-1:].isdigit() and label[:1].isdigit()
+    return f"{section_label}{'.' if joint else ''}{label}"
+
+
+def parse_item(p, table: dict, section: str, where: str, role: str = "score", section_label: str = "") -> Item:
     p.unknown_keys(table, {"id", "label", "content", "criteria", "points", "parts", "reading"}
                    | ({"max"} if role == "penalty" else set()), where)
     item_id = str(table.get("id", ""))
@@ -141,7 +149,8 @@ def parse_item(p, table: dict, section: str, where: str, role: str = "score") ->
     if good and all(isinstance(part, Base) for part in good):
         p.problem(f"{label}.parts", "这一项只有 base，总是满分：请写出扣分或得分的规则", "warning")
     return Item(item_id, section, p.text(table, "content", where), p.text(table, "criteria", where),
-                points, good, p.text(table, "reading", where, required=False), role, _label(p, table, where), cap)
+                points, good, p.text(table, "reading", where, required=False), role,
+                item_label(section_label, _label(p, table, where)), cap)
 
 
 def parse_part(p, raw, where: str, item_points: Fraction | None, role: str = "score"):
