@@ -70,7 +70,9 @@ def parse_sections(p, raw, total: Fraction) -> tuple[Section, ...]:
             if "points" in table:
                 p.problem(f"{where}.points", f"{SECTION_KINDS[role]}不计入满分，不写 points："
                                              + ("最高加几分写 max" if role == "bonus" else "最多扣几分写 max（扣完为止的不写）"))
-            if role == "bonus" or "max" in table:
+            if role == "bonus" and "max" not in table:
+                p.problem(f"{where}.max", "缺少最高加分 max：加分项要写最高加几分（“最高加5分”写 max = 5）")
+            elif "max" in table:
                 cap = _positive(p, table, "max", where, "最高加分 max" if role == "bonus" else "最多扣分 max")
             points = cap or Fraction(0)
         items, shown = [], _label(p, table, where)
