@@ -132,28 +132,17 @@ def test_the_opinion_names_bonus_not_given_apart_from_points_lost():
 
 
 # ---------------------------------------------------------------- LibreOffice computes what the engine does
-def _cells(rs, stage, values, prior):
-    from test_differential_lo import expected_cells
-
-    out = expected_cells(rs, stage, values, prior)
-    out[names.base(stage)] = score_stage(rs, stage, values, prior if prior.title else None).base
-    return out
-
-
 def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
-    from test_differential_lo import random_prior, random_stage, same
+    from test_differential_lo import GOOD as DRAWN, expected_cells, random_prior, random_stage, same
 
     require_soffice()
     rng = random.Random(23)
     rulesets = [load_ruleset(SAMPLE), load_ruleset(variant(tmp_path, "with_bonus = true", "with_bonus = false"))]
+    assert DRAWN["bonus-penalty-100"] == GOOD  # random_stage varies a few facts of a good community half the time
     cases, paths = [], []
     for n, rs in enumerate(rulesets):
         for k in range(30):
-            stages = {}
-            for s in rs.stages:
-                values = dict(GOOD) if rng.random() < 0.5 else {}
-                values.update(random_stage(rng, rs))
-                stages[s.id] = values
+            stages = {s.id: random_stage(rng, rs) for s in rs.stages}
             prior = random_prior(rng, rs)
             paths.append(make_assessment(tmp_path / f"bp{n}-{k:02d}.xlsx", rs, stages, prior=(prior.title, prior.year)))
             cases.append((rs, stages, prior))
@@ -162,7 +151,7 @@ def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
         wb = openpyxl.load_workbook(out, data_only=True)
         book = OpenpyxlBook(wb, out.name)
         for stage, values in stages.items():
-            for name, engine in _cells(rs, stage, values, prior).items():
+            for name, engine in expected_cells(rs, stage, values, prior).items():
                 loc = locate(book, name)
                 office = wb[loc.sheet][loc.cell].value
                 compared += 1
@@ -171,7 +160,7 @@ def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
                 if not same(engine, office):
                     mismatches.append(f"{out.name} {name}: engine={engine} libreoffice={office!r}")
     assert not mismatches, f"{len(mismatches)} of {compared} cells differ:\n" + "\n".join(mismatches[:30])
-    assert compared > 2000 and {"above 100", "between"} <= totals
+    assert compared > 2000 and {"above 100", "between", "zero"} <= totals
 
 
 def test_the_level_formula_reads_the_score_the_rule_set_says(tmp_path):
@@ -203,7 +192,7 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
     assessed = {**GOOD, "startup_community": False, "trained": 6, "complaints": 1}
     form = make_assessment(inbox / "南关社区-考评表.xlsx", rs, {"self": GOOD, "assessed": assessed})
     make_assessment(inbox / "北关社区-考评表.xlsx", rs, {"self": GOOD, "assessed": {**GOOD, "mass_incident": True}},
-                    identity=("甘州区", "东街街道", "北关社区"))
+                    identity={"县（区）": "甘州区", "街道（乡镇）": "东街街道", "社区": "北关社区"})
 
     proc = run("score", form, "--format", "json", env=env)
     data = json.loads(proc.stdout)
@@ -244,7 +233,8 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
 
     out = tmp_path / "公示.docx"
     proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2025-12-08", "-o", out,
-               "--office", "甘州区人力资源和社会保障局", env=env)
+               "--office", "甘州区人力资源和社会保障局", "--contact", "王某", "--phone", "0936-0000000",
+               "--address", "甘州区某路1号", "--email", "gz@example.cn", env=env)
     assert proc.returncode in (0, 1) and out.exists(), proc.stdout + proc.stderr
     listed = {r[3]: r for r in table_rows(out)[2:]}
     assert listed["南关社区"][4] == "98.5" and "基础得分97分，加分3.5分，扣分2分" in listed["南关社区"][5]
