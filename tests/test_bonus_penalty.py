@@ -249,3 +249,11 @@ def test_plain_rule_sets_show_no_parts():
     assert not any(c.key.startswith("part:") for c in summary_columns(rs))
     result = score_stage(rs, "self", {f: None for f in rs.facts}, PriorTitle())
     assert result.bonus is None and result.penalty is None
+
+
+def test_the_level_function_in_excel_takes_a_total_above_the_full_mark():
+    from fullemp_xl.excel import udfs
+
+    assert udfs.FE_LEVEL(103, rules=str(SAMPLE)) == "市级充分就业社区"
+    assert udfs.FE_LEVEL(80, rules=str(SAMPLE)) == "不予认定"
+    assert "超过标准分 105 分" in str(udfs.FE_LEVEL(106, rules=str(SAMPLE)))  # 100 + 最高加5分
