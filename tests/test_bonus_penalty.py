@@ -257,3 +257,14 @@ def test_the_level_function_in_excel_takes_a_total_above_the_full_mark():
     assert udfs.FE_LEVEL(103, rules=str(SAMPLE)) == "市级充分就业社区"
     assert udfs.FE_LEVEL(80, rules=str(SAMPLE)) == "不予认定"
     assert "超过标准分 105 分" in str(udfs.FE_LEVEL(106, rules=str(SAMPLE)))  # 100 + 最高加5分
+
+
+def test_county_statistics_count_the_score_the_bands_read(tmp_path):
+    from fullemp_xl.merge.model import SummaryRow
+    from fullemp_xl.merge.stats import CountyStats
+
+    row = SummaryRow("甘州区", "东街街道", "南关社区", total=89.5, parts={"base": 88.5, "bonus": 5, "penalty": 4})
+    for rules, above in ((SAMPLE, 1), (variant(tmp_path, "with_bonus = true", "with_bonus = false"), 0)):
+        stats = CountyStats("甘州区")
+        stats.add(row, load_ruleset(rules))
+        assert stats.above == above, rules

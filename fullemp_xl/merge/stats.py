@@ -34,7 +34,10 @@ class CountyStats:
         self.submitted += 1
         if row.total is not None:
             self.scores.append(float(row.total))
-            if rs.levels.bands and row.total >= rs.levels.bands[0].min:
+            score = row.total
+            if not rs.levels.with_bonus and row.parts.get("base") is not None:  # the bands do not count the bonus
+                score = max(0, row.parts["base"] - (row.parts.get("penalty") or 0))
+            if rs.levels.bands and score >= rs.levels.bands[0].min:
                 self.above += 1
         self.eligible += bool(row.eligible)
 
