@@ -35,7 +35,8 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
     lines.append(f"文件：{card.source}    单位：{who}")
     stages = card.stages
     wide = max([6] + [text_width(i.shown) + 1 for i in ruleset.items])
-    head = pad("序号", wide) + pad("项目", 14) + pad("标准分", 8) + "".join(pad(ruleset.stage(s.stage).label, 8) for s in stages) + "扣分说明"
+    head = pad("序号", wide) + pad("项目", 14) + pad("标准分", 8) + "".join(pad(ruleset.stage(s.stage).label, 8) for s in stages) + (
+        "扣分、未加分说明" if ruleset.bonus_sections else "扣分说明")
     lines += [head, "-" * text_width(head)]
     titles = {s.id: s.title for s in ruleset.sections}
     for k, item in enumerate(ruleset.items):

@@ -203,6 +203,7 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
     assert data["decision"]["reason"].startswith("总得分98.5分")
     text = run("score", form, env=env).stdout
     assert "基础得分" in text and "总得分" in text and "附1.2" in text and "未被评为省级创业型社区，不加2分" in text
+    assert "扣分、未加分说明" in text
 
     written = tmp_path / "打分后.xlsx"
     assert run("score", form, "--write", "-o", written, env=env).returncode == 0
@@ -214,8 +215,15 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
     assert "扣分项附2.2：自评扣0分，考评扣2分，请核实" in proc.stdout
 
     summary = tmp_path / "汇总表.xlsx"
-    proc = run("merge", inbox, "-o", summary, "--year", "2025", "--quiet", env=env)
+    proc = run("merge", inbox, "-o", summary, "--year", "2025", "--quiet", "--format", "json", env=env)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    merged = json.loads(proc.stdout)
+    jsonschema.validate(merged, schema("merge"))
+    assert {c["community"]: c["parts"] for c in merged["communities"]} == {
+        "南关社区": {"base": 97, "bonus": 3.5, "penalty": 2}, "北关社区": {"base": 100, "bonus": 5, "penalty": 10}}
+    shown = json.loads(run("rules", "show", "bonus-penalty-100", "--format", "json", env=env).stdout)
+    jsonschema.validate(shown, schema("rules-show"))
+    assert [(s["label"], s["kind"], s["max"]) for s in shown["sections"]][3:] == [("附1", "bonus", 5), ("附2", "penalty", None)]
     wb = openpyxl.load_workbook(summary)
     ws = wb["汇总"]
     head = [c.value for c in ws[3]]

@@ -256,7 +256,8 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
         merge(ws, f"{col}{h1}:{col}{h2}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     merge(ws, f"D{h1}:E{h2}", "标准分", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     first_score, first_reason = score_col[stages[0].id], reason_col[stages[0].id]
-    for first, end, head in ((first_score, last, "考评成绩"), (first_reason, reason_col[stages[-1].id], "扣分说明")):
+    reasons = "扣分、未加分说明" if ruleset.bonus_sections else "扣分说明"  # a bonus not given is not a deduction
+    for first, end, head in ((first_score, last, "考评成绩"), (first_reason, reason_col[stages[-1].id], reasons)):
         if n > 1:
             merge(ws, f"{first}{h1}:{end}{h1}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
         else:
