@@ -13,6 +13,8 @@ from fractions import Fraction
 import jsonschema
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT, make_assessment
 from documents_data import docx_text, table_rows
@@ -276,3 +278,30 @@ def test_county_statistics_count_the_score_the_bands_read(tmp_path):
         stats = CountyStats("甘州区")
         stats.add(row, load_ruleset(rules))
         assert stats.above == above, rules
+
+_RS = load_ruleset(SAMPLE)
+_COUNTS = st.integers(min_value=0, max_value=40)
+
+
+@st.composite
+def _values(draw):
+    out = {}
+    for fact in _RS.facts.values():
+        out[fact.id] = draw(st.booleans()) if fact.type == "flag" else draw(_COUNTS)
+    for rate in _RS.rates.values():
+        out[rate.numerator] = min(out[rate.numerator], out[rate.denominator])
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_values())
+def test_the_parts_always_add_up(values):
+    """Whatever the data: 基础得分 within 0…100, 加分 within 0…5, 扣分 ≥ 0, 总得分 = max(0, 基础 + 加分 − 扣分)."""
+    result = score_stage(_RS, "self", values)
+    by = {s.item: s.score for s in result.items}
+    assert 0 <= result.base <= 100 and result.base == sum(by[i.id] for i in _RS.items if i.role == "score")
+    assert result.bonus == min(5, sum(by[i.id] for i in _RS.items if i.role == "bonus"))
+    assert result.penalty == sum(by[i.id] for i in _RS.items if i.role == "penalty") >= 0
+    assert by["p2"] <= 6
+    assert result.total == max(0, result.base + result.bonus - result.penalty) <= 105
+    assert result.decision.certified == (result.total >= 85)
