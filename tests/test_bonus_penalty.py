@@ -305,3 +305,19 @@ def test_the_parts_always_add_up(values):
     assert by["p2"] <= 6
     assert result.total == max(0, result.base + result.bonus - result.penalty) <= 105
     assert result.decision.certified == (result.total >= 85)
+
+
+def test_rules_check_applies_excel_limits_to_penalty_sections(tmp_path):
+    """A 扣分项 of 260 items would need SUM with 260 arguments (Excel allows 255): refused, naming the section."""
+    many = "".join(f'''
+[[sections.items]]
+id = "q{k}"
+content = "第{k}种情形。"
+criteria = "发生的扣1分。"
+parts = [{{ kind = "deduct", points = 1, require = {{ fact = "false_report", expect = false }}, reason = "扣{{points}}分" }}]
+''' for k in range(260))
+    path = tmp_path / "many.toml"
+    path.write_text(SAMPLE.read_text(encoding="utf-8") + '\n[[sections]]\nid = "q"\ntitle = "其他扣分项"\nkind = "penalty"\n'
+                    + many, encoding="utf-8")
+    found = errors(path)
+    assert any(e.startswith("sections[5]:") and "255" in e for e in found), found
