@@ -77,11 +77,16 @@ def score_parts(ruleset: RuleSet, sections: dict) -> tuple[Fraction | None, Frac
     return base, bonus, penalty, max(Fraction(0), base + (bonus or 0) - (penalty or 0))
 
 
+def band_score(ruleset: RuleSet, total, base=None, penalty=None):
+    """The score the level bands read: the total, or 基础得分 − 扣分 when the rule set's bands leave out the bonus.
+    Numbers of any kind (Fractions from the engine, floats from a summary); None when the total is."""
+    if total is None or ruleset.levels.with_bonus or not ruleset.bonus_sections or base is None:
+        return total
+    return max(0, base - (penalty or 0))
+
+
 def level_score(ruleset: RuleSet, result: StageResult) -> Fraction | None:
-    """The score the level bands read: the total, or without the bonus when the rule set says so."""
-    if result.total is None or ruleset.levels.with_bonus or result.bonus is None:
-        return result.total
-    return max(Fraction(0), result.base - (result.penalty or 0))
+    return band_score(ruleset, result.total, result.base, result.penalty)
 
 
 def score_label(ruleset: RuleSet) -> str:

@@ -321,3 +321,17 @@ parts = [{{ kind = "deduct", points = 1, require = {{ fact = "false_report", exp
                     + many, encoding="utf-8")
     found = errors(path)
     assert any(e.startswith("sections[5]:") and "255" in e for e in found), found
+
+
+def test_the_merge_decides_again_on_the_score_the_bands_read(tmp_path):
+    """The summary re-decides each community (the registry's prior title may differ): with_bonus holds there too."""
+    from fullemp_xl.merge.combine import summary_row
+    from fullemp_xl.merge.model import ASSESSMENT, FileResult, StageOutcome
+
+    result = FileResult("a.xlsx", "a.xlsx", ASSESSMENT, identity=("甘州区", "东街街道", "南关社区"), final_stage="assessed",
+                        stages=(StageOutcome("assessed", 89.5, 89.5, True, parts=(88.5, 5, 4)),))
+    plain = summary_row(result, load_ruleset(SAMPLE), 2025, None, False, "", None)
+    assert plain.eligible and plain.parts == {"base": 88.5, "bonus": 5, "penalty": 4}
+    strict = summary_row(result, load_ruleset(variant(tmp_path, "with_bonus = true", "with_bonus = false")), 2025, None,
+                         False, "", None)
+    assert not strict.eligible and strict.level == "不予认定" and strict.total == 89.5

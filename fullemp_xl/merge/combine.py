@@ -12,7 +12,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..model import PriorTitle, RuleSet
-from ..scoring import decide, score_label
+from ..scoring import band_score, decide, score_label
 from .columns import PARTS
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
 
@@ -144,9 +144,8 @@ def summary_row(result: FileResult, ruleset: RuleSet, year: int, entry: Registry
     if final is not None:
         gates = {True: "符合", False: "不符合", None: "未填完"}[final.gates_met] if ruleset.gates else "无门槛"
         if final.total is not None:
-            score = Fraction(str(final.total))
-            if final.parts and not ruleset.levels.with_bonus and ruleset.bonus_sections:  # bands without the bonus
-                score = max(Fraction(0), Fraction(str(final.parts[0])) - Fraction(str(final.parts[2] or 0)))
+            exact = [None if v is None else Fraction(str(v)) for v in final.parts] or [None] * 3
+            score = band_score(ruleset, Fraction(str(final.total)), exact[0], exact[2])
             decision = decide(ruleset.levels, score, final.gates_met, prior if prior.title else None, year,
                               score_label(ruleset))
             level, certified, recommend = decision.level, decision.certified, decision.recommend

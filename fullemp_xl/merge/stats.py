@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from ..model import RuleSet
 from ..rules.kinds import excel_number
+from ..scoring import band_score
 from .model import SummaryRow
 
 
@@ -34,9 +35,7 @@ class CountyStats:
         self.submitted += 1
         if row.total is not None:
             self.scores.append(float(row.total))
-            score = row.total
-            if not rs.levels.with_bonus and row.parts.get("base") is not None:  # the bands do not count the bonus
-                score = max(0, row.parts["base"] - (row.parts.get("penalty") or 0))
+            score = band_score(rs, row.total, row.parts.get("base"), row.parts.get("penalty"))
             if rs.levels.bands and score >= rs.levels.bands[0].min:
                 self.above += 1
         self.eligible += bool(row.eligible)
