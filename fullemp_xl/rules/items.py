@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from types import MappingProxyType
 
 from ..model import Item, Section
 from .kinds import PART_KINDS, PLACEHOLDERS, Award, Band, Bands, Base, Deduct, PerUnit, PerUnitAward, Shortfall, Veto
@@ -27,7 +28,13 @@ def _num(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else str(float(value))
 
 
-SECTION_KINDS = {"score": "计分部分", "bonus": "加分项", "penalty": "扣分项"}
+SECTION_KINDS = MappingProxyType({"score": "计分部分", "bonus": "加分项", "penalty": "扣分项"})
+SECTION_KIND_HELP = MappingProxyType({
+    "score": "计分部分（默认）：写 points（标准分），各计分部分之和等于 total",
+    "bonus": "加分项，在满分之外：写 max（最高加几分），不写 points；各项照常写 points 和得分的规则",
+    "penalty": "扣分项，在总分中扣除：可写 max（最多扣几分），不写就扣完为止（总得分最低为0）；各项不写 points，"
+               "只用 deduct、per_unit、shortfall，可写 max",
+})
 PENALTY_PARTS = ("deduct", "per_unit", "shortfall")
 LABEL_MAX = 12
 
