@@ -66,6 +66,7 @@ def test_the_sample_checks_clean_and_prints_its_serial_numbers():
     ('{ kind = "per_unit", points = 2, fact = "complaints",',
      '{ kind = "per_unit_award", points = 2, max = 6, fact = "complaints",', "扣分项只能用扣分的规则"),
     ('max = 6\nparts', 'max = 0\nparts', "最多扣的分 max应大于0"),
+    ('fact = "complaints", reason', 'fact = "complaints", max = 8, reason', "这一条最多扣8分，超过本项最多扣的6分"),
     ('id = "1"\nlabel = "一"\ntitle = "平台建设"\npoints = 30', 'id = "一"\ntitle = "平台建设"\npoints = 30',
      "印出的序号如“一”“附”写在 label 里"),
     ('label = "附1"', 'label = "附加分：获得表彰和创业型社区"', "印出的序号 label 最多"),

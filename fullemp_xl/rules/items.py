@@ -146,8 +146,12 @@ def parse_item(p, table: dict, section: str, where: str, role: str = "score", se
         points = cap or Fraction(0)
     else:
         points = _positive(p, table, "points", label, "标准分")
-    parts = tuple(parse_part(p, raw, f"{label}.parts[{k}]", cap if role == "penalty" else points, role)
+    parts = tuple(parse_part(p, raw, f"{label}.parts[{k}]", None if role == "penalty" else points, role)
                   for k, raw in enumerate(table.get("parts") or []))
+    for k, part in enumerate(parts):
+        if cap is not None and getattr(part, "max", None) is not None and part.max > cap:
+            p.problem(f"{label}.parts[{k}].max", f"这一条最多扣{_num(part.max)}分，超过本项最多扣的{_num(cap)}分："
+                                                "删去其中一个 max，或改成一致")
     if not parts:
         p.problem(f"{label}.parts", "没有计分规则 parts")
     good = tuple(part for part in parts if part is not None)
