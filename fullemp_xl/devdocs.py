@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from .rules import load_ruleset
+from .rules.items import SECTION_KIND_HELP
 from .rules.kinds import CONDITION_FORMS, PART_KINDS, PLACEHOLDERS
 
 
@@ -90,6 +91,8 @@ def rule_kinds() -> str:
         rows.append(f"| `{kind}` | {meaning} | {', '.join(f'`{f}`' for f in fields)} |")
     rows += ["", "条件（`require`，以及门槛 `[[gates]]` 和 `[conditions]`）的写法：", ""]
     rows += [f"- **{form}**：{text}" for form, text in CONDITION_FORMS.items()]
+    rows += ["", "部分（`[[sections]]`）的 `kind`（印出的序号写在 `label` 里，如 `一`、`附1`、`（一）`）：", ""]
+    rows += [f"- `{kind}`：{text}" for kind, text in SECTION_KIND_HELP.items()]
     rows += ["", "扣分说明 `reason` 中的占位符（打分时换成实际的数）：", ""]
     rows += [f"- `{{{name}}}`：{text}" for name, text in PLACEHOLDERS.items()]
     return "\n".join(rows)

@@ -45,6 +45,9 @@ def item_formula(ruleset: RuleSet, stage: str, item) -> Formula:
     rates = ruleset.rates
     terms = [p.excel(ref, rates) for p in item.parts if not isinstance(p, Veto)]
     total = "".join(t if t.startswith("-") or n == 0 else "+" + t for n, t in enumerate(terms))
+    if item.role == "penalty":  # what a 扣分项 takes off: its deductions, at most its cap
+        taken = f"-({total})" if item.cap is None else f"MIN({excel_number(item.cap)},-({total}))"
+        return Formula("=" + _guard(ruleset, stage, item_facts(item, ruleset), _rounded(ruleset, taken)))
     body = _rounded(ruleset, f"MAX(0,MIN({excel_number(item.points)},{total}))")
     vetoes = [p.excel(ref, rates) for p in item.parts if isinstance(p, Veto)]
     if vetoes:
@@ -55,12 +58,34 @@ def item_formula(ruleset: RuleSet, stage: str, item) -> Formula:
 
 def section_formula(ruleset: RuleSet, stage: str, section) -> Formula:
     refs = ",".join(names.score(stage, i) for i in section.items)
-    return Formula(f'=IF(COUNT({refs})={len(section.items)},{_rounded(ruleset, f"SUM({refs})")},"")')
+    body = f"SUM({refs})" if section.cap is None else f"MIN({excel_number(section.cap)},SUM({refs}))"
+    return Formula(f'=IF(COUNT({refs})={len(section.items)},{_rounded(ruleset, body)},"")')
+
+
+def base_formula(ruleset: RuleSet, stage: str) -> Formula:
+    """基础得分: the sections of the full mark (the plain total of a rule set without 加分项 and 扣分项)."""
+    sections = ruleset.scored_sections
+    refs = ",".join(names.section(stage, s) for s in sections)
+    return Formula(f'=IF(COUNT({refs})={len(sections)},{_rounded(ruleset, f"SUM({refs})")},"")')
 
 
 def total_formula(ruleset: RuleSet, stage: str) -> Formula:
-    refs = ",".join(names.section(stage, s) for s in ruleset.sections)
-    return Formula(f'=IF(COUNT({refs})={len(ruleset.sections)},{_rounded(ruleset, f"SUM({refs})")},"")')
+    """总得分 = 基础得分 + 加分 − 扣分, never below 0; without 加分项 and 扣分项 the sum of the sections."""
+    if not ruleset.has_parts:
+        return base_formula(ruleset, stage)
+    bonus, penalty = ruleset.bonus_sections, ruleset.penalty_sections
+    refs = [names.base(stage), *(names.section(stage, s) for s in bonus + penalty)]
+    expr = names.base(stage) + "".join("+" + names.section(stage, s) for s in bonus) \
+        + "".join("-" + names.section(stage, s) for s in penalty)
+    return Formula(f'=IF(COUNT({",".join(refs)})={len(refs)},{_rounded(ruleset, f"MAX(0,{expr})")},"")')
+
+
+def _level_score(ruleset: RuleSet, stage: str) -> str:
+    """The score the bands read: 总得分, or 基础得分 − 扣分 when the rule set's bands do not count the bonus."""
+    if ruleset.levels.with_bonus or not ruleset.bonus_sections:
+        return names.total(stage)
+    expr = names.base(stage) + "".join("-" + names.section(stage, s) for s in ruleset.penalty_sections)
+    return _rounded(ruleset, f"MAX(0,{expr})") if ruleset.penalty_sections else expr
 
 
 def gate_formula(ruleset: RuleSet, stage: str) -> Formula:
@@ -76,6 +101,7 @@ def level_formula(ruleset: RuleSet, stage: str) -> Formula:
     """The level decision, prior title included, as scoring.decide makes it."""
     policy = ruleset.levels
     total, prior, year = names.total(stage), names.PRIOR_TITLE, names.PRIOR_YEAR
+    score = _level_score(ruleset, stage)
     titles = "{" + ",".join(quote(t) for t in policy.titles) + "}"
     rank = f"MATCH({prior},{titles},0)"
     held = f"ISNUMBER({rank})"
@@ -84,7 +110,7 @@ def level_formula(ruleset: RuleSet, stage: str) -> Formula:
     for band in policy.bands:
         cap = policy.titles.index(band.title) + 1
         keep = f"IF({rank}>{cap},{quote(band.title)},{prior})"
-        text = f"IF({total}>={excel_number(band.min)},IF({held},{keep},{quote(band.new_title)}),{text})"
+        text = f"IF({score}>={excel_number(band.min)},IF({held},{keep},{quote(band.new_title)}),{text})"
     if policy.requires_gates and ruleset.gates:
         text = f"IF({names.gate(stage)}<>{quote(PASS)},{lost},{text})"
     for ex in policy.exemptions:
@@ -115,6 +141,8 @@ def all_formulas(ruleset: RuleSet) -> dict[str, Formula]:
             out[names.score(stage.id, item)] = item_formula(ruleset, stage.id, item)
         for section in ruleset.sections:
             out[names.section(stage.id, section)] = section_formula(ruleset, stage.id, section)
+        if ruleset.has_parts:
+            out[names.base(stage.id)] = base_formula(ruleset, stage.id)
         out[names.total(stage.id)] = total_formula(ruleset, stage.id)
         if ruleset.gates:
             out[names.gate(stage.id)] = gate_formula(ruleset, stage.id)

@@ -114,6 +114,14 @@ class Item:
     points: Fraction  # 标准分
     parts: tuple  # rule kinds from rules.kinds
     reading: str = ""  # how an ambiguous sentence of the seed was read
+    role: str = "score"  # score: part of the full mark; bonus: 加分项 outside it; penalty: 扣分项 off the total
+    label: str = ""  # the 序号 as the official table prints it (附1, （一）); the id when empty
+    cap: Fraction | None = None  # penalty items: the most this item takes off (None: 扣完为止)
+
+    @property
+    def shown(self) -> str:
+        """The 序号 printed and named to people."""
+        return self.label or self.id
 
     @property
     def key(self) -> str:
@@ -125,8 +133,31 @@ class Item:
 class Section:
     id: str
     title: str  # 项目
-    points: Fraction
+    points: Fraction  # 标准分; bonus: the most it adds (最高加5分); penalty: its cap, or 0 without one
     items: tuple[Item, ...]
+    role: str = "score"  # score / bonus (加分项, outside the full mark) / penalty (扣分项, off the total)
+    label: str = ""  # the 序号 as printed (一、附); the id when empty
+    cap: Fraction | None = None  # bonus: 最高加分; penalty: 最多扣分 (None: 扣完为止, down to 0)
+
+    @property
+    def shown(self) -> str:
+        return self.label or self.id
+
+    @property
+    def caption(self) -> str:
+        """The section as a heading names it: 1. 平台建设（40分）, 附1 加分项（最高加5分）, 附2 扣分项（扣完为止）."""
+        def n(value: Fraction) -> str:
+            return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+        if self.role == "bonus":
+            points = f"最高加{n(self.points)}分"
+        elif self.role == "penalty":
+            points = "扣完为止" if self.cap is None else f"最多扣{n(self.cap)}分"
+        else:
+            points = f"{n(self.points)}分"
+        last = self.shown[-1:]
+        sep = ". " if self.shown.isascii() and last.isalnum() else "" if last in "、.．)）" else " "
+        return f"{self.shown}{sep}{self.title}（{points}）"
 
 
 @dataclass(frozen=True)
@@ -166,6 +197,7 @@ class LevelPolicy:
     exemptions: tuple[Exemption, ...] = ()
     reading: str = ""
     gates_label: str = "认定基本条件"  # what the gates are called together, e.g. 平台建设基本条件
+    with_bonus: bool = True  # the bands read the score with the bonus (False: 基础得分 − 扣分 only)
 
 
 @dataclass(frozen=True)
@@ -266,6 +298,29 @@ class RuleSet:
     def items(self) -> tuple[Item, ...]:
         return tuple(i for s in self.sections for i in s.items)
 
+    @property
+    def scored_sections(self) -> tuple[Section, ...]:
+        """The sections of the full mark (their sum is 基础得分, at most `total`)."""
+        return tuple(s for s in self.sections if s.role == "score")
+
+    @property
+    def bonus_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.role == "bonus")
+
+    @property
+    def penalty_sections(self) -> tuple[Section, ...]:
+        return tuple(s for s in self.sections if s.role == "penalty")
+
+    @property
+    def printed_sections(self) -> tuple[Section, ...]:
+        """The order of the printed table: the full mark's sections, then 加分项 and 扣分项."""
+        return self.scored_sections + tuple(s for s in self.sections if s.role != "score")
+
+    @property
+    def has_parts(self) -> bool:
+        """Whether the total is more than the plain sum (加分项 or 扣分项): forms then show 基础得分, 加分, 扣分."""
+        return any(s.role != "score" for s in self.sections)
+
     def item(self, item_id: str) -> Item:
         for i in self.items:
             if i.id == item_id:
@@ -312,6 +367,9 @@ class StageResult:
     total: Fraction | None
     gates: tuple[GateResult, ...]
     decision: Decision | None
+    base: Fraction | None = None  # 基础得分: the sections of the full mark (= total without 加分项/扣分项)
+    bonus: Fraction | None = None  # 加分, capped (None: the rule set has no 加分项, or not computable)
+    penalty: Fraction | None = None  # 扣分 on the total, capped (None: no 扣分项, or not computable)
 
     @property
     def gates_met(self) -> bool | None:

@@ -122,8 +122,23 @@ def reason_text(item_score) -> str:
     return "；".join(item_score.reasons) if item_score.reasons else ""
 
 
-def opinion_text(result) -> str:
-    """The 认定意见: the decision and why, then every point lost and its reason (the printed form carries them)."""
+def parts_text(result) -> str:
+    """基础得分、加分、扣分 of a rule set with 加分项 or 扣分项 ("" for a plain total)."""
+    if result.total is None or (result.bonus is None and result.penalty is None):
+        return ""
+    parts = [f"基础得分{number_text(result.base)}分"]
+    if result.bonus is not None:
+        parts.append(f"加分{number_text(result.bonus)}分")
+    if result.penalty is not None:
+        parts.append(f"扣分{number_text(result.penalty)}分")
+    return "，".join(parts) + f"，总得分{number_text(result.total)}分"
+
+
+def opinion_text(result, ruleset: RuleSet | None = None) -> str:
+    """The 认定意见: the decision and why, then every point lost and its reason (the printed form carries them).
+
+    With the rule set, items are named by their printed 序号, and a 加分项 not given or a 扣分项 taken
+    is listed under its own heading (未加分、扣分项) rather than as 扣分."""
     if result.decision is None:
         missing = sorted({r for s in result.items if s.score is None for r in s.reasons})
         return "基础数据未填完或有误，暂不能认定" + (f"（{'；'.join(missing)}）" if missing else "")
@@ -131,8 +146,24 @@ def opinion_text(result) -> str:
     text = f"{d.level}：{d.reason}"
     if not d.due:
         text += "（本年免于评定）"
-    lost = [f"（{s.item}）{'，'.join(s.reasons)}" for s in result.items if s.score is not None and s.score < s.points]
-    return text + (f"。扣分：{'；'.join(lost)}" if lost else "")
+    parts = parts_text(result)
+    if parts:
+        text += f"（{parts}）"
+    items = ruleset.items if ruleset is not None else [None] * len(result.items)
+    full = {x.id for x in (ruleset.bonus_sections if ruleset is not None else ())
+            if result.sections.get(x.id) is not None and result.sections[x.id] >= x.points}  # 加分 at its cap
+    groups = {"score": [], "bonus": [], "penalty": []}
+    for item, s in zip(items, result.items):
+        role = item.role if item is not None else "score"
+        name = f"{item.label}：" if item is not None and item.label else f"（{s.item}）"
+        if role == "bonus" and item.section in full:
+            continue
+        if s.score is not None and (s.score > 0 if role == "penalty" else s.score < s.points):
+            groups[role].append(f"{name}{'，'.join(s.reasons)}")
+    for role, head in (("score", "扣分"), ("bonus", "未加分"), ("penalty", "扣分项")):
+        if groups[role]:
+            text += f"。{head}：{'；'.join(groups[role])}"
+    return text
 
 
 def normalise_values(book: Book, ruleset: RuleSet) -> list[str]:
@@ -175,7 +206,7 @@ def write_results(book: Book, card: ScoreCard, ruleset: RuleSet) -> list[str]:
                 _write_if_different(book, loc, reason_text(item_score) or None)
         loc = locate(book, names.opinion(result.stage))
         if loc is not None:
-            _write_if_different(book, loc, opinion_text(result))
+            _write_if_different(book, loc, opinion_text(result, ruleset))
     return changes
 
 
@@ -199,6 +230,7 @@ def card_json(card: ScoreCard, ruleset: RuleSet, file: str) -> dict:
     final = card.final
     titles = {s.id: s.title for s in ruleset.sections}
     points = {s.id: s.points for s in ruleset.sections}
+    roles, labels = {s.id: s.role for s in ruleset.sections}, {s.id: s.shown for s in ruleset.sections}
     stages = []
     for result in card.stages:
         missing = [r for s in result.items if s.score is None for r in s.reasons]
@@ -206,7 +238,10 @@ def card_json(card: ScoreCard, ruleset: RuleSet, file: str) -> dict:
             "stage": result.stage, "label": ruleset.stage(result.stage).label,
             "complete": result.total is not None,
             "total": number(result.total),
-            "sections": [{"id": k, "title": titles[k], "points": number(points[k]), "score": number(v)}
+            **({"base": number(result.base), "bonus": number(result.bonus), "penalty": number(result.penalty)}
+               if ruleset.has_parts else {}),
+            "sections": [{"id": k, "title": titles[k], "points": number(points[k]), "score": number(v),
+                          **({"kind": roles[k], "label": labels[k]} if ruleset.has_parts or labels[k] != k else {})}
                          for k, v in result.sections.items()],
             "gates_met": result.gates_met,
             "gates": [{"id": g.gate, "label": g.label, "met": g.met} for g in result.gates],
@@ -216,6 +251,7 @@ def card_json(card: ScoreCard, ruleset: RuleSet, file: str) -> dict:
     items = []
     for k, item in enumerate(ruleset.items):
         items.append({"id": item.id, "section": item.section, "points": number(item.points),
+                      **({"kind": item.role, "label": item.shown} if ruleset.has_parts or item.label else {}),
                       "scores": [{"stage": r.stage, "score": number(r.items[k].score), "reasons": list(r.items[k].reasons)}
                                  for r in card.stages]})
     decision = None if final is None or final.decision is None else {"stage": final.stage,

@@ -34,16 +34,28 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
     who = " ".join(shown(v) for v in card.identity.values() if v) or "（单位未填写）"
     lines.append(f"文件：{card.source}    单位：{who}")
     stages = card.stages
-    head = pad("序号", 6) + pad("项目", 14) + pad("标准分", 8) + "".join(pad(ruleset.stage(s.stage).label, 8) for s in stages) + "扣分说明"
+    wide = max([6] + [text_width(i.shown) + 1 for i in ruleset.items])
+    head = pad("序号", wide) + pad("项目", 14) + pad("标准分", 8) + "".join(pad(ruleset.stage(s.stage).label, 8) for s in stages) + (
+        "扣分、未加分说明" if ruleset.bonus_sections else "扣分说明")
     lines += [head, "-" * text_width(head)]
     titles = {s.id: s.title for s in ruleset.sections}
     for k, item in enumerate(ruleset.items):
-        row = pad(item.id, 6) + pad(titles[item.section], 14) + pad(_n(item.points), 8)
+        points = "—" if item.role == "penalty" and item.cap is None else _n(item.points)
+        row = pad(item.shown, wide) + pad(titles[item.section], 14) + pad(points, 8)
         row += "".join(pad(_n(s.items[k].score), 8) for s in stages)
         reasons = [f"{ruleset.stage(s.stage).label}：{'；'.join(s.items[k].reasons)}" for s in stages if s.items[k].reasons]
         lines.append(row + ("  ".join(reasons)))
     lines.append("-" * text_width(head))
-    lines.append(pad("合计", 20) + pad(_n(ruleset.total), 8) + "".join(pad(_n(s.total), 8) for s in stages))
+    if ruleset.has_parts:  # 基础得分, 加分, 扣分, then 总得分
+        lines.append(pad("基础得分", wide + 14) + pad(_n(ruleset.total), 8) + "".join(pad(_n(s.base), 8) for s in stages))
+        if ruleset.bonus_sections:
+            cap = sum((x.points for x in ruleset.bonus_sections))
+            lines.append(pad("加分", wide + 14) + pad(f"≤{_n(cap)}", 8) + "".join(pad(_n(s.bonus), 8) for s in stages))
+        if ruleset.penalty_sections:
+            lines.append(pad("扣分", wide + 14) + pad("", 8) + "".join(pad(_n(s.penalty), 8) for s in stages))
+        lines.append(pad("总得分", wide + 14) + pad("", 8) + "".join(pad(_n(s.total), 8) for s in stages))
+    else:
+        lines.append(pad("合计", wide + 14) + pad(_n(ruleset.total), 8) + "".join(pad(_n(s.total), 8) for s in stages))
     for s in stages:
         label = ruleset.stage(s.stage).label
         if ruleset.gates:

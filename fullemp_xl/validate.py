@@ -209,7 +209,8 @@ def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict |
 
 
 def score_points(ruleset: RuleSet) -> dict:
-    return {names.score(s.id, i): i.points for s in ruleset.stages for i in ruleset.items}
+    return {names.score(s.id, i): i.points for s in ruleset.stages for i in ruleset.items
+            if i.role != "penalty" or i.cap is not None}
 
 
 def check_divergence(results: tuple[StageResult, ...], ruleset: RuleSet, book: Book) -> list[Finding]:
@@ -221,15 +222,22 @@ def check_divergence(results: tuple[StageResult, ...], ruleset: RuleSet, book: B
     for a, b in zip(first.items, last.items):
         if a.score is None or b.score is None:
             continue
+        item = ruleset.item(a.item)
+        if item.role == "penalty":  # a 扣分项 has no 标准分: any difference in what it takes off is worth a look
+            if a.score != b.score:
+                loc = locate(book, names.score(first.stage, item)) or Location(book.file)
+                out.append(Finding("stages.diverge", "warning",
+                                   f"扣分项{item.shown}：{ruleset.stage(first.stage).label}扣{formulas.excel_number(a.score)}分，"
+                                   f"{ruleset.stage(last.stage).label}扣{formulas.excel_number(b.score)}分，请核实", loc))
+            continue
         if abs(a.score - b.score) > a.points * ITEM_GAP:
-            item = ruleset.item(a.item)
             loc = locate(book, names.score(first.stage, item)) or Location(book.file)
             out.append(Finding("stages.diverge", "warning",
-                               f"序号{item.id}：{ruleset.stage(first.stage).label}{formulas.excel_number(a.score)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(b.score)}分，相差超过标准分的一半，请核实",
+                               f"序号{item.shown}：{ruleset.stage(first.stage).label}{formulas.excel_number(a.score)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(b.score)}分，相差超过标准分的一半，请核实",
                                loc))
     if first.total is not None and last.total is not None and abs(first.total - last.total) >= TOTAL_GAP * ruleset.total:
         loc = locate(book, names.total(first.stage)) or Location(book.file)
         out.append(Finding("stages.diverge", "warning",
-                           f"合计：{ruleset.stage(first.stage).label}{formulas.excel_number(first.total)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(last.total)}分，相差{formulas.excel_number(abs(first.total - last.total))}分，请核实",
+                           f"{'总得分' if ruleset.has_parts else '合计'}：{ruleset.stage(first.stage).label}{formulas.excel_number(first.total)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(last.total)}分，相差{formulas.excel_number(abs(first.total - last.total))}分，请核实",
                            loc))
     return out

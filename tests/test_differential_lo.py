@@ -5,7 +5,7 @@ prior titles) are written into 考评表 of four rule sets — zhangye-2023 (200
 (its level policy with downgrades and the exemption, 80 files), a three-stage, 85-point rule set
 written from the docs (80 files) and another city's 150-point table without gates that uses the
 per-unit award with a cap, an over-fulfillable target, shortfall deductions and fractional points
-(80 files) — plus 40 申报表 with the monthly employment monitor. LibreOffice recalculates all of them
+(80 files), a 100-point table with 加分项 (最高加5分) and 扣分项 on the total (扣完为止, 80 files) — plus 40 申报表 with the monthly employment monitor. LibreOffice recalculates all of them
 in one headless run, and every formula cell is compared with the engine.
 """
 from __future__ import annotations
@@ -30,10 +30,14 @@ from lo_oracle import recalculate, require_soffice
 
 SHARES = [1, Fraction(95, 100), Fraction(9, 10), Fraction(8, 10), Fraction(75, 100), Fraction(7, 10), Fraction(1, 2)]
 PLAN = {"zhangye-2023": 200, "qiqihar-2022": 80, str(ROOT / "tests" / "rulesets" / "three-stage-85.toml"): 80,
-        str(ROOT / "tests" / "rulesets" / "other-city-150.toml"): 80}
+        str(ROOT / "tests" / "rulesets" / "other-city-150.toml"): 80,
+        str(ROOT / "tests" / "rulesets" / "bonus-penalty-100.toml"): 80}
 GOOD = {"other-city-150": dict(hall=True, complaints=0, helped=30, task_target=10, task_done=12, training_target=8,
                                trained=8, visits=20, families_helped=3, disabled_total=20, disabled_registered=19,
-                               new_jobs=10)}
+                               new_jobs=10),
+        "bonus-penalty-100": dict(hall=True, staff=2, unemployed=10, reemployed=9, training_target=8, trained=8,
+                                  zero_families=3, zero_helped=3, honoured=True, startup_community=True, startups=1,
+                                  mass_incident=False, complaints=0, false_report=False)}
 OVER = [Fraction(6, 5), Fraction(3, 2), Fraction(119, 100), Fraction(121, 100), 2]  # over-fulfilled targets
 MONITOR_FILES = 40
 
@@ -81,6 +85,8 @@ def expected_cells(ruleset, stage: str, values: dict, prior: PriorTitle) -> dict
     for section in ruleset.sections:
         out[names.section(stage, section)] = result.sections[section.id]
     out[names.total(stage)] = result.total
+    if ruleset.has_parts:
+        out[names.base(stage)] = result.base
     if ruleset.gates:
         out[names.gate(stage)] = {True: formulas.PASS, False: formulas.FAIL, None: None}[result.gates_met]
     out[names.level(stage)] = None if result.decision is None else result.decision.level
@@ -161,6 +167,7 @@ def test_engine_and_libreoffice_agree_on_every_formula_cell(recalculated):
     assert {"市级充分就业社区", "省级充分就业社区", "国家级充分就业社区", "取消评定资格", "不予评定"} <= outcomes["qiqihar-2022"]
     assert {"市级充分就业社区", "不予认定"} <= outcomes["three-stage-85"]
     assert {"市级充分就业示范社区", "市级充分就业社区", "不予认定"} <= outcomes["other-city-150"]
+    assert {"市级充分就业示范社区", "市级充分就业社区", "不予认定"} <= outcomes["bonus-penalty-100"]
 
 
 def test_monitor_formulas_agree(recalculated):

@@ -114,3 +114,46 @@ def test_the_docs_show_every_kind_and_every_placeholder():
     for field in PLACEHOLDERS:
         assert f"`{{{field}}}`" in doc, field
     assert "写你所在城市的规则集" in doc and "rules install" in doc
+
+
+EXTRA_SKELETON = SKELETON.format(points=100) + '''[[sections.items]]
+id = "1"
+content = "前面各计分部分（算例中的 base_score 即基础得分）。"
+criteria = "每分得1分。"
+points = 100
+parts = [{ kind = "per_unit_award", points = 1, fact = "base_score", max = 100, reason = "基础得分{n}分" }]
+
+[facts.base_score]
+label = "基础得分"
+type = "count"
+
+'''
+EXTRA_CASE = re.compile(r"^# 算例：(.+?) → 基础得分([\d.]+)分，(加分|扣分)([\d.]+)分，总得分([\d.]+)分"
+                        r"(?:，(未加分|扣分项)：(.+))?$", re.M)
+
+
+def extra_examples():
+    doc = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    return [block for block in re.findall(r"```toml\n(.*?)```", doc, re.S) if block.startswith("# 例（满分之外）：")]
+
+
+@pytest.mark.parametrize("block", extra_examples(), ids=lambda b: b.splitlines()[0])
+def test_bonus_and_penalty_examples_in_the_docs_score_as_written(tmp_path, block):
+    """加分项 and 扣分项: each 算例 is the engine's 基础得分, 加分 or 扣分, 总得分 and the opinion's wording."""
+    from fullemp_xl.pipeline import opinion_text
+    from fullemp_xl.scoring import score_stage
+
+    path = tmp_path / "example.toml"
+    path.write_text(EXTRA_SKELETON + block, encoding="utf-8")
+    assert [str(p) for p in check_file(path) if p.severity == "error"] == []
+    rs = load_ruleset(path)
+    cases = EXTRA_CASE.findall(block)
+    assert len(cases) >= 3 and len(cases) == block.count("# 算例：")
+    for values, base, which, amount, total, head, reasons in cases:
+        result = score_stage(rs, "self", parse_values(values))
+        assert result.base == Fraction(base), values
+        assert (result.bonus if which == "加分" else result.penalty) == Fraction(amount), values
+        assert result.total == Fraction(total), values
+        listed = re.search(r"。(未加分|扣分项)：([^。]*)", opinion_text(result, rs))
+        assert (listed.groups() if listed else ("", "")) == (head, reasons), values
+    assert extra_examples(), "docs/rules.md shows 加分项 and 扣分项"

@@ -27,6 +27,7 @@ from test_fill import write_registry
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 THREE = ROOT / "tests" / "rulesets" / "three-stage-85.toml"
+BONUS = ROOT / "tests" / "rulesets" / "bonus-penalty-100.toml"
 
 
 def scored(tmp_path, name, rules, stages):
@@ -53,6 +54,10 @@ def printed(tmp_path_factory):
                                                              disabled_total=20, disabled_registered=17, new_jobs=6)
                                                       for s in ("self", "assessed")}),
         "three": scored(folder, "three", str(THREE), {}),
+        "bonus": scored(folder, "bonus", str(BONUS), {s: dict(
+            hall=True, staff=1, unemployed=10, reemployed=9, training_target=8, trained=6, zero_families=3, zero_helped=3,
+            honoured=True, startup_community=False, startups=1, mass_incident=s == "assessed", complaints=2,
+            false_report=False) for s in ("self", "assessed")}),
     }
     ledger = write_ledger(folder / "台账.xlsx", zhangye, persons())
     blank = make_assessment(folder / "ledger-in.xlsx", zhangye, {})
@@ -94,7 +99,7 @@ def value(path, name):
     return wb[loc.sheet][loc.cell].value
 
 
-@pytest.mark.parametrize("form", ["zhangye", "other", "three", "ledger"])
+@pytest.mark.parametrize("form", ["zhangye", "other", "three", "ledger", "bonus"])
 def test_assessment_prints_whole_sections_with_reasons(printed, form):
     forms, rendered, _ = printed
     path, ruleset = forms[form]
@@ -113,8 +118,9 @@ def test_assessment_prints_whole_sections_with_reasons(printed, form):
         assert len(where) == 1, f"section {section.id} split over pages {where}"
         assert sum(p.text.count(squeeze(i.content)) for p in sheet for i in section.items) == len(section.items)
         assert sheet[where.pop()].has(section.title)
-    last = ruleset.sections[-1].items[-1]
-    assert [p.has("合计") for p in sheet] == [p.has(last.content) for p in sheet]
+    last = ruleset.printed_sections[-1].items[-1]
+    total = "总得分（基础得分" if ruleset.has_parts else "合计"
+    assert [p.has(total) for p in sheet] == [p.has(last.content) for p in sheet]
     summary = [p for p in sheet if p.has("得分汇总与认定结论")]
     assert len(summary) == 1
     for stage in ruleset.stages:
@@ -155,6 +161,20 @@ def test_other_city_prints_its_own_total_and_no_gate_row(printed):
     text = "".join(p.text for p in pages(rendered["other"]))
     assert "150" in text and "基本条件" not in text
     assert "帮助17人再就业，少得13分（最高30分）" in text  # placeholders filled in the printed opinion
+
+
+def test_bonus_and_penalty_print_as_such_tables_do(printed):
+    """基础得分, then 附1 加分项 and 附2 扣分项, then 总得分; the opinion says 未加分 and 扣分项, not 扣分."""
+    forms, rendered, _ = printed
+    path, ruleset = forms["bonus"]
+    text = "".join(p.text for p in pages(rendered["bonus"]))
+    for words in ("基础得分", "附1", "附2", "加分项", "扣分项", "总得分（基础得分＋加分－扣分）", "附1加分项（最高加5分）小计",
+                  "附2扣分项（扣完为止）小计"):
+        assert squeeze(words) in text, words
+    assert text.index(squeeze("基础得分")) < text.index(squeeze("获得省级以上表彰。")) < text.index(squeeze("总得分"))
+    opinion = value(path, names.opinion("assessed"))
+    assert "未加分：附1.2：未被评为省级创业型社区，不加2分" in opinion and "扣分项：附2.1" in opinion
+    assert squeeze(opinion) in text
 
 
 def test_declaration_and_monitor_print_one_page_each(printed):

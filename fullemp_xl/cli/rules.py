@@ -80,7 +80,10 @@ def show_command(rule_id, fmt):
             stages=[{"id": s.id, "label": s.label} for s in rs.stages],
             sections=[{"id": s.id, "title": s.title, "points": number(s.points),
                        "items": [{"id": i.id, "points": number(i.points), "content": i.content,
-                                  "criteria": i.criteria, "reading": i.reading} for i in s.items]}
+                                  "criteria": i.criteria, "reading": i.reading,
+                                  **({"kind": i.role, "label": i.shown} if rs.has_parts or i.label else {})}
+                                 for i in s.items],
+                       **({"kind": s.role, "label": s.shown, "max": number(s.cap)} if rs.has_parts or s.label else {})}
                       for s in rs.sections],
             facts=[{"id": f.id, "label": f.label, "type": f.type, "unit": f.unit} for f in rs.facts.values()],
             gates=[{"id": g.id, "label": g.label} for g in rs.gates],
@@ -91,10 +94,12 @@ def show_command(rule_id, fmt):
     if rs.provisional:
         click.echo(f"【注意】{rs.provisional}")
     click.echo("评分阶段：" + "、".join(s.label for s in rs.stages) + f"；总分 {excel_number(rs.total)} 分")
-    for section in rs.sections:
-        click.echo(f"\n{section.id}. {section.title}（{excel_number(section.points)}分）")
+    for section in rs.printed_sections:
+        click.echo(f"\n{section.caption}")
         for item in section.items:
-            click.echo(f"  {item.id}（{excel_number(item.points)}分）{item.content}")
+            points = " " if item.role == "penalty" and item.cap is None else \
+                f"（{'最多扣' if item.role == 'penalty' else ''}{excel_number(item.points)}分）"
+            click.echo(f"  {item.shown}{points}{item.content}")
             click.echo(f"      评分标准：{item.criteria}")
             if item.reading:
                 click.echo(f"      解读：{item.reading}")

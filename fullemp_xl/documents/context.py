@@ -87,14 +87,30 @@ def rank(ruleset: RuleSet, level: str) -> int:
     return titles.index(level) if level in titles else -1
 
 
+PART_WORDS = {"base": "基础得分", "bonus": "加分", "penalty": "扣分"}
+
+
+def parts_text(row: SummaryRow) -> str:
+    """基础得分、加分、扣分 of a rule set with 加分项 or 扣分项, where they differ from the plain total ("" else)."""
+    if not row.parts or row.total is None:
+        return ""
+    if row.parts.get("base") == row.total and not row.parts.get("bonus") and not row.parts.get("penalty"):
+        return ""
+    return "，".join(f"{PART_WORDS[k]}{score_text(v)}分" for k, v in row.parts.items() if k in PART_WORDS)
+
+
 def row_values(row: SummaryRow, no: int) -> dict:
     remark = []
+    parts = parts_text(row)
+    if parts:
+        remark.append(parts)
     if row.change == "降级" and row.prior_title:
         remark.append(f"原为{row.prior_title}")
     if row.recommend:
         remark.append(row.recommend)
     return {"no": no, "county": row.county, "street": row.street, "community": row.community, "code": row.code,
-            "score": score_text(row.total), "level": row.level, "change": row.change, "remark": "；".join(remark)}
+            "score": score_text(row.total), "level": row.level, "change": row.change, "remark": "；".join(remark),
+            "parts": parts}
 
 
 def common(summary, *, office: dict, date: str, doc_number: str, attachment: str) -> dict:

@@ -176,7 +176,8 @@ def score_book(book) -> str:
         text = "基础数据未填完或有误，暂不能认定。请先点“校验”查看问题。"
     else:
         label = ruleset.stage(final.stage).label
-        text = f"{label}合计 {pipeline.number_text(final.total)} 分：{final.decision.level}。{final.decision.reason}"
+        score = pipeline.parts_text(final) if ruleset.has_parts else f"合计 {pipeline.number_text(final.total)} 分"
+        text = f"{label}{score}：{final.decision.level}。{final.decision.reason}"
     if changes:
         text += f"\n已恢复 {len(changes)} 个被改动的公式。"
     return _alert(book, text)

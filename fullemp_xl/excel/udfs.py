@@ -169,7 +169,7 @@ def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAU
     from ..scoring import decide
 
     rs = _ruleset(rules)
-    parsed = parse_score(total, float(rs.total))
+    parsed = parse_score(total, float(rs.total + sum(s.points for s in rs.bonus_sections)))  # 总得分 may carry 加分
     if parsed.value is None:
         raise _Problem(f"综合得分{parsed.problem or '未填'}")
     needs_gates = bool(rs.gates) and rs.levels.requires_gates

@@ -168,7 +168,7 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     users: dict[str, list[str]] = {f: [] for f in ruleset.facts}
     for item in ruleset.items:
         for f in item_facts(item, ruleset):
-            users[f].append(item.id)
+            users[f].append(item.shown)
     for gate in ruleset.gates:
         for f in gate.require.facts(ruleset.rates):
             if "门槛" not in users[f]:
@@ -256,7 +256,8 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
         merge(ws, f"{col}{h1}:{col}{h2}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     merge(ws, f"D{h1}:E{h2}", "标准分", font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
     first_score, first_reason = score_col[stages[0].id], reason_col[stages[0].id]
-    for first, end, head in ((first_score, last, "考评成绩"), (first_reason, reason_col[stages[-1].id], "扣分说明")):
+    reasons = "扣分、未加分说明" if ruleset.bonus_sections else "扣分说明"  # a bonus not given is not a deduction
+    for first, end, head in ((first_score, last, "考评成绩"), (first_reason, reason_col[stages[-1].id], reasons)):
         if n > 1:
             merge(ws, f"{first}{h1}:{end}{h1}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
         else:
@@ -267,35 +268,20 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     _fit(ws, h2, *[(s.label, widths[score_col[s.id]]) for s in stages], font_pt=11)
 
     row = h2 + 1
-    for section in ruleset.sections:
-        top = row
-        for item in section.items:
-            put(ws, f"C{row}", item.content, align=LEFT)
-            put(ws, f"E{row}", _points(item.points), align=CENTER)
-            put(ws, f"F{row}", item.criteria, align=LEFT)
-            for s in stages:
-                put(ws, f"{score_col[s.id]}{row}", formulas.item_formula(ruleset, s.id, item), align=CENTER)
-                define(wb, names.score(s.id, item), ws, f"{score_col[s.id]}{row}")
-                put(ws, f"{reason_col[s.id]}{row}", None, font=NOTE_FONT, align=TOP_LEFT).protection = UNLOCKED
-                define(wb, names.reason(s.id, item), ws, f"{reason_col[s.id]}{row}")
-            title = section.title if len(section.items) == 1 else ""  # a merged 项目 spreads over its items
-            _fit(ws, row, (item.content, widths["C"]), (item.criteria, widths["F"]), (title, widths["B"]))
-            row += 1
-        for col, value in (("A", section.id), ("B", section.title), ("D", _points(section.points))):
-            if row - 1 > top:
-                merge(ws, f"{col}{top}:{col}{row - 1}", value, align=CENTER)
-            else:
-                put(ws, f"{col}{top}", value, align=CENTER)
+    extras = [s for s in ruleset.printed_sections if s.role != "score"]
+    for section in ruleset.scored_sections:
+        row = _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths)
     total = _points(ruleset.total)
-    merge(ws, f"A{row}:C{row}", "合计", font=HEAD_FONT, align=CENTER)
-    put(ws, f"D{row}", total, font=HEAD_FONT, align=CENTER)
-    put(ws, f"E{row}", total, font=HEAD_FONT, align=CENTER)
-    put(ws, f"F{row}", None)
-    for s in stages:
-        put(ws, f"{score_col[s.id]}{row}", formulas.total_formula(ruleset, s.id), font=HEAD_FONT, align=CENTER)
-        define(wb, names.total(s.id), ws, f"{score_col[s.id]}{row}")
-        put(ws, f"{reason_col[s.id]}{row}", None)
-    ws.row_dimensions[row].height = 24
+    if extras:  # 基础得分, then 加分项 and 扣分项, then 总得分 (= 基础得分 + 加分 − 扣分)
+        _total_row(wb, ws, ruleset, row, "基础得分", total, names.base, formulas.base_formula, score_col, reason_col)
+        for section in extras:
+            row = _section_rows(wb, ws, ruleset, section, row + 1, score_col, reason_col, widths) - 1
+        row += 1
+        label = "总得分（基础得分" + ("＋加分" if ruleset.bonus_sections else "") + ("－扣分" if ruleset.penalty_sections else "") + "）"
+        _total_row(wb, ws, ruleset, row, label, None, names.total, formulas.total_formula, score_col, reason_col)
+        _fit(ws, row, (label, widths["A"] + widths["B"] + widths["C"]), font_pt=11, minimum=24)
+    else:
+        _total_row(wb, ws, ruleset, row, "合计", total, names.total, formulas.total_formula, score_col, reason_col)
 
     row = _summary(wb, ws, ruleset, row + 1, score_col, last, full)
     note = (f"本表按规则集 {ruleset.id}（{ruleset.version}）生成，依据：{ruleset.source}。"
@@ -310,14 +296,57 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     protect(ws)
 
 
+def _points_shown(section_or_item):
+    """标准分 as printed: a 扣分项 has none ("—"), unless it has a cap (最多扣N分)."""
+    if section_or_item.role == "penalty" and section_or_item.cap is None:
+        return "—"
+    return _points(section_or_item.points)
+
+
+def _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths) -> int:
+    """The rows of one section of the table; returns the row after them."""
+    top = row
+    for item in section.items:
+        put(ws, f"C{row}", item.content, align=LEFT)
+        put(ws, f"E{row}", _points_shown(item), align=CENTER)
+        put(ws, f"F{row}", item.criteria, align=LEFT)
+        for s in ruleset.stages:
+            put(ws, f"{score_col[s.id]}{row}", formulas.item_formula(ruleset, s.id, item), align=CENTER)
+            define(wb, names.score(s.id, item), ws, f"{score_col[s.id]}{row}")
+            put(ws, f"{reason_col[s.id]}{row}", None, font=NOTE_FONT, align=TOP_LEFT).protection = UNLOCKED
+            define(wb, names.reason(s.id, item), ws, f"{reason_col[s.id]}{row}")
+        title = section.title if len(section.items) == 1 else ""  # a merged 项目 spreads over its items
+        _fit(ws, row, (item.content, widths["C"]), (item.criteria, widths["F"]), (title, widths["B"]))
+        row += 1
+    for col, value in (("A", section.shown), ("B", section.title), ("D", _points_shown(section))):
+        if row - 1 > top:
+            merge(ws, f"{col}{top}:{col}{row - 1}", value, align=CENTER)
+        else:
+            put(ws, f"{col}{top}", value, align=CENTER)
+    return row
+
+
+def _total_row(wb, ws, ruleset, row, label, points, name_of, formula_of, score_col, reason_col) -> None:
+    """合计 (or 基础得分, 总得分): the label, the 标准分 and a formula per stage."""
+    merge(ws, f"A{row}:C{row}", label, font=HEAD_FONT, align=CENTER)
+    put(ws, f"D{row}", points, font=HEAD_FONT, align=CENTER)
+    put(ws, f"E{row}", points, font=HEAD_FONT, align=CENTER)
+    put(ws, f"F{row}", None)
+    for s in ruleset.stages:
+        put(ws, f"{score_col[s.id]}{row}", formula_of(ruleset, s.id), font=HEAD_FONT, align=CENTER)
+        define(wb, name_of(s.id), ws, f"{score_col[s.id]}{row}")
+        put(ws, f"{reason_col[s.id]}{row}", None)
+    ws.row_dimensions[row].height = 24
+
+
 def _summary(wb: Workbook, ws: Worksheet, ruleset: RuleSet, row: int, score_col: dict, last: str, full: float) -> int:
     """得分汇总与认定结论 under the table: subtotals per stage column, then per stage the gates, the
     decision and the 认定意见 (with every reason for lost points) on rows of their own. Returns the last row."""
     stages = ruleset.stages
     merge(ws, f"A{row}:{last}{row}", "得分汇总与认定结论（公式自动计算）", font=HEAD_FONT, align=LEFT, fill=HEAD_FILL)
-    for section in ruleset.sections:
+    for section in ruleset.printed_sections:
         row += 1
-        merge(ws, f"A{row}:F{row}", f"{section.id}. {section.title}（{_points(section.points)}分）小计", align=LEFT)
+        merge(ws, f"A{row}:F{row}", f"{section.caption}小计", align=LEFT)
         for s in stages:
             put(ws, f"{score_col[s.id]}{row}", formulas.section_formula(ruleset, s.id, section), align=CENTER)
             define(wb, names.section(s.id, section), ws, f"{score_col[s.id]}{row}")

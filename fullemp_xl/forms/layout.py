@@ -166,14 +166,14 @@ def paginate(wb, ruleset) -> None:
     if names.ASSESSMENT in wb.sheetnames:
         row_of, stage = _rows_of(wb, names.ASSESSMENT), ruleset.stages[0].id
         blocks = []
-        for section in ruleset.sections:
+        for section in ruleset.printed_sections:
             rows = [row_of[names.score(stage, i)] for i in section.items if names.score(stage, i) in row_of]
             if rows:
                 blocks.append((min(rows), max(rows)))
         if blocks and names.total(stage) in row_of:
             blocks[-1] = (blocks[-1][0], row_of[names.total(stage)])  # 合计 stays with the last section
         tail = [row_of[names.opinion(s.id)] for s in ruleset.stages if names.opinion(s.id) in row_of]
-        first = names.section(stage, ruleset.sections[0])
+        first = names.section(stage, ruleset.printed_sections[0])
         if tail and first in row_of:
             blocks.append((row_of[first] - 1, max(tail)))
         keep_together(wb[names.ASSESSMENT], blocks)

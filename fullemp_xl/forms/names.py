@@ -39,6 +39,11 @@ def total(stage: str) -> str:
     return f"fe_total_{stage}"
 
 
+def base(stage: str) -> str:
+    """基础得分 (the sections of the full mark) of a rule set with 加分项 or 扣分项; else the total is it."""
+    return f"fe_base_{stage}"
+
+
 def gate(stage: str) -> str:
     return f"fe_gate_{stage}"
 

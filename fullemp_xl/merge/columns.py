@@ -68,12 +68,26 @@ DETAILS = (  # beyond the printed columns: on screen, not on paper
 
 
 def item_header(ruleset: RuleSet, item) -> str:
-    return f"{item.id}（{excel_number(item.points)}分）"
+    if item.role == "penalty":
+        return f"扣分项{item.shown}" + ("" if item.cap is None else f"（最多扣{excel_number(item.cap)}分）")
+    return f"{'加分项' if item.role == 'bonus' else ''}{item.shown}（{excel_number(item.points)}分）"
 
 
 def stage_headers(label: str) -> tuple[str, str]:
     """(recomputed, recorded) total headers of one stage."""
     return f"{label}合计（重算）", f"{label}合计（表内）"
+
+
+PARTS = ("base", "bonus", "penalty")  # the parts of the score in rule sets with 加分项 or 扣分项
+PART_HEADERS = {"base": "基础得分", "bonus": "加分", "penalty": "扣分"}
+
+
+def part_columns(ruleset: RuleSet) -> list[Column]:
+    """基础得分、加分、扣分 of the final stage: only for a rule set whose total is more than the plain sum."""
+    if not ruleset.has_parts:
+        return []
+    shown = ["base"] + (["bonus"] if ruleset.bonus_sections else []) + (["penalty"] if ruleset.penalty_sections else [])
+    return [Column(f"part:{k}", PART_HEADERS[k], 8, "number") for k in shown]
 
 
 def summary_columns(ruleset: RuleSet) -> list[Column]:
@@ -83,7 +97,7 @@ def summary_columns(ruleset: RuleSet) -> list[Column]:
     for s in ruleset.stages:
         redo, kept = stage_headers(s.label)
         stages += [Column(f"total:{s.id}", redo, 9, "number"), Column(f"recorded:{s.id}", kept, 9, "number")]
-    return [*IDENTITY, *items, *stages, *RESULT, *OFFICIAL, *DETAILS]
+    return [*IDENTITY, *items, *stages, *part_columns(ruleset), *RESULT, *OFFICIAL, *DETAILS]
 
 
 def printed_columns(ruleset: RuleSet) -> int:

@@ -12,7 +12,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..model import PriorTitle, RuleSet
-from ..scoring import decide
+from ..scoring import band_score, decide, score_label
+from .columns import PARTS
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
 
 CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "新认定", "降级", "撤销", "不予认定"
@@ -143,8 +144,10 @@ def summary_row(result: FileResult, ruleset: RuleSet, year: int, entry: Registry
     if final is not None:
         gates = {True: "符合", False: "不符合", None: "未填完"}[final.gates_met] if ruleset.gates else "无门槛"
         if final.total is not None:
-            decision = decide(ruleset.levels, Fraction(str(final.total)), final.gates_met,
-                              prior if prior.title else None, year)
+            exact = [None if v is None else Fraction(str(v)) for v in final.parts] or [None] * 3
+            score = band_score(ruleset, Fraction(str(final.total)), exact[0], exact[2])
+            decision = decide(ruleset.levels, score, final.gates_met, prior if prior.title else None, year,
+                              score_label(ruleset))
             level, certified, recommend = decision.level, decision.certified, decision.recommend
             exempt = not decision.due and any(decision.reason == ex.label for ex in ruleset.levels.exemptions)
     stage_label = next((s.label for s in ruleset.stages if s.id == result.final_stage), "")
@@ -157,7 +160,8 @@ def summary_row(result: FileResult, ruleset: RuleSet, year: int, entry: Registry
         county=county, street=street, community=community, code=entry.code if entry else "",
         items=dict(result.items), stage_label=stage_label,
         totals={s.stage: s.total for s in result.stages}, recorded={s.stage: s.recorded for s in result.stages},
-        total=final.total if final else None, gates=gates, level=level or "暂不能认定（基础数据未填完或有误）",
+        total=final.total if final else None, gates=gates,
+        parts=dict(zip(PARTS, final.parts)) if final is not None and final.parts else {}, level=level or "暂不能认定（基础数据未填完或有误）",
         eligible=certified, recommend=recommend, prior_title=prior.title, prior_year=prior.year,
         change=change_of(prior.title, level, certified, final is not None and final.total is not None, exempt,
                          ruleset.levels.titles),

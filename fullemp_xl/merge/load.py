@@ -153,6 +153,7 @@ def _read_rows(ws, summary: Summary) -> None:
             totals={s: _number(get(f"total:{s}")) for s in stage_ids},
             recorded={s: _number(get(f"recorded:{s}")) for s in stage_ids},
             total=_number(get("total")), gates=_text(get("gates")), level=_text(get("level")),
+            parts={c.key[5:]: _number(get(c.key)) for c in C.part_columns(rs)},
             eligible=_flag(get("eligible")) is True, recommend=_text(get("recommend")),
             prior_title=_text(get("prior_title")), prior_year=_number(get("prior_year")),
             change=_text(get("change")), national_subsidy=_flag(get("national_subsidy")) is True,

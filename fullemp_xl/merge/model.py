@@ -42,6 +42,7 @@ class StageOutcome:
     recommend: str = ""
     due: bool = True
     reason: str = ""
+    parts: tuple = ()  # (基础得分, 加分, 扣分) in rule sets with 加分项 or 扣分项; () otherwise
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class SummaryRow:
     totals: dict[str, int | float | None] = field(default_factory=dict)  # stage id -> recomputed total
     recorded: dict[str, int | float | None] = field(default_factory=dict)  # stage id -> total in the file
     total: int | float | None = None  # the final recomputed total
+    parts: dict[str, int | float | None] = field(default_factory=dict)  # base/bonus/penalty of the final stage, if any
     gates: str = ""  # 符合 / 不符合 / 未填完 / 无门槛
     level: str = ""  # the decision's level text (may be 不予认定 / 取消…资格)
     eligible: bool = False  # meets the rule set: certified by the engine (threshold and gates)

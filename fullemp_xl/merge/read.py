@@ -82,7 +82,9 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
         d = result.decision
         stages.append(StageOutcome(result.stage, _num(result.total), recorded, result.gates_met,
                                    d.level if d else "", bool(d and d.certified), d.recommend if d else "",
-                                   d.due if d else True, d.reason if d else ""))
+                                   d.due if d else True, d.reason if d else "",
+                                   (_num(result.base), _num(result.bonus), _num(result.penalty))
+                                   if ruleset.has_parts else ()))
     final = card.final
     ident = card.identity
     prior = _prior(book, ruleset)

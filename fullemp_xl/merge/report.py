@@ -61,7 +61,7 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
             "stage": row.stage_label,
             "totals": [{"stage": s.id, "label": s.label, "recomputed": row.totals.get(s.id),
                         "recorded": row.recorded.get(s.id)} for s in rs.stages],
-            "total": row.total, "gates": row.gates, "level": row.level, "eligible": row.eligible,
+            "total": row.total, **({"parts": dict(row.parts)} if row.parts else {}), "gates": row.gates, "level": row.level, "eligible": row.eligible,
             "recommend": row.recommend, "prior_title": row.prior_title, "prior_year": row.prior_year,
             "change": row.change, "national_subsidy": row.national_subsidy,
             "provincial_subsidy": row.provincial_subsidy, "subsidy": row.subsidy,

@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from ..model import RuleSet
 from ..rules.kinds import excel_number
+from ..scoring import band_score
 from .model import SummaryRow
 
 
@@ -34,7 +35,8 @@ class CountyStats:
         self.submitted += 1
         if row.total is not None:
             self.scores.append(float(row.total))
-            if rs.levels.bands and row.total >= rs.levels.bands[0].min:
+            score = band_score(rs, row.total, row.parts.get("base"), row.parts.get("penalty"))
+            if rs.levels.bands and score >= rs.levels.bands[0].min:
                 self.above += 1
         self.eligible += bool(row.eligible)
 

@@ -341,6 +341,8 @@ def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
         values[f"total:{stage_id}"] = total
     for stage_id, total in row.recorded.items():
         values[f"recorded:{stage_id}"] = total
+    for part, value in row.parts.items():
+        values[f"part:{part}"] = value
     return values
 
 

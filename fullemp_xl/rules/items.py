@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from fractions import Fraction
+from types import MappingProxyType
 
 from ..model import Item, Section
 from .kinds import PART_KINDS, PLACEHOLDERS, Award, Band, Bands, Base, Deduct, PerUnit, PerUnitAward, Shortfall, Veto
@@ -27,6 +28,25 @@ def _num(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else str(float(value))
 
 
+SECTION_KINDS = MappingProxyType({"score": "计分部分", "bonus": "加分项", "penalty": "扣分项"})
+SECTION_KIND_HELP = MappingProxyType({
+    "score": "计分部分（默认）：写 points（标准分），各计分部分之和等于 total",
+    "bonus": "加分项，在满分之外：写 max（最高加几分），不写 points；各项照常写 points 和得分的规则",
+    "penalty": "扣分项，在总分中扣除：可写 max（最多扣几分），不写就扣完为止（总得分最低为0）；各项不写 points，"
+               "只用 deduct、per_unit、shortfall，可写 max",
+})
+PENALTY_PARTS = ("deduct", "per_unit", "shortfall")
+LABEL_MAX = 12
+
+
+def _label(p, table: dict, where: str) -> str:
+    """The 序号 as the official table prints it (一、附1、（一）): free text, short, separate from the id."""
+    label = p.text(table, "label", where, required=False)
+    if len(label) > LABEL_MAX or "\n" in label:
+        p.problem(f"{where}.label", f"印出的序号 label 最多 {LABEL_MAX} 个字、不能换行，实际为：{label!r}")
+    return label
+
+
 def parse_sections(p, raw, total: Fraction) -> tuple[Section, ...]:
     if not isinstance(raw, list) or not raw:
         p.problem("sections", "缺少评分表 [[sections]]")
@@ -34,19 +54,37 @@ def parse_sections(p, raw, total: Fraction) -> tuple[Section, ...]:
     out, item_ids, section_ids = [], set(), set()
     for n, table in enumerate(raw):
         where = f"sections[{n}]"
-        p.unknown_keys(table, {"id", "title", "points", "items"}, where)
+        p.unknown_keys(table, {"id", "label", "title", "points", "items", "kind", "max"}, where)
         sid, title = str(table.get("id", "")), p.text(table, "title", where)
         if not SECTION_ID.match(sid):
-            p.problem(f"{where}.id", "部分的 id 只能用数字和字母，如 3")
+            p.problem(f"{where}.id", "部分的 id 只能用数字和字母，如 3（印出的序号如“一”“附”写在 label 里）")
         if sid in section_ids:
             p.problem(f"{where}.id", f"部分 id“{sid}”重复")
         section_ids.add(sid)
-        points = _points(p, table, "points", where)
-        if points <= 0:
-            p.problem(f"{where}.points", f"“{title}”的标准分应大于0")
-        items = []
+        role = table.get("kind", "score")
+        if role not in SECTION_KINDS:
+            p.problem(f"{where}.kind", f"部分的 kind 应为 {'、'.join(f'{k}（{v}）' for k, v in SECTION_KINDS.items())} 之一，"
+                                      f"实际为：{role!r}")
+            role = "score"
+        cap = None
+        if role == "score":
+            if "max" in table:
+                p.problem(f"{where}.max", "max 只用于加分项（kind = \"bonus\"）和扣分项（kind = \"penalty\"）；计分部分写 points")
+            points = _points(p, table, "points", where)
+            if points <= 0:
+                p.problem(f"{where}.points", f"“{title}”的标准分应大于0")
+        else:
+            if "points" in table:
+                p.problem(f"{where}.points", f"{SECTION_KINDS[role]}不计入满分，不写 points："
+                                             + ("最高加几分写 max" if role == "bonus" else "最多扣几分写 max（扣完为止的不写）"))
+            if role == "bonus" and "max" not in table:
+                p.problem(f"{where}.max", "缺少最高加分 max：加分项要写最高加几分（“最高加5分”写 max = 5）")
+            elif "max" in table:
+                cap = _positive(p, table, "max", where, "最高加分 max" if role == "bonus" else "最多扣分 max")
+            points = cap or Fraction(0)
+        items, shown = [], _label(p, table, where)
         for m, item_table in enumerate(table.get("items") or []):
-            item = parse_item(p, item_table, sid, f"{where}.items[{m}]")
+            item = parse_item(p, item_table, sid, f"{where}.items[{m}]", role, shown)
             if item.id in item_ids:
                 p.problem(f"{where}.items[{m}].id", f"序号“{item.id}”重复")
             item_ids.add(item.id)
@@ -54,12 +92,19 @@ def parse_sections(p, raw, total: Fraction) -> tuple[Section, ...]:
         if not items:
             p.problem(f"{where}.items", f"“{title}”下没有评分项")
         item_sum = sum((i.points for i in items), Fraction(0))
-        if items and item_sum != points:
+        if role == "score" and items and item_sum != points:
             p.problem(f"{where}.points", f"“{title}”标准分为{_num(points)}分，但各项标准分之和为{_num(item_sum)}分")
-        out.append(Section(sid, title, points, tuple(items)))
-    section_sum = sum((s.points for s in out), Fraction(0))
+        if role == "bonus" and items and cap is not None and item_sum < cap:
+            p.problem(f"{where}.max", f"“{title}”最高加{_num(cap)}分，但各项加分之和只有{_num(item_sum)}分，永远加不到最高分："
+                                      "请检查 max 和各项的 points", "warning")
+        out.append(Section(sid, title, points, tuple(items), role, shown, cap))
+    scored = [s for s in out if s.role == "score"]
+    if not scored:
+        p.problem("sections", "至少要有一个计分部分（加分项、扣分项之外的部分）")
+    section_sum = sum((s.points for s in scored), Fraction(0))
     if section_sum != total:
-        p.problem("sections", f"各部分标准分之和为{_num(section_sum)}分，不等于总分{_num(total)}分")
+        extra = "（加分项、扣分项不计入）" if len(scored) < len(out) else ""
+        p.problem("sections", f"各部分标准分之和{extra}为{_num(section_sum)}分，不等于总分{_num(total)}分")
     return tuple(out)
 
 
@@ -77,34 +122,62 @@ def _positive(p, table: dict, key: str, where: str, what: str) -> Fraction:
     return value
 
 
-def parse_item(p, table: dict, section: str, where: str) -> Item:
-    p.unknown_keys(table, {"id", "content", "criteria", "points", "parts", "reading"}, where)
+def item_label(section_label: str, label: str) -> str:
+    """How an item with a printed 序号 is named to people: after its section's (二（一）, 附1.2)."""
+    if not label:
+        return ""
+    joint = section_label[-1:].isdigit() and label[:1].isdigit()
+    return f"{section_label}{'.' if joint else ''}{label}"
+
+
+def parse_item(p, table: dict, section: str, where: str, role: str = "score", section_label: str = "") -> Item:
+    p.unknown_keys(table, {"id", "label", "content", "criteria", "points", "parts", "reading"}
+                   | ({"max"} if role == "penalty" else set()), where)
     item_id = str(table.get("id", ""))
     label = f"{where}（序号 {item_id}）"
     if not ITEM_ID.match(item_id):
-        p.problem(f"{where}.id", "序号只能用数字、字母和点，如 3.2")
-    points = _positive(p, table, "points", label, "标准分")
-    parts = tuple(parse_part(p, raw, f"{label}.parts[{k}]", points) for k, raw in enumerate(table.get("parts") or []))
+        p.problem(f"{where}.id", "序号只能用数字、字母和点，如 3.2（印出的序号如“附1”“（一）”写在 label 里）")
+    cap = None
+    if role == "penalty":
+        if "points" in table:
+            p.problem(f"{label}.points", "扣分项不计入满分，没有标准分：这一项最多扣几分写 max（扣完为止的不写）")
+        if "max" in table:
+            cap = _positive(p, table, "max", label, "这一项最多扣的分 max")
+        points = cap or Fraction(0)
+    else:
+        points = _positive(p, table, "points", label, "标准分")
+    parts = tuple(parse_part(p, raw, f"{label}.parts[{k}]", None if role == "penalty" else points, role)
+                  for k, raw in enumerate(table.get("parts") or []))
+    for k, part in enumerate(parts):
+        if cap is not None and getattr(part, "max", None) is not None and part.max > cap:
+            p.problem(f"{label}.parts[{k}].max", f"这一条最多扣{_num(part.max)}分，超过本项最多扣的{_num(cap)}分："
+                                                "删去其中一个 max，或改成一致")
     if not parts:
         p.problem(f"{label}.parts", "没有计分规则 parts")
     good = tuple(part for part in parts if part is not None)
     most = sum((part.max_points for part in good), Fraction(0))
-    if parts and len(good) == len(parts) and most != points:
+    if role != "penalty" and parts and len(good) == len(parts) and most != points:
         p.problem(f"{label}.parts", f"各部分满分之和为{_num(most)}分，与标准分{_num(points)}分不符："
                                     "base、award 的 points，per_unit_award 的 max 和 bands 的最高档之和应等于标准分")
     if good and all(isinstance(part, Base) for part in good):
         p.problem(f"{label}.parts", "这一项只有 base，总是满分：请写出扣分或得分的规则", "warning")
     return Item(item_id, section, p.text(table, "content", where), p.text(table, "criteria", where),
-                points, good, p.text(table, "reading", where, required=False))
+                points, good, p.text(table, "reading", where, required=False), role,
+                item_label(section_label, _label(p, table, where)), cap)
 
 
-def parse_part(p, raw, where: str, item_points: Fraction):
+def parse_part(p, raw, where: str, item_points: Fraction | None, role: str = "score"):
+    """`item_points`: the 标准分 caps are checked against (None: a penalty item without a cap)."""
     if not isinstance(raw, dict):
         p.problem(where, "计分规则应为 { kind = … } 形式的表")
         return None
     kind = raw.get("kind")
     if kind not in PART_KINDS:
         p.problem(f"{where}.kind", f"未知的规则类型“{kind}”，可用：{'、'.join(PART_KINDS)}")
+        return None
+    if role == "penalty" and kind not in PENALTY_PARTS:
+        p.problem(f"{where}.kind", f"扣分项只能用扣分的规则 {'、'.join(PENALTY_PARTS)}，不能用“{kind}”"
+                                   "（加分写在加分项 kind = \"bonus\" 里）")
         return None
     p.unknown_keys(raw, PART_KEYS[kind] | {"kind"}, where)
     before = len(p.errors)
@@ -129,7 +202,7 @@ def _cap(p, raw: dict, where: str, item_points: Fraction, *, required: bool) -> 
     if "max" not in raw and not required:
         return None
     cap = _positive(p, raw, "max", where, "封顶分 max")
-    if cap > item_points:
+    if item_points is not None and cap > item_points:
         p.problem(f"{where}.max", f"封顶分 {_num(cap)} 超过本项标准分 {_num(item_points)}")
     return cap
 
@@ -188,7 +261,7 @@ def _bands(p, raw: dict, where: str, item_points: Fraction, reason: str) -> Band
         p.unknown_keys(band, {"op", "percent", "value", "points"}, bwhere)
         cond = {**subject, **{k2: band[k2] for k2 in ("op", "percent", "value") if k2 in band}}
         points = _points(p, band, "points", bwhere)
-        if not 0 <= points <= item_points:
+        if item_points is not None and not 0 <= points <= item_points:
             p.problem(f"{bwhere}.points", f"档次的分数应在 0 到本项标准分 {_num(item_points)} 之间，实际为 {_num(points)}")
         bands.append(Band(p.condition(cond, bwhere), points))
     if not bands:

@@ -103,6 +103,8 @@ def formula_problems(ruleset: RuleSet, file: str) -> list[RuleProblem]:
             check(f"sections[{n}]", formulas.section_formula(ruleset, stage.id, section), stage.label,
                   "这一部分的评分项太多，请拆成几个部分")
         check("sections", formulas.total_formula(ruleset, stage.id), stage.label, "部分太多，请合并")
+        if ruleset.has_parts:
+            check("sections.base", formulas.base_formula(ruleset, stage.id), stage.label, "部分太多，请合并")
         if ruleset.gates:
             check("gates", formulas.gate_formula(ruleset, stage.id), stage.label, "门槛或门槛用到的基础数据太多，请合并")
         check("levels", formulas.level_formula(ruleset, stage.id), stage.label, "认定分数线、称号或免评规定太多，或称号太长")

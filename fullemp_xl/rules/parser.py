@@ -99,7 +99,7 @@ class Parser:
         self.conditions_table(data.get("conditions"))
         sections = parse_sections(self, data.get("sections"), total)
         gates = self.gates(data.get("gates"))
-        levels = self.levels(data.get("levels"), total, gates)
+        levels = self.levels(data.get("levels"), total, gates, sections)
         monitor = self.monitor(data.get("monitor"))
         ledger = parse_ledger(self, data.get("ledger"), self.facts)
         subsidy = parse_subsidy(self, data.get("subsidy"), levels.titles)
@@ -323,17 +323,25 @@ class Parser:
                        raw.get("unemployed_label", "失业人员数"), percent, months,
                        self.text(raw, "reading", where, required=False))
 
-    def levels(self, raw, total: Fraction, gates) -> LevelPolicy:
+    def levels(self, raw, total: Fraction, gates, sections=()) -> LevelPolicy:
         where = "levels"
         if not isinstance(raw, dict):
             self.problem(where, "缺少认定层级 [levels]")
             return LevelPolicy((), ())
         self.unknown_keys(raw, {"titles", "bands", "requires_gates", "gates_label", "none_label", "revoked_label", "review",
-                                "new_every_years", "recertify_every_years", "exemptions", "reading"}, where)
+                                "new_every_years", "recertify_every_years", "exemptions", "reading", "with_bonus"}, where)
         titles = tuple(raw.get("titles") or ())
         if not titles or not all(isinstance(t, str) and t for t in titles):
             self.problem(f"{where}.titles", "titles 应为由低到高排列的称号列表")
-        bands = self.level_bands(raw.get("bands"), titles, total)
+        with_bonus = raw.get("with_bonus", True)
+        bonus = sum((s.cap or 0 for s in sections if s.role == "bonus"), Fraction(0))
+        if not isinstance(with_bonus, bool):
+            self.problem(f"{where}.with_bonus", "with_bonus 应为 true（分数线按含加分的总得分）或 false（按不含加分的得分）")
+            with_bonus = True
+        elif "with_bonus" in raw and not bonus:
+            self.problem(f"{where}.with_bonus", "规则集没有加分项（kind = \"bonus\" 的部分），with_bonus 不起作用：删去它", "warning")
+        bands = self.level_bands(raw.get("bands"), titles, total + (bonus if with_bonus else 0),
+                                 "总分加最高加分" if bonus and with_bonus else "总分")
         exemptions = []
         for n, ex in enumerate(raw.get("exemptions") or []):
             ewhere = f"{where}.exemptions[{n}]"
@@ -353,10 +361,11 @@ class Parser:
             titles=titles, bands=bands, requires_gates=requires_gates,
             none_label=raw.get("none_label", "不予认定"), revoked_label=raw.get("revoked_label", "取消认定资格"),
             review=raw.get("review", ""), exemptions=tuple(exemptions), reading=raw.get("reading", ""),
-            gates_label=self.text(raw, "gates_label", where, required=False) or "认定基本条件", **ints,
+            gates_label=self.text(raw, "gates_label", where, required=False) or "认定基本条件", with_bonus=with_bonus,
+            **ints,
         )
 
-    def level_bands(self, raw, titles: tuple, total: Fraction) -> tuple[LevelBand, ...]:
+    def level_bands(self, raw, titles: tuple, total: Fraction, what: str = "总分") -> tuple[LevelBand, ...]:
         bands, last = [], None
         for n, band in enumerate(raw or []):
             bwhere = f"levels.bands[{n}]"
@@ -365,7 +374,7 @@ class Parser:
             if last is not None and low <= last.min:
                 self.problem(f"{bwhere}.min", "档次应按分数由低到高排列")
             if not 0 <= low <= total:
-                self.problem(f"{bwhere}.min", f"分数线应在 0 到 {num(total)}（总分）之间")
+                self.problem(f"{bwhere}.min", f"分数线应在 0 到 {num(total)}（{what}）之间")
             title = self.text(band, "title", bwhere)
             new_title = band.get("new_title", title)
             for key, value in (("title", title), ("new_title", new_title)):

@@ -36,6 +36,8 @@ RULESET = obj({"id": STR, "version": STR, "provisional": opt(STR)}, {"name": STR
 COMMUNITY = obj({"county": STR, "street": STR, "community": STR})
 DECISION = obj({"level": STR, "certified": BOOL, "reason": STR, "recommend": opt(STR), "due": BOOL})
 SCORE = opt(NUM)
+# an item's or section's role and printed 序号 (rule sets with 加分项/扣分项, or with labels)
+PRINTED = {"kind": {"enum": ["score", "bonus", "penalty"]}, "label": STR}
 
 
 def document(name: str, fields: dict, optional: dict | None = None, *, extra: bool = False) -> dict:
@@ -49,12 +51,13 @@ SCHEMAS = {
         "file": STR, "form": {"const": "考评表"}, "ruleset": RULESET, "community": COMMUNITY, "complete": BOOL,
         "incomplete_reason": opt(STR),
         "items": array(obj({"id": STR, "section": STR, "points": NUM,
-                            "scores": array(obj({"stage": STR, "score": SCORE, "reasons": array(STR)}))})),
+                            "scores": array(obj({"stage": STR, "score": SCORE, "reasons": array(STR)}))}, PRINTED)),
         "stages": array(obj({
             "stage": STR, "label": STR, "complete": BOOL, "total": SCORE,
-            "sections": array(obj({"id": STR, "title": STR, "points": NUM, "score": SCORE})),
+            "sections": array(obj({"id": STR, "title": STR, "points": NUM, "score": SCORE}, PRINTED)),
             "gates_met": opt(BOOL), "gates": array(obj({"id": STR, "label": STR, "met": opt(BOOL)})),
-            "decision": opt(DECISION), "incomplete": array(STR)})),
+            "decision": opt(DECISION), "incomplete": array(STR)},
+            {"base": SCORE, "bonus": SCORE, "penalty": SCORE})),  # the parts, in rule sets with 加分项/扣分项
         "decision": opt(obj({"stage": STR, **DECISION["properties"]})),
         "findings": FINDINGS,
     }, {"restored": array(STR), "written": opt(STR), "backup": opt(STR)}),
@@ -93,7 +96,8 @@ SCHEMAS = {
             "declaration": opt(STR),
             "decisions": obj({k: STR for k in ("inspection", "objection", "final", "civil", "new_name", "note")}),
             "standing": obj({"county_notice": BOOL, "city_notice": BOOL, "certified": BOOL, "excluded": STR,
-                             "step": STR})})),
+                             "step": STR})},
+            {"parts": obj({}, {"base": SCORE, "bonus": SCORE, "penalty": SCORE})})),  # with 加分项/扣分项
         "counties": array(obj({"county": STR, "registry": opt(INT), "submitted": INT, "above_threshold": INT,
                                "eligible": INT, "average": opt(NUM), "lowest": opt(NUM)})),
         "duplicates": array(obj({k: STR for k in ("county", "street", "community", "kept", "dropped", "why")})),
@@ -123,7 +127,7 @@ SCHEMAS = {
         "stages": array(obj({"id": STR, "label": STR})),
         "sections": array(obj({"id": STR, "title": STR, "points": NUM,
                                "items": array(obj({"id": STR, "points": NUM, "content": STR, "criteria": STR,
-                                                   "reading": STR}))})),
+                                                   "reading": STR}, PRINTED))}, {**PRINTED, "max": opt(NUM)})),
         "facts": array(obj({"id": STR, "label": STR, "type": STR, "unit": STR})),
         "gates": array(obj({"id": STR, "label": STR})),
         "levels": array(obj({"min": NUM, "title": STR, "new_title": STR, "recommend": opt(STR)}))}),
