@@ -53,7 +53,7 @@ def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged
     certified = [r for r in decided.rows if r.decisions.final == "认定"]
     assert [r.community for r in certified] == ["南关社区"]  # the one community of the demo that meets every standard
     announcement = out / "6-文书" / "认定公告.docx"
-    assert [r[2] for r in table_rows(announcement) if r[0].isdigit()] == ["南关社区"]
+    assert [r[3] for r in table_rows(announcement) if r[0].isdigit()] == ["南关社区"]
     # the statement pays exactly the communities the summary's 补助资格 column calls eligible
     paid = {r.community for lst in subsidy_lists(decided) for r in lst.funded}
     assert paid == {r.community for r in certified if r.subsidy.startswith("符合")}
