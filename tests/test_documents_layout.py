@@ -172,11 +172,11 @@ def published(tmp_path_factory):
               run("announce", qsummary, "-o", qqhr / "认定公告.docx", "--pdf", "--number", "1")]
     for proc in procs:
         assert proc.returncode in (0, 1), proc.stdout + proc.stderr
-    return folder, counties
+    return folder, counties, procs[0].stdout
 
 
 def test_every_countys_signature_is_centred_on_its_date_inside_the_block(published):
-    folder, counties = published
+    folder, counties, _ = published
     for county in counties:
         check_signature(folder / "县区公示" / f"{county}-公示.pdf", office(county))
         check_signature(folder / "补助资金" / f"{county}-2026年度补助资金明细.pdf", office(county))
@@ -187,7 +187,7 @@ def test_every_countys_signature_is_centred_on_its_date_inside_the_block(publish
 
 
 def test_titles_in_the_pdfs_are_broken_by_rule(published):
-    folder, counties = published
+    folder, counties, _ = published
     seen = []
     for county in counties:
         lines = check_title(folder / "县区公示" / f"{county}-公示.pdf", keep=[county])
@@ -241,7 +241,7 @@ def test_titles_of_many_lengths_break_only_where_the_rules_say(tmp_path):
 
 
 def test_the_objection_paragraph_carries_the_profiles_fields(published):
-    folder, _ = published
+    folder, _, _ = published
     city = squeeze("".join(p.text for p in pages(folder / "市级公示.pdf")))
     for field in ("可通过书面（信函、当面）、电话、电子邮件方式向张掖市人力资源和社会保障局反映", "实事求是、客观公正",
                   "署实名", "以寄出邮戳日期为准", "受理时间：2026年12月21日至", "每个工作日上午8:30—12:00、下午14:30—17:30",
@@ -255,7 +255,7 @@ def test_the_objection_paragraph_carries_the_profiles_fields(published):
 
 
 def test_the_announcements_list_names_the_county_on_every_row_and_subsidies_say_no_see_below(published):
-    folder, counties = published
+    folder, counties, _ = published
     announcement = pages(folder / "认定公告.pdf")
     listing = [p for p in announcement if p.has("序号县（区）街道（乡镇）社区认定称号")]
     assert listing
@@ -265,3 +265,13 @@ def test_the_announcements_list_names_the_county_on_every_row_and_subsidies_say_
     assert "见下表" not in whole and "二、本次不予补助的社区无。" in whole  # nobody excluded: no "see below"
     other = squeeze("".join(p.text for p in pages(folder / "补助资金" / "临泽县-2026年度补助资金明细.pdf")))
     assert "1个社区本次不予补助（原因见下表）" in other
+
+
+def test_the_pdf_command_says_when_no_fangsong_face_draws_the_body(published):
+    from fullemp_xl.documents.pdf import fangsong_note
+
+    _, _, output = published
+    if fangsong_note() is None:  # a FangSong face is installed: nothing to say
+        assert "没有仿宋字体" not in output
+    else:
+        assert "注意：本机没有仿宋字体" in output and "宋体风格" in output, output

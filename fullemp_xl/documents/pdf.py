@@ -53,6 +53,28 @@ def _environment() -> dict:
     return env
 
 
+# FangSong faces: the official one and the free ones fonts.conf prefers for 仿宋_GB2312 when installed
+FANGSONG_FACES = ("仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "Zhuque Fangsong (technical preview)",
+                  "朱雀仿宋（预览测试版）", "Zhuque Fangsong", "华文仿宋", "STFangsong", "方正仿宋_GBK", "FZFangSong-Z02S")
+
+
+def fangsong_note() -> str | None:
+    """A Chinese note when the PDF's body (仿宋_GB2312) will be drawn in a Song face because no FangSong face is
+    installed (fontconfig: Linux; Windows and macOS with the fonts are not asked); None when one is."""
+    if not shutil.which("fc-match"):
+        return None
+    try:
+        found = subprocess.run(["fc-match", "-f", "%{family}", "仿宋_GB2312"], capture_output=True, text=True,
+                               env=_environment(), timeout=30).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    families = [f.strip() for f in found.split(",")]
+    if any(f in FANGSONG_FACES for f in families):
+        return None
+    return (f"本机没有仿宋字体：PDF 正文的“仿宋_GB2312”用 {families[0] or '其他字体'}（宋体风格）代替。正式发文请在装有"
+            "仿宋_GB2312 的电脑上用 Word 或 WPS 另存为 PDF，或安装仿宋字体后重新生成（见 README“PDF 与字体”）")
+
+
 def convert_one(docx: Path, pdf: Path, *, timeout: float = DEFAULT_TIMEOUT) -> Path:
     """docx → pdf (written atomically: a temporary folder, then a rename next to the target)."""
     program = soffice()
