@@ -71,6 +71,7 @@ def test_the_demos_documents_as_pdf(merged):
     import subprocess
 
     from lo_oracle import require_soffice
+    from test_documents_layout import check_signature, check_title
 
     require_soffice()
     out, summary = merged
@@ -83,3 +84,5 @@ def test_the_demos_documents_as_pdf(merged):
         assert "南关社区" in text and re.search(r"—1—", text), pdf
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts)
+        check_signature(pdf)  # inside the text block, centred on the date (GB/T 9704 7.3.5)
+        check_title(pdf, keep=["甘州区", "临泽县", "高台县", "山丹县"])

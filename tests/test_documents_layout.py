@@ -44,17 +44,18 @@ def lines_of(page, *, tall: bool) -> list[tuple[float, float, float, str]]:
             for y, ws in sorted(rows.items())]
 
 
-def signature_of(pdf: Path, name: str):
-    """(office line, date line) as (y, left mm, right mm, text) from the page that carries the 署名."""
+def signature_of(pdf: Path, name: str | None):
+    """(office line, date line) as (y, left mm, right mm, text) from the page that carries the 署名 (`name`, or any
+    line ending in 局 right above a date)."""
     for page in pages(pdf):
         body = lines_of(page, tall=False)
         for k, line in enumerate(body[:-1]):
-            if line[3] == name and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", body[k + 1][3]):
+            if (line[3] == name if name else line[3].endswith("局")) and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", body[k + 1][3]):
                 return line, body[k + 1]
     raise AssertionError(f"{pdf.name}: no 署名 {name} above a date")
 
 
-def check_signature(pdf: Path, name: str) -> None:
+def check_signature(pdf: Path, name: str | None = None) -> None:
     sig, date = signature_of(pdf, name)
     assert BLOCK[0] <= sig[1] and sig[2] <= BLOCK[1], (pdf.name, sig)  # inside the text block
     assert BLOCK[0] <= date[1] and date[2] <= BLOCK[1], (pdf.name, date)
