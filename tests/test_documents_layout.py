@@ -130,6 +130,20 @@ def test_signature_centre_follows_7_3_5(name, centred):
     assert centre - width / 2 >= 0
 
 
+@settings(max_examples=200, deadline=None)
+@given(name=st.text(st.sampled_from("甘州区肃南裕固族自治县人力资源和社会保障局"), min_size=1, max_size=27),
+       day=st.dates())
+def test_the_signature_never_leaves_the_block_and_shares_the_dates_centre(name, day):
+    block = L.TEXT_WIDTH / 12700
+    char = L.BODY_PT + L.SPACING_PT
+    office_w, date_w = L.text_width(name), L.text_width(f"{day.year}年{day.month}月{day.day}日")
+    centre = L.signature_centre(office_width=office_w, date_width=date_w, block=block)
+    for width in (office_w, date_w):
+        assert centre - width / 2 >= -0.01 and centre + width / 2 <= block + 0.01
+    if centre + office_w / 2 <= block - 2 * char + 0.01 and centre + date_w / 2 < block - 4 * char - 0.01:
+        assert centre + office_w / 2 == pytest.approx(block - 2 * char)  # moved left only as far as 右空二字 asks
+
+
 # ---------------------------------------------------------------- in the PDFs
 def _profile(counties: list[str]) -> str:
     text = PROFILE.split('[county."甘州区"]')[0].replace('email = "jyk@zhangye.example.cn"', '''email = "jyk@zhangye.example.cn"

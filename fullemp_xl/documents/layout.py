@@ -222,7 +222,8 @@ def signature(doc, office: str, date: str) -> None:
             break
     for _ in range(2):
         paragraph(doc, "", "Normal").paragraph_format.keep_with_next = True
-    centre = signature_centre(office_width=8 * (BODY_PT + SPACING_PT), date_width=DATE_WIDTH)  # a typical name; moved when rendered
+    # a typical name's place; place_signatures moves it for the rendered text
+    centre = signature_centre(office_width=8 * (BODY_PT + SPACING_PT), date_width=DATE_WIDTH)
     p = paragraph(doc, "", SIGNATURE)
     p.paragraph_format.keep_with_next = True
     p.paragraph_format.tab_stops.add_tab_stop(Pt(centre), alignment=1)  # WD_TAB_ALIGNMENT.CENTER
@@ -270,7 +271,8 @@ def signature_centre(*, office_width: float, date_width: float, block: float = T
     7.3.5.1: the date 右空四字 and the 署名 centred on it. When the 署名 is so long that, centred on the date, it
     would come closer than two characters to the right edge, 7.3.5.2's rule for a long line takes over: the 署名
     右空二字 and the date centred under it (its right space grows accordingly). Nothing passes the text block: a
-    署名 longer than the block less two characters is set flush right."""
+    署名 longer than the block less two characters starts at the block's left edge; one longer than a whole line
+    (no real office's name) is centred on the block and wraps."""
     char = BODY_PT + SPACING_PT
     centre = min(block - 4 * char - date_width / 2, block - 2 * char - office_width / 2)
     return max(centre, office_width / 2, date_width / 2) if office_width < block else block / 2
