@@ -290,3 +290,12 @@ def test_the_pdf_command_says_when_no_fangsong_face_draws_the_body(published):
         assert "没有仿宋字体" not in output
     else:
         assert "注意：本机没有仿宋字体" in output and "宋体风格" in output, output
+
+
+def test_a_title_with_a_field_or_picture_is_left_as_the_office_made_it():
+    doc = L.new_document("x")
+    plain = L.paragraph(doc, "张掖市人力资源和社会保障局关于认定2026年度市级充分就业社区的公告", L.TITLE)
+    designed = L.paragraph(doc, "张掖市人力资源和社会保障局关于认定2026年度市级充分就业社区的公告", L.TITLE)
+    designed._p.append(L._el("w:fldSimple", instr=" DATE "))
+    assert T.break_titles(doc) == [["张掖市人力资源和社会保障局关于", "认定2026年度市级充分就业社区的公告"]]
+    assert len(plain._p.findall(".//{*}br")) == 1 and not designed._p.findall(".//{*}br")

@@ -155,8 +155,8 @@ def break_titles(doc, keep=()) -> list[list[str]]:
         if L._style_name(p) != L.TITLE:
             continue
         runs = p._p.findall(qn("w:r"))
-        if not runs:
-            continue
+        if not runs or not _plain_runs(p._p, runs):
+            continue  # a field, a picture or a link in the title: an office's design, left as it is
         parts, current = [], []
         for r in runs:
             for child in r:
@@ -180,6 +180,17 @@ def break_titles(doc, keep=()) -> list[list[str]]:
                 run.add_break()
         out.append(lines)
     return out
+
+
+def _plain_runs(paragraph, runs) -> bool:
+    """Only text, line breaks and formatting in the title (bookmarks and proofing marks aside)."""
+    from docx.oxml.ns import qn
+
+    fine = {qn(t) for t in ("w:pPr", "w:r", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr")}
+    if any(child.tag not in fine for child in paragraph):
+        return False
+    inside = {qn(t) for t in ("w:rPr", "w:t", "w:br", "w:cr", "w:lastRenderedPageBreak")}
+    return all(child.tag in inside for r in runs for child in r)
 
 
 def _copy(element):
