@@ -260,13 +260,13 @@ def test_the_objection_paragraph_carries_the_profiles_fields(published):
     city = squeeze("".join(p.text for p in pages(folder / "市级公示.pdf")))
     for field in ("可通过书面（信函、当面）、电话、电子邮件方式向张掖市人力资源和社会保障局反映", "实事求是、客观公正",
                   "署实名", "以寄出邮戳日期为准", "受理时间：2026年12月21日至", "每个工作日上午8:30—12:00、下午14:30—17:30",
-                  "监督电话：0936-8219999", "（邮政编码：734000）", "电子邮箱：jyk@zhangye.example.cn"):
+                  "监督电话：0936-8219999", "邮政编码：734000", "电子邮箱：jyk@zhangye.example.cn"):
         assert squeeze(field) in city, field
     plain = squeeze("".join(p.text for p in pages(folder / "县区公示" / "甘州区-公示.pdf")))  # no optional fields given
     assert "监督电话" not in plain and "邮政编码" not in plain and "每个工作日" not in plain
     assert "附件：甘州区2026年度市级充分就业社区拟推荐名单" in plain  # the county's attachment names it
     with_them = squeeze("".join(p.text for p in pages(folder / "县区公示" / "临泽县-公示.pdf")))
-    assert "监督电话：0936-5500000" in with_them and "（邮政编码：734100）" in with_them
+    assert "监督电话：0936-5500000" in with_them and "邮政编码：734100" in with_them
 
 
 def test_the_announcements_list_names_the_county_on_every_row_and_subsidies_say_no_see_below(published):
@@ -282,14 +282,31 @@ def test_the_announcements_list_names_the_county_on_every_row_and_subsidies_say_
     assert "1个社区本次不予补助（原因见下表）" in other
 
 
-def test_the_pdf_command_says_when_no_fangsong_face_draws_the_body(published):
-    from fullemp_xl.documents.pdf import fangsong_note
+def test_the_body_is_set_in_a_fangsong_face(published):
+    """仿宋_GB2312 is drawn by the shipped 朱雀仿宋 where the official face is absent: every document embeds it."""
+    import subprocess
 
-    _, _, output = published
-    if fangsong_note() is None:  # a FangSong face is installed: nothing to say
-        assert "没有仿宋字体" not in output
-    else:
-        assert "注意：本机没有仿宋字体" in output and "宋体风格" in output, output
+    folder, counties, output = published
+    pdfs = [folder / "市级公示.pdf", folder / "认定公告.pdf", *(folder / "县区公示").glob("*.pdf"),
+            *(folder / "补助资金").glob("*.pdf"), *(folder.parent / "齐齐哈尔").glob("*.pdf")]
+    assert len(pdfs) == 2 + 2 * len(counties) + 2
+    for pdf in pdfs:
+        fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+        assert "ZhuqueFangsong" in fonts, (pdf.name, fonts)
+    assert "没有仿宋字体" not in output
+
+
+def test_without_a_fangsong_face_the_pdf_command_says_so(tmp_path, monkeypatch):
+    """The shipped fontconfig file without its fonts folder: fontconfig finds no FangSong face, and says so."""
+    from fullemp_xl.documents import pdf
+
+    require_soffice()
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(pdf.fontconfig_file().read_text(encoding="utf-8"), encoding="utf-8")  # no fonts/ beside it
+    assert pdf.fangsong_note() is None
+    monkeypatch.setattr(pdf, "fontconfig_file", lambda: conf)
+    note = pdf.fangsong_note()
+    assert note and "本机没有仿宋字体" in note and "Noto Serif CJK SC" in note and "宋体风格" in note
 
 
 def test_a_title_with_a_field_or_picture_is_left_as_the_office_made_it():

@@ -144,7 +144,8 @@ def test_pdf_errors_are_clear(tmp_path, monkeypatch):
     assert (tmp_path / "公告.docx").exists()
 
 
-@pytest.mark.parametrize("family, face", [("仿宋_GB2312", "Noto Serif CJK SC"), ("宋体", "Noto Serif CJK SC"),
+@pytest.mark.parametrize("family, face", [("仿宋_GB2312", "Zhuque Fangsong"), ("FangSong", "Zhuque Fangsong"),
+                                          ("宋体", "Noto Serif CJK SC"),
                                           ("方正小标宋简体", "Noto Serif CJK SC:Bold"), ("黑体", "Noto Sans CJK SC"),
                                           ("楷体_GB2312", "LXGW WenKai"), ("KaiTi", "LXGW WenKai")])
 def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):

@@ -42,6 +42,13 @@ def _grouped_table(doc, head, widths, cells: list[str]) -> None:
     _loop_row(t, "{%tr endfor %}")
 
 
+def _attachment_note(doc) -> None:
+    """附件说明 (GB/T 9704 7.3.4): 左空二字, and a long name turns its line under the name's first character."""
+    p = L.paragraph(doc, "附件：{{ attachment }}")
+    p.paragraph_format.left_indent = 5 * L.CHAR
+    p.paragraph_format.first_line_indent = -3 * L.CHAR
+
+
 def _attachment_page(doc) -> None:
     """附件另面编排 (the label's style starts a page): label in the first line (黑体, 顶格), title in the third."""
     L.paragraph(doc, "附件", L.ATTACHMENT_LABEL)
@@ -70,10 +77,13 @@ def build_notice():
     L.paragraph(doc, "{%p if office.supervision_phone %}")
     L.paragraph(doc, "监督电话：{{ office.supervision_phone }}")
     L.paragraph(doc, "{%p endif %}")
-    L.paragraph(doc, "通信地址：{{ office.address }}{% if office.postcode %}（邮政编码：{{ office.postcode }}）{% endif %}")
+    L.paragraph(doc, "通信地址：{{ office.address }}")
+    L.paragraph(doc, "{%p if office.postcode %}")
+    L.paragraph(doc, "邮政编码：{{ office.postcode }}")
+    L.paragraph(doc, "{%p endif %}")
     L.paragraph(doc, "电子邮箱：{{ office.email }}")
     L.paragraph(doc, "", "Normal")
-    L.paragraph(doc, "附件：{{ attachment }}")
+    _attachment_note(doc)
     L.signature(doc, "{{ office.name }}", "{{ date }}")
     _attachment_page(doc)
     _grouped_table(doc, NOTICE_HEAD, NOTICE_WIDTHS,
@@ -91,7 +101,7 @@ def build_announcement():
                 "授予标牌，现予以公告（名单见附件）。")
     L.paragraph(doc, "各县（区）人社部门要加强对充分就业社区的日常管理和工作指导，巩固和提升基层人社服务水平。")
     L.paragraph(doc, "", "Normal")
-    L.paragraph(doc, "附件：{{ attachment }}")
+    _attachment_note(doc)
     L.signature(doc, "{{ office.name }}", "{{ date }}")
     _attachment_page(doc)
     _grouped_table(doc, LIST_HEAD, LIST_WIDTHS,
