@@ -137,6 +137,10 @@ def test_pdf_errors_are_clear(tmp_path, monkeypatch):
     assert "bad.docx" in str(failed.value) and "a.docx" not in str(failed.value)
     assert (tmp_path / "out" / "a.pdf").exists() and (tmp_path / "out" / "b.pdf").exists()
     assert not (tmp_path / "out" / "bad.pdf").exists() and sorted(n for _, _, n in seen) == ["a.pdf", "b.pdf"]
+    with pytest.raises(PdfError) as slow:  # the time limit is per file, in one start as alone
+        convert([(good[0], tmp_path / "slow" / "a.pdf"), (good[1], tmp_path / "slow" / "b.pdf")], timeout=0.01)
+    assert "a.docx：LibreOffice 超过 0 秒" in str(slow.value) and "b.docx：LibreOffice 超过 0 秒" in str(slow.value)
+    assert not (tmp_path / "slow").exists() or not list((tmp_path / "slow").iterdir())
     monkeypatch.setenv("FULLEMP_SOFFICE", str(tmp_path / "no-soffice"))
     summary = summary_with_profile(tmp_path / "市")
     proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--number", "1", "--pdf")

@@ -169,13 +169,16 @@ def _batch(pairs: list[tuple[Path, Path]], *, timeout: float, progress: Callable
                     reported.add(k)
                     progress(pairs[k][1])
 
-        stopped = False
+        stopped, written = False, 0
         while proc.poll() is None:
             try:
                 proc.wait(timeout=0.2)
             except subprocess.TimeoutExpired:
                 pass
             report_finished()
+            now = sum(1 for _ in (work / "out").glob("*.pdf")) if (work / "out").is_dir() else 0
+            if now > written:  # a file was written: the next one's time starts
+                written, last[0] = now, time.monotonic()
             if time.monotonic() - last[0] > timeout:
                 _kill(proc)
                 stopped = True
@@ -199,9 +202,10 @@ def _batch(pairs: list[tuple[Path, Path]], *, timeout: float, progress: Callable
 def convert(pairs: list[tuple[Path, Path]], *, jobs: int | None = None, timeout: float = DEFAULT_TIMEOUT,
             progress: Callable[[int, int, Path], None] | None = None) -> list[Path]:
     """Convert (docx, pdf) pairs in one LibreOffice start (`jobs` > 1: that many starts side by side, each with its
-    own profile); progress(done, total, pdf) after each. The time limit is per file. A file that fails or stops the
-    run is converted again on its own, so one bad file costs only itself; every failure is reported together at the
-    end."""
+    own profile); progress(done, total, pdf) after each. The time limit is per file. A file LibreOffice cannot
+    convert is tried again on its own (for its exact message); a file that overruns the limit is reported and the
+    files after it go into one more start; so one bad file costs only itself. Every failure is reported together at
+    the end."""
     if not pairs:
         return []
     soffice()  # a clear message before any work when LibreOffice is missing
@@ -215,22 +219,36 @@ def convert(pairs: list[tuple[Path, Path]], *, jobs: int | None = None, timeout:
             if progress:
                 progress(done[0], len(pairs), pdf)
 
-    batches = [pairs[k::jobs] for k in range(jobs)]
-    missing: dict[Path, str] = {}
+    failures: dict[Path, str] = {}
+
+    def run(batch: list[tuple[Path, Path]]) -> list[tuple[Path, Path]]:
+        """One start for the batch; the files that failed on their own are returned for a second try alone. When a
+        file overran its time limit, it is the first one without a PDF (LibreOffice takes them in order): it is
+        reported, and the files after it go into one more start."""
+        while batch:
+            missing = _batch(batch, timeout=timeout, progress=tick)
+            if "stopped" not in missing.values():
+                return [pair for pair in batch if pair[1] in missing]
+            k = next(k for k, (_, pdf) in enumerate(batch) if pdf in missing)
+            failures[batch[k][1]] = (f"{batch[k][0].name}：LibreOffice 超过 {timeout:.0f} 秒仍未转换完，已停止。"
+                                     "Word 文档已经生成；名单很长时可按县（区）分别生成，或在 Word 中另存为 PDF")
+            retry = [pair for pair in batch[:k] if pair[1] in missing]
+            batch = batch[k + 1:]
+            if retry:
+                return retry + run(batch)
+        return []
+
     if len(pairs) == 1:  # one file: its own start, with its own messages
-        missing = {pairs[0][1]: "single"}
+        again = list(pairs)
     else:
         with ThreadPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(lambda b: _batch(b, timeout=timeout, progress=tick), batches):
-                missing.update(result)
-    failures = []
-    for docx, pdf in pairs:
-        if pdf in missing:
-            try:
-                convert_one(docx, pdf, timeout=timeout)
-                tick(pdf)
-            except PdfError as exc:
-                failures.append(str(exc))
+            again = [pair for result in pool.map(run, [pairs[k::jobs] for k in range(jobs)]) for pair in result]
+    for docx, pdf in again:
+        try:
+            convert_one(docx, pdf, timeout=timeout)
+            tick(pdf)
+        except PdfError as exc:
+            failures[pdf] = str(exc)
     if failures:
-        raise PdfError("\n".join(failures))
+        raise PdfError("\n".join(failures[pdf] for _, pdf in pairs if pdf in failures))
     return [pdf for _, pdf in pairs]
