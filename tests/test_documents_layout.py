@@ -117,6 +117,16 @@ def test_a_title_keeps_numbers_words_and_names_whole():
     assert not any(line.startswith(("区", "年", "示", "告")) for line in lines)
 
 
+def test_a_huge_name_from_a_hostile_file_is_filled_line_by_line_at_once():
+    import time
+
+    for name in ("社区" * 1500, "某" * 3000, "2026年" * 500):
+        start = time.perf_counter()
+        lines = T.break_title(f"{name}2026年度市级充分就业社区补助资金明细", keep=[name])
+        assert time.perf_counter() - start < 5 and "".join(lines).startswith(name[:10])
+        assert all(L.text_width(line, L.TITLE_PT, 0) <= L.TEXT_WIDTH / 12700 for line in lines)
+
+
 @pytest.mark.parametrize("name, centred", [("甘州区人力资源和社会保障局", True), (office(LONGEST[0]), False)])
 def test_signature_centre_follows_7_3_5(name, centred):
     block = L.TEXT_WIDTH / 12700

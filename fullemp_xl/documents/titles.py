@@ -11,6 +11,7 @@ then the most even lines. The widths are measured from the characters (layout.te
 from __future__ import annotations
 
 import itertools
+import math
 import re
 
 from . import layout as L
@@ -26,6 +27,7 @@ NUMBER = re.compile(r"[〔\[（(]?\d[\d.,]*[〕\]）)]?(?:年度|年|月|日|号
 NO_START = set("，。、；：？！）》」』〕】”’·…—%")
 NO_END = set("（《「『〔【“‘")
 BAD_BREAK = 1000.0  # a break not at a seam: allowed only when no seam gives a valid title
+MAX_TRIES = 100_000  # ways of breaking a title tried at most (a real title has at most a few thousand)
 
 
 def _protected(text: str, keep) -> list[bool]:
@@ -92,6 +94,8 @@ def break_title(text: str, *, width: float = L.TEXT_WIDTH / 12700, size: float =
     for n in range(fewest, min(fewest + 3, len(text) // MIN_CHARS) + 1):
         best, best_cost = None, None
         candidates = allowed if len(allowed) <= 60 or n <= 3 else [k for k in allowed if k in seams]
+        if math.comb(len(candidates), n - 1) > MAX_TRIES:
+            break  # no real title is this long (a name from a hostile file may be): fill the lines instead
         for cut in itertools.combinations(candidates, n - 1):
             bounds = [0, *cut, len(text)]
             if any(b - a < MIN_CHARS for a, b in zip(bounds, bounds[1:])):
