@@ -292,8 +292,9 @@ def test_the_announcements_list_names_the_county_on_every_row_and_subsidies_say_
     assert "1个社区本次不予补助（原因见下表）" in other
 
 
-def test_the_body_is_set_in_a_fangsong_face(published):
-    """仿宋_GB2312 is drawn by the shipped 朱雀仿宋 where the official face is absent: every document embeds it."""
+def test_the_body_is_set_in_a_fangsong_face_and_every_page_is_numbered(published):
+    """仿宋_GB2312 is drawn by the shipped 朱雀仿宋 where the official face is absent: every document embeds it; and
+    every page carries its "— n —"."""
     import subprocess
 
     folder, counties, output = published
@@ -303,6 +304,8 @@ def test_the_body_is_set_in_a_fangsong_face(published):
     for pdf in pdfs:
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
         assert "ZhuqueFangsong" in fonts, (pdf.name, fonts)
+        for page in pages(pdf):
+            assert f"—{page.number}—" in page.text, (pdf.name, page.number)
     assert "没有仿宋字体" not in output
 
 
