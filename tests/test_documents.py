@@ -82,8 +82,11 @@ def test_announcement_by_county_with_number(summary, tmp_path):
     assert "认定8个社区为充分就业社区（其中市级充分就业社区8个）" in text
     rows = table_rows(out)
     assert rows[1][0] == "甘州区（4个）" and rows[6][0] == "临泽县（4个）"
-    assert [r[2] for r in rows if r[0].isdigit()] == ["南关社区", "{{ x }}社区", "<w:p>社区", "=1+1社区", *RARE[:4]]
-    assert [r[0] for r in rows if r[0].isdigit()] == [str(n) for n in range(1, 9)]  # 序号 runs on across counties
+    assert rows[0] == ["序号", "县（区）", "街道（乡镇）", "社区", "认定称号"]
+    listed = [r for r in rows if r[0].isdigit()]
+    assert [r[3] for r in listed] == ["南关社区", "{{ x }}社区", "<w:p>社区", "=1+1社区", *RARE[:4]]
+    assert [r[1] for r in listed] == ["甘州区"] * 4 + ["临泽县"] * 4  # every row names its county, on every page
+    assert [r[0] for r in listed] == [str(n) for n in range(1, 9)]  # 序号 runs on across counties
     assert RARE[4] in result.output and "待市级认定" in result.output  # not finally certified: reported, not listed
 
 
@@ -106,7 +109,7 @@ def test_subsidy_statements_per_county(summary, tmp_path):
     wb = openpyxl.load_workbook(out / "甘州区-2026年度补助资金明细.xlsx")
     ws = wb.active
     assert ws["D4"].value == "南关社区" and ws["G4"].value == 10000
-    assert ws["G7"].value == "=SUM(G4:G6)" and ws["B8"].value == "人民币叁万元整"
+    assert ws["G7"].value == "=SUM(G4:G6)" and ws["B8"].value.startswith("=IF(ROUND(G7,2)=30000.00,\"人民币叁万元整\"")
     texts = {c.value: c.data_type for r in ws.iter_rows() for c in r if isinstance(c.value, str)}
     assert texts["=1+1社区"] == "s"  # a name stays text in the finance office's sheet
     lz = docx_text(out / "临泽县-2026年度补助资金明细.docx")
@@ -223,7 +226,7 @@ def test_doubtful_decisions_and_conflicts_exit_1(tmp_path):
     assert result.exit_code == 1, result.output
     assert "低分社区" in result.output and "不能认定" in result.output  # a conflict: never listed
     assert "“实地考察”填了“可以”" in result.output
-    assert [r[2] for r in table_rows(out) if r[0].isdigit()] == ["南关社区"]
+    assert [r[3] for r in table_rows(out) if r[0].isdigit()] == ["南关社区"]
 
 
 def test_nothing_to_publish(tmp_path):
@@ -277,9 +280,28 @@ def test_the_announcement_and_the_summarys_proposed_list_agree(summary, tmp_path
     proposed = {r[3]: r[-1] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True) if r[3]}
     out = tmp_path / "公告.docx"
     assert fullemp("announce", summary, "-o", out).exit_code == 0
-    announced = {r[2] for r in table_rows(out) if r[0].isdigit()}
+    announced = {r[3] for r in table_rows(out) if r[0].isdigit()}
     assert announced == {name for name, step in proposed.items() if step == "已认定"}
     county = tmp_path / "县区"
     assert fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", county).exit_code == 0
     noticed = {r[3] for f in county.glob("*.docx") for r in table_rows(f) if r[0].isdigit()}
     assert noticed == {name for name, step in proposed.items() if step in ("已认定", "待市级认定")}
+
+
+def test_the_finance_workbooks_words_follow_its_total(summary, tmp_path):
+    """The 大写 is a formula on the total: LibreOffice (the independent judge) computes the words while the total is
+    theirs, and a request to write them anew once an amount is edited; never two amounts that disagree."""
+    from lo_oracle import recalculate, require_soffice
+
+    require_soffice()
+    out = tmp_path / "补助"
+    assert fullemp("subsidy", summary, "-o", out).exit_code == 0
+    book = out / "甘州区-2026年度补助资金明细.xlsx"
+    edited = tmp_path / "改过.xlsx"
+    wb = openpyxl.load_workbook(book)
+    wb.active["G4"] = 20000
+    wb.save(edited)
+    computed = recalculate([book, edited], tmp_path / "lo")
+    as_is, changed = (openpyxl.load_workbook(p, data_only=True).active for p in computed)
+    assert as_is["G7"].value == 30000 and as_is["B8"].value == "人民币叁万元整"
+    assert changed["G7"].value == 40000 and changed["B8"].value == "合计已改动：请按合计重新填写大写金额"

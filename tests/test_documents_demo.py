@@ -53,7 +53,7 @@ def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged
     certified = [r for r in decided.rows if r.decisions.final == "认定"]
     assert [r.community for r in certified] == ["南关社区"]  # the one community of the demo that meets every standard
     announcement = out / "6-文书" / "认定公告.docx"
-    assert [r[2] for r in table_rows(announcement) if r[0].isdigit()] == ["南关社区"]
+    assert [r[3] for r in table_rows(announcement) if r[0].isdigit()] == ["南关社区"]
     # the statement pays exactly the communities the summary's 补助资格 column calls eligible
     paid = {r.community for lst in subsidy_lists(decided) for r in lst.funded}
     assert paid == {r.community for r in certified if r.subsidy.startswith("符合")}
@@ -71,6 +71,7 @@ def test_the_demos_documents_as_pdf(merged):
     import subprocess
 
     from lo_oracle import require_soffice
+    from test_documents_layout import check_signature, check_title
 
     require_soffice()
     out, summary = merged
@@ -83,3 +84,5 @@ def test_the_demos_documents_as_pdf(merged):
         assert "南关社区" in text and re.search(r"—1—", text), pdf
         fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout.splitlines()[2:]
         assert fonts and all(line.split()[-5] == "yes" for line in fonts)
+        check_signature(pdf)  # inside the text block, centred on the date (GB/T 9704 7.3.5)
+        check_title(pdf, keep=["甘州区", "临泽县", "高台县", "山丹县"])

@@ -56,7 +56,7 @@ def test_announcement_button_reads_unsaved_decisions(summary):
     message = dh.announce_book(book)
     out = summary.parent / "认定公告.docx"
     assert "认定公告已生成" in message and "9 个社区" in message
-    assert RARE[4] in [r[2] for r in table_rows(out)]
+    assert RARE[4] in [r[3] for r in table_rows(out)]
 
 
 def test_subsidy_button_and_runpython_entry_point(summary):

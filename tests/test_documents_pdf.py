@@ -128,6 +128,19 @@ def test_pdf_errors_are_clear(tmp_path, monkeypatch):
     bad.write_bytes(b"not a word file")
     with pytest.raises(PdfError, match="没有生成 PDF"):
         convert_one(bad, tmp_path / "bad.pdf")
+    good = [tmp_path / "a.docx", tmp_path / "b.docx"]
+    L.new_document("y").save(str(good[1]))
+    pairs = [(good[0], tmp_path / "out" / "a.pdf"), (bad, tmp_path / "out" / "bad.pdf"), (good[1], tmp_path / "out" / "b.pdf")]
+    seen = []
+    with pytest.raises(PdfError) as failed:  # one start for the three; the bad one converted again on its own
+        convert(pairs, progress=lambda done, total, pdf: seen.append((done, total, pdf.name)))
+    assert "bad.docx" in str(failed.value) and "a.docx" not in str(failed.value)
+    assert (tmp_path / "out" / "a.pdf").exists() and (tmp_path / "out" / "b.pdf").exists()
+    assert not (tmp_path / "out" / "bad.pdf").exists() and sorted(n for _, _, n in seen) == ["a.pdf", "b.pdf"]
+    with pytest.raises(PdfError) as slow:  # the time limit is per file, in one start as alone
+        convert([(good[0], tmp_path / "slow" / "a.pdf"), (good[1], tmp_path / "slow" / "b.pdf")], timeout=0.01)
+    assert "a.docx：LibreOffice 超过 0 秒" in str(slow.value) and "b.docx：LibreOffice 超过 0 秒" in str(slow.value)
+    assert not (tmp_path / "slow").exists() or not list((tmp_path / "slow").iterdir())
     monkeypatch.setenv("FULLEMP_SOFFICE", str(tmp_path / "no-soffice"))
     summary = summary_with_profile(tmp_path / "市")
     proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--number", "1", "--pdf")
@@ -135,7 +148,8 @@ def test_pdf_errors_are_clear(tmp_path, monkeypatch):
     assert (tmp_path / "公告.docx").exists()
 
 
-@pytest.mark.parametrize("family, face", [("仿宋_GB2312", "Noto Serif CJK SC"), ("宋体", "Noto Serif CJK SC"),
+@pytest.mark.parametrize("family, face", [("仿宋_GB2312", "Zhuque Fangsong"), ("FangSong", "Zhuque Fangsong"),
+                                          ("宋体", "Noto Serif CJK SC"),
                                           ("方正小标宋简体", "Noto Serif CJK SC:Bold"), ("黑体", "Noto Sans CJK SC"),
                                           ("楷体_GB2312", "LXGW WenKai"), ("KaiTi", "LXGW WenKai")])
 def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):

@@ -46,7 +46,7 @@ def document_options(fn):
         click.option("--email", metavar="邮箱", default=None, help="电子邮箱。"),
         click.option("--date", "signing", metavar="日期", type=DATE, default=None, help="成文日期，如 2026-12-21（公示默认为开始日期，其他文书默认取发文机关信息的 date）。"),
         click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换为 PDF（多个文件并行转换）。"),
-        click.option("--jobs", metavar="N", type=click.IntRange(1, 64), default=None, help="PDF 并行转换的个数，默认为 CPU 核数。"),
+        click.option("--jobs", metavar="N", type=click.IntRange(1, 64), default=None, help="同时启动的 LibreOffice 个数，默认 1（所有文件一次启动转换）。"),
         click.option("--force", is_flag=True, help="覆盖已存在的文件（原文件先备份）。"),
         click.option("--quiet", is_flag=True, help="不显示进度。"),
         format_option,
@@ -101,7 +101,7 @@ def _report(outcome, fmt: str, headline: str, summary: str) -> None:
                                       "conflicts": [_entry(e) for e in d.selection.conflicts]} if d.selection else {})}
                                  for d in docs],
                    "pdf": [str(p) for p in outcome.pdfs], "sheets": [str(p) for p in outcome.sheets],
-                   "skipped": outcome.skipped, "problems": outcome.problems})
+                   "skipped": outcome.skipped, "notes": outcome.notes, "problems": outcome.problems})
     else:
         click.echo(headline)
         for d in docs:
@@ -116,6 +116,8 @@ def _report(outcome, fmt: str, headline: str, summary: str) -> None:
             click.echo(f"· 已生成：{path}")
         for line in outcome.skipped:
             click.echo(f"· 未生成：{line}")
+        for line in outcome.notes:
+            click.echo(f"· 注意：{line}")
         if outcome.problems:
             click.echo("汇总表中需要核对的地方：")
             for p in outcome.problems:

@@ -117,7 +117,14 @@ def common(summary, *, office: dict, date: str, doc_number: str, attachment: str
     rs = summary.ruleset
     return {"office": office, "doc_number": doc_number, "date": date, "year": summary.year,
             "jurisdiction": rs.jurisdiction, "basis": basis_text(rs), "title_name": rs.levels.titles[0],
+            "designation": designation(rs),
             "threshold": threshold(rs), "attachment": attachment}
+
+
+def designation(rs: RuleSet) -> str:
+    """The one wording a rule set's documents use for what they list, in titles and attachment titles alike: its only
+    title (市级充分就业社区), or 充分就业社区 when it certifies several levels."""
+    return rs.levels.titles[0] if len(rs.levels.titles) == 1 else "充分就业社区"
 
 
 def threshold(rs: RuleSet) -> str:
@@ -159,10 +166,9 @@ def notice_context(summary, listed: list[SummaryRow], *, stage: str, county: str
 
 
 def notice_attachment(summary, stage: str, county: str | None) -> str:
-    rs = summary.ruleset
-    name = rs.levels.titles[0] if len(rs.levels.titles) == 1 else "充分就业社区"
-    if stage == "county":  # the county is in the title and the table; a short title keeps to one line
-        return f"{summary.year}年度{name}拟推荐名单"
+    name = designation(summary.ruleset)
+    if stage == "county":  # the attachment is read on its own page: it names its county
+        return f"{county or ''}{summary.year}年度{name}拟推荐名单"
     return f"{summary.year}年度{name}拟认定名单"
 
 
@@ -178,9 +184,7 @@ def announcement_context(summary, listed: list[SummaryRow], *, base: dict) -> di
 
 
 def announcement_attachment(summary) -> str:
-    rs = summary.ruleset
-    name = rs.levels.titles[0] if len(rs.levels.titles) == 1 else "充分就业社区"
-    return f"{summary.year}年度{name}名单"
+    return f"{summary.year}年度{designation(summary.ruleset)}名单"
 
 
 # ---------------------------------------------------------------- subsidy

@@ -171,6 +171,34 @@ def _attributes(node, scope: dict[str, Tag], found: list[tuple[nodes.Getattr, Ta
         _attributes(child, scope, found)
 
 
+def _office_attrs(node) -> set[str]:
+    found = [node, *node.find_all(nodes.Getattr)]  # find_all leaves out the node itself
+    return {g.attr for g in found
+            if isinstance(g, nodes.Getattr) and isinstance(g.node, nodes.Name) and g.node.name == "office"}
+
+
+def _guarded_only(ast) -> set[str]:
+    """Office fields the template prints only under {% if office.<field> %}: optional, never a blank in print."""
+    guarded, bare = set(), set()
+
+    def walk(node, guards: frozenset):
+        if isinstance(node, nodes.If):
+            tested = _office_attrs(node.test)
+            guarded.update(tested)
+            for child in node.body:
+                walk(child, guards | tested)
+            for child in [*node.elif_, *node.else_]:
+                walk(child, guards)
+            return
+        if isinstance(node, nodes.Getattr) and isinstance(node.node, nodes.Name) and node.node.name == "office":
+            (guarded if node.attr in guards else bare).add(node.attr)
+        for child in node.iter_child_nodes():
+            walk(child, guards)
+
+    walk(ast, frozenset())
+    return guarded - bare
+
+
 def check_template(template: bytes, kind: str, name: str = "模板") -> Usage:
     """Raise TemplateProblems listing every broken or unknown tag and where it is; return what it uses."""
     from jinja2 import meta
@@ -203,6 +231,7 @@ def check_template(template: bytes, kind: str, name: str = "模板") -> Usage:
                 problems.append(f"{_where(part, node.lineno)}：未知字段“{label}”（{parent.meaning}的字段有：{names}）")
             elif isinstance(node.node, nodes.Name) and node.node.name == "office":
                 usage.office_fields.add(node.attr)
+        usage.office_fields -= _guarded_only(ast)
     if problems:
         raise TemplateProblems(name, problems)
     return usage
@@ -236,6 +265,14 @@ def _template_line(exc: BaseException) -> int | None:
     return line
 
 
+def finish(doc, context: dict) -> None:
+    """What only the filled text decides: titles broken by rule, the 署名 and 成文日期 placed by their width."""
+    from . import layout, titles
+
+    titles.break_titles(doc, keep=titles.names_in(context))
+    layout.place_signatures(doc)
+
+
 def render(template: bytes, kind: str, context: dict, name: str = "模板") -> bytes:
     """Fill the (checked) template with context; raise TemplateProblems for what only rendering reveals."""
     tpl = _open(template, name)
@@ -249,6 +286,7 @@ def render(template: bytes, kind: str, context: dict, name: str = "模板") -> b
         where = _where(parts["正文"], _template_line(exc)) if tpl.current_rendering_part is tpl.docx._part else "页眉或页脚"
         what = "用了不存在的内容" if isinstance(exc, UndefinedError) else "不允许的操作" if isinstance(exc, SecurityError) else "无法填写"
         raise TemplateProblems(name, [f"{where}：{what}（{exc}）"]) from None
+    finish(tpl.docx, context)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()

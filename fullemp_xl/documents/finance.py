@@ -1,7 +1,7 @@
 """The subsidy statement's table as a workbook a county's finance office can use (sum, sort, pay from).
 
 Text from the summary is always stored as text, never as a formula (a community named "=1+1" stays
-"=1+1"); the only formula is our own SUM of the amounts.
+"=1+1"); the only formulas are our own: the SUM of the amounts, and the 大写 that follows it (words_formula).
 """
 from __future__ import annotations
 
@@ -48,6 +48,14 @@ def _head(ws, row: int, heads: list[str]) -> None:
         put(ws, row, col, text, font=HEAD, fill=HEAD_FILL)
 
 
+def words_formula(total_cell: str, words: str, total: str) -> str:
+    """The 大写 cell follows its total: the words while the total is the amount they spell, else a request to write
+    them anew (never two amounts that disagree). Plain IF and ROUND: Excel, WPS and LibreOffice compute it alike."""
+    figure = str(Decimal(str(total).replace(",", "")).quantize(Decimal("0.01")))
+    words = words.replace('"', '""')
+    return f'=IF(ROUND({total_cell},2)={figure},"{words}","合计已改动：请按合计重新填写大写金额")'
+
+
 def finance_workbook(values: dict) -> Workbook:
     """values: the subsidy statement's context (context.subsidy_context)."""
     amount = Decimal(str(values["amount"]).replace(",", ""))
@@ -80,7 +88,8 @@ def finance_workbook(values: dict) -> Workbook:
     put(ws, total_row, 7, total, font=HEAD, fmt=MONEY, formula=True)
     ws.merge_cells(start_row=total_row + 1, start_column=2, end_row=total_row + 1, end_column=7)
     put(ws, total_row + 1, 1, "大写", font=HEAD)
-    put(ws, total_row + 1, 2, values["total_words"], align=LEFT)
+    put(ws, total_row + 1, 2, words_formula(f"G{total_row}", values["total_words"], values["total"]), align=LEFT,
+        formula=True)
     row = total_row + 3
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
     put(ws, row, 1, "本次不予补助的社区", font=HEAD, align=LEFT, box=False)

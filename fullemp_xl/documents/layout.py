@@ -178,8 +178,7 @@ def new_document(title: str = "") -> Document:
     _style(doc, ATTACHMENT_LABEL, font=HEI_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)
     doc.styles[ATTACHMENT_LABEL].paragraph_format.page_break_before = True  # 附件另面编排
     _style(doc, SIGNATURE, font=BODY_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.LEFT, keep_next=True)
-    _style(doc, DATE_LINE, font=BODY_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.RIGHT)
-    doc.styles[DATE_LINE].paragraph_format.right_indent = 4 * CHAR  # 成文日期右空四字
+    _style(doc, DATE_LINE, font=BODY_FONT, size=SIZE_3, align=WD_ALIGN_PARAGRAPH.LEFT)  # on a centre tab: see signature
     _style(doc, TABLE_HEAD, font=HEI_FONT, size=SIZE_S4, align=WD_ALIGN_PARAGRAPH.CENTER, line=TABLE_LINE, spacing=None)
     _style(doc, TABLE_TEXT, font=BODY_FONT, size=SIZE_S4, align=WD_ALIGN_PARAGRAPH.CENTER, line=TABLE_LINE, spacing=None)
     _style(doc, TABLE_GROUP, font=HEI_FONT, size=SIZE_S4, align=WD_ALIGN_PARAGRAPH.LEFT, line=TABLE_LINE, spacing=None,
@@ -209,8 +208,10 @@ def title(doc, *lines: str):
 
 
 def signature(doc, office: str, date: str) -> None:
-    """Room for the seal, then the office centred over the 成文日期 (右空四字): single-office signature with seal.
+    """Room for the seal, then the office centred over the 成文日期: single-office signature with seal.
 
+    Both lines are centred on one centre tab stop, so they are centred on each other in any word processor;
+    where that stop stands depends on the rendered text and is set by `place_signatures` (GB/T 9704 7.3.5).
     GB/T 9704 7.3.5 wants the seal on a page with body text, never alone ("此页无正文" is not allowed): the last
     body paragraph, an 附件 line after it and the seal's room are kept with the next paragraph, so a signature
     that no longer fits moves to the next page together with them."""
@@ -221,13 +222,105 @@ def signature(doc, office: str, date: str) -> None:
             break
     for _ in range(2):
         paragraph(doc, "", "Normal").paragraph_format.keep_with_next = True
+    # a typical name's place; place_signatures moves it for the rendered text
+    centre = signature_centre(office_width=8 * (BODY_PT + SPACING_PT), date_width=DATE_WIDTH)
     p = paragraph(doc, "", SIGNATURE)
     p.paragraph_format.keep_with_next = True
-    # centre tab over a typical 成文日期 (about 6½ characters wide) that ends four characters in from the right
-    centre = TEXT_WIDTH - 4 * CHAR - Pt(6.5 * 15.75 / 2)
-    p.paragraph_format.tab_stops.add_tab_stop(centre, alignment=1)  # WD_TAB_ALIGNMENT.CENTER
+    p.paragraph_format.tab_stops.add_tab_stop(Pt(centre), alignment=1)  # WD_TAB_ALIGNMENT.CENTER
     p.add_run("\t" + office)
-    paragraph(doc, date, DATE_LINE)
+    d = paragraph(doc, "", DATE_LINE)
+    d.paragraph_format.tab_stops.add_tab_stop(Pt(centre), alignment=1)
+    d.add_run("\t" + date)
+
+
+# ---------------------------------------------------------------- placing text by its measured width
+BODY_PT, TITLE_PT = 16.0, 22.0
+SPACING_PT = CHAR_SPACING / 20  # the body's character spacing, points per character
+DATE_WIDTH = 4 * (BODY_PT + SPACING_PT) + 5 * (0.6 * BODY_PT + SPACING_PT) + 5 * 0.25 * BODY_PT  # 2026年12月7日
+
+
+def _em(ch: str) -> float:
+    """A character's advance in ems: CJK and full-width forms one em; digits, Latin letters and half-width punctuation
+    at most 0.6 em in every face the documents use (仿宋_GB2312 0.5, Noto Serif CJK 0.47–0.56, its bold 0.59)."""
+    import unicodedata
+
+    if ch in "\t\n":
+        return 0.0
+    if unicodedata.east_asian_width(ch) in "WFA":
+        return 1.0
+    return 0.6
+
+
+def text_width(text: str, size: float = BODY_PT, spacing: float = SPACING_PT) -> float:
+    """Width in points of `text` set at `size` points with `spacing` points added after every character, and the
+    quarter em Word and LibreOffice put between CJK and Latin letters or digits (autospace, measured 0.2 em)."""
+    chars = [ch for ch in text if ch not in "\t\n"]
+    width = sum(_em(ch) * size + spacing for ch in chars)
+    wide = [_em(ch) == 1.0 for ch in chars]
+    return width + 0.25 * size * sum(a != b for a, b in zip(wide, wide[1:]))
+
+
+def _text_width_pt(doc) -> float:
+    section = doc.sections[0]
+    return (section.page_width - section.left_margin - section.right_margin) / 12700
+
+
+def signature_centre(*, office_width: float, date_width: float, block: float = TEXT_WIDTH / 12700) -> float:
+    """Where the 署名 and 成文日期 share their centre, in points from the left of the text block (GB/T 9704 7.3.5).
+
+    7.3.5.1: the date 右空四字 and the 署名 centred on it. When the 署名 is so long that, centred on the date, it
+    would come closer than two characters to the right edge, 7.3.5.2's rule for a long line takes over: the 署名
+    右空二字 and the date centred under it (its right space grows accordingly). Nothing passes the text block: a
+    署名 longer than the block less two characters starts at the block's left edge; one longer than a whole line
+    (no real office's name) is centred on the block and wraps."""
+    char = BODY_PT + SPACING_PT
+    centre = min(block - 4 * char - date_width / 2, block - 2 * char - office_width / 2)
+    return max(centre, office_width / 2, date_width / 2) if office_width < block else block / 2
+
+
+def _plain(p) -> str:
+    return "".join(t.text or "" for t in p._p.iter(qn("w:t")))
+
+
+def _style_name(p) -> str:
+    try:
+        return p.style.name if p.style is not None else ""
+    except (KeyError, ValueError):
+        return ""
+
+
+def _lead_tab(p) -> None:
+    """Make sure the paragraph starts with a tab (an older template had the date right-aligned instead)."""
+    first = next(iter(p._p.iter(qn("w:t"), qn("w:tab"))), None)
+    if first is not None and first.tag == qn("w:tab"):
+        return
+    r = _el("w:r")
+    r.append(_el("w:tab"))
+    ppr = p._p.find(qn("w:pPr"))
+    p._p.insert(1 if ppr is not None else 0, r)
+
+
+def place_signatures(doc) -> list[tuple[float, float, float]]:
+    """Set every 署名 / 成文日期 pair's centre tab from the rendered text; return (centre, office, date) widths in
+    points, for the record. Pairs are the paragraphs styled 发文机关署名 followed by one styled 成文日期."""
+    paragraphs = [p for p in doc.paragraphs if _plain(p).strip() or _style_name(p) in (SIGNATURE, DATE_LINE)]
+    block = _text_width_pt(doc)
+    placed = []
+    for p, d in zip(paragraphs, paragraphs[1:]):
+        if _style_name(p) != SIGNATURE or _style_name(d) != DATE_LINE:
+            continue
+        office, date = _plain(p).strip(), _plain(d).strip()
+        office_width, date_width = text_width(office), text_width(date)
+        centre = signature_centre(office_width=office_width, date_width=date_width, block=block)
+        for q in (p, d):
+            fmt = q.paragraph_format
+            fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            fmt.left_indent = fmt.right_indent = fmt.first_line_indent = Pt(0)
+            fmt.tab_stops.clear_all()
+            fmt.tab_stops.add_tab_stop(Pt(round(centre, 1)), alignment=1)
+            _lead_tab(q)
+        placed.append((centre, office_width, date_width))
+    return placed
 
 
 def _borders(table) -> None:

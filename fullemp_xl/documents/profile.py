@@ -7,6 +7,9 @@
     phone = "0936-8211234"
     address = "张掖市甘州区县府街55号"
     email = "zyrsj@example.cn"
+    postcode = "734000"        # 邮政编码、监督电话、受理时间：可不填，填了才印
+    supervision_phone = "0936-8212345"
+    hours = "上午8:30—12:00、下午14:30—17:30"
     date = 2026-12-07          # 成文日期
     number = "3"               # 发文字号的序号（也可用 --number）
 
@@ -15,7 +18,8 @@
     ...
 
 Which fields are required depends on the template: every field it prints must be given (never a blank in
-a published document); `require` names each missing one and where to write it.
+a published document), except those it prints only under {% if office.<field> %} (the default 公示 so prints
+postcode, supervision_phone and hours); `require` names each missing one and where to write it.
 """
 from __future__ import annotations
 
@@ -51,6 +55,8 @@ class Office:
     address: str = ""
     postcode: str = ""
     email: str = ""
+    supervision_phone: str = ""  # 监督电话
+    hours: str = ""  # 工作日的受理时间
 
     def merged(self, overrides: dict) -> "Office":
         return replace(self, **{k: v.strip() for k, v in overrides.items() if v and v.strip()})
@@ -159,5 +165,6 @@ def require(office: Office, needed: set[str], *, section: str, profile: Profile)
         return
     where = str(profile.path) if profile.path else PROFILE_FILE
     what = "、".join(f"{LABELS[k]}（{k}）" for k in missing)
-    options = "、".join(OPTION[k] for k in missing)
-    raise ProfileError(f"发文机关信息缺少：{what}。文书中不能留空：请在 {where} 的 {section} 中填写，或用 {options} 指定")
+    options = "、".join(OPTION[k] for k in missing if k in OPTION)  # 监督电话、受理时间: the profile only
+    raise ProfileError(f"发文机关信息缺少：{what}。文书中不能留空：请在 {where} 的 {section} 中填写"
+                       + (f"，或用 {options} 指定" if options else ""))

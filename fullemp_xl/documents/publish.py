@@ -17,7 +17,7 @@ from ..safe_io import UnusableFile, write_output
 from ..workdays import load_calendar, notice_end
 from . import context as C
 from .engine import check_template, render
-from .pdf import convert
+from .pdf import convert, fangsong_note
 from .profile import Office, Profile, ProfileError, load_profile, require
 from .tags import ANNOUNCEMENT, KIND_LABEL, NOTICE, SUBSIDY
 from .templates import template_bytes
@@ -58,6 +58,7 @@ class Outcome:
     sheets: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # e.g. a county with nobody to list
     details: dict = field(default_factory=dict)  # per-command facts for the report (period, totals)
+    notes: list[str] = field(default_factory=list)  # what the reader of the PDFs should know (a missing 仿宋 face)
 
     @property
     def problems(self) -> list[str]:
@@ -145,6 +146,9 @@ def _write(outcome: Outcome, rendered: list[tuple[Path, bytes, str, int, C.Selec
         outcome.documents.append(Document(target, title, count, selection))
     if settings.pdf:
         outcome.pdfs = convert(list(zip(targets, pdfs)), jobs=settings.jobs, progress=settings.progress)
+        note = fangsong_note()
+        if note:
+            outcome.notes.append(note)
 
 
 # ---------------------------------------------------------------- 公示

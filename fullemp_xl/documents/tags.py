@@ -28,8 +28,10 @@ OFFICE_FIELDS = (
     Tag("contact", "联系人"),
     Tag("phone", "联系电话"),
     Tag("address", "通信地址"),
-    Tag("postcode", "邮政编码"),
+    Tag("postcode", "邮政编码（可不填；默认模板填了才印）"),
     Tag("email", "电子邮箱"),
+    Tag("supervision_phone", "监督电话（可不填；默认模板填了才印）"),
+    Tag("hours", "工作日的受理时间，如 上午8:30—12:00、下午14:30—17:30（可不填；默认模板填了才印）"),
     Tag("doc_prefix", "发文字号的机关代字，如“张人社公告”"),
 )
 ROW_FIELDS = (
@@ -73,6 +75,7 @@ COMMON = (
     Tag("jurisdiction", "市，如 张掖市"),
     Tag("basis", "认定依据的文件，如 张人社通〔2023〕181号《张掖市市级充分就业社区认定管理办法》"),
     Tag("title_name", "本规则集最低一级的称号，如 市级充分就业社区"),
+    Tag("designation", "名单的称号，标题与附件标题共用：规则集只有一级称号时即该称号（如 市级充分就业社区），有多级时为 充分就业社区"),
     Tag("threshold", "认定分数线，如 90"),
     Tag("attachment", "附件名称"),
 )

@@ -19,8 +19,8 @@ FIXED_TIME = dt.datetime(2026, 1, 1)  # core properties: the same content on eve
 
 NOTICE_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "综合得分", "备注"]
 NOTICE_WIDTHS = [14, 22, 30, 42, 22, 26]
-LIST_HEAD = ["序号", "街道（乡镇）", "社区", "认定称号"]
-LIST_WIDTHS = [14, 44, 52, 46]
+LIST_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "认定称号"]
+LIST_WIDTHS = [14, 26, 38, 44, 34]
 FUNDED_HEAD = ["序号", "街道（乡镇）", "社区", "认定情况", "补助金额（元）"]
 FUNDED_WIDTHS = [14, 38, 44, 26, 34]
 EXCLUDED_HEAD = ["序号", "街道（乡镇）", "社区", "不予补助的原因"]
@@ -42,6 +42,13 @@ def _grouped_table(doc, head, widths, cells: list[str]) -> None:
     _loop_row(t, "{%tr endfor %}")
 
 
+def _attachment_note(doc) -> None:
+    """附件说明 (GB/T 9704 7.3.4): 左空二字, and a long name turns its line under the name's first character."""
+    p = L.paragraph(doc, "附件：{{ attachment }}")
+    p.paragraph_format.left_indent = 5 * L.CHAR
+    p.paragraph_format.first_line_indent = -3 * L.CHAR
+
+
 def _attachment_page(doc) -> None:
     """附件另面编排 (the label's style starts a page): label in the first line (黑体, 顶格), title in the third."""
     L.paragraph(doc, "附件", L.ATTACHMENT_LABEL)
@@ -52,7 +59,7 @@ def _attachment_page(doc) -> None:
 
 def build_notice():
     doc = L.new_document("公示")
-    L.paragraph(doc, "{{ office.name }}关于{{ year }}年度{{ title_name }}"
+    L.paragraph(doc, "{{ office.name }}关于{{ year }}年度{{ designation }}"
                 "{% if stage == 'county' %}拟推荐{% else %}拟认定{% endif %}名单的公示", L.TITLE)
     L.paragraph(doc, "", "Normal")
     L.paragraph(doc, "根据{{ basis }}的规定，经社区申报、{% if stage == 'county' %}{{ county }}人社部门初审打分和实地考察"
@@ -61,13 +68,22 @@ def build_notice():
     L.paragraph(doc, "一、公示时间", L.HEADING_1)
     L.paragraph(doc, "{{ start }}至{{ end }}，共{{ days }}个工作日。")
     L.paragraph(doc, "二、意见反映", L.HEADING_1)
-    L.paragraph(doc, "公示期间，对公示的社区如有异议，请以书面形式向{{ office.name }}反映。单位反映情况的须加盖公章，"
-                "个人反映情况的须署真实姓名并提供联系方式。")
+    L.paragraph(doc, "公示期间，任何单位和个人对公示的社区有异议的，可通过书面（信函、当面）{% if office.phone %}、电话{% endif %}"
+                "{% if office.email %}、电子邮件{% endif %}方式向{{ office.name }}反映。反映情况应当实事求是、客观公正，"
+                "并署实名：单位反映情况的须加盖公章，个人反映情况的须署真实姓名并提供联系方式。以信函方式反映的，"
+                "以寄出邮戳日期为准。")
+    L.paragraph(doc, "受理时间：{{ start }}至{{ end }}{% if office.hours %}，每个工作日{{ office.hours }}{% endif %}。")
     L.paragraph(doc, "联系人：{{ office.contact }}　　联系电话：{{ office.phone }}")
+    L.paragraph(doc, "{%p if office.supervision_phone %}")
+    L.paragraph(doc, "监督电话：{{ office.supervision_phone }}")
+    L.paragraph(doc, "{%p endif %}")
     L.paragraph(doc, "通信地址：{{ office.address }}")
+    L.paragraph(doc, "{%p if office.postcode %}")
+    L.paragraph(doc, "邮政编码：{{ office.postcode }}")
+    L.paragraph(doc, "{%p endif %}")
     L.paragraph(doc, "电子邮箱：{{ office.email }}")
     L.paragraph(doc, "", "Normal")
-    L.paragraph(doc, "附件：{{ attachment }}")
+    _attachment_note(doc)
     L.signature(doc, "{{ office.name }}", "{{ date }}")
     _attachment_page(doc)
     _grouped_table(doc, NOTICE_HEAD, NOTICE_WIDTHS,
@@ -77,7 +93,7 @@ def build_notice():
 
 def build_announcement():
     doc = L.new_document("认定公告")
-    L.paragraph(doc, "{{ office.name }}关于认定{{ year }}年度{{ title_name }}的公告", L.TITLE)
+    L.paragraph(doc, "{{ office.name }}关于认定{{ year }}年度{{ designation }}的公告", L.TITLE)
     L.paragraph(doc, "{{ doc_number }}", L.DOC_NUMBER)
     L.paragraph(doc, "", "Normal")
     L.paragraph(doc, "根据{{ basis }}的规定，经社区申报、县（区）推荐和市级审核、考评、公示，认定{{ count }}个社区为充分就业社区"
@@ -85,21 +101,22 @@ def build_announcement():
                 "授予标牌，现予以公告（名单见附件）。")
     L.paragraph(doc, "各县（区）人社部门要加强对充分就业社区的日常管理和工作指导，巩固和提升基层人社服务水平。")
     L.paragraph(doc, "", "Normal")
-    L.paragraph(doc, "附件：{{ attachment }}")
+    _attachment_note(doc)
     L.signature(doc, "{{ office.name }}", "{{ date }}")
     _attachment_page(doc)
-    _grouped_table(doc, LIST_HEAD, LIST_WIDTHS, ["{{ c.no }}", "{{ c.street }}", "{{ c.community }}", "{{ c.level }}"])
+    _grouped_table(doc, LIST_HEAD, LIST_WIDTHS,
+                   ["{{ c.no }}", "{{ c.county }}", "{{ c.street }}", "{{ c.community }}", "{{ c.level }}"])
     return doc
 
 
 def build_subsidy():
     doc = L.new_document("补助资金明细")
-    L.title(doc, "{{ county }}{{ subsidy_year }}年度{{ title_name }}", "补助资金明细")
+    L.paragraph(doc, "{{ county }}{{ subsidy_year }}年度{{ title_name }}补助资金明细", L.TITLE)  # broken by rule
     L.paragraph(doc, "", "Normal")
     L.paragraph(doc, "根据{{ basis }}{{ policy }}的规定，对认定的{{ title_name }}，由{{ payer }}从{{ fund }}中每年每个社区"
                 "给予{{ amount }}元（{{ amount_words }}）的补助；{{ exclude_reason }}。")
     L.paragraph(doc, "{{ county }}{{ year }}年度认定的{{ title_name }}中，{{ funded_count }}个社区享受补助，合计{{ total }}元"
-                "（{{ total_words }}）；{{ excluded_count }}个社区本次不予补助（原因见下表）。")
+                "（{{ total_words }}）{% if excluded %}；{{ excluded_count }}个社区本次不予补助（原因见下表）{% endif %}。")
     L.paragraph(doc, "一、享受补助的社区", L.HEADING_1)
     t = L.table(doc, FUNDED_WIDTHS, FUNDED_HEAD)
     _loop_row(t, "{%tr for c in funded %}")
