@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 ASSESSMENT, DECLARATION, QUARANTINED = "assessment", "declaration", "quarantined"
+SKIPPED = "skipped"  # one of our own files (a summary, a registry, a ledger): listed, not read
 
 
 def normalise_name(text: str) -> str:

@@ -21,7 +21,7 @@ from ..rules.kinds import excel_number
 from ..safe_io import UnusableFile
 from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
 from ..xlsx import open_book
-from .model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome
+from .model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
 
 OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
 
@@ -59,6 +59,8 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
     meta = read_meta(book)
     if meta.form not in (FORM_ASSESSMENT, FORM_DECLARATION):
         what = OTHER_FORMS.get(meta.form, meta.form)
+        if meta.form in OTHER_FORMS:  # one of our own files beside the submissions: skipped, not an error
+            return FileResult(source, link, SKIPPED, reason=f"本程序生成的{what}，不是提交的表格", mtime=mtime)
         return quarantined(source, link, f"这是{what}，不是考评表或申报表：汇总只读考评表和申报表，已跳过", mtime)
     ruleset = _ruleset(rules or meta.ruleset)
     if meta.ruleset != ruleset.id:

@@ -28,6 +28,11 @@ def as_text(r: MergeResult) -> str:
             reg = f"名册 {c['registry']}，" if c.get("registry") is not None else ""
             avg = "—" if c["average"] is None else f"{c['average']:g}"
             lines.append(f"    {c['county']}：{reg}提交 {c['submitted']}，符合认定条件 {c['eligible']}，平均分 {avg}")
+    if r.own_files:
+        lines.append("  跳过的本程序文件（不是提交的表格）：")
+        lines += [f"    {source}：{reason}" for source, reason in r.own_files[:20]]
+        if len(r.own_files) > 20:
+            lines.append(f"    ……共 {len(r.own_files)} 个")
     if r.quarantined:
         lines.append("  无法使用的文件（详见“问题清单”）：")
         lines += [f"    {source}：{reason}" for source, reason in r.quarantined[:20]]
@@ -85,6 +90,7 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
             {"county": e.county, "street": e.street, "community": e.community, "code": e.code} for e in r.missing],
         "outside": r.outside,
         "quarantined": [{"file": s, "reason": reason} for s, reason in r.quarantined],
+        "own_files": [{"file": s, "reason": reason} for s, reason in r.own_files],
         "problems": {PROBLEM_KEYS[k]: v for k, v in r.problems.items()},
         "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions,
     }

@@ -15,7 +15,7 @@ from ..safe_io import UnusableFile, replace_file, write_output
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
 from .load import Summary, load_summary
-from .model import ASSESSMENT, QUARANTINED, FileResult, RegistryEntry
+from .model import ASSESSMENT, QUARANTINED, SKIPPED, FileResult, RegistryEntry
 from .summary import Duplicate, Finding, SummaryInput, write_summary
 from .workers import default_jobs, read_all
 
@@ -40,6 +40,7 @@ class MergeResult:
     counties: list[dict]
     problems: dict[str, int]
     quarantined: list[tuple[str, str]]  # (source, reason)
+    own_files: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): the tool's own, skipped
     kept_decisions: int = 0
     lost_decisions: list[str] = field(default_factory=list)
     decision_problems: list[str] = field(default_factory=list)
@@ -143,6 +144,7 @@ class _Read:
     assessments: dict[tuple, list[Entry]] = field(default_factory=dict)
     declarations: dict[tuple, list[Entry]] = field(default_factory=dict)
     quarantine: list[tuple[str, str, str]] = field(default_factory=list)  # (source, link, reason)
+    own: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): our own workbooks, skipped
     rulesets: Counter = field(default_factory=Counter)
 
 
@@ -154,6 +156,9 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
             progress(brief)
         if brief.kind == QUARANTINED:
             out.quarantine.append((brief.source, brief.link, brief.reason))
+            continue
+        if brief.kind == SKIPPED:
+            out.own.append((brief.source, brief.reason))
             continue
         county, street, community = brief.key  # counties and streets repeat: one string each
         entry = Entry((sys.intern(county), sys.intern(street), community), brief.saved, brief.mtime, brief.source,
@@ -208,6 +213,8 @@ def _file_lines(result: FileResult) -> list[Finding]:
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
            generated, force) -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
+    if read.own:
+        found.skipped["own"] += len(read.own)
     ruleset = _one_rule_set(read, rules, store)
     entries, registry_findings = _registry(registry_path, ruleset)
     has_registry = entries is not None
@@ -284,6 +291,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         files={"found": len(found.candidates), "assessments": sum(len(g) for g in read.assessments.values()),
                "declarations": sum(len(g) for g in read.declarations.values()), "quarantined": len(quarantined)},
         skipped={SKIP_REASONS[k]: v for k, v in found.skipped.items()}, skipped_codes=dict(found.skipped),
+        own_files=sorted(found.own + read.own),
         communities=len(order),
         eligible=stats.get("eligible", 0), duplicates=duplicates, missing=data.missing,
         outside=[" ".join(k) for k in outside_keys], counties=stats.get("counties", []), problems=dict(problem_counts),
