@@ -61,12 +61,9 @@ class Outcome:
 
     @property
     def problems(self) -> list[str]:
-        """Doubtful decisions and conflicts: the documents are right, but the summary needs a look (exit 1)."""
-        out = list(self.summary.problems)
-        for doc in self.documents:
-            if doc.selection:
-                out += [f"{e.row.county} {e.row.street} {e.row.community}：{e.reason}" for e in doc.selection.conflicts]
-        return list(dict.fromkeys(out))
+        """The summary's problems (merge.check, the one check every command reports): the documents are
+        right, but the summary needs a look (exit 1)."""
+        return list(dict.fromkeys(self.summary.problems))
 
 
 def _template(kind: str, settings: Settings) -> tuple[bytes, str]:

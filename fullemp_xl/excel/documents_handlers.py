@@ -90,9 +90,14 @@ def _listing(outcome) -> str:
     left_out = sum(len(d.selection.excluded) for d in outcome.documents if d.selection)
     if left_out:
         lines.append(f"因实地考察、公示异议、不予认定或民政撤销未列入 {left_out} 个（命令 fullemp notice / announce 列出原因）。")
-    if outcome.problems:
-        lines.append(f"汇总表中有 {len(outcome.problems)} 处需要核对：" + "；".join(outcome.problems[:3]))
-    return "\n".join(lines)
+    return "\n".join(lines + _problems(outcome))
+
+
+def _problems(outcome) -> list[str]:
+    """merge.check's problems, as every command reports them."""
+    if not outcome.problems:
+        return []
+    return [f"汇总表中有 {len(outcome.problems)} 处需要核对：" + "；".join(outcome.problems[:3])]
 
 
 def _cn(day: dt.date) -> str:
@@ -154,7 +159,7 @@ def subsidy_book(book, *, out_dir: Path | None = None) -> str:
     lines = [f"补助资金明细已生成（{folder}）："]
     for c in outcome.details["counties"]:
         lines.append(f"· {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")
-    return _alert(book, "\n".join(lines))
+    return _alert(book, "\n".join(lines + _problems(outcome)))
 
 
 # ---------------------------------------------------------------- RunPython entry points (classic add-in)

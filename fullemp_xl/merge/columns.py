@@ -53,6 +53,7 @@ OFFICIAL = (
     Column("new_name", "变更后名称", 12, "text", (), True, "更名的，填新的社区名称"),
     Column("note", "备注", 16, "text", (), True, ""),
 )
+OFFICIAL_HEADERS = {c.key: c.header for c in OFFICIAL}
 DETAILS = (  # beyond the printed columns: on screen, not on paper
     Column("code", "社区代码", 12),
     Column("prior_year", "取得年份", 8, "int"),

@@ -28,7 +28,13 @@ class Summary:
     rows: list[SummaryRow] = field(default_factory=list)
     missing: list[RegistryEntry] | None = None  # None: the summary was made without a registry
     meta: dict[str, list[str]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)  # Chinese, one per doubtful cell
+
+    @property
+    def problems(self) -> list[str]:
+        """The summary's problems (merge.check), in Chinese, one per doubtful cell."""
+        from .check import check_summary
+
+        return [str(p) for p in check_summary(self)]
 
     @property
     def sources(self) -> list[str]:
@@ -54,6 +60,14 @@ def _number(value):
 def _flag(value) -> bool | None:
     text = _text(value)
     return {"是": True, "否": False}.get(text)
+
+
+def _subsidy_flag(value, in_registry) -> bool | None:
+    """是 / 否; blank for a registry community means the registry had no such column: not known (None)."""
+    flag = _flag(value)
+    if flag is None and _flag(in_registry) is True:
+        return None
+    return flag is True
 
 
 class _Sheet:
@@ -140,8 +154,7 @@ def _read_rows(ws, summary: Summary) -> None:
         for col in C.OFFICIAL:
             value = _text(get(col.key))
             if col.key in choices and value and value not in col.choices:
-                summary.problems.append(f"“汇总”第{r}行（{community}）“{col.header}”填了“{value[:20]}”，"
-                                        f"应为{' / '.join(col.choices)}之一；按未填写处理")
+                decisions.invalid[col.key] = value  # reported by merge.check, written back by the merge
                 value = ""
             if col.key == "civil" and value == "无":
                 value = ""
@@ -155,8 +168,8 @@ def _read_rows(ws, summary: Summary) -> None:
             total=_number(get("total")), gates=_text(get("gates")), level=_text(get("level")),
             eligible=_flag(get("eligible")) is True, recommend=_text(get("recommend")),
             prior_title=_text(get("prior_title")), prior_year=_number(get("prior_year")),
-            change=_text(get("change")), national_subsidy=_flag(get("national_subsidy")) is True,
-            provincial_subsidy=_flag(get("provincial_subsidy")) is True, subsidy=_text(get("subsidy")),
+            change=_text(get("change")), national_subsidy=_subsidy_flag(get("national_subsidy"), get("in_registry")),
+            provincial_subsidy=_subsidy_flag(get("provincial_subsidy"), get("in_registry")), subsidy=_text(get("subsidy")),
             errors=_number(get("errors")) or 0, warnings=_number(get("warnings")) or 0,
             source=_text(get("source")), declaration=_text(get("declaration")),
             in_registry=_flag(get("in_registry")), decisions=decisions))
@@ -170,5 +183,6 @@ def _read_missing(ws) -> list[RegistryEntry]:
         out.append(RegistryEntry(_text(row[1]), _text(row[2]), _text(row[3]), _text(row[4]) if len(row) > 4 else "",
                                  _text(row[5]) if len(row) > 5 else "",
                                  _number(row[6]) if len(row) > 6 else None,
-                                 len(row) > 7 and _flag(row[7]) is True, len(row) > 8 and _flag(row[8]) is True))
+                                 _flag(row[7]) if len(row) > 7 else False,  # blank: not known
+                                 _flag(row[8]) if len(row) > 8 else False))
     return out

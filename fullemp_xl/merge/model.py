@@ -101,9 +101,14 @@ class Decisions:
     civil: str = ""  # 民政变动：撤销 / 合并 / 更名
     new_name: str = ""  # 变更后名称 (更名)
     note: str = ""  # 备注
+    invalid: dict[str, str] = field(default_factory=dict)  # column key -> text typed that is not a choice (kept)
 
     def any(self) -> bool:
-        return any((self.inspection, self.objection, self.final, self.civil, self.new_name, self.note))
+        return any((self.inspection, self.objection, self.final, self.civil, self.new_name, self.note, self.invalid))
+
+    def shown(self, key: str) -> str:
+        """The cell as the official left it: a text that is not one of the choices is written back, not lost."""
+        return self.invalid.get(key) or getattr(self, key)
 
 
 @dataclass
@@ -126,8 +131,8 @@ class SummaryRow:
     prior_title: str = ""
     prior_year: int | None = None
     change: str = ""  # 新认定 / 保持 / 降级 / 撤销 / 不予认定 / 免于评定 / 待定
-    national_subsidy: bool = False
-    provincial_subsidy: bool = False
+    national_subsidy: bool | None = False  # None: not known (the registry had no such column)
+    provincial_subsidy: bool | None = False
     subsidy: str = ""  # 符合 / 不符合：原因 / 不适用（no subsidy policy, or not certified)
     errors: int = 0
     warnings: int = 0
@@ -152,8 +157,9 @@ class RegistryEntry:
     code: str = ""
     prior_title: str = ""
     prior_year: int | None = None
-    national_subsidy: bool = False
-    provincial_subsidy: bool = False
+    national_subsidy: bool | None = False  # None: the registry has no such column (待核实, never paid)
+    provincial_subsidy: bool | None = False
+    titles_known: bool = True  # False: the registry has no 原有称号 column (the forms' titles are taken)
 
     @property
     def key(self) -> tuple[str, str, str]:

@@ -12,6 +12,8 @@ from typing import Callable
 from ..model import RuleSet
 from ..rules import load_ruleset
 from ..safe_io import UnusableFile, replace_file, write_output
+from . import columns as C
+from .check import row_problems
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
 from .load import Summary, load_summary
@@ -41,6 +43,7 @@ class MergeResult:
     problems: dict[str, int]
     quarantined: list[tuple[str, str]]  # (source, reason)
     own_files: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): the tool's own, skipped
+    registry_notes: list[str] = field(default_factory=list)  # what the registry lacks, said once
     kept_decisions: int = 0
     lost_decisions: list[str] = field(default_factory=list)
     decision_problems: list[str] = field(default_factory=list)
@@ -196,6 +199,8 @@ def _registry_notes(result: FileResult, key: tuple, entry: RegistryEntry) -> lis
     if entry.key != key:
         out.append(_finding(result, "街道（乡镇）", "警告", f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，名册中为"
                                                       f"“{entry.street}”：按县（区）和社区名称与名册对上，按名册计"))
+    if not entry.titles_known:  # said once, at the top of the 问题清单 (registry.columns)
+        return out
     if (result.prior_title, result.prior_year) != (entry.prior_title, entry.prior_year) and (result.prior_title or entry.prior_title):
         def title(t, y):
             return f"{t or '无'}{f'（{y}年）' if y else ''}"
@@ -242,8 +247,11 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             if decl is None:
                 extra.append(_finding(result, "申报表", "提示", "没有找到这个社区的申报表（按县区、街道、社区名称配对）"))
             store.add_findings(0, result.source, _file_lines(result))
+            row = summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
+            extra += [_finding(result, C.OFFICIAL_HEADERS.get(p.column, ""), "警告", p.message)
+                      for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (merge.check)
             store.add_findings(2, "", extra)
-            yield summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
+            yield row
 
     problem_counts: Counter = Counter()
 
@@ -292,6 +300,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                "declarations": sum(len(g) for g in read.declarations.values()), "quarantined": len(quarantined)},
         skipped={SKIP_REASONS[k]: v for k, v in found.skipped.items()}, skipped_codes=dict(found.skipped),
         own_files=sorted(found.own + read.own),
+        registry_notes=[f.message for f in registry_findings if f.rule == "registry.columns"],
         communities=len(order),
         eligible=stats.get("eligible", 0), duplicates=duplicates, missing=data.missing,
         outside=[" ".join(k) for k in outside_keys], counties=stats.get("counties", []), problems=dict(problem_counts),

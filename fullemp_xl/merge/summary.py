@@ -31,6 +31,7 @@ from ..rules.policies import coverage_target
 from ..writing.text import FORMULA_START as DANGEROUS  # the one safe-text rule (writing.text)
 from . import columns as C
 from .fastrows import FastRows, Spill, splice
+from .check import row_problems
 from .model import RegistryEntry, SummaryRow
 from .stats import CountyStats, score_bins
 from .status import standing
@@ -138,6 +139,11 @@ def _style(c, ws, font, align, fill, fmt, border, quote) -> None:
 
 def _flag(value) -> str:
     return "" if value is None else ("是" if value else "否")
+
+
+def _subsidy_flag(value) -> str:
+    """是 / 否, or 待核实 when the registry did not say (never paid until someone fills it in)."""
+    return "待核实" if value is None else ("是" if value else "否")
 
 
 def _page(ws, *, title_rows: str | None, landscape: bool = True) -> None:
@@ -268,6 +274,10 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
             fill = OFFICIAL_FILL if col.official else None
             font = LINK_FONT if col.kind == "link" else BODY_FONT
             styles.append((fast.style(font, align, fill, None, True, False), fast.style(font, align, fill, None, True, True)))
+    marked_style = {k: fast.style(BODY_FONT, CENTER, MARK_FILL, None, True, False) for k, c in enumerate(cols)
+                    if c.official}
+    column_of = {c.key: k for k, c in enumerate(cols)}
+    marks: dict[str, list[tuple[int, str]]] = {}  # column key -> (row, note): cells merge.check finds wrong
     measured = [(c.key, c.width) for c in cols if c.kind == "text" and not c.key.startswith("item:")]
     link_col = next(k for k, c in enumerate(cols) if c.kind == "link")
     bins = score_bins(rs)
@@ -281,6 +291,11 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
         for col, (plain, quoted) in zip(cols, styles):
             value = values.get(col.key)
             out.append((value, quoted if isinstance(value, str) and value.startswith(DANGEROUS) else plain))
+        for problem in row_problems(row, rs):
+            k = column_of.get(problem.column)
+            if k is not None and k in marked_style:
+                out[k] = (out[k][0], marked_style[k])
+                marks.setdefault(problem.column, []).append((row_no, problem.message))
         height = row_height([(values.get(key), width) for key, width in measured], line_pt=13, minimum=16)
         links = {link_col: (link_target(row.link, target), "打开提交的文件")} if row.link else None
         fast.add(row_no, out, height, links)
@@ -298,13 +313,35 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
     ws.print_area = f"A1:{get_column_letter(C.printed_columns(rs))}{last}"
     for col in cols:
         if col.kind == "choice":
-            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
+            letter = letters[col.key]
+            marked = {r: note for r, note in marks.get(col.key, [])}
+            choices = '"' + ",".join(col.choices) + '"'
+            dv = DataValidation(type="list", formula1=choices, allow_blank=True,
                                 showErrorMessage=True, errorTitle=col.header, error="请从下拉列表选择",
                                 promptTitle=col.header, prompt=col.prompt[:255] or None, showInputMessage=bool(col.prompt))
-            dv.add(f"{letters[col.key]}{FIRST_ROW}:{letters[col.key]}{last + 500}")
+            for first, end in _runs_without(FIRST_ROW, last + 500, sorted(marked)):
+                dv.add(f"{letter}{first}:{letter}{end}")
             ws.data_validations.append(dv)
+            for r, note in marked.items():  # the note: shown when the cell is selected (Excel, WPS, LibreOffice)
+                mark = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
+                                      errorTitle=col.header, error="请从下拉列表选择", promptTitle=MARK_TITLE,
+                                      prompt=note[:255], showInputMessage=True)
+                mark.add(f"{letter}{r}")
+                ws.data_validations.append(mark)
     _conditional(ws, rs, letters, last)
     return totals
+
+
+def _runs_without(first: int, last: int, holes: list[int]) -> list[tuple[int, int]]:
+    """Row ranges first..last leaving out `holes` (sorted)."""
+    out, start = [], first
+    for hole in holes:
+        if hole > start:
+            out.append((start, hole - 1))
+        start = hole + 1
+    if start <= last:
+        out.append((start, last))
+    return out
 
 
 def _folded(cols: list) -> list[tuple[str, str]]:
@@ -329,11 +366,11 @@ def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
         "no": n, "county": row.county, "street": row.street, "community": row.community, "code": row.code,
         "stage_label": row.stage_label, "total": row.total, "gates": row.gates, "level": row.level,
         "eligible": _flag(row.eligible), "recommend": row.recommend, "prior_title": row.prior_title,
-        "prior_year": row.prior_year, "change": row.change, "national_subsidy": _flag(row.national_subsidy),
-        "provincial_subsidy": _flag(row.provincial_subsidy), "subsidy": row.subsidy, "errors": row.errors,
+        "prior_year": row.prior_year, "change": row.change, "national_subsidy": _subsidy_flag(row.national_subsidy),
+        "provincial_subsidy": _subsidy_flag(row.provincial_subsidy), "subsidy": row.subsidy, "errors": row.errors,
         "warnings": row.warnings, "in_registry": _flag(row.in_registry), "source": row.source,
-        "declaration": row.declaration, "inspection": d.inspection, "objection": d.objection, "final": d.final,
-        "civil": d.civil, "new_name": d.new_name, "note": d.note,
+        "declaration": row.declaration, "inspection": d.shown("inspection"), "objection": d.shown("objection"),
+        "final": d.shown("final"), "civil": d.shown("civil"), "new_name": d.new_name, "note": d.note,
     }
     for item_id, score in row.items.items():
         values[f"item:{item_id}"] = score
@@ -345,6 +382,8 @@ def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
 
 
 RED = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+MARK_FILL = PatternFill("solid", fgColor="FF8080")  # an official's cell merge.check finds wrong
+MARK_TITLE = "需要核对"
 AMBER = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
 GREEN = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
 
@@ -536,7 +575,8 @@ def _missing_sheet(ws, missing: list[RegistryEntry], info: str) -> None:
     for n, e in enumerate(missing, start=1):
         ws.append([cell(ws, n, align=CENTER), cell(ws, e.county), cell(ws, e.street), cell(ws, e.community),
                    cell(ws, e.code), cell(ws, e.prior_title), cell(ws, e.prior_year, align=CENTER),
-                   cell(ws, _flag(e.national_subsidy), align=CENTER), cell(ws, _flag(e.provincial_subsidy), align=CENTER)])
+                   cell(ws, _subsidy_flag(e.national_subsidy), align=CENTER),
+                   cell(ws, _subsidy_flag(e.provincial_subsidy), align=CENTER)])
     if not missing:
         ws.append([cell(ws, "", border=False), cell(ws, "名册中的社区都已提交")])
 

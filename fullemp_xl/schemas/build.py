@@ -88,7 +88,7 @@ SCHEMAS = {
             "items": array(obj({"id": STR, "points": NUM, "score": SCORE})), "stage": STR,
             "totals": array(obj({"stage": STR, "label": STR, "recomputed": SCORE, "recorded": SCORE})),
             "total": SCORE, "gates": STR, "level": STR, "eligible": BOOL, "recommend": STR, "prior_title": STR,
-            "prior_year": opt(INT), "change": STR, "national_subsidy": BOOL, "provincial_subsidy": BOOL,
+            "prior_year": opt(INT), "change": STR, "national_subsidy": opt(BOOL), "provincial_subsidy": opt(BOOL),
             "subsidy": STR, "errors": INT, "warnings": INT, "in_registry": opt(BOOL), "file": STR,
             "declaration": opt(STR),
             "decisions": obj({k: STR for k in ("inspection", "objection", "final", "civil", "new_name", "note")}),
@@ -100,7 +100,7 @@ SCHEMAS = {
         "missing": opt(array(obj({k: STR for k in ("county", "street", "community", "code")}))),
         "outside": array(STR),
         "quarantined": array(obj({"file": STR, "reason": STR})),
-        "own_files": array(obj({"file": STR, "reason": STR})),
+        "own_files": array(obj({"file": STR, "reason": STR})), "registry_notes": array(STR),
         "problems": {"type": "object", "additionalProperties": INT},
         "kept_decisions": INT, "lost_decisions": array(STR)}),
     "documents": document("documents", {
