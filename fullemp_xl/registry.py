@@ -32,7 +32,7 @@ from .writing.lock import Lock
 from .writing.stamp import Stamp
 from .writing.zipout import directory
 
-IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR)
+IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR, names.CODE)
 LOCK_NAME = "社区名册分发"
 PENDING = "待核实"  # a subsidy flag nobody has checked yet (merge.combine.PENDING_SUBSIDY)  # the lock file of a distribution lives inside its output folder
 
@@ -200,7 +200,8 @@ def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool =
     with Lock(Path(os.path.abspath(out_dir)) / LOCK_NAME):
         for c in communities:
             values = {names.COUNTY: c.county, names.STREET: c.street, names.COMMUNITY: c.community,
-                      names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year}
+                      names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year,
+                      names.CODE: c.code or None}
             for path, form in zip(paths[c.row], (DECLARATION, ASSESSMENT)):
                 stamp = stamps[form]
                 backup = False

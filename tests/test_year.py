@@ -59,7 +59,7 @@ def test_a_registry_without_subsidy_columns_pays_nobody_by_default(tmp_path, zha
     set_decisions(out, "南关社区", 实地考察="符合", 公示异议="无", 最终认定="认定")
     assert load_summary(out).rows[0].provincial_subsidy is None  # read back as not known, never as 否
     proc = run("subsidy", out, "-o", tmp_path / "补助", "--office", "甘州区人力资源和社会保障局", "--doc-prefix", "甘人社",
-               "--number", "1", "--date", "2026-12-21")
+               "--number", "1", "--date", "2026-12-18")
     assert "0 个社区" in proc.stdout and "待核实" in proc.stdout, proc.stdout + proc.stderr
     text = run("merge", tmp_path / "in", "-o", tmp_path / "s2.xlsx", "--registry", reg).stdout
     assert text.count("没有“已享受国家级补助”“已享受省级补助”列") == 1
@@ -115,7 +115,7 @@ def test_a_decision_the_rules_do_not_allow_is_one_problem_for_every_command(tmp_
     assert colour.endswith("FF8080") and len(notes) == 1 and "不能认定" in notes[0]
     assert _mark(out, "南关社区", "最终认定")[1] == []
     assert "不能认定" in proc.stdout
-    office = ("--office", "张掖市人力资源和社会保障局", "--doc-prefix", "张人社", "--number", "3", "--date", "2026-12-21",
+    office = ("--office", "张掖市人力资源和社会保障局", "--doc-prefix", "张人社", "--number", "3", "--date", "2026-12-18",
               "--contact", "王明", "--phone", "0936-8212345", "--address", "张掖市甘州区县府街1号", "--email", "rsj@zy.gov.cn")
     results = {
         "announce": run("announce", out, "-o", tmp_path / "公告.docx", *office),
@@ -131,3 +131,190 @@ def test_a_decision_the_rules_do_not_allow_is_one_problem_for_every_command(tmp_
     colour, notes = _mark(out, "低分社区", "最终认定")
     assert not colour.endswith("FF8080") and notes == []
     assert run("subsidy", out, "-o", tmp_path / "补助2", *office).returncode == 0
+
+
+# ---------------------------------------------------------------- 1-2. one identity; officials' entries are never lost
+from fullemp_xl import api  # noqa: E402
+from fullemp_xl.forms.book import OpenpyxlBook  # noqa: E402
+from fullemp_xl.forms.fill import assessment_values, fill_form  # noqa: E402
+from fullemp_xl.registry_next import next_registry  # noqa: E402
+
+
+def fill_distributed(path, ruleset, identity: dict, changes=None):
+    """A community fills the 考评表 `fill --registry` made for it (perhaps typing its name differently)."""
+    good = good_values()
+    wb = openpyxl.load_workbook(path)
+    fill_form(OpenpyxlBook(wb, path.name), assessment_values(ruleset, identity, {"self": good, "assessed": {**good, **(changes or {})}}))
+    wb.save(path)
+    return path
+
+
+def decisions_of(path) -> dict:
+    return {r.community: r.decisions for r in load_summary(path).rows}
+
+
+def test_a_community_matched_by_county_and_name_keeps_every_entry_on_refresh(tmp_path, zhangye):
+    """The demo's 城关社区: the form's 街道 left blank; the registry names it. Refresh used to drop the entries."""
+    reg = registry(tmp_path / "名册.xlsx", zhangye, [
+        ("甘州区", "城关镇", "城关社区", None, "市级充分就业社区", 2024, "否", "否"),
+        ("甘州区", "东街街道", "南关社区", None, "无", None, "否", "否")])
+    src = tmp_path / "in"
+    submission(src, zhangye, street="", community="城关社区", name="城关社区.xlsx")
+    submission(src, zhangye)
+    out = tmp_path / "汇总表.xlsx"
+    merge_json(src, "-o", out, "--registry", reg)  # exit 1: the blank 街道 is an error of the form
+    set_decisions(out, "城关社区", 实地考察="符合", 民政变动="撤销", 备注="2026年撤销，并入南关社区")
+    proc = run("merge", "--refresh", out)
+    assert "本次没有它们的考评表" not in proc.stdout and "找不到对应" not in proc.stdout, proc.stdout
+    d = decisions_of(out)["城关社区"]
+    assert (d.inspection, d.civil, d.note) == ("符合", "撤销", "2026年撤销，并入南关社区")
+    assert [e.community for e in next_registry(load_summary(out)).entries] == ["南关社区"]  # revoked: gone
+
+
+def test_the_registry_code_goes_into_the_forms_and_identifies_a_renamed_community(tmp_path, zhangye):
+    reg = registry(tmp_path / "名册.xlsx", zhangye, [
+        ("甘州区", "东街街道", "南关社区", "620702001001", "无", None, "否", "否"),
+        ("甘州区", "东街街道", "北关社区", "620702001002", "无", None, "否", "否")])
+    api.distribute(reg, tmp_path / "分发")
+    [nanguan] = (tmp_path / "分发").rglob("*南关社区*考评表.xlsx")
+    [beiguan] = (tmp_path / "分发").rglob("*北关社区*考评表.xlsx")
+    # the community writes its new name; another types the street differently
+    fill_distributed(nanguan, zhangye, {"县（区）": "甘州区", "街道（乡镇）": "东街街道", "社区": "南关新村社区"})
+    fill_distributed(beiguan, zhangye, {"县（区）": "甘州区", "街道（乡镇）": "东街", "社区": "北关社区"})
+    proc, data = merge_json(tmp_path / "分发", "-o", tmp_path / "s.xlsx", "--registry", reg)
+    rows = {c["code"]: c for c in data["communities"]}
+    assert set(rows) == {"620702001001", "620702001002"} and data["outside"] == [] and data["missing"] == []
+    assert rows["620702001001"]["community"] == "南关社区"  # the registry's name
+    assert rows["620702001001"]["in_registry"] is True
+
+
+def test_an_ambiguous_name_is_reported_never_guessed(tmp_path, zhangye):
+    reg = registry(tmp_path / "名册.xlsx", zhangye, [
+        ("甘州区", "东街街道", "新华社区", None, "无", None, "否", "否"),
+        ("甘州区", "西街街道", "新华社区", None, "无", None, "否", "否")])
+    submission(tmp_path / "in", zhangye, street="", community="新华社区")
+    proc, data = merge_json(tmp_path / "in", "-o", tmp_path / "s.xlsx", "--registry", reg)
+    [row] = data["communities"]
+    assert row["in_registry"] is False and len(data["missing"]) == 2
+    [why] = data["ambiguous"]
+    assert "2个名为“新华社区”" in why and "东街街道" in why and "西街街道" in why
+
+
+def test_entries_without_a_community_are_kept_and_come_back(tmp_path, zhangye):
+    src = tmp_path / "in"
+    a = submission(src, zhangye)
+    submission(src, zhangye, community="西关社区")
+    out = tmp_path / "汇总表.xlsx"
+    run("merge", src, "-o", out)
+    set_decisions(out, "南关社区", 实地考察="符合", 备注="已考察")
+    held = tmp_path / a.name
+    shutil.move(a, held)  # the file is taken away for a correction
+    proc = run("merge", "--refresh", out)
+    assert "未对应的决定" in proc.stdout and "南关社区" in proc.stdout
+    summary = load_summary(out)
+    [kept] = summary.unmatched
+    assert (kept.community, kept.decisions.inspection, kept.decisions.note) == ("南关社区", "符合", "已考察")
+    run("merge", "--refresh", out)  # still away: still kept
+    assert [r.community for r in load_summary(out).unmatched] == ["南关社区"]
+    shutil.move(held, src / "改过名字的文件.xlsx")  # back, under another file name
+    run("merge", "--refresh", out)
+    summary = load_summary(out)
+    assert summary.unmatched == []
+    assert decisions_of(out)["南关社区"].note == "已考察"
+
+
+def test_every_change_of_an_official_entry_is_logged(tmp_path, zhangye):
+    src = tmp_path / "in"
+    submission(src, zhangye)
+    out = tmp_path / "汇总表.xlsx"
+    run("merge", src, "-o", out)
+    set_decisions(out, "南关社区", 实地考察="符合")
+    run("merge", "--refresh", out)
+    set_decisions(out, "南关社区", 实地考察="不符合", 备注="复核不符合")
+    data = json.loads(run("merge", "--refresh", out, "--format", "json").stdout)
+    assert data["changes"] == 2
+    log = load_summary(out).log
+    assert [(line.community, line.column, line.old, line.new) for line in log] == [
+        ("南关社区", "实地考察", "", "符合"), ("南关社区", "实地考察", "符合", "不符合"), ("南关社区", "备注", "", "复核不符合")]
+    assert all(line.found and line.since and line.found > line.since for line in log)
+
+
+# ---------------------------------------------------------------- the property: entries survive refreshes and renames
+import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from fullemp_xl.merge.run import merge as merge_lib  # noqa: E402
+from fullemp_xl.merge.run import refresh as refresh_lib  # noqa: E402
+
+PEOPLE = ["南关社区", "西关社区", "北关社区"]
+ENTRY_VALUES = {"实地考察": ["符合", "不符合"], "公示异议": ["无", "有"], "民政变动": ["撤销", "更名"],
+                "备注": ["已考察", "=1+1", "请补材料"]}
+ATTR = {"实地考察": "inspection", "公示异议": "objection", "民政变动": "civil", "备注": "note"}
+ACTIONS = st.one_of(
+    st.tuples(st.just("set"), st.sampled_from(PEOPLE), st.sampled_from(sorted(ENTRY_VALUES)), st.integers(0, 3)),
+    st.tuples(st.just("rename"), st.sampled_from(PEOPLE), st.sampled_from(["a", "b", "c"])),
+    st.tuples(st.just("refresh")),
+)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=st.lists(ACTIONS, min_size=2, max_size=6))
+def test_random_entries_refreshes_and_renames_keep_the_same_entries(zhangye, actions):
+    with tempfile.TemporaryDirectory(prefix="fullemp-year-") as tmp:
+        tmp = Path(tmp)
+        files = {name: submission(tmp / "in", zhangye, street="" if name == "北关社区" else "东街街道", community=name)
+                 for name in PEOPLE}
+        reg = registry(tmp / "名册.xlsx", zhangye, [("甘州区", "东街街道", name, None, "无", None, "否", "否") for name in PEOPLE])
+        out = tmp / "汇总表.xlsx"
+        merge_lib([tmp / "in"], out, registry=reg, jobs=1)
+        expected: dict[str, dict[str, str]] = {name: {} for name in PEOPLE}
+        for action in actions:
+            if action[0] == "set":
+                _, name, header, k = action
+                choices = ENTRY_VALUES[header]
+                value = choices[k % len(choices)] if k < 3 else None  # 3: cleared
+                set_decisions(out, name, **{header: value})
+                expected[name][ATTR[header]] = value or ""
+            elif action[0] == "rename":
+                _, name, stem = action
+                target = files[name].with_name(f"{stem}-{name}-重命名.xlsx")
+                files[name].rename(target)
+                files[name] = target
+            else:
+                refresh_lib(out, jobs=1)
+                _check_entries(out, expected)
+        refresh_lib(out, jobs=1)
+        _check_entries(out, expected)
+
+
+def _check_entries(out, expected) -> None:
+    summary = load_summary(out)
+    assert summary.unmatched == []
+    got = {r.community: r.decisions for r in summary.rows}
+    for name, values in expected.items():
+        for attr, value in values.items():
+            assert getattr(got[name], attr) == value, (name, attr, value)
+
+
+# ---------------------------------------------------------------- 6. the year's timeline
+from documents_data import OK, row as summary_row_of, summary_with_profile  # noqa: E402
+
+
+def test_a_notice_starting_on_a_holiday_is_refused_with_the_first_working_day(tmp_path):
+    summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-10-01", "-o", tmp_path / "a.docx")
+    assert proc.returncode == 1 and not (tmp_path / "a.docx").exists()
+    assert "2026年10月1日 不是工作日" in proc.stderr and "--start 2026-10-08" in proc.stderr, proc.stderr
+
+
+def test_a_subsidy_statement_dated_after_its_report_deadline_asks_for_one(tmp_path):
+    summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-21")
+    assert proc.returncode == 1 and not (tmp_path / "补助").exists()
+    assert "2026年12月21日" in proc.stderr and "2026年12月20日" in proc.stderr and "--report-by" in proc.stderr
+    proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-21", "--report-by", "2027-03-31")
+    assert proc.returncode == 0, proc.stderr
+    assert "2027年3月31日前" in proc.stdout or (tmp_path / "补助").exists()

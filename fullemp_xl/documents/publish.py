@@ -27,6 +27,11 @@ class NothingToPublish(Exception):
     """No community qualifies for the document; the message says why (exit code 1)."""
 
 
+class DateConflict(Exception):
+    """A date that does not hold together with the calendar or the year's timeline; the message names the
+    date, why, and the fix (exit code 1, nothing written)."""
+
+
 @dataclass
 class Settings:
     """What every document needs besides the summary: template, issuing office, dates, output handling."""
@@ -161,6 +166,12 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     if days < minimum:
         raise UnusableFile(Path(summary_path), f"公示期不得少于{minimum}个工作日（{rs.publication.source}），--days 给的是 {days}")
     calendar = load_calendar(holidays, near=summary_path)
+    if not calendar.is_workday(start):
+        first = start
+        while not calendar.is_workday(first):
+            first += dt.timedelta(days=1)
+        raise DateConflict(f"公示开始日期 {_date_text(start)} 不是工作日（周末或法定节假日），公示和它的成文日期不能定在这一天："
+                           f"请改用 --start {first.isoformat()}（其后第一个工作日）")
     end = notice_end(start, days, calendar)
     outcome = Outcome(summary, details={"start": start.isoformat(), "end": end.isoformat(), "days": days, "stage": stage})
     names = C.counties(summary.rows)
@@ -212,8 +223,13 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
 
 
 # ---------------------------------------------------------------- 补助资金
+def _deadline(month_day: str, year: int) -> dt.date:
+    month, day = (int(p) for p in (month_day or "12-31").split("-"))
+    return dt.date(year, month, day)
+
+
 def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Settings = Settings(),
-                 summary: Summary | None = None) -> Outcome:
+                 summary: Summary | None = None, report_by: dt.date | None = None) -> Outcome:
     """One statement per county (the county pays) and, beside it, the same table as a workbook for its finance office."""
     from .finance import finance_workbook
 
@@ -227,8 +243,14 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
                                                "请用 fullemp merge … --registry 社区名册.xlsx 重新汇总（官员填写的列会保留）")
     summary, template, name, usage, profile = _prepare(summary_path, SUBSIDY, settings, summary)
     year = year or summary.year
-    month, day = (int(p) for p in (rs.subsidy.report_by or "12-31").split("-"))
-    report_by = _date_text(dt.date(year, month, day))
+    deadline = report_by or _deadline(rs.subsidy.report_by, year)
+    signed = settings.date or profile.date
+    if signed is not None and signed >= deadline:
+        why = "给出的报送期限" if report_by else f"按规则集（{rs.subsidy.report_by}）的报送期限"
+        raise DateConflict(f"补助资金明细的成文日期 {_date_text(signed)} 不早于{why} {_date_text(deadline)}：社区来不及报送资金"
+                           f"使用情况。请用 --report-by 给出成文日期之后的报送期限（如 --report-by {signed.year + 1}-03-31），"
+                           "或改用更早的 --date")
+    report_by = _date_text(deadline)
     lists = C.subsidy_lists(summary)
     if not lists:
         raise NothingToPublish("没有最终认定的社区，不需要补助资金明细：请先在汇总表的“最终认定”列填写“认定”")

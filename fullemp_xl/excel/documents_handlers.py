@@ -66,14 +66,15 @@ def _guarded(fn):
         from ..documents.engine import TemplateProblems
         from ..documents.pdf import PdfError
         from ..documents.profile import ProfileError
-        from ..documents.publish import NothingToPublish
+        from ..documents.publish import DateConflict, NothingToPublish
         from ..workdays import HolidayFileError, UnknownYear
 
         try:
             return fn(book, *args, **kwargs)
         except _NoFolder:
             return _alert(book, "请先把汇总表保存到电脑上的文件夹中，文书会生成在它旁边。")
-        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError, NothingToPublish) as exc:
+        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError, NothingToPublish,
+                DateConflict) as exc:
             return _alert(book, str(exc))
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return _guard(wrapper)

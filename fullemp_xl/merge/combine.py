@@ -31,6 +31,7 @@ class Entry:
     source: str
     index: int = field(compare=False)
     ruleset: str = field(compare=False, default="")
+    code: str = field(compare=False, default="")
 
 
 FINDING_COLUMNS = ("source", "link", "county", "community", "sheet", "cell", "field", "severity", "message")

@@ -64,6 +64,7 @@ class FileResult:
     stages: tuple[StageOutcome, ...] = ()
     final_stage: str = ""  # the stage the decision is taken from ("" when none is complete)
     findings: tuple[FileFinding, ...] = ()
+    code: str = ""  # the registry's 社区代码 stamped into the form by `fill --registry` ("" if none)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -85,10 +86,11 @@ class Brief(NamedTuple):
     link: str
     ruleset: str
     reason: str
+    code: str = ""
 
     @classmethod
     def of(cls, r: "FileResult") -> "Brief":
-        return cls(r.kind, r.key, r.saved, r.mtime, r.source, r.link, r.ruleset, r.reason)
+        return cls(r.kind, r.key, r.saved, r.mtime, r.source, r.link, r.ruleset, r.reason, r.code)
 
 
 @dataclass

@@ -46,8 +46,12 @@ def as_text(r: MergeResult) -> str:
         lines.append(f"  问题清单：{counts}")
     if r.kept_decisions:
         lines.append(f"  已保留官员在上次汇总中为 {r.kept_decisions} 个社区填写的内容（实地考察、公示异议、最终认定等）")
+    if r.changes:
+        lines.append(f"  官员填写的内容自上次汇总以来修改了 {r.changes} 处：已记入“变更记录”工作表")
     if r.lost_decisions:
-        lines.append("  注意：以下社区上次填写了内容，但本次没有它们的考评表，填写的内容只在备份中：" + "、".join(r.lost_decisions[:10]))
+        lines.append("  注意：以下社区上次填写了内容，本次找不到对应的社区（考评表未提交、改名或街道不同），"
+                     "填写的内容保留在“未对应的决定”工作表：" + "、".join(r.lost_decisions[:10]))
+    lines += [f"  注意：{a}" for a in r.ambiguous[:10]]
     lines += [f"  注意：{p}" for p in r.decision_problems[:10]]
     lines.append(f"已写入：{r.summary}" + (f"（原汇总表备份为 {r.backup}）" if r.backup else ""))
     return "\n".join(lines)
@@ -94,5 +98,6 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
         "own_files": [{"file": s, "reason": reason} for s, reason in r.own_files],
         "registry_notes": r.registry_notes,
         "problems": {PROBLEM_KEYS[k]: v for k, v in r.problems.items()},
-        "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions,
+        "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions, "changes": r.changes,
+        "ambiguous": r.ambiguous,
     }

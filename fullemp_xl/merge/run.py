@@ -17,8 +17,9 @@ from .check import row_problems
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
 from .load import Summary, load_summary
-from .model import ASSESSMENT, QUARANTINED, SKIPPED, FileResult, RegistryEntry
-from .summary import Duplicate, Finding, SummaryInput, write_summary
+from .identity import Who, match
+from .model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
+from .summary import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import default_jobs, read_all
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -47,6 +48,8 @@ class MergeResult:
     kept_decisions: int = 0
     lost_decisions: list[str] = field(default_factory=list)
     decision_problems: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # communities the identity rule could not decide
+    changes: int = 0  # official entries changed since the previous run (the 变更记录 sheet)
 
     @property
     def exit_code(self) -> int:
@@ -61,25 +64,39 @@ def _registry(path: Path | None, ruleset: RuleSet):
     return read_registry(path, ruleset)  # its lines are RegistryEntries
 
 
-def _match_registry(entries: list[RegistryEntry], assessments: dict) -> dict:
-    """Submission key -> registry entry: the exact (county, street, community), else the one registry
-    community of that name in that county (a street left blank or written differently)."""
-    exact = {e.key: e for e in entries}
-    by_name: dict[tuple, list[RegistryEntry]] = {}
-    for e in entries:
-        by_name.setdefault((e.key[0], e.key[2]), []).append(e)
-    out, taken = {}, set()
-    for key in assessments:
-        if key in exact:
-            out[key] = exact[key]
-            taken.add(key)
-    for key in assessments:
-        if key in out:
-            continue
-        same = [e for e in by_name.get((key[0], key[2]), []) if e.key not in taken]
-        if len(same) == 1:
-            out[key] = same[0]
-            taken.add(same[0].key)
+def _match_registry(entries: list[RegistryEntry], kept: dict) -> tuple[dict, list[str]]:
+    """Submission key -> registry entry by the one identity rule (merge.identity): 社区代码, then county +
+    street + name, then county + name when unique; (matches, ambiguities)."""
+    keys = list(kept)
+    found = match([Who(*k, kept[k].code) for k in keys], entries)
+    return {keys[q]: e for q, e in found.found.items()}, [found.ambiguous[q] for q in sorted(found.ambiguous)]
+
+
+def _reattach(previous: Summary | None, identities: dict) -> tuple[dict, list[SummaryRow]]:
+    """This run's community key -> the previous summary's row (its officials' entries), by the identity rule;
+    and the previous rows with entries that match no community now (kept, never dropped)."""
+    if previous is None:
+        return {}, []
+    old = previous.rows + previous.unmatched
+    keys = list(identities)
+    found = match([identities[k] for k in keys], old)
+    attached = {keys[q]: row for q, row in found.found.items()}
+    used = {id(r) for r in attached.values()}
+    return attached, [r for r in old if id(r) not in used and r.decisions.any()]
+
+
+def _changes(previous: Summary | None, attached: dict, rows_by_key: dict, generated: str) -> list[LogLine]:
+    """Every official entry that differs from what the previous run wrote: typed in between by an official."""
+    if previous is None:
+        return []
+    out = []
+    for key, old in attached.items():
+        before = previous.snapshot.get(snapshot_key(old), Decisions())
+        now, row = old.decisions, rows_by_key[key]
+        for col in C.OFFICIAL:
+            a, b = before.shown(col.key), now.shown(col.key)
+            if a != b:
+                out.append(LogLine(generated, previous.generated, row.county, row.street, row.community, col.header, a, b))
     return out
 
 
@@ -165,7 +182,7 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
             continue
         county, street, community = brief.key  # counties and streets repeat: one string each
         entry = Entry((sys.intern(county), sys.intern(street), community), brief.saved, brief.mtime, brief.source,
-                      index, sys.intern(brief.ruleset))
+                      index, sys.intern(brief.ruleset), brief.code)
         (out.assessments if brief.kind == ASSESSMENT else out.declarations).setdefault(brief.key, []).append(entry)
         if brief.kind == ASSESSMENT:
             out.rulesets[brief.ruleset] += 1
@@ -223,7 +240,6 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
     ruleset = _one_rule_set(read, rules, store)
     entries, registry_findings = _registry(registry_path, ruleset)
     has_registry = entries is not None
-    by_key = _match_registry(entries, read.assessments) if has_registry else {}
     kept: dict[tuple, Entry] = {}
     duplicates: list[Duplicate] = []
     for key, group in read.assessments.items():
@@ -234,9 +250,16 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             county, street, community = best_result.identity
             duplicates += [Duplicate(county, street, community, best.source, e.source,
                                      differences(best_result, store.get(e.index))) for e in rest]
+    by_key, ambiguous = _match_registry(entries, kept) if has_registry else ({}, [])
     paired = _pair(kept, {key: pick(group)[0] for key, group in read.declarations.items()})
-    decisions = {r.key: r.decisions for r in previous.rows} if previous else {}
     order = sorted(kept, key=lambda k: (k, kept[k].source))
+    identities = {}
+    for key in order:  # as the row will name it: the registry's line when matched
+        entry = by_key.get(key)
+        identities[key] = Who(entry.county, entry.street, entry.community, entry.code) if entry else Who(*key, kept[key].code)
+    attached, unmatched = _reattach(previous, identities)
+    decisions = {key: row.decisions for key, row in attached.items()}
+    rows_by_key: dict[tuple, SummaryRow] = {}
 
     def rows():
         """Each community's row — and, as each result is read back, its lines of the 问题清单."""
@@ -251,6 +274,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             extra += [_finding(result, C.OFFICIAL_HEADERS.get(p.column, ""), "警告", p.message)
                       for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (merge.check)
             store.add_findings(2, "", extra)
+            rows_by_key[key] = row
             yield row
 
     problem_counts: Counter = Counter()
@@ -261,6 +285,11 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                  sorted(read.quarantine) + list(found.problems)]
         early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", f.location.sheet, f.location.cell,
                           f.field, SEVERITY[f.severity], f.message) for f in registry_findings]
+        early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", "", "", "社区", "警告", text)
+                  for text in ambiguous]
+        early += [Finding(output.name, "", r.county, r.community, SHEETS["unmatched"], "", "", "警告",
+                          f"上次汇总中官员为{r.county} {r.street} {r.community}填写的内容，本次找不到对应的社区（考评表未提交、"
+                          f"改名或街道不同）：已保留在“{SHEETS['unmatched']}”工作表，请核对") for r in unmatched]
         for key, decl in paired.items():
             result = store.get(decl.index)
             store.add_findings(0, result.source, _file_lines(result))
@@ -279,6 +308,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         ruleset=ruleset, year=year, generated=generated, rows=rows, findings=findings(), duplicates=duplicates,
         missing=[e for e in entries if id(e) not in matched] if has_registry else None,
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
+        unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None,
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
               "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or ""})
@@ -292,7 +322,6 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
     else:
         backup = None
         write_output(output, write, force=force)
-    used = {k for k in order if k in decisions}
     quarantined = sorted(read.quarantine) + list(found.problems)
     return MergeResult(
         summary=output, backup=backup, ruleset=ruleset, year=year, generated=generated,
@@ -305,9 +334,9 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         eligible=stats.get("eligible", 0), duplicates=duplicates, missing=data.missing,
         outside=[" ".join(k) for k in outside_keys], counties=stats.get("counties", []), problems=dict(problem_counts),
         quarantined=[(s, reason) for s, _, reason in quarantined],
-        kept_decisions=sum(1 for k in used if decisions[k].any()),
-        lost_decisions=[f"{r.county} {r.street} {r.community}" for r in (previous.rows if previous else [])
-                        if r.key not in used and r.decisions.any()],
+        kept_decisions=sum(1 for d in decisions.values() if d.any()),
+        lost_decisions=[f"{r.county} {r.street} {r.community}" for r in unmatched],
+        ambiguous=ambiguous, changes=stats.get("changes", 0),
         decision_problems=previous.problems if previous else [])
 
 

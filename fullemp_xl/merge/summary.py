@@ -40,7 +40,10 @@ SCHEMA_VERSION = "1"
 FORM = "汇总表"
 META_SHEET = "fe_meta"
 SHEETS = {"summary": "汇总", "proposed": "拟认定名单", "counties": "分县统计", "problems": "问题清单",
-          "duplicates": "重复提交", "missing": "未提交", "outside": "名单外"}
+          "duplicates": "重复提交", "missing": "未提交", "outside": "名单外", "unmatched": "未对应的决定",
+          "log": "变更记录"}
+SNAPSHOT_SHEET = "fe_decisions"  # hidden: the officials' entries as this run wrote them (the next run's 变更记录)
+OPTIONAL = ("missing", "outside")  # only with a registry
 TITLE_ROW, INFO_ROW, HEAD_ROW = 1, 2, 3
 FIRST_ROW = HEAD_ROW + 1
 
@@ -82,6 +85,28 @@ class Duplicate:
     why: str
 
 
+@dataclass(frozen=True)
+class LogLine:
+    """One line of the 变更记录: an official entry that changed between two runs."""
+
+    found: str  # the run that noticed it (生成时间)
+    since: str  # the run before it: the change was typed in between
+    county: str
+    street: str
+    community: str
+    column: str  # the column's header
+    old: str
+    new: str
+
+
+LOG_HEADS = ["序号", "发现时间", "上次汇总时间", "县（区）", "街道（乡镇）", "社区", "列", "原内容", "新内容"]
+
+
+def snapshot_key(row) -> tuple[str, str, str]:
+    """How the hidden snapshot names a row: exactly as the row was written."""
+    return row.county, row.street, row.community
+
+
 @dataclass
 class SummaryInput:
     """Everything the workbook shows. `rows()` gives the communities in order (read once, so they can stream
@@ -96,6 +121,8 @@ class SummaryInput:
     missing: list[RegistryEntry] | None = None  # None: no registry given
     outside: list[SummaryRow] = field(default_factory=list)
     registry_counts: dict[str, int] | None = None  # county -> communities in the registry
+    unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matches now
+    log: Callable[[], list[LogLine]] = list  # the 变更记录, asked for after the rows are written
     meta: dict[str, str | list[str]] = field(default_factory=dict)  # sources, registry, counts
 
 
@@ -186,7 +213,7 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
     rs = data.ruleset
     wb = Workbook(write_only=True)
     sheets = {key: wb.create_sheet(title) for key, title in SHEETS.items()
-              if key not in ("missing", "outside") or data.missing is not None}
+              if key not in OPTIONAL or data.missing is not None}
     info = f"生成时间：{data.generated}　规则集：{rs.id}（{rs.version}）　评分年度：{data.year}"
     with tempfile.TemporaryDirectory(prefix="fullemp-summary-") as tmp:
         rows = FastRows(sheets["summary"], Path(tmp), _style)
@@ -201,13 +228,17 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
         if data.missing is not None:
             _missing_sheet(sheets["missing"], data.missing, info)
             _outside_sheet(sheets["outside"], data.outside, info, target)
+        _unmatched_sheet(sheets["unmatched"], data.unmatched, data.ruleset, info)
+        log = data.log()
+        _log_sheet(sheets["log"], log, info)
         _meta_sheet(wb, data)
+        _snapshot_sheet(wb, stats.snapshot)
         for fast in (rows, problems_rows, proposed_rows):
             fast.close()
         wb.save(target)
         splice(target, [rows, problems_rows, proposed_rows])
     return {"counties": county_table, "rows": stats.rows, "eligible": stats.eligible, "problems": problems,
-            "bins": stats.bins}
+            "bins": stats.bins, "changes": sum(1 for line in log if line.found == data.generated)}
 
 
 # ---------------------------------------------------------------- 汇总
@@ -217,6 +248,7 @@ class _Totals:
     eligible: int = 0
     counties: dict[str, CountyStats] = field(default_factory=dict)
     bins: list = field(default_factory=list)
+    snapshot: list[tuple] = field(default_factory=list)  # the officials' entries as written (SNAPSHOT_SHEET)
 
 
 def link_target(link: str, summary: Path) -> str:
@@ -306,6 +338,8 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
                 if low <= row.total < high or (high == rs.total and row.total == high):
                     entry[1] += 1
         totals.eligible += bool(row.eligible)
+        if row.decisions.any():
+            totals.snapshot.append((*snapshot_key(row), *(row.decisions.shown(c.key) for c in C.OFFICIAL)))
         if row.eligible:
             proposed.add(_proposed_row(row, rs))
     last = max(row_no, FIRST_ROW)
@@ -592,6 +626,40 @@ def _outside_sheet(ws, outside: list[SummaryRow], info: str, target: Path) -> No
                    cell(ws, row.total, align=CENTER, fmt="0.##"), src])
     if not outside:
         ws.append([cell(ws, "", border=False), cell(ws, "没有名册外的提交")])
+
+
+def _unmatched_sheet(ws, rows: list[SummaryRow], rs: RuleSet, info: str) -> None:
+    heads = ["序号", "县（区）", "街道（乡镇）", "社区", "社区代码", "认定得分", "来源文件", *[c.header for c in C.OFFICIAL]]
+    _heading(ws, "未对应的决定（上次汇总中填写了决定、本次找不到对应社区的）", info + "　这些内容不会丢失：社区的考评表重新提交"
+             "（或名称、街道改正）后，重新汇总时自动回到“汇总”工作表", heads,
+             [6, 12, 14, 16, 14, 9, 30, *[c.width for c in C.OFFICIAL]],
+             official={k for k, h in enumerate(heads) if k >= 7})
+    for n, row in enumerate(rows, start=1):
+        ws.append([cell(ws, n, align=CENTER), cell(ws, row.county), cell(ws, row.street), cell(ws, row.community),
+                   cell(ws, row.code), cell(ws, row.total, align=CENTER, fmt="0.##"), cell(ws, row.source),
+                   *[cell(ws, row.decisions.shown(c.key), align=CENTER if c.choices else WRAP, fill=OFFICIAL_FILL)
+                     for c in C.OFFICIAL]])
+    if not rows:
+        ws.append([cell(ws, "", border=False), cell(ws, "没有")])
+
+
+def _log_sheet(ws, log: list[LogLine], info: str) -> None:
+    _heading(ws, "变更记录（官员填写的内容在两次汇总之间的修改）", info + "　每次汇总（或 --refresh）时记下上次汇总以来修改过的内容",
+             LOG_HEADS, [6, 18, 18, 12, 14, 16, 10, 16, 16])
+    for n, line in enumerate(log, start=1):
+        ws.append([cell(ws, n, align=CENTER), cell(ws, line.found), cell(ws, line.since), cell(ws, line.county),
+                   cell(ws, line.street), cell(ws, line.community), cell(ws, line.column), cell(ws, line.old),
+                   cell(ws, line.new)])
+    if not log:
+        ws.append([cell(ws, "", border=False), cell(ws, "没有修改")])
+
+
+def _snapshot_sheet(wb: Workbook, snapshot: list[tuple]) -> None:
+    ws = wb.create_sheet(SNAPSHOT_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append([cell(ws, h, border=False) for h in ("县（区）", "街道（乡镇）", "社区", *[c.header for c in C.OFFICIAL])])
+    for line in snapshot:
+        ws.append([cell(ws, v, border=False) for v in line])
 
 
 def _meta_sheet(wb: Workbook, data: SummaryInput) -> None:

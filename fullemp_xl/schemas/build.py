@@ -102,7 +102,7 @@ SCHEMAS = {
         "quarantined": array(obj({"file": STR, "reason": STR})),
         "own_files": array(obj({"file": STR, "reason": STR})), "registry_notes": array(STR),
         "problems": {"type": "object", "additionalProperties": INT},
-        "kept_decisions": INT, "lost_decisions": array(STR)}),
+        "kept_decisions": INT, "lost_decisions": array(STR), "changes": INT, "ambiguous": array(STR)}),
     "documents": document("documents", {
         "file": STR,
         "documents": array(obj({"output": STR, "title": STR, "listed": INT},
