@@ -318,3 +318,25 @@ def test_a_subsidy_statement_dated_after_its_report_deadline_asks_for_one(tmp_pa
     proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-21", "--report-by", "2027-03-31")
     assert proc.returncode == 0, proc.stderr
     assert "2027年3月31日前" in proc.stdout or (tmp_path / "补助").exists()
+
+
+def test_the_scoring_year_comes_from_the_registry_or_the_summary_and_the_clock_is_said(tmp_path, zhangye):
+    src = tmp_path / "in"
+    submission(src, zhangye)
+    january = dt.datetime(2027, 1, 8, 9)
+    result = merge_lib([src], tmp_path / "clock.xlsx", jobs=1, now=january)
+    assert result.year == 2027 and "取自电脑的日期" in result.year_note and "--year" in result.year_note
+    ws = openpyxl.load_workbook(tmp_path / "clock.xlsx")[SHEETS["summary"]]
+    assert "评分年度：2027（取自电脑日期，请核对）" in ws["A2"].value
+    assert "取自电脑的日期" in refresh_lib(tmp_path / "clock.xlsx", jobs=1).year_note  # still said after a refresh
+
+    reg = registry(tmp_path / "名册.xlsx", zhangye, [("甘州区", "东街街道", "南关社区", None, "无", None, "否", "否")])
+    wb = openpyxl.load_workbook(reg)
+    wb["社区名册"]["A1"] = "张掖市充分就业社区名册（2026年）"  # as `registry next` titles it
+    wb.save(reg)
+    result = merge_lib([src], tmp_path / "s.xlsx", registry=reg, jobs=1, now=january)
+    assert (result.year, result.year_note) == (2026, "")
+    again = merge_lib([src], tmp_path / "s.xlsx", jobs=1, now=dt.datetime(2027, 2, 1))  # into the same summary
+    assert (again.year, again.year_note) == (2026, "")
+    text = run("merge", src, "-o", tmp_path / "c2.xlsx", "--year", "2026").stdout
+    assert "取自电脑" not in text

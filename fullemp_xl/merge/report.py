@@ -18,6 +18,8 @@ def as_text(r: MergeResult) -> str:
     lines = [f"汇总（规则集 {r.ruleset.id} {r.ruleset.version}，{r.year}年）：找到 {r.files['found']} 个工作簿"]
     if r.skipped:
         lines[-1] += "；另跳过 " + "、".join(f"{k} {v} 个" for k, v in r.skipped.items())
+    if r.year_note:
+        lines.append(f"  注意：{r.year_note}")
     lines += [f"  名册：{note}" for note in r.registry_notes]
     lines.append(f"  考评表 {r.files['assessments']} 份、申报表 {r.files['declarations']} 份，无法使用 {r.files['quarantined']} 份")
     lines.append(f"  社区 {r.communities} 个，符合认定条件 {r.eligible} 个；重复提交 {len(r.duplicates)} 处")
@@ -96,7 +98,7 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
         "outside": r.outside,
         "quarantined": [{"file": s, "reason": reason} for s, reason in r.quarantined],
         "own_files": [{"file": s, "reason": reason} for s, reason in r.own_files],
-        "registry_notes": r.registry_notes,
+        "registry_notes": r.registry_notes, "year_note": r.year_note or None,
         "problems": {PROBLEM_KEYS[k]: v for k, v in r.problems.items()},
         "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions, "changes": r.changes,
         "ambiguous": r.ambiguous,

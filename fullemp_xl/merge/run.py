@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -45,6 +46,7 @@ class MergeResult:
     quarantined: list[tuple[str, str]]  # (source, reason)
     own_files: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): the tool's own, skipped
     registry_notes: list[str] = field(default_factory=list)  # what the registry lacks, said once
+    year_note: str = ""  # the 评分年度 came from the clock: said in the output and the summary
     kept_decisions: int = 0
     lost_decisions: list[str] = field(default_factory=list)
     decision_problems: list[str] = field(default_factory=list)
@@ -147,12 +149,14 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
         started(len(found.candidates))
     now = now or dt.datetime.now()
     generated = now.strftime("%Y-%m-%d %H:%M:%S")
-    year = year or now.year
+    year, year_note = _year(year, previous, registry, now)
     with tempfile.TemporaryDirectory(prefix="fullemp-merge-") as tmp:
         store = Store(Path(tmp))
         try:
-            return _merge(found, store, output, previous, registry, rules, year, jobs or default_jobs(), progress,
-                          generated, force)
+            result = _merge(found, store, output, previous, registry, rules, year, jobs or default_jobs(), progress,
+                            generated, force, year_note)
+            result.year_note = year_note
+            return result
         finally:
             store.close()
 
@@ -232,8 +236,38 @@ def _file_lines(result: FileResult) -> list[Finding]:
                     SEVERITY[f.severity], f.message) for f in sorted(result.findings, key=lambda f: order.index(f.severity))]
 
 
+REGISTRY_YEAR = re.compile(r"（(\d{4})年）\s*$")  # the title `registry next` gives: 张掖市充分就业社区名册（2027年）
+
+
+def _year(given: int | None, previous: Summary | None, registry: Path | None, now: dt.datetime) -> tuple[int, str]:
+    """The 评分年度 and, when it is not certain, a note saying where it came from: --year, the summary being
+    re-run into, the registry's title (`registry next` writes the year in it) — the clock only as a last resort."""
+    if given:
+        return given, ""
+    if previous is not None:
+        if (previous.meta.get("fe_meta_year_source") or [""])[0] == "clock":
+            return previous.year, (f"评分年度 {previous.year} 是首次汇总时取自电脑的日期：如不对，请用 "
+                                   f"fullemp merge … -o 新汇总表 --year 年度 重新汇总")
+        return previous.year, ""
+    if registry is not None:
+        try:
+            from openpyxl import load_workbook
+
+            wb = load_workbook(registry, read_only=True)
+            try:
+                title = str(wb.worksheets[0]["A1"].value or "")
+            finally:
+                wb.close()
+        except Exception:  # an unreadable registry is reported as such when it is read
+            title = ""
+        found = REGISTRY_YEAR.search(title)
+        if found:
+            return int(found.group(1)), ""
+    return now.year, (f"评分年度 {now.year} 取自电脑的日期（表格和名册中都没有年度）：如不对，请用 --year 指定后重新汇总")
+
+
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
-           generated, force) -> MergeResult:
+           generated, force, year_note: str = "") -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
     if read.own:
         found.skipped["own"] += len(read.own)
@@ -309,7 +343,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         missing=[e for e in entries if id(e) not in matched] if has_registry else None,
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
         unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
-        registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None,
+        registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
               "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or ""})
     stats: dict = {}
@@ -353,6 +387,6 @@ def refresh(summary: Path, *, jobs: int | None = None, progress=None, started=No
     if registry is not None and not registry.exists():
         raise UnusableFile(registry, "汇总表记录的社区名册已不存在：请用 --registry 重新指定")
     rules = (old.meta.get("rules") or [""])[0] or old.ruleset.id
-    return merge(sources, summary, registry=registry, rules=rules, year=old.year, jobs=jobs, progress=progress,
+    return merge(sources, summary, registry=registry, rules=rules, jobs=jobs, progress=progress,
                  started=started, now=now)
 

@@ -123,6 +123,7 @@ class SummaryInput:
     registry_counts: dict[str, int] | None = None  # county -> communities in the registry
     unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matches now
     log: Callable[[], list[LogLine]] = list  # the 变更记录, asked for after the rows are written
+    year_note: str = ""  # where the 评分年度 came from, when it is not certain (the clock)
     meta: dict[str, str | list[str]] = field(default_factory=dict)  # sources, registry, counts
 
 
@@ -215,6 +216,8 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
     sheets = {key: wb.create_sheet(title) for key, title in SHEETS.items()
               if key not in OPTIONAL or data.missing is not None}
     info = f"生成时间：{data.generated}　规则集：{rs.id}（{rs.version}）　评分年度：{data.year}"
+    if data.year_note:
+        info += "（取自电脑日期，请核对）"
     with tempfile.TemporaryDirectory(prefix="fullemp-summary-") as tmp:
         rows = FastRows(sheets["summary"], Path(tmp), _style)
         problems_rows = FastRows(sheets["problems"], Path(tmp), _style)
@@ -668,7 +671,7 @@ def _meta_sheet(wb: Workbook, data: SummaryInput) -> None:
     rs = data.ruleset
     pairs = [("fe_meta_form", FORM), ("fe_meta_schema", SCHEMA_VERSION), ("fe_meta_ruleset", rs.id),
              ("fe_meta_ruleset_version", rs.version), ("fe_meta_year", str(data.year)),
-             ("fe_meta_generated", data.generated)]
+             ("fe_meta_generated", data.generated), ("fe_meta_year_source", "clock" if data.year_note else "")]
     ws.append([cell(ws, "fullemp-xl 汇总表信息（请勿修改）", border=False)])
     for row, (name, value) in enumerate(pairs, start=2):
         ws.append([cell(ws, name, border=False), cell(ws, value, border=False)])

@@ -100,7 +100,7 @@ SCHEMAS = {
         "missing": opt(array(obj({k: STR for k in ("county", "street", "community", "code")}))),
         "outside": array(STR),
         "quarantined": array(obj({"file": STR, "reason": STR})),
-        "own_files": array(obj({"file": STR, "reason": STR})), "registry_notes": array(STR),
+        "own_files": array(obj({"file": STR, "reason": STR})), "registry_notes": array(STR), "year_note": opt(STR),
         "problems": {"type": "object", "additionalProperties": INT},
         "kept_decisions": INT, "lost_decisions": array(STR), "changes": INT, "ambiguous": array(STR)}),
     "documents": document("documents", {
