@@ -340,3 +340,24 @@ def test_the_scoring_year_comes_from_the_registry_or_the_summary_and_the_clock_i
     assert (again.year, again.year_note) == (2026, "")
     text = run("merge", src, "-o", tmp_path / "c2.xlsx", "--year", "2026").stdout
     assert "取自电脑" not in text
+
+
+def test_documents_are_recorded_in_the_summary_and_checked_against_each_other(tmp_path):
+    summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    proc = run("notice", summary, "--stage", "city", "--start", "2026-12-07", "-o", tmp_path / "市级公示.docx")
+    assert proc.returncode == 0, proc.stderr
+    [line] = load_summary(summary).published
+    assert (line.kind, line.stage, line.start, line.end) == ("公示", "市", "2026-12-07", "2026-12-11")
+    # the 公告 may not be dated before the city 公示 has ended (the README's own example did this)
+    proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--date", "2026-12-10")
+    assert proc.returncode == 1 and not (tmp_path / "公告.docx").exists()
+    assert "2026年12月11日" in proc.stderr and "2026年12月12日 以后" in proc.stderr, proc.stderr
+    # a county 公示 after the city's has started
+    proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-12-08", "-o", tmp_path / "县.docx")
+    assert proc.returncode == 1 and "市级公示已于 2026年12月7日 开始" in proc.stderr, proc.stderr
+    assert run("announce", summary, "-o", tmp_path / "公告.docx", "--date", "2026-12-14").returncode == 0
+    proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-11")  # before the 公告
+    assert proc.returncode == 1 and "认定公告的成文日期 2026年12月14日" in proc.stderr, proc.stderr
+    assert run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-15").returncode == 0
+    kinds = [(p.kind, p.county) for p in load_summary(summary).published]
+    assert kinds == [("公示", ""), ("认定公告", ""), ("补助资金明细", "甘州区")]

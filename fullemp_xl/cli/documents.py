@@ -101,7 +101,7 @@ def _report(outcome, fmt: str, headline: str, summary: str) -> None:
                                       "conflicts": [_entry(e) for e in d.selection.conflicts]} if d.selection else {})}
                                  for d in docs],
                    "pdf": [str(p) for p in outcome.pdfs], "sheets": [str(p) for p in outcome.sheets],
-                   "skipped": outcome.skipped, "problems": outcome.problems})
+                   "skipped": outcome.skipped, "problems": outcome.problems, "notes": outcome.notes})
     else:
         click.echo(headline)
         for d in docs:
@@ -116,6 +116,8 @@ def _report(outcome, fmt: str, headline: str, summary: str) -> None:
             click.echo(f"· 已生成：{path}")
         for line in outcome.skipped:
             click.echo(f"· 未生成：{line}")
+        for line in outcome.notes:
+            click.echo(f"· 注意：{line}")
         if outcome.problems:
             click.echo("汇总表中需要核对的地方：")
             for p in outcome.problems:

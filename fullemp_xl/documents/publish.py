@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..merge import timeline as T
 from ..merge.load import Summary, load_summary
+from ..merge.summary import SHEETS
 from ..paths import safe_filename
 from ..safe_io import UnusableFile, write_output
 from ..workdays import load_calendar, notice_end
@@ -45,6 +47,9 @@ class Settings:
     force: bool = False
     jobs: int | None = None
     progress: Callable[[int, int, Path], None] | None = None
+    # where the 发布记录 goes: None = into the summary file (merge.timeline.record); the Excel buttons write
+    # into the open workbook instead. Returns "" or why it could not.
+    record: Callable[[list], str] | None = None
 
 
 @dataclass
@@ -62,6 +67,7 @@ class Outcome:
     pdfs: list[Path] = field(default_factory=list)
     sheets: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # e.g. a county with nobody to list
+    notes: list[str] = field(default_factory=list)  # e.g. the 发布记录 could not be written
     details: dict = field(default_factory=dict)  # per-command facts for the report (period, totals)
 
     @property
@@ -149,6 +155,20 @@ def _write(outcome: Outcome, rendered: list[tuple[Path, bytes, str, int, C.Selec
         outcome.pdfs = convert(list(zip(targets, pdfs)), jobs=settings.jobs, progress=settings.progress)
 
 
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _record(outcome: Outcome, summary_path, lines: list, settings: Settings) -> None:
+    """The 发布记录: what was published goes into the summary, for the later documents' date checks."""
+    if settings.record is not None:
+        why = settings.record(lines)
+    else:
+        why = T.record(Path(summary_path), lines, outcome.summary.published, SHEETS["published"])
+    if why:
+        outcome.notes.append(why)
+
+
 # ---------------------------------------------------------------- 公示
 def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | None = None, days: int | None = None,
                 holidays=None, settings: Settings = Settings(), summary: Summary | None = None) -> Outcome:
@@ -172,6 +192,9 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
             first += dt.timedelta(days=1)
         raise DateConflict(f"公示开始日期 {_date_text(start)} 不是工作日（周末或法定节假日），公示和它的成文日期不能定在这一天："
                            f"请改用 --start {first.isoformat()}（其后第一个工作日）")
+    problem = T.notice_problem(summary.published, stage, county, start)
+    if problem:
+        raise DateConflict(problem)
     end = notice_end(start, days, calendar)
     outcome = Outcome(summary, details={"start": start.isoformat(), "end": end.isoformat(), "days": days, "stage": stage})
     names = C.counties(summary.rows)
@@ -180,7 +203,7 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     per_county = stage == "county" and not county
     scope = names if per_county else [county if stage == "county" else None]
     which = C.COUNTY_NOTICE if stage == "county" else C.CITY_NOTICE
-    rendered = []
+    rendered, lines = [], []
     for one in scope:
         selection = C.select(summary.rows, rs, which, one)
         label = one or "全市"
@@ -197,9 +220,12 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
                                   end=_date_text(end), days=days, base=base)
         target = Path(out) / safe_filename(f"{one}-公示.docx") if per_county else Path(out)
         rendered.append((target, render(template, NOTICE, values, name), attachment, len(selection.listed), selection))
+        lines.append(T.Published(T.NOTICE, "县区" if stage == "county" else "市", one or "", start.isoformat(), end.isoformat(),
+                                 (settings.date or start).isoformat(), base["doc_number"], _now(), str(target)))
     if not rendered:
         raise NothingToPublish("；".join(outcome.skipped))
     _write(outcome, rendered, settings, [Path(summary_path)])
+    _record(outcome, summary_path, lines, settings)
     return outcome
 
 
@@ -214,11 +240,17 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
     selection = C.select(summary.rows, summary.ruleset, C.CERTIFIED)
     if not selection.listed:
         raise NothingToPublish("没有最终认定的社区：请在汇总表的“最终认定”列填写“认定”" + _why_none(selection))
+    signed = settings.date or profile.date
+    problem = T.announcement_problem(summary.published, signed)
+    if problem:
+        raise DateConflict(problem)
     base = _base(summary, profile, usage, settings, attachment=C.announcement_attachment(summary))
     values = C.announcement_context(summary, selection.listed, base=base)
     outcome = Outcome(summary)
     _write(outcome, [(Path(out), render(template, ANNOUNCEMENT, values, name), base["attachment"],
                       len(selection.listed), selection)], settings, [Path(summary_path)])
+    _record(outcome, summary_path, [T.Published(T.ANNOUNCEMENT, "", "", "", "", signed.isoformat() if signed else "",
+                                                base["doc_number"], _now(), str(out))], settings)
     return outcome
 
 
@@ -251,6 +283,9 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
                            f"使用情况。请用 --report-by 给出成文日期之后的报送期限（如 --report-by {signed.year + 1}-03-31），"
                            "或改用更早的 --date")
     report_by = _date_text(deadline)
+    problem = T.subsidy_problem(summary.published, signed)
+    if problem:
+        raise DateConflict(problem)
     lists = C.subsidy_lists(summary)
     if not lists:
         raise NothingToPublish("没有最终认定的社区，不需要补助资金明细：请先在汇总表的“最终认定”列填写“认定”")
@@ -272,4 +307,7 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
         wb = finance_workbook(values)
         write_output(path, wb.save, force=settings.force, inputs=[Path(summary_path)])
         outcome.sheets.append(path)
+    _record(outcome, summary_path, [T.Published(T.SUBSIDY, "", lst.county, "", deadline.isoformat(),
+                                                signed.isoformat() if signed else "", "", _now(), str(doc[0]))
+                                    for lst, doc in zip(lists, rendered)], settings)
     return outcome

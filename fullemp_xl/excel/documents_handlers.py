@@ -31,7 +31,7 @@ def _snapshot(book, target: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     present = [s.name for s in book.sheets]
-    for name in (SHEETS["summary"], SHEETS["missing"], META_SHEET):
+    for name in (SHEETS["summary"], SHEETS["missing"], SHEETS["published"], META_SHEET):
         if name not in present:
             continue
         used = book.sheets[name].used_range
@@ -80,10 +80,12 @@ def _guarded(fn):
     return _guard(wrapper)
 
 
-def _settings():
+def _settings(book=None, summary=None):
     from ..documents.publish import Settings
 
-    return Settings(force=True)  # a button regenerates: the earlier file is kept as a backup
+    # a button regenerates (the earlier file is kept as a backup). The workbook is never changed, so the
+    # 发布记录 is not written from here: the dates are still checked against what the command line recorded.
+    return Settings(force=True, record=lambda lines: "")
 
 
 def _listing(outcome) -> str:
@@ -114,7 +116,7 @@ def first_working_day(calendar, day: dt.date) -> dt.date:
 @_guarded
 def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = None) -> str:
     """公示: every 公示 the decisions allow (each county's, and the city's), starting on the first working day from today."""
-    from ..documents.publish import NothingToPublish, make_notice
+    from ..documents.publish import DateConflict, NothingToPublish, make_notice
     from ..workdays import load_calendar
 
     summary, path = _load(book)
@@ -124,8 +126,8 @@ def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = No
     for stage in summary.ruleset.publication.stages:
         out = folder if stage == "county" else folder / "市级公示.docx"
         try:
-            outcome = make_notice(path, stage=stage, start=start, out=out, settings=_settings(), summary=summary)
-        except NothingToPublish as exc:
+            outcome = make_notice(path, stage=stage, start=start, out=out, settings=_settings(book, summary), summary=summary)
+        except (NothingToPublish, DateConflict) as exc:  # e.g. the city 公示 while the county's is still running
             skipped.append(str(exc))
             continue
         written.append(outcome)
@@ -145,7 +147,7 @@ def announce_book(book, *, out_dir: Path | None = None) -> str:
 
     summary, path = _load(book)
     target = (Path(out_dir) if out_dir else path.parent) / ANNOUNCEMENT_FILE
-    outcome = make_announcement(path, out=target, settings=_settings(), summary=summary)
+    outcome = make_announcement(path, out=target, settings=_settings(book, summary), summary=summary)
     return _alert(book, f"认定公告已生成（{target}）：\n" + _listing(outcome))
 
 
@@ -156,7 +158,7 @@ def subsidy_book(book, *, out_dir: Path | None = None) -> str:
 
     summary, path = _load(book)
     folder = Path(out_dir) if out_dir else path.parent / SUBSIDY_FOLDER
-    outcome = make_subsidy(path, out_dir=folder, settings=_settings(), summary=summary)
+    outcome = make_subsidy(path, out_dir=folder, settings=_settings(book, summary), summary=summary)
     lines = [f"补助资金明细已生成（{folder}）："]
     for c in outcome.details["counties"]:
         lines.append(f"· {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")

@@ -31,6 +31,7 @@ class Summary:
     unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matched (kept)
     snapshot: dict[tuple, Decisions] = field(default_factory=dict)  # the officials' entries as the run wrote them
     log: list[LogLine] = field(default_factory=list)  # the 变更记录 so far
+    published: list = field(default_factory=list)  # merge.timeline.Published: the 发布记录
 
     @property
     def problems(self) -> list[str]:
@@ -131,6 +132,10 @@ def load_summary(path: str | Path) -> Summary:
             summary.snapshot = _read_snapshot(_Sheet(book.sheet(SNAPSHOT_SHEET)))
         if SHEETS["log"] in book.sheetnames:
             summary.log = _read_log(_Sheet(book.sheet(SHEETS["log"])))
+        if SHEETS["published"] in book.sheetnames:
+            from .timeline import read_lines
+
+            summary.published = read_lines(_Sheet(book.sheet(SHEETS["published"])).iter_rows(min_row=FIRST_ROW))
         return summary
     finally:
         book.close()

@@ -344,6 +344,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
         unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
+        published=previous.published if previous else [],
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
               "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or ""})
     stats: dict = {}

@@ -41,7 +41,7 @@ FORM = "汇总表"
 META_SHEET = "fe_meta"
 SHEETS = {"summary": "汇总", "proposed": "拟认定名单", "counties": "分县统计", "problems": "问题清单",
           "duplicates": "重复提交", "missing": "未提交", "outside": "名单外", "unmatched": "未对应的决定",
-          "log": "变更记录"}
+          "log": "变更记录", "published": "发布记录"}
 SNAPSHOT_SHEET = "fe_decisions"  # hidden: the officials' entries as this run wrote them (the next run's 变更记录)
 OPTIONAL = ("missing", "outside")  # only with a registry
 TITLE_ROW, INFO_ROW, HEAD_ROW = 1, 2, 3
@@ -124,6 +124,7 @@ class SummaryInput:
     unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matches now
     log: Callable[[], list[LogLine]] = list  # the 变更记录, asked for after the rows are written
     year_note: str = ""  # where the 评分年度 came from, when it is not certain (the clock)
+    published: list = field(default_factory=list)  # merge.timeline.Published: the 发布记录, carried forward
     meta: dict[str, str | list[str]] = field(default_factory=dict)  # sources, registry, counts
 
 
@@ -234,6 +235,7 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
         _unmatched_sheet(sheets["unmatched"], data.unmatched, data.ruleset, info)
         log = data.log()
         _log_sheet(sheets["log"], log, info)
+        _published_sheet(sheets["published"], data.published)
         _meta_sheet(wb, data)
         _snapshot_sheet(wb, stats.snapshot)
         for fast in (rows, problems_rows, proposed_rows):
@@ -655,6 +657,19 @@ def _log_sheet(ws, log: list[LogLine], info: str) -> None:
                    cell(ws, line.new)])
     if not log:
         ws.append([cell(ws, "", border=False), cell(ws, "没有修改")])
+
+
+def _published_sheet(ws, lines: list) -> None:
+    """As merge.timeline writes it when a document is published (the same title, note and header)."""
+    from .timeline import HEADS
+
+    for k, w in enumerate([6, 12, 6, 12, 12, 12, 12, 22, 20, 40], start=1):
+        ws.column_dimensions[get_column_letter(k)].width = w
+    ws.append([cell(ws, f"{SHEETS['published']}（由本汇总表生成的公示、认定公告、补助资金明细，供核对日期）", border=False)])
+    ws.append([cell(ws, "由 fullemp notice / announce / subsidy 自动记入；重新汇总时保留", font=NOTE_FONT, border=False)])
+    ws.append([cell(ws, h, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL) for h in HEADS])
+    for n, line in enumerate(lines, start=1):
+        ws.append([cell(ws, n, align=CENTER), *[cell(ws, v) for v in line.row()]])
 
 
 def _snapshot_sheet(wb: Workbook, snapshot: list[tuple]) -> None:

@@ -107,7 +107,7 @@ SCHEMAS = {
         "file": STR,
         "documents": array(obj({"output": STR, "title": STR, "listed": INT},
                                {k: array({"type": "object"}) for k in ("excluded", "pending", "conflicts")})),
-        "pdf": array(STR), "sheets": array(STR), "skipped": array(STR), "problems": array(STR)},
+        "pdf": array(STR), "sheets": array(STR), "skipped": array(STR), "problems": array(STR), "notes": array(STR)},
         extra=True),  # plus what each document states: the 公示 period, or the subsidy year and totals
     "registry-next": document("registry-next", {
         "file": STR, "output": STR, "year": INT, "communities": INT, "with_title": INT,
