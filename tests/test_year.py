@@ -361,3 +361,43 @@ def test_documents_are_recorded_in_the_summary_and_checked_against_each_other(tm
     assert run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-15").returncode == 0
     kinds = [(p.kind, p.county) for p in load_summary(summary).published]
     assert kinds == [("公示", ""), ("认定公告", ""), ("补助资金明细", "甘州区")]
+
+
+# ---------------------------------------------------------------- 3. the county stage
+def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_path, zhangye):
+    reg = registry(tmp_path / "名册.xlsx", zhangye, [
+        ("甘州区", "东街街道", "南关社区", "620702001001", "无", None, "否", "否"),
+        ("甘州区", "东街街道", "西关社区", "620702001002", "无", None, "否", "否"),
+        ("临泽县", "沙河镇", "沙河社区", "620723100001", "无", None, "否", "否")])
+    ganzhou, linze = tmp_path / "来件" / "甘州区", tmp_path / "来件" / "临泽县"
+    submission(ganzhou, zhangye)
+    submission(ganzhou, zhangye, community="西关社区")
+    submission(linze, zhangye, county="临泽县", street="沙河镇", community="沙河社区")
+    stray = submission(ganzhou, zhangye, county="临泽县", street="沙河镇", community="沙河社区", name="误投.xlsx")
+    county = ganzhou / "甘州区汇总表.xlsx"
+    proc, data = merge_json(ganzhou, "-o", county, "--registry", reg, "--county", "甘州区")
+    assert data["county"] == "甘州区" and {c["community"] for c in data["communities"]} == {"南关社区", "西关社区"}
+    assert data["missing"] == []  # the other counties' communities are not 未提交 here
+    assert any(o["file"].endswith(stray.name) and "其他县（区）" in o["reason"] for o in data["own_files"])
+    assert load_summary(county).county == "甘州区"
+    # the county inspects, publishes its 公示 and recommends
+    set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无")
+    set_decisions(county, "西关社区", 实地考察="不符合")
+    assert run("merge", "--refresh", county).returncode == 0  # a county summary refreshes as one
+    city = tmp_path / "市汇总表.xlsx"
+    proc, data = merge_json(tmp_path / "来件", "-o", city, "--registry", reg)
+    assert proc.returncode == 0, data
+    assert data["county_summaries"] == ["来件/甘州区/甘州区汇总表.xlsx"] and data["carried"] == 2
+    rows = {c["community"]: c for c in data["communities"]}
+    assert rows["南关社区"]["decisions"]["inspection"] == "符合" and rows["南关社区"]["standing"]["city_notice"]
+    assert rows["西关社区"]["decisions"]["inspection"] == "不符合" and not rows["西关社区"]["standing"]["city_notice"]
+    assert rows["沙河社区"]["decisions"]["inspection"] == ""  # 临泽县 sent no summary: nothing invented
+    assert not any(o["file"].endswith("甘州区汇总表.xlsx") for o in data["own_files"])  # read, not skipped
+    assert any(".bak-" in o["file"] for o in data["own_files"])  # the refresh's backup: skipped
+    # a county that inspected another form than the one sent: not carried, said
+    submission(ganzhou, zhangye, changes={"valid_complaints": 2}, saved=dt.datetime(2030, 1, 1))
+    proc, data = merge_json(tmp_path / "来件", "-o", tmp_path / "市2.xlsx", "--registry", reg)
+    rows = {c["community"]: c for c in data["communities"]}
+    assert rows["南关社区"]["decisions"]["inspection"] == ""
+    ws = openpyxl.load_workbook(tmp_path / "市2.xlsx")[SHEETS["problems"]]
+    assert any("不是这份表格" in (r[8] or "") for r in ws.iter_rows(min_row=4, values_only=True))

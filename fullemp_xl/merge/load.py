@@ -45,6 +45,11 @@ class Summary:
         return self.meta.get("source", [])
 
     @property
+    def county(self) -> str:
+        """The county of a county's own summary (merge --county); "" for the city's."""
+        return (self.meta.get("county") or [""])[0]
+
+    @property
     def registry(self) -> str:
         return (self.meta.get("registry") or [""])[0]
 

@@ -25,6 +25,7 @@ from .identity import valid_code
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
 
 OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
+OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: the city's merge looks for county summaries
 
 
 def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> FileResult:

@@ -15,7 +15,8 @@ PROBLEM_KEYS = {"隔离": "quarantined", "错误": "error", "警告": "warning",
 
 
 def as_text(r: MergeResult) -> str:
-    lines = [f"汇总（规则集 {r.ruleset.id} {r.ruleset.version}，{r.year}年）：找到 {r.files['found']} 个工作簿"]
+    scope = f"{r.county}，" if r.county else ""
+    lines = [f"汇总（{scope}规则集 {r.ruleset.id} {r.ruleset.version}，{r.year}年）：找到 {r.files['found']} 个工作簿"]
     if r.skipped:
         lines[-1] += "；另跳过 " + "、".join(f"{k} {v} 个" for k, v in r.skipped.items())
     if r.year_note:
@@ -48,6 +49,9 @@ def as_text(r: MergeResult) -> str:
         lines.append(f"  问题清单：{counts}")
     if r.kept_decisions:
         lines.append(f"  已保留官员在上次汇总中为 {r.kept_decisions} 个社区填写的内容（实地考察、公示异议、最终认定等）")
+    if r.county_summaries:
+        lines.append(f"  采用了 {len(r.county_summaries)} 份县（区）汇总表中的实地考察和县（区）公示结果（{r.carried} 个社区）："
+                     + "、".join(r.county_summaries[:10]))
     if r.changes:
         lines.append(f"  官员填写的内容自上次汇总以来修改了 {r.changes} 处：已记入“变更记录”工作表")
     if r.lost_decisions:
@@ -101,5 +105,6 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
         "registry_notes": r.registry_notes, "year_note": r.year_note or None,
         "problems": {PROBLEM_KEYS[k]: v for k, v in r.problems.items()},
         "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions, "changes": r.changes,
-        "ambiguous": r.ambiguous,
+        "ambiguous": r.ambiguous, "county": r.county or None, "county_summaries": r.county_summaries,
+        "carried": r.carried,
     }

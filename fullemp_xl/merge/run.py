@@ -1,6 +1,7 @@
 """`fullemp merge`: discover, read in workers, combine, write the summary — the library entry point."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
 import sys
@@ -17,8 +18,10 @@ from . import columns as C
 from .check import row_problems
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
+from .read import OWN_SUMMARY
 from .load import Summary, load_summary
 from .identity import Who, match
+from .model import normalise_name
 from .model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
 from .summary import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import default_jobs, read_all
@@ -52,6 +55,9 @@ class MergeResult:
     decision_problems: list[str] = field(default_factory=list)
     ambiguous: list[str] = field(default_factory=list)  # communities the identity rule could not decide
     changes: int = 0  # official entries changed since the previous run (the 变更记录 sheet)
+    county: str = ""  # a county's own summary (--county)
+    carried: int = 0  # communities whose county entries came from the counties' summaries
+    county_summaries: list[str] = field(default_factory=list)  # the county summaries read beside the forms
 
     @property
     def exit_code(self) -> int:
@@ -133,8 +139,9 @@ def _previous(output: Path) -> Summary | None:
 def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rules: str | None = None,
           year: int | None = None, jobs: int | None = None, force: bool = False,
           progress: Callable[[FileResult], None] | None = None, started: Callable[[int], None] | None = None,
-          now: dt.datetime | None = None) -> MergeResult:
-    """Merge every submission under `paths` into the summary workbook at `output`."""
+          now: dt.datetime | None = None, county: str | None = None) -> MergeResult:
+    """Merge every submission under `paths` into the summary workbook at `output`; with `county`, that county's
+    own summary (its registry rows only; other counties' forms are listed, not merged)."""
     output = Path(output)
     for p in paths:
         if not Path(p).exists():
@@ -154,7 +161,7 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
         store = Store(Path(tmp))
         try:
             result = _merge(found, store, output, previous, registry, rules, year, jobs or default_jobs(), progress,
-                            generated, force, year_note)
+                            generated, force, year_note, county)
             result.year_note = year_note
             return result
         finally:
@@ -170,6 +177,7 @@ class _Read:
     quarantine: list[tuple[str, str, str]] = field(default_factory=list)  # (source, link, reason)
     own: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): our own workbooks, skipped
     rulesets: Counter = field(default_factory=Counter)
+    county_summaries: list[tuple[str, Summary]] = field(default_factory=list)  # (source, a county's own summary)
 
 
 def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _Read:
@@ -182,7 +190,11 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
             out.quarantine.append((brief.source, brief.link, brief.reason))
             continue
         if brief.kind == SKIPPED:
-            out.own.append((brief.source, brief.reason))
+            county_summary = _county_summary(brief)
+            if county_summary is not None:
+                out.county_summaries.append((brief.source, county_summary))
+            else:
+                out.own.append((brief.source, brief.reason))
             continue
         county, street, community = brief.key  # counties and streets repeat: one string each
         entry = Entry((sys.intern(county), sys.intern(street), community), brief.saved, brief.mtime, brief.source,
@@ -191,6 +203,60 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
         if brief.kind == ASSESSMENT:
             out.rulesets[brief.ruleset] += 1
     return out
+
+
+def _county_summary(brief) -> Summary | None:
+    """A county's own summary (`merge --county`) beside the forms: its officials' entries are carried."""
+    if not brief.reason.startswith(OWN_SUMMARY) or Path(brief.link).suffix.lower() != ".xlsx":
+        return None
+    try:
+        summary = load_summary(Path(brief.link))
+    except UnusableFile:
+        return None
+    return summary if summary.county else None
+
+
+def _own_county(read: _Read, county: str, entries):
+    """A county's merge: the other counties' forms are listed, not merged; the registry is the county's rows."""
+    wanted = normalise_name(county)
+    for table in (read.assessments, read.declarations):
+        for key in [k for k in table if k[0] != wanted]:
+            for e in table.pop(key):
+                read.own.append((e.source, f"其他县（区）的表格：本次是{county}的汇总（--county），只汇总本县（区）的"))
+    read.county_summaries.clear()
+    return None if entries is None else [e for e in entries if normalise_name(e.county) == wanted]
+
+
+def _carry(county_summaries, identities: dict, decisions: dict, total_of) -> tuple[int, list[Finding]]:
+    """Each county's own entries (实地考察, county 公示异议) into the city's summary, where the city has not
+    decided otherwise and the county decided on the same form (the same recomputed total)."""
+    keys = list(identities)
+    carried, notes = 0, []
+    for source, county in county_summaries:
+        rows = [r for r in county.rows if r.decisions.inspection or r.decisions.objection]
+        found = match([identities[k] for k in keys], rows)
+        for q, row in found.found.items():
+            key = keys[q]
+            here = decisions.setdefault(key, Decisions())
+            label = f"{row.county} {row.street} {row.community}"
+            total = total_of(key)
+            if row.total != total:
+                notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"], "",
+                                     "实地考察", "警告", f"{label}：县（区）汇总表中的认定得分为{row.total}，本次按考评表重算为{total}："
+                                     "县（区）考察和公示的不是这份表格，它的决定未采用；请县（区）重新汇总后再报"))
+                continue
+            took = False
+            for col in ("inspection", "objection"):
+                theirs, ours = getattr(row.decisions, col), getattr(here, col)
+                if theirs and not ours:
+                    setattr(here, col, theirs)
+                    took = True
+                elif theirs and ours != theirs:
+                    notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
+                                         "", C.OFFICIAL_HEADERS[col], "警告",
+                                         f"{label}：县（区）汇总表中“{C.OFFICIAL_HEADERS[col]}”为“{theirs}”，市汇总表中为“{ours}”：按市汇总表"))
+            carried += took
+    return carried, notes
 
 
 def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
@@ -267,12 +333,14 @@ def _year(given: int | None, previous: Summary | None, registry: Path | None, no
 
 
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
-           generated, force, year_note: str = "") -> MergeResult:
+           generated, force, year_note: str = "", county: str | None = None) -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
-    if read.own:
-        found.skipped["own"] += len(read.own)
     ruleset = _one_rule_set(read, rules, store)
     entries, registry_findings = _registry(registry_path, ruleset)
+    if county:
+        entries = _own_county(read, county, entries)
+    if read.own:
+        found.skipped["own"] += len(read.own)
     has_registry = entries is not None
     kept: dict[tuple, Entry] = {}
     duplicates: list[Duplicate] = []
@@ -292,7 +360,13 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         entry = by_key.get(key)
         identities[key] = Who(entry.county, entry.street, entry.community, entry.code) if entry else Who(*key, kept[key].code)
     attached, unmatched = _reattach(previous, identities)
-    decisions = {key: row.decisions for key, row in attached.items()}
+    decisions = {key: copy.deepcopy(row.decisions) for key, row in attached.items()}
+
+    def total_of(key):
+        final = store.get(kept[key].index).final
+        return final.total if final else None
+
+    carried, carry_notes = _carry(read.county_summaries, identities, decisions, total_of)
     rows_by_key: dict[tuple, SummaryRow] = {}
 
     def rows():
@@ -321,6 +395,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                           f.field, SEVERITY[f.severity], f.message) for f in registry_findings]
         early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", "", "", "社区", "警告", text)
                   for text in ambiguous]
+        early += carry_notes
         early += [Finding(output.name, "", r.county, r.community, SHEETS["unmatched"], "", "", "警告",
                           f"上次汇总中官员为{r.county} {r.street} {r.community}填写的内容，本次找不到对应的社区（考评表未提交、"
                           f"改名或街道不同）：已保留在“{SHEETS['unmatched']}”工作表，请核对") for r in unmatched]
@@ -344,9 +419,10 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
         unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
-        published=previous.published if previous else [],
+        published=previous.published if previous else [], county=county or "",
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
-              "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or ""})
+              "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or "",
+              "county": county or ""})
     stats: dict = {}
 
     def write(tmp: Path) -> None:
@@ -371,7 +447,8 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         quarantined=[(s, reason) for s, _, reason in quarantined],
         kept_decisions=sum(1 for d in decisions.values() if d.any()),
         lost_decisions=[f"{r.county} {r.street} {r.community}" for r in unmatched],
-        ambiguous=ambiguous, changes=stats.get("changes", 0),
+        ambiguous=ambiguous, changes=stats.get("changes", 0), county=county or "", carried=carried,
+        county_summaries=[source for source, _ in read.county_summaries],
         decision_problems=previous.problems if previous else [])
 
 
@@ -388,6 +465,6 @@ def refresh(summary: Path, *, jobs: int | None = None, progress=None, started=No
     if registry is not None and not registry.exists():
         raise UnusableFile(registry, "汇总表记录的社区名册已不存在：请用 --registry 重新指定")
     rules = (old.meta.get("rules") or [""])[0] or old.ruleset.id
-    return merge(sources, summary, registry=registry, rules=rules, jobs=jobs, progress=progress,
+    return merge(sources, summary, registry=registry, rules=rules, jobs=jobs, progress=progress, county=old.county or None,
                  started=started, now=now)
 

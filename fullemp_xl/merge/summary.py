@@ -125,6 +125,7 @@ class SummaryInput:
     log: Callable[[], list[LogLine]] = list  # the 变更记录, asked for after the rows are written
     year_note: str = ""  # where the 评分年度 came from, when it is not certain (the clock)
     published: list = field(default_factory=list)  # merge.timeline.Published: the 发布记录, carried forward
+    county: str = ""  # a county's own summary (merge --county)
     meta: dict[str, str | list[str]] = field(default_factory=dict)  # sources, registry, counts
 
 
@@ -296,7 +297,7 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
     rs = data.ruleset
     cols = C.summary_columns(rs)
     official = {k for k, c in enumerate(cols) if c.official}
-    title = f"{rs.jurisdiction}充分就业社区认定汇总表（{data.year}年）"
+    title = f"{data.county or rs.jurisdiction}充分就业社区认定汇总表（{data.year}年）"
     letters = {c.key: get_column_letter(k) for k, c in enumerate(cols, start=1)}
     info += "　（各项得分、表内记录的合计已折叠：点击列号上方的“+”展开）"
     folds = [(letters[a], letters[b]) for a, b in _folded(cols)]

@@ -102,7 +102,8 @@ SCHEMAS = {
         "quarantined": array(obj({"file": STR, "reason": STR})),
         "own_files": array(obj({"file": STR, "reason": STR})), "registry_notes": array(STR), "year_note": opt(STR),
         "problems": {"type": "object", "additionalProperties": INT},
-        "kept_decisions": INT, "lost_decisions": array(STR), "changes": INT, "ambiguous": array(STR)}),
+        "kept_decisions": INT, "lost_decisions": array(STR), "changes": INT, "ambiguous": array(STR),
+        "county": opt(STR), "county_summaries": array(STR), "carried": INT}),
     "documents": document("documents", {
         "file": STR,
         "documents": array(obj({"output": STR, "title": STR, "listed": INT},
