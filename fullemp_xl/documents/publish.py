@@ -241,10 +241,10 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
     if not selection.listed:
         raise NothingToPublish("没有最终认定的社区：请在汇总表的“最终认定”列填写“认定”" + _why_none(selection))
     signed = settings.date or profile.date
-    problem = T.announcement_problem(summary.published, signed)
+    base = _base(summary, profile, usage, settings, attachment=C.announcement_attachment(summary))
+    problem = T.announcement_problem(summary.published, signed)  # after the profile's own problems (exit 2)
     if problem:
         raise DateConflict(problem)
-    base = _base(summary, profile, usage, settings, attachment=C.announcement_attachment(summary))
     values = C.announcement_context(summary, selection.listed, base=base)
     outcome = Outcome(summary)
     _write(outcome, [(Path(out), render(template, ANNOUNCEMENT, values, name), base["attachment"],

@@ -259,6 +259,14 @@ def _carry(county_summaries, identities: dict, decisions: dict, total_of) -> tup
     return carried, notes
 
 
+def _published(previous: Summary | None, county_summaries) -> list:
+    """The 发布记录: the summary's own, and the counties' 公示 from their summaries (for the city's date checks)."""
+    lines = list(previous.published) if previous else []
+    for _, county in county_summaries:
+        lines += [p for p in county.published if p not in lines]
+    return lines
+
+
 def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
     """The rule set of the merge: the one given, else the one most submissions were made with; forms of
     any other rule set are quarantined with the advice to merge them separately."""
@@ -419,7 +427,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
         unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
-        published=previous.published if previous else [], county=county or "",
+        published=_published(previous, read.county_summaries), county=county or "",
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
               "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or "",
               "county": county or ""})
