@@ -401,3 +401,25 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     assert rows["南关社区"]["decisions"]["inspection"] == ""
     ws = openpyxl.load_workbook(tmp_path / "市2.xlsx")[SHEETS["problems"]]
     assert any("不是这份表格" in (r[8] or "") for r in ws.iter_rows(min_row=4, values_only=True))
+
+
+def test_each_notice_has_its_own_objection_column(tmp_path, zhangye):
+    src = tmp_path / "in"
+    submission(src, zhangye)
+    submission(src, zhangye, community="西关社区")
+    out = tmp_path / "汇总表.xlsx"
+    run("merge", src, "-o", out)
+    heads = [c.value for c in openpyxl.load_workbook(out)[SHEETS["summary"]][3]]
+    assert "公示异议" in heads and "市级公示异议" in heads
+    for name in ("南关社区", "西关社区"):
+        set_decisions(out, name, 实地考察="符合", 公示异议="无", 最终认定="认定")
+    set_decisions(out, "西关社区", 市级公示异议="有")  # an objection in the city's 公示
+    data = json.loads(run("merge", "--refresh", out, "--format", "json").stdout)
+    rows = {c["community"]: c for c in data["communities"]}
+    assert rows["南关社区"]["standing"]["certified"] and not rows["西关社区"]["standing"]["certified"]
+    assert rows["西关社区"]["standing"]["excluded"] == "市级公示期内有异议"
+    qiqihar = load_summary(out).ruleset  # a rule set with one 公示 keeps one column
+    from fullemp_xl.merge.columns import official_columns
+    from fullemp_xl.rules import load_ruleset
+    assert "city_objection" in [c.key for c in official_columns(qiqihar)]
+    assert "city_objection" not in [c.key for c in official_columns(load_ruleset("qiqihar-2022"))]

@@ -98,7 +98,8 @@ class Decisions:
     """What officials type into the summary; kept across re-runs, keyed by community."""
 
     inspection: str = ""  # 实地考察：符合 / 不符合
-    objection: str = ""  # 公示异议：无 / 有
+    objection: str = ""  # 公示异议：无 / 有 (the county 公示's, where there are two)
+    city_objection: str = ""  # 市级公示异议：无 / 有 (rule sets with a county and a city 公示)
     final: str = ""  # 最终认定：认定 / 不予认定
     civil: str = ""  # 民政变动：撤销 / 合并 / 更名
     new_name: str = ""  # 变更后名称 (更名)
@@ -106,7 +107,8 @@ class Decisions:
     invalid: dict[str, str] = field(default_factory=dict)  # column key -> text typed that is not a choice (kept)
 
     def any(self) -> bool:
-        return any((self.inspection, self.objection, self.final, self.civil, self.new_name, self.note, self.invalid))
+        return any((self.inspection, self.objection, self.city_objection, self.final, self.civil, self.new_name,
+                    self.note, self.invalid))
 
     def shown(self, key: str) -> str:
         """The cell as the official left it: a text that is not one of the choices is written back, not lost."""

@@ -83,8 +83,8 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
             "provincial_subsidy": row.provincial_subsidy, "subsidy": row.subsidy,
             "errors": row.errors, "warnings": row.warnings, "in_registry": row.in_registry,
             "file": row.source, "declaration": row.declaration or None,
-            "decisions": {"inspection": d.inspection, "objection": d.objection, "final": d.final, "civil": d.civil,
-                          "new_name": d.new_name, "note": d.note},
+            "decisions": {"inspection": d.inspection, "objection": d.objection, "city_objection": d.city_objection,
+                          "final": d.final, "civil": d.civil, "new_name": d.new_name, "note": d.note},
             "standing": {"county_notice": st.county_notice, "city_notice": st.city_notice, "certified": st.certified,
                          "excluded": st.excluded, "step": st.step},
         })

@@ -409,7 +409,7 @@ def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
         "prior_year": row.prior_year, "change": row.change, "national_subsidy": _subsidy_flag(row.national_subsidy),
         "provincial_subsidy": _subsidy_flag(row.provincial_subsidy), "subsidy": row.subsidy, "errors": row.errors,
         "warnings": row.warnings, "in_registry": _flag(row.in_registry), "source": row.source,
-        "declaration": row.declaration, "inspection": d.shown("inspection"), "objection": d.shown("objection"),
+        "declaration": row.declaration, "inspection": d.shown("inspection"), "objection": d.shown("objection"), "city_objection": d.shown("city_objection"),
         "final": d.shown("final"), "civil": d.shown("civil"), "new_name": d.new_name, "note": d.note,
     }
     for item_id, score in row.items.items():
@@ -512,7 +512,8 @@ def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[
         else:
             recommended = f"=COUNTIFS({base})"
         certified = (f'=COUNTIFS({col("county")},$A{r},{col("eligible")},"是",{col("civil")},"<>撤销",'
-                     f'{col("inspection")},"<>不符合",{col("objection")},"<>有",{col("final")},"认定")')
+                     f'{col("inspection")},"<>不符合",{col("objection")},"<>有",{col("final")},"认定"'
+                     + (f',{col("city_objection")},"<>有")' if "city_objection" in letter else ")"))
         reg = (registry or {}).get(county)
         coverage = f'=IF(ISNUMBER($B{r}),IF($B{r}=0,"—",$G{r}/$B{r}),"—")'
         reached = (f'=IF(ISNUMBER($H{r}),IF($H{r}*100>={excel_number(target.percent)},"是","否"),"—")'
