@@ -397,6 +397,8 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     # a county that inspected another form than the one sent: not carried, said
     submission(ganzhou, zhangye, changes={"valid_complaints": 2}, saved=dt.datetime(2030, 1, 1))
     proc, data = merge_json(tmp_path / "来件", "-o", tmp_path / "市2.xlsx", "--registry", reg)
+    assert data["duplicates"] and data["county"] is None  # a duplicate's county is not the summary's
+    assert load_summary(tmp_path / "市2.xlsx").county == ""
     rows = {c["community"]: c for c in data["communities"]}
     assert rows["南关社区"]["decisions"]["inspection"] == ""
     ws = openpyxl.load_workbook(tmp_path / "市2.xlsx")[SHEETS["problems"]]

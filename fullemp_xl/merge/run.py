@@ -341,12 +341,12 @@ def _year(given: int | None, previous: Summary | None, registry: Path | None, no
 
 
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
-           generated, force, year_note: str = "", county: str | None = None) -> MergeResult:
+           generated, force, year_note: str = "", scope: str | None = None) -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
     ruleset = _one_rule_set(read, rules, store)
     entries, registry_findings = _registry(registry_path, ruleset)
-    if county:
-        entries = _own_county(read, county, entries)
+    if scope:  # a county's own summary
+        entries = _own_county(read, scope, entries)
     if read.own:
         found.skipped["own"] += len(read.own)
     has_registry = entries is not None
@@ -427,10 +427,10 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
         unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
-        published=_published(previous, read.county_summaries), county=county or "",
+        published=_published(previous, read.county_summaries), county=scope or "",
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
               "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or "",
-              "county": county or ""})
+              "county": scope or ""})
     stats: dict = {}
 
     def write(tmp: Path) -> None:
@@ -455,7 +455,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         quarantined=[(s, reason) for s, _, reason in quarantined],
         kept_decisions=sum(1 for d in decisions.values() if d.any()),
         lost_decisions=[f"{r.county} {r.street} {r.community}" for r in unmatched],
-        ambiguous=ambiguous, changes=stats.get("changes", 0), county=county or "", carried=carried,
+        ambiguous=ambiguous, changes=stats.get("changes", 0), county=scope or "", carried=carried,
         county_summaries=[source for source, _ in read.county_summaries],
         decision_problems=previous.problems if previous else [])
 
