@@ -221,6 +221,7 @@ def test_entries_without_a_community_are_kept_and_come_back(tmp_path, zhangye):
     summary = load_summary(out)
     assert summary.unmatched == []
     assert decisions_of(out)["南关社区"].note == "已考察"
+    assert [line.column for line in summary.log] == ["实地考察", "备注"]  # typed once, logged once
 
 
 def test_every_change_of_an_official_entry_is_logged(tmp_path, zhangye):

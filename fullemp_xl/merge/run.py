@@ -93,14 +93,16 @@ def _reattach(previous: Summary | None, identities: dict) -> tuple[dict, list[Su
     return attached, [r for r in old if id(r) not in used and r.decisions.any()]
 
 
-def _changes(previous: Summary | None, attached: dict, rows_by_key: dict, generated: str) -> list[LogLine]:
-    """Every official entry that differs from what the previous run wrote: typed in between by an official."""
+def _changes(previous: Summary | None, attached: dict, unmatched: list, rows_by_key: dict, generated: str) -> list[LogLine]:
+    """Every official entry that differs from what the previous run wrote: typed in between by an official
+    (for a community found again, and for one whose entries now wait in 未对应的决定)."""
     if previous is None:
         return []
     out = []
-    for key, old in attached.items():
+    pairs = [(old, rows_by_key[key]) for key, old in attached.items()] + [(old, old) for old in unmatched]
+    for old, row in pairs:
         before = previous.snapshot.get(snapshot_key(old), Decisions())
-        now, row = old.decisions, rows_by_key[key]
+        now = old.decisions
         for col in C.OFFICIAL:
             a, b = before.shown(col.key), now.shown(col.key)
             if a != b:
@@ -425,7 +427,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         ruleset=ruleset, year=year, generated=generated, rows=rows, findings=findings(), duplicates=duplicates,
         missing=[e for e in entries if id(e) not in matched] if has_registry else None,
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
-        unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, rows_by_key, generated),
+        unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, unmatched, rows_by_key, generated),
         registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
         published=_published(previous, read.county_summaries), county=scope or "",
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],

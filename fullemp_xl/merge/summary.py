@@ -238,7 +238,8 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
         _log_sheet(sheets["log"], log, info)
         _published_sheet(sheets["published"], data.published)
         _meta_sheet(wb, data)
-        _snapshot_sheet(wb, stats.snapshot)
+        _snapshot_sheet(wb, stats.snapshot + [(*snapshot_key(r), *(r.decisions.shown(c.key) for c in C.OFFICIAL))
+                                              for r in data.unmatched])
         for fast in (rows, problems_rows, proposed_rows):
             fast.close()
         wb.save(target)
