@@ -381,6 +381,8 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     assert data["missing"] == []  # the other counties' communities are not 未提交 here
     assert any(o["file"].endswith(stray.name) and "其他县（区）" in o["reason"] for o in data["own_files"])
     assert load_summary(county).county == "甘州区"
+    proc = run("merge", ganzhou, "-o", tmp_path / "x.xlsx", "--registry", reg, "--county", "甘洲区")  # a typo
+    assert proc.returncode == 2 and "没有县（区）“甘洲区”" in proc.stderr and "甘州区" in proc.stderr
     # the county inspects, publishes its 公示 and recommends
     set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无")
     set_decisions(county, "西关社区", 实地考察="不符合")

@@ -221,6 +221,11 @@ def _county_summary(brief) -> Summary | None:
 def _own_county(read: _Read, county: str, entries):
     """A county's merge: the other counties' forms are listed, not merged; the registry is the county's rows."""
     wanted = normalise_name(county)
+    present = {k[0] for table in (read.assessments, read.declarations) for k in table}
+    present |= {normalise_name(e.county) for e in entries or []}
+    if wanted not in present:
+        names = sorted({k[0] for k in read.assessments} | {e.county for e in entries or []})
+        raise UnusableFile(Path(county), f"表格和名册中都没有县（区）“{county}”（有：{'、'.join(names) or '无'}）：请检查 --county 的写法")
     for table in (read.assessments, read.declarations):
         for key in [k for k in table if k[0] != wanted]:
             for e in table.pop(key):
