@@ -1,6 +1,7 @@
 """`fullemp demo`: the whole job on bundled sample data, into a folder a person can open."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
@@ -72,6 +73,8 @@ def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
 
     wb = build_registry(ruleset)
     ws = wb["社区名册"]
+    # the year the registry is for, in its title as `registry next` writes it: the merge's 评分年度 comes from it
+    ws["A1"].value = f"{ruleset.jurisdiction}充分就业社区名册（{dt.date.today().year}年）"
     rows = [(c["county"], c["street"] or "城关镇", c["community"], None, c.get("prior_title"), c.get("prior_year"))
             for c in communities]
     for k, row in enumerate(rows):

@@ -32,8 +32,9 @@ from .writing.lock import Lock
 from .writing.stamp import Stamp
 from .writing.zipout import directory
 
-IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR)
-LOCK_NAME = "社区名册分发"  # the lock file of a distribution lives inside its output folder
+IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR, names.CODE)
+LOCK_NAME = "社区名册分发"
+PENDING = "待核实"  # a subsidy flag nobody has checked yet (merge.combine.PENDING_SUBSIDY)  # the lock file of a distribution lives inside its output folder
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,8 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
         raise UnusableFile(path, f"社区名册第{FIRST_DATA_ROW - 1}行缺少表头：{'、'.join(missing)}。请用 `fullemp templates build` 生成的名册模板")
     index = {key: header.get(label) for key, label, _ in REGISTRY_COLUMNS}
     found, findings, seen = [], [], {}
+    findings += _absent_columns(path, sheet, ruleset, index)
+    titles_known = index["prior_title"] is not None
     for n in sorted({row for row, _ in cells if row >= FIRST_DATA_ROW}):
         values = {key: (cells[(n, i + 1)].value if i is not None and (n, i + 1) in cells else None)
                   for key, i in index.items()}
@@ -91,6 +94,12 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
                 year = parsed.value
         flags = {}
         for key in ("national_subsidy", "provincial_subsidy"):
+            if index[key] is None:  # the column is missing: nobody is paid until someone fills it in
+                flags[key] = None
+                continue
+            if _text(values[key]) == PENDING:  # as `registry next` writes an unknown: still not known
+                flags[key] = None
+                continue
             parsed = parse_flag(values[key]) if _text(values[key]) else None
             if parsed is not None and parsed.problem:
                 findings.append(Finding("registry.flag", "error", f"第{n}行：{parsed.problem}", where(key)))
@@ -102,8 +111,27 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
             findings.append(Finding("registry.duplicate", "warning", f"第{n}行与第{seen[key]}行是同一个社区，已分别生成文件",
                                     where("community"), "社区"))
         seen.setdefault(key, n)
-        found.append(Community(county, street, community, _text(values["code"]), title, year, **flags, row=n))
+        found.append(Community(county, street, community, _text(values["code"]), title, year, **flags,
+                               titles_known=titles_known, row=n))
     return found, findings
+
+
+def _absent_columns(path: Path, sheet: str, ruleset: RuleSet, index: dict) -> list[Finding]:
+    """Columns the registry does not have, named once, with what their absence changes."""
+    label = {k: lbl for k, lbl, _ in REGISTRY_COLUMNS}
+    where = Location(path.name, sheet, f"A{FIRST_DATA_ROW - 1}")
+    out = []
+    titles = [label[k] for k in ("prior_title", "prior_year") if index[k] is None]
+    if titles:
+        out.append(Finding("registry.columns", "warning",
+                           f"社区名册没有“{'”“'.join(titles)}”列：原有称号和取得年份按各社区考评表中填写的计，名册不作核对；"
+                           "要以名册为准，请在名册第3行加上这些列并填写", where, "、".join(titles)))
+    flags = [label[k] for k in ("national_subsidy", "provincial_subsidy") if index[k] is None]
+    if flags and ruleset.subsidy is not None:
+        out.append(Finding("registry.columns", "warning",
+                           f"社区名册没有“{'”“'.join(flags)}”列：无法核对是否已享受补助，各社区的补助资格为“待核实”，"
+                           "不列入补助资金明细；请在名册第3行加上这些列，填“是”或“否”后重新汇总", where, "、".join(flags)))
+    return out
 
 
 def form_paths(out_dir: Path, communities: list[Community]) -> dict[int, tuple[Path, Path]]:
@@ -172,7 +200,8 @@ def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool =
     with Lock(Path(os.path.abspath(out_dir)) / LOCK_NAME):
         for c in communities:
             values = {names.COUNTY: c.county, names.STREET: c.street, names.COMMUNITY: c.community,
-                      names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year}
+                      names.PRIOR_TITLE: c.prior_title or NO_TITLE, names.PRIOR_YEAR: c.prior_year,
+                      names.CODE: c.code or None}
             for path, form in zip(paths[c.row], (DECLARATION, ASSESSMENT)):
                 stamp = stamps[form]
                 backup = False

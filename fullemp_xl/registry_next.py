@@ -76,6 +76,7 @@ def _title_after(rs: RuleSet, row, st, year: int) -> tuple[str, int | None, str,
 def next_registry(summary) -> NextRegistry:
     rs, year = summary.ruleset, summary.year
     out = NextRegistry(rs, year + 1)
+    out.warnings += summary.problems  # merge.check: the same problems every command reports (exit 1)
     entries = []
     for row in summary.rows:
         st = standing(row, rs.publication)
@@ -101,7 +102,7 @@ def next_registry(summary) -> NextRegistry:
         if row.in_registry is False:
             notes.append(f"{year}年提交时不在名册中，已加入")
         entries.append(NextEntry(row.county, row.street, name, row.code, title, since, row.national_subsidy,
-                                 row.provincial_subsidy, "；".join(notes)))
+                                 row.provincial_subsidy, note="；".join(notes)))
     for e in summary.missing or []:
         held = e.prior_title if e.prior_title in rs.levels.titles else ""
         note = ""
@@ -111,7 +112,7 @@ def next_registry(summary) -> NextRegistry:
         elif held:
             note = f"{year}年未到重新认定年份"
         entries.append(NextEntry(e.county, e.street, e.community, e.code, held, e.prior_year if held else None,
-                                 e.national_subsidy, e.provincial_subsidy, note))
+                                 e.national_subsidy, e.provincial_subsidy, note=note))
     if summary.missing is None:
         out.warnings.append("汇总时没有提供社区名册（--registry）：没有提交考评表的社区不在新名册中，请补充")
     due_every = rs.levels.recertify_every_years
@@ -139,6 +140,11 @@ def _text(ws, row: int, col: int, value) -> None:
     put_text(ws.cell(row, col), value)  # text from the summary stays text, never a formula
 
 
+def _flag_text(value: bool | None) -> str:
+    """是 / 否, or 待核实 when this year's registry did not say (read back as not known, never as 否)."""
+    return "待核实" if value is None else ("是" if value else "否")
+
+
 def registry_workbook(nxt: NextRegistry):
     """The registry template of the rule set, filled: the layout `fill --registry` reads."""
     from copy import copy
@@ -156,8 +162,7 @@ def registry_workbook(nxt: NextRegistry):
     for r, e in enumerate(nxt.entries, start=FIRST_DATA_ROW):
         values = {"county": e.county, "street": e.street, "community": e.community, "code": e.code,
                   "prior_title": e.prior_title or NO_TITLE, "prior_year": e.prior_year if e.prior_title else None,
-                  "national_subsidy": "是" if e.national_subsidy else "否",
-                  "provincial_subsidy": "是" if e.provincial_subsidy else "否"}
+                  "national_subsidy": _flag_text(e.national_subsidy), "provincial_subsidy": _flag_text(e.provincial_subsidy)}
         for col, (key, _, _) in enumerate(REGISTRY_COLUMNS, start=1):
             _text(ws, r, col, values[key] if values[key] != "" else None)
         _text(ws, r, note_col, e.note or None)

@@ -63,7 +63,7 @@ contact = "就业科 王明"
 phone = "0936-8212345"
 address = "张掖市甘州区县府街55号"
 email = "jyk@zhangye.example.cn"
-date = 2026-12-21
+date = 2026-12-18
 number = "3"
 
 [county."甘州区"]

@@ -78,7 +78,7 @@ def test_announcement_by_county_with_number(summary, tmp_path):
     result = fullemp("announce", summary, "-o", out, "--number", "3")
     assert result.exit_code == 0, result.output
     text = docx_text(out)
-    assert "张人社公告〔2026〕3号" in text and "2026年12月21日" in text
+    assert "张人社公告〔2026〕3号" in text and "2026年12月18日" in text
     assert "认定8个社区为充分就业社区（其中市级充分就业社区8个）" in text
     rows = table_rows(out)
     assert rows[1][0] == "甘州区（4个）" and rows[6][0] == "临泽县（4个）"
@@ -178,7 +178,7 @@ def test_missing_profile_fields_are_named(tmp_path):
     (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0].replace('number = "3"\n', ""), encoding="utf-8")
     result = fullemp("announce", summary, "-o", tmp_path / "公告.docx")
     assert result.exit_code == 2 and "发文字号" in result.output and "--number" in result.output
-    (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0].replace("date = 2026-12-21\n", ""), encoding="utf-8")
+    (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0].replace("date = 2026-12-18\n", ""), encoding="utf-8")
     result = fullemp("announce", summary, "-o", tmp_path / "公告.docx", "--number", "1")
     assert result.exit_code == 2 and "缺少成文日期" in result.output and "--date" in result.output
     (folder / "发文机关.toml").write_text("[office]\nfax = '1'\n", encoding="utf-8")

@@ -84,3 +84,15 @@ def test_buttons_explain_what_they_need(summary, tmp_path):
     (tmp_path / "q").mkdir()
     qiqihar = write(tmp_path / "q" / "汇总表.xlsx", zhangye_rows()[:1], rules="qiqihar-2022", year=2022)
     assert "没有补助资金政策" in dh.subsidy_book(open_book(qiqihar))
+
+
+def test_the_subsidy_button_reports_the_summarys_problems_as_the_commands_do(summary):
+    """merge.check: the same problems from every command and every button (issue 19)."""
+    def conflict(grid):
+        head = grid[2]
+        final, eligible = head.index("最终认定"), head.index("符合认定条件")
+        row = next(r for r in grid[3:] if r[eligible] == "否")
+        row[final] = "认定"  # the rules do not allow it
+
+    message = dh.subsidy_book(open_book(summary, edit=conflict))
+    assert "需要核对" in message and "不能认定" in message

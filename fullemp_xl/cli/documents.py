@@ -63,14 +63,14 @@ def document_errors(fn):
         from ..documents.engine import TemplateProblems
         from ..documents.pdf import PdfError
         from ..documents.profile import ProfileError
-        from ..documents.publish import NothingToPublish
+        from ..documents.publish import DateConflict, NothingToPublish
         from ..workdays import HolidayFileError, UnknownYear
 
         try:
             return fn(*args, **kwargs)
         except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError) as exc:
             raise Unusable(str(exc)) from None
-        except NothingToPublish as exc:
+        except (NothingToPublish, DateConflict) as exc:
             click.echo(f"未生成：{exc}", err=True)
             raise SystemExit(EXIT_FINDINGS) from None
     return domain_errors(wrapper)
@@ -189,11 +189,13 @@ def announce_command(summary, out, fmt, **kw):
 @click.command("subsidy", cls=ZhCommand)
 @SUMMARY
 @click.option("--year", type=click.IntRange(2000, 2100), metavar="年份", default=None, help="补助年度，默认为汇总表的评分年度。")
+@click.option("--report-by", "report_by", type=DATE, metavar="日期", default=None,
+              help="资金使用情况的报送期限，默认按规则集（张掖：补助年度的12月20日）；须晚于成文日期。")
 @click.option("-o", "--output", "out", metavar="文件夹", type=click.Path(file_okay=False), required=True,
               help="输出文件夹：每个县（区）一份补助资金明细（.docx）和同样内容的工作簿（.xlsx）。")
 @document_options
 @document_errors
-def subsidy_command(summary, year, out, fmt, **kw):
+def subsidy_command(summary, year, report_by, out, fmt, **kw):
     """补助资金明细：每个县（区）一份（县区出资），已享受国家级、省级补助的社区单列为不予补助；合计金额附大写。
 
     没有补助资金政策的规则集（如 qiqihar-2022）不生成。
@@ -203,7 +205,7 @@ def subsidy_command(summary, year, out, fmt, **kw):
     """
     from ..documents.publish import make_subsidy
 
-    outcome = make_subsidy(summary, out_dir=Path(out), year=year, settings=_settings(kw))
+    outcome = make_subsidy(summary, out_dir=Path(out), year=year, settings=_settings(kw), report_by=report_by)
     lines = [f"补助资金明细（{outcome.details['year']}年度，每个社区 {outcome.details['amount']} 元）："]
     for c in outcome.details["counties"]:
         lines.append(f"  {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")

@@ -56,16 +56,21 @@ class _Progress:
 @click.option("--refresh", "refresh_path", metavar="汇总表", type=click.Path(dir_okay=False), default=None,
               help="按汇总表中记录的来源重新读取，写回同一个汇总表（保留官员填写的列）。")
 @click.option("--force", is_flag=True, help="-o 指向的已有文件不是汇总表时也覆盖（先备份）。")
+@click.option("--county", metavar="县区", default=None,
+              help="县（区）自己的汇总：只汇总这个县（区）的表格和名册中的社区，其他县（区）的表格列出、不汇总。")
 @domain_errors
-def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_path, force):
+def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_path, force, county):
     """汇总：把各县区提交的考评表、申报表（文件夹、单个文件、.zip 压缩包均可）汇总成一个汇总表。
 
     每个社区的每项得分、合计、基本条件和认定结论都按规则集由基础数据重新计算，表内记录的分数只用来比对；
     无法读取的文件列入“问题清单”，其余照常汇总，输入文件不会被改动。
 
     \b
+    fullemp merge 甘州区/ -o 甘州区汇总表.xlsx --registry 社区名册.xlsx --county 甘州区
     fullemp merge 甘州区/ 临泽县.zip -o 汇总表.xlsx --registry 社区名册.xlsx
     fullemp merge --refresh 汇总表.xlsx
+
+    县（区）汇总表（--county）放在县（区）的文件夹中一并报送时，市里的汇总会采用其中的实地考察和县（区）公示结果。
 
     \b
     退出码：0 无错误，1 有无法使用的文件或有错误的表格，2 路径或参数无法使用。
@@ -75,7 +80,7 @@ def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_p
     progress = _Progress(quiet or fmt == "json")
     try:
         if refresh_path:
-            if paths or out or registry or rules:
+            if paths or out or registry or rules or county:
                 raise Unusable("--refresh 按汇总表中记录的来源、名册和规则集重新汇总，不能再给路径、-o、--registry 或 --rules")
             result = refresh(Path(refresh_path), jobs=jobs, progress=progress.step, started=progress.start)
         else:
@@ -85,7 +90,7 @@ def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_p
                 raise Unusable("请用 -o 指定汇总表文件，如 -o 汇总表.xlsx")
             result = merge([Path(p) for p in paths], Path(out), registry=Path(registry) if registry else None,
                            rules=rules, year=year, jobs=jobs, force=force, progress=progress.step,
-                           started=progress.start)
+                           started=progress.start, county=county)
     finally:
         progress.close()
     if fmt == "json":

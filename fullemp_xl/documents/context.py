@@ -209,7 +209,11 @@ def subsidy_lists(summary) -> list[SubsidyList]:
             continue
         entry = out.setdefault(normalise_name(row.county), SubsidyList(row.county))
         flags = [EXCLUDE_FLAGS[f] for f in policy.exclude if getattr(row, f, False)]
-        if flags:
+        unknown = [EXCLUDE_FLAGS[f] for f in policy.exclude if getattr(row, f, False) is None]
+        if unknown:  # as the summary's 补助资格 says: 待核实, not paid until the registry says
+            entry.excluded.append(Entry(row, f"待核实：社区名册缺少“{'”“'.join(unknown)}”列，无法核对是否已享受补助；"
+                                             "名册补上后重新汇总"))
+        elif flags:
             entry.excluded.append(Entry(row, f"{'、'.join(flags)}，不再重复享受{row.level}补助"))
         elif row.in_registry is False:  # as the summary's 补助资格 says: not checkable, so not paid
             entry.excluded.append(Entry(row, "不在社区名册中，无法核对是否已享受国家级、省级补助；核对后另行处理"))

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..merge import timeline as T
 from ..merge.load import Summary, load_summary
+from ..merge.summary import SHEETS
 from ..paths import safe_filename
 from ..safe_io import UnusableFile, write_output
 from ..workdays import load_calendar, notice_end
@@ -27,6 +29,11 @@ class NothingToPublish(Exception):
     """No community qualifies for the document; the message says why (exit code 1)."""
 
 
+class DateConflict(Exception):
+    """A date that does not hold together with the calendar or the year's timeline; the message names the
+    date, why, and the fix (exit code 1, nothing written)."""
+
+
 @dataclass
 class Settings:
     """What every document needs besides the summary: template, issuing office, dates, output handling."""
@@ -40,6 +47,9 @@ class Settings:
     force: bool = False
     jobs: int | None = None
     progress: Callable[[int, int, Path], None] | None = None
+    # where the 发布记录 goes: None = into the summary file (merge.timeline.record); the Excel buttons write
+    # into the open workbook instead. Returns "" or why it could not.
+    record: Callable[[list], str] | None = None
 
 
 @dataclass
@@ -58,16 +68,13 @@ class Outcome:
     sheets: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # e.g. a county with nobody to list
     details: dict = field(default_factory=dict)  # per-command facts for the report (period, totals)
-    notes: list[str] = field(default_factory=list)  # what the reader of the PDFs should know (a missing 仿宋 face)
+    notes: list[str] = field(default_factory=list)  # what the reader should know: a missing 仿宋 face, a 发布记录 not written
 
     @property
     def problems(self) -> list[str]:
-        """Doubtful decisions and conflicts: the documents are right, but the summary needs a look (exit 1)."""
-        out = list(self.summary.problems)
-        for doc in self.documents:
-            if doc.selection:
-                out += [f"{e.row.county} {e.row.street} {e.row.community}：{e.reason}" for e in doc.selection.conflicts]
-        return list(dict.fromkeys(out))
+        """The summary's problems (merge.check, the one check every command reports): the documents are
+        right, but the summary needs a look (exit 1)."""
+        return list(dict.fromkeys(self.summary.problems))
 
 
 def _template(kind: str, settings: Settings) -> tuple[bytes, str]:
@@ -151,6 +158,20 @@ def _write(outcome: Outcome, rendered: list[tuple[Path, bytes, str, int, C.Selec
             outcome.notes.append(note)
 
 
+def _now() -> str:
+    return dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _record(outcome: Outcome, summary_path, lines: list, settings: Settings) -> None:
+    """The 发布记录: what was published goes into the summary, for the later documents' date checks."""
+    if settings.record is not None:
+        why = settings.record(lines)
+    else:
+        why = T.record(Path(summary_path), lines, outcome.summary.published, SHEETS["published"])
+    if why:
+        outcome.notes.append(why)
+
+
 # ---------------------------------------------------------------- 公示
 def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | None = None, days: int | None = None,
                 holidays=None, settings: Settings = Settings(), summary: Summary | None = None) -> Outcome:
@@ -168,6 +189,15 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     if days < minimum:
         raise UnusableFile(Path(summary_path), f"公示期不得少于{minimum}个工作日（{rs.publication.source}），--days 给的是 {days}")
     calendar = load_calendar(holidays, near=summary_path)
+    if not calendar.is_workday(start):
+        first = start
+        while not calendar.is_workday(first):
+            first += dt.timedelta(days=1)
+        raise DateConflict(f"公示开始日期 {_date_text(start)} 不是工作日（周末或法定节假日），公示和它的成文日期不能定在这一天："
+                           f"请改用 --start {first.isoformat()}（其后第一个工作日）")
+    problem = T.notice_problem(summary.published, stage, county, start)
+    if problem:
+        raise DateConflict(problem)
     end = notice_end(start, days, calendar)
     outcome = Outcome(summary, details={"start": start.isoformat(), "end": end.isoformat(), "days": days, "stage": stage})
     names = C.counties(summary.rows)
@@ -176,7 +206,7 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     per_county = stage == "county" and not county
     scope = names if per_county else [county if stage == "county" else None]
     which = C.COUNTY_NOTICE if stage == "county" else C.CITY_NOTICE
-    rendered = []
+    rendered, lines = [], []
     for one in scope:
         selection = C.select(summary.rows, rs, which, one)
         label = one or "全市"
@@ -193,9 +223,12 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
                                   end=_date_text(end), days=days, base=base)
         target = Path(out) / safe_filename(f"{one}-公示.docx") if per_county else Path(out)
         rendered.append((target, render(template, NOTICE, values, name), attachment, len(selection.listed), selection))
+        lines.append(T.Published(T.NOTICE, "县区" if stage == "county" else "市", one or "", start.isoformat(), end.isoformat(),
+                                 (settings.date or start).isoformat(), base["doc_number"], _now(), str(target)))
     if not rendered:
         raise NothingToPublish("；".join(outcome.skipped))
     _write(outcome, rendered, settings, [Path(summary_path)])
+    _record(outcome, summary_path, lines, settings)
     return outcome
 
 
@@ -210,17 +243,28 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
     selection = C.select(summary.rows, summary.ruleset, C.CERTIFIED)
     if not selection.listed:
         raise NothingToPublish("没有最终认定的社区：请在汇总表的“最终认定”列填写“认定”" + _why_none(selection))
+    signed = settings.date or profile.date
     base = _base(summary, profile, usage, settings, attachment=C.announcement_attachment(summary))
+    problem = T.announcement_problem(summary.published, signed)  # after the profile's own problems (exit 2)
+    if problem:
+        raise DateConflict(problem)
     values = C.announcement_context(summary, selection.listed, base=base)
     outcome = Outcome(summary)
     _write(outcome, [(Path(out), render(template, ANNOUNCEMENT, values, name), base["attachment"],
                       len(selection.listed), selection)], settings, [Path(summary_path)])
+    _record(outcome, summary_path, [T.Published(T.ANNOUNCEMENT, "", "", "", "", signed.isoformat() if signed else "",
+                                                base["doc_number"], _now(), str(out))], settings)
     return outcome
 
 
 # ---------------------------------------------------------------- 补助资金
+def _deadline(month_day: str, year: int) -> dt.date:
+    month, day = (int(p) for p in (month_day or "12-31").split("-"))
+    return dt.date(year, month, day)
+
+
 def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Settings = Settings(),
-                 summary: Summary | None = None) -> Outcome:
+                 summary: Summary | None = None, report_by: dt.date | None = None) -> Outcome:
     """One statement per county (the county pays) and, beside it, the same table as a workbook for its finance office."""
     from .finance import finance_workbook
 
@@ -234,8 +278,17 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
                                                "请用 fullemp merge … --registry 社区名册.xlsx 重新汇总（官员填写的列会保留）")
     summary, template, name, usage, profile = _prepare(summary_path, SUBSIDY, settings, summary)
     year = year or summary.year
-    month, day = (int(p) for p in (rs.subsidy.report_by or "12-31").split("-"))
-    report_by = _date_text(dt.date(year, month, day))
+    deadline = report_by or _deadline(rs.subsidy.report_by, year)
+    signed = settings.date or profile.date
+    if signed is not None and signed >= deadline:
+        why = "给出的报送期限" if report_by else f"按规则集（{rs.subsidy.report_by}）的报送期限"
+        raise DateConflict(f"补助资金明细的成文日期 {_date_text(signed)} 不早于{why} {_date_text(deadline)}：社区来不及报送资金"
+                           f"使用情况。请用 --report-by 给出成文日期之后的报送期限（如 --report-by {signed.year + 1}-03-31），"
+                           "或改用更早的 --date")
+    report_by = _date_text(deadline)
+    problem = T.subsidy_problem(summary.published, signed)
+    if problem:
+        raise DateConflict(problem)
     lists = C.subsidy_lists(summary)
     if not lists:
         raise NothingToPublish("没有最终认定的社区，不需要补助资金明细：请先在汇总表的“最终认定”列填写“认定”")
@@ -257,4 +310,7 @@ def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Se
         wb = finance_workbook(values)
         write_output(path, wb.save, force=settings.force, inputs=[Path(summary_path)])
         outcome.sheets.append(path)
+    _record(outcome, summary_path, [T.Published(T.SUBSIDY, "", lst.county, "", deadline.isoformat(),
+                                                signed.isoformat() if signed else "", "", _now(), str(doc[0]))
+                                    for lst, doc in zip(lists, rendered)], settings)
     return outcome

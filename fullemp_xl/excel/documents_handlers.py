@@ -31,7 +31,7 @@ def _snapshot(book, target: Path) -> None:
     wb = Workbook()
     wb.remove(wb.active)
     present = [s.name for s in book.sheets]
-    for name in (SHEETS["summary"], SHEETS["missing"], META_SHEET):
+    for name in (SHEETS["summary"], SHEETS["missing"], SHEETS["published"], META_SHEET):
         if name not in present:
             continue
         used = book.sheets[name].used_range
@@ -66,23 +66,26 @@ def _guarded(fn):
         from ..documents.engine import TemplateProblems
         from ..documents.pdf import PdfError
         from ..documents.profile import ProfileError
-        from ..documents.publish import NothingToPublish
+        from ..documents.publish import DateConflict, NothingToPublish
         from ..workdays import HolidayFileError, UnknownYear
 
         try:
             return fn(book, *args, **kwargs)
         except _NoFolder:
             return _alert(book, "请先把汇总表保存到电脑上的文件夹中，文书会生成在它旁边。")
-        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError, NothingToPublish) as exc:
+        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError, NothingToPublish,
+                DateConflict) as exc:
             return _alert(book, str(exc))
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return _guard(wrapper)
 
 
-def _settings():
+def _settings(book=None, summary=None):
     from ..documents.publish import Settings
 
-    return Settings(force=True)  # a button regenerates: the earlier file is kept as a backup
+    # a button regenerates (the earlier file is kept as a backup). The workbook is never changed, so the
+    # 发布记录 is not written from here: the dates are still checked against what the command line recorded.
+    return Settings(force=True, record=lambda lines: "")
 
 
 def _listing(outcome) -> str:
@@ -90,9 +93,14 @@ def _listing(outcome) -> str:
     left_out = sum(len(d.selection.excluded) for d in outcome.documents if d.selection)
     if left_out:
         lines.append(f"因实地考察、公示异议、不予认定或民政撤销未列入 {left_out} 个（命令 fullemp notice / announce 列出原因）。")
-    if outcome.problems:
-        lines.append(f"汇总表中有 {len(outcome.problems)} 处需要核对：" + "；".join(outcome.problems[:3]))
-    return "\n".join(lines)
+    return "\n".join(lines + _problems(outcome))
+
+
+def _problems(outcome) -> list[str]:
+    """merge.check's problems, as every command reports them."""
+    if not outcome.problems:
+        return []
+    return [f"汇总表中有 {len(outcome.problems)} 处需要核对：" + "；".join(outcome.problems[:3])]
 
 
 def _cn(day: dt.date) -> str:
@@ -108,7 +116,7 @@ def first_working_day(calendar, day: dt.date) -> dt.date:
 @_guarded
 def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = None) -> str:
     """公示: every 公示 the decisions allow (each county's, and the city's), starting on the first working day from today."""
-    from ..documents.publish import NothingToPublish, make_notice
+    from ..documents.publish import DateConflict, NothingToPublish, make_notice
     from ..workdays import load_calendar
 
     summary, path = _load(book)
@@ -118,8 +126,8 @@ def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = No
     for stage in summary.ruleset.publication.stages:
         out = folder if stage == "county" else folder / "市级公示.docx"
         try:
-            outcome = make_notice(path, stage=stage, start=start, out=out, settings=_settings(), summary=summary)
-        except NothingToPublish as exc:
+            outcome = make_notice(path, stage=stage, start=start, out=out, settings=_settings(book, summary), summary=summary)
+        except (NothingToPublish, DateConflict) as exc:  # e.g. the city 公示 while the county's is still running
             skipped.append(str(exc))
             continue
         written.append(outcome)
@@ -139,7 +147,7 @@ def announce_book(book, *, out_dir: Path | None = None) -> str:
 
     summary, path = _load(book)
     target = (Path(out_dir) if out_dir else path.parent) / ANNOUNCEMENT_FILE
-    outcome = make_announcement(path, out=target, settings=_settings(), summary=summary)
+    outcome = make_announcement(path, out=target, settings=_settings(book, summary), summary=summary)
     return _alert(book, f"认定公告已生成（{target}）：\n" + _listing(outcome))
 
 
@@ -150,11 +158,11 @@ def subsidy_book(book, *, out_dir: Path | None = None) -> str:
 
     summary, path = _load(book)
     folder = Path(out_dir) if out_dir else path.parent / SUBSIDY_FOLDER
-    outcome = make_subsidy(path, out_dir=folder, settings=_settings(), summary=summary)
+    outcome = make_subsidy(path, out_dir=folder, settings=_settings(book, summary), summary=summary)
     lines = [f"补助资金明细已生成（{folder}）："]
     for c in outcome.details["counties"]:
         lines.append(f"· {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")
-    return _alert(book, "\n".join(lines))
+    return _alert(book, "\n".join(lines + _problems(outcome)))
 
 
 # ---------------------------------------------------------------- RunPython entry points (classic add-in)

@@ -82,6 +82,7 @@ def write_meta(wb: Workbook, ruleset: RuleSet, form: str) -> None:
         "fe_meta_ruleset_version": ruleset.version,
         "fe_meta_template_version": names.TEMPLATE_VERSION,
         "fe_meta_ruleset_digest": ruleset.digest,
+        names.CODE: "",  # stamped per community by `fill --registry`
     }
     ws["A1"], ws["B1"] = "fullemp-xl 表单信息（请勿修改）", None
     for row, (name, value) in enumerate(values.items(), start=2):

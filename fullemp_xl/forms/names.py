@@ -10,12 +10,14 @@ META_SHEET = "fe_meta"
 COUNTY, STREET, COMMUNITY = "fe_county", "fe_street", "fe_community"
 PRIOR_TITLE, PRIOR_YEAR = "fe_prior_title", "fe_prior_year"
 IDENTITY = {COUNTY: "县（区）", STREET: "街道（乡镇）", COMMUNITY: "社区"}
+CODE = "fe_meta_code"  # the registry's 社区代码, stamped by `fill --registry` (hidden; blank in a plain template)
 META = {
     "fe_meta_form": "表单",
     "fe_meta_ruleset": "规则集",
     "fe_meta_ruleset_version": "规则集版本",
     "fe_meta_template_version": "模板版本",
     "fe_meta_ruleset_digest": "规则集指纹",
+    CODE: "社区代码",
 }
 
 

@@ -28,6 +28,7 @@ class Meta:
     ruleset_version: str
     template_version: str
     ruleset_digest: str = ""  # absent in forms built before the fingerprint was recorded
+    code: str = ""  # the registry's 社区代码 (`fill --registry`); absent in older forms and plain templates
 
 
 @dataclass
@@ -50,7 +51,7 @@ def read_meta(book: Book) -> Meta:
         raise NotOurWorkbook(book.file, "这不是 fullemp 生成的考评表或申报表（缺少隐藏的表单信息）。"
                                         "请用 `fullemp templates build` 生成的模板填写后再提交")
     return Meta(values["fe_meta_form"], values["fe_meta_ruleset"], values["fe_meta_ruleset_version"],
-                values["fe_meta_template_version"], values["fe_meta_ruleset_digest"])
+                values["fe_meta_template_version"], values["fe_meta_ruleset_digest"], values[names.CODE])
 
 
 def read_identity(book: Book, data: FormData) -> None:

@@ -47,12 +47,15 @@ RESULT = (
 )
 OFFICIAL = (
     Column("inspection", "实地考察", 8, "choice", INSPECTION, True, "县区（或市）实地考察的结论：符合 / 不符合"),
-    Column("objection", "公示异议", 8, "choice", OBJECTION, True, "公示期内有无异议：无 / 有"),
+    Column("objection", "公示异议", 8, "choice", OBJECTION, True,
+           "公示期内有无异议：无 / 有（有县区公示的规则集：县区公示的结果，无异议即推荐到市）"),
+    Column("city_objection", "市级公示异议", 8, "choice", OBJECTION, True, "市级公示期内有无异议：无 / 有（有县区、市两级公示时）"),
     Column("final", "最终认定", 8, "choice", FINAL, True, "市里最终是否认定：认定 / 不予认定"),
     Column("civil", "民政变动", 8, "choice", CIVIL, True, "民政部门撤销、合并或更名的社区（张掖 第十条）"),
     Column("new_name", "变更后名称", 12, "text", (), True, "更名的，填新的社区名称"),
     Column("note", "备注", 16, "text", (), True, ""),
 )
+OFFICIAL_HEADERS = {c.key: c.header for c in OFFICIAL}
 DETAILS = (  # beyond the printed columns: on screen, not on paper
     Column("code", "社区代码", 12),
     Column("prior_year", "取得年份", 8, "int"),
@@ -90,6 +93,16 @@ def part_columns(ruleset: RuleSet) -> list[Column]:
     return [Column(f"part:{k}", PART_HEADERS[k], 8, "number") for k in shown]
 
 
+def two_notices(ruleset: RuleSet) -> bool:
+    """Both a county and a city 公示 (张掖 第六条): each has its own 公示异议 column."""
+    return {"county", "city"} <= set(ruleset.publication.stages)
+
+
+def official_columns(ruleset: RuleSet) -> list[Column]:
+    """The officials' columns of this rule set's stages."""
+    return [c for c in OFFICIAL if c.key != "city_objection" or two_notices(ruleset)]
+
+
 def summary_columns(ruleset: RuleSet) -> list[Column]:
     """Every column of the 汇总 sheet, in order; the printed ones end with the officials' columns."""
     items = [Column(f"item:{i.id}", item_header(ruleset, i), 7, "number") for i in ruleset.items]
@@ -97,7 +110,7 @@ def summary_columns(ruleset: RuleSet) -> list[Column]:
     for s in ruleset.stages:
         redo, kept = stage_headers(s.label)
         stages += [Column(f"total:{s.id}", redo, 9, "number"), Column(f"recorded:{s.id}", kept, 9, "number")]
-    return [*IDENTITY, *items, *stages, *part_columns(ruleset), *RESULT, *OFFICIAL, *DETAILS]
+    return [*IDENTITY, *items, *stages, *part_columns(ruleset), *RESULT, *official_columns(ruleset), *DETAILS]
 
 
 def printed_columns(ruleset: RuleSet) -> int:

@@ -12,12 +12,14 @@ from fractions import Fraction
 from pathlib import Path
 
 from ..model import PriorTitle, RuleSet
+from ..rules.policies import EXCLUDE_FLAGS
 from ..scoring import band_score, decide, score_label
 from .columns import PARTS
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
 
 CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "新认定", "降级", "撤销", "不予认定"
 CHANGE_EXEMPT, CHANGE_PENDING = "免于评定", "待定"
+PENDING_SUBSIDY = "待核实"  # a registry without the subsidy columns: listed as not paid until filled in
 
 
 @dataclass(order=True, slots=True)
@@ -30,6 +32,7 @@ class Entry:
     source: str
     index: int = field(compare=False)
     ruleset: str = field(compare=False, default="")
+    code: str = field(compare=False, default="")
 
 
 FINDING_COLUMNS = ("source", "link", "county", "community", "sheet", "cell", "field", "severity", "message")
@@ -128,6 +131,9 @@ def subsidy_text(ruleset: RuleSet, certified: bool, level: str, entry: RegistryE
     if entry is None:
         return "待核对（不在名册中）"
     flags = {"national_subsidy": entry.national_subsidy, "provincial_subsidy": entry.provincial_subsidy}
+    unknown = [EXCLUDE_FLAGS[f] for f in policy.exclude if flags.get(f) is None]
+    if unknown:
+        return f"{PENDING_SUBSIDY}（名册缺少“{'”“'.join(unknown)}”列，核实前不予补助）"
     held = [{"national_subsidy": "国家级", "provincial_subsidy": "省级"}[f] for f in policy.exclude if flags.get(f)]
     if held:
         return f"不重复享受（已享受{'、'.join(held)}充分就业社区补助）"
@@ -139,7 +145,8 @@ def summary_row(result: FileResult, ruleset: RuleSet, year: int, entry: Registry
                 declaration: str, decisions: Decisions | None) -> SummaryRow:
     """One 汇总 row; the level is decided again when the registry's prior title differs from the form's."""
     final = result.final
-    prior = PriorTitle(entry.prior_title, entry.prior_year) if entry is not None else PriorTitle(result.prior_title, result.prior_year)
+    by_registry = entry is not None and entry.titles_known
+    prior = PriorTitle(entry.prior_title, entry.prior_year) if by_registry else PriorTitle(result.prior_title, result.prior_year)
     level, certified, recommend, gates, exempt = "", False, "", "", False
     if final is not None:
         gates = {True: "符合", False: "不符合", None: "未填完"}[final.gates_met] if ruleset.gates else "无门槛"
@@ -165,7 +172,8 @@ def summary_row(result: FileResult, ruleset: RuleSet, year: int, entry: Registry
         eligible=certified, recommend=recommend, prior_title=prior.title, prior_year=prior.year,
         change=change_of(prior.title, level, certified, final is not None and final.total is not None, exempt,
                          ruleset.levels.titles),
-        national_subsidy=bool(entry and entry.national_subsidy), provincial_subsidy=bool(entry and entry.provincial_subsidy),
+        national_subsidy=entry.national_subsidy if entry else False,
+        provincial_subsidy=entry.provincial_subsidy if entry else False,
         subsidy=subsidy_text(ruleset, certified, level, entry, has_registry), errors=errors, warnings=warnings,
         source=result.source, link=result.link, declaration=declaration,
         in_registry=(entry is not None) if has_registry else None, decisions=decisions or Decisions())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import zipfile
 from collections import Counter
@@ -23,7 +24,11 @@ MEMBER_LIMIT = 50 * 1024 * 1024  # one workbook inside an archive
 ARCHIVE_LIMIT = 2 * 1024 * 1024 * 1024  # everything inside one archive, uncompressed
 RATIO_LIMIT = 200
 SKIP_REASONS = {"lock": "Excel 临时文件（~$ 开头）", "hidden": "隐藏文件或系统文件", "other": "不是工作簿的文件",
-                "directory": "空文件夹"}
+                "directory": "空文件夹", "backup": "本程序的备份文件（.bak-日期-时间）",
+                "document": "本程序生成的文书（公示、公告、补助资金明细）", "own": "本程序生成的汇总表、名册或台账"}
+OWN_KINDS = ("backup", "document", "own")  # the tool's own files: listed by name, never read as submissions
+BACKUP = re.compile(r"\.bak-\d{8}-\d{6}(-\d+)?\.[^.]+$", re.IGNORECASE)  # writing.files.backup_path
+DOCUMENT = re.compile(r"(公示|公告|补助资金明细)\.(docx|pdf|xlsx)$")  # documents.publish's file names
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +48,7 @@ class Discovery:
     candidates: list[Candidate] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)  # reason -> count
     problems: list[tuple[str, str, str]] = field(default_factory=list)  # (source, link, Chinese reason)
+    own: list[tuple[str, str]] = field(default_factory=list)  # (source, Chinese reason): our own files, skipped
     inputs: list[Path] = field(default_factory=list)
 
 
@@ -81,6 +87,10 @@ def _kind(name: str) -> str:
         return "lock"
     if base.startswith(".") or low in SYSTEM_NAMES:
         return "hidden"
+    if BACKUP.search(base):
+        return "backup"
+    if DOCUMENT.search(base):
+        return "document"
     suffix = PurePosixPath(low).suffix
     if suffix in ARCHIVE_SUFFIXES:
         return "archive"
@@ -113,8 +123,10 @@ def _shown(path: Path, base: Path) -> str:
 def _add_file(found: Discovery, path: Path, base: Path) -> None:
     kind = "hidden" if _hidden(path) else _kind(path.name)
     shown = _shown(path, base)
-    if kind in ("lock", "hidden", "other"):
+    if kind in ("lock", "hidden", "other", *OWN_KINDS):
         found.skipped[kind] += 1
+        if kind in OWN_KINDS:
+            found.own.append((shown, SKIP_REASONS[kind]))
         return
     try:
         info = path.stat()
@@ -146,8 +158,10 @@ def _add_archive(found: Discovery, zf: zipfile.ZipFile, shown: str, link: str, c
             found.skipped["hidden"] += 1
             continue
         kind = _kind(name)
-        if kind in ("lock", "hidden", "other"):
+        if kind in ("lock", "hidden", "other", *OWN_KINDS):
             found.skipped[kind] += 1
+            if kind in OWN_KINDS:
+                found.own.append((member_shown, SKIP_REASONS[kind]))
             continue
         too_big = info.file_size > MEMBER_LIMIT or (
             info.file_size > 1048576 and info.file_size > RATIO_LIMIT * max(info.compress_size, 1))

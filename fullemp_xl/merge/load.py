@@ -15,7 +15,7 @@ from ..rules import load_ruleset
 from ..safe_io import UnusableFile
 from . import columns as C
 from .model import Decisions, RegistryEntry, SummaryRow
-from .summary import FIRST_ROW, FORM, HEAD_ROW, META_SHEET, SHEETS
+from .summary import FIRST_ROW, FORM, HEAD_ROW, LOG_HEADS, META_SHEET, SHEETS, SNAPSHOT_SHEET, LogLine
 
 
 @dataclass
@@ -28,11 +28,26 @@ class Summary:
     rows: list[SummaryRow] = field(default_factory=list)
     missing: list[RegistryEntry] | None = None  # None: the summary was made without a registry
     meta: dict[str, list[str]] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)  # Chinese, one per doubtful cell
+    unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matched (kept)
+    snapshot: dict[tuple, Decisions] = field(default_factory=dict)  # the officials' entries as the run wrote them
+    log: list[LogLine] = field(default_factory=list)  # the 变更记录 so far
+    published: list = field(default_factory=list)  # merge.timeline.Published: the 发布记录
+
+    @property
+    def problems(self) -> list[str]:
+        """The summary's problems (merge.check), in Chinese, one per doubtful cell."""
+        from .check import check_summary
+
+        return [str(p) for p in check_summary(self)]
 
     @property
     def sources(self) -> list[str]:
         return self.meta.get("source", [])
+
+    @property
+    def county(self) -> str:
+        """The county of a county's own summary (merge --county); "" for the city's."""
+        return (self.meta.get("county") or [""])[0]
 
     @property
     def registry(self) -> str:
@@ -54,6 +69,14 @@ def _number(value):
 def _flag(value) -> bool | None:
     text = _text(value)
     return {"是": True, "否": False}.get(text)
+
+
+def _subsidy_flag(value, in_registry) -> bool | None:
+    """是 / 否; blank for a registry community means the registry had no such column: not known (None)."""
+    flag = _flag(value)
+    if flag is None and _flag(in_registry) is True:
+        return None
+    return flag is True
 
 
 class _Sheet:
@@ -108,6 +131,16 @@ def load_summary(path: str | Path) -> Summary:
         _read_rows(_Sheet(book.sheet(SHEETS["summary"])), summary)
         if SHEETS["missing"] in book.sheetnames:
             summary.missing = _read_missing(_Sheet(book.sheet(SHEETS["missing"])))
+        if SHEETS["unmatched"] in book.sheetnames:
+            summary.unmatched = _read_unmatched(_Sheet(book.sheet(SHEETS["unmatched"])))
+        if SNAPSHOT_SHEET in book.sheetnames:
+            summary.snapshot = _read_snapshot(_Sheet(book.sheet(SNAPSHOT_SHEET)))
+        if SHEETS["log"] in book.sheetnames:
+            summary.log = _read_log(_Sheet(book.sheet(SHEETS["log"])))
+        if SHEETS["published"] in book.sheetnames:
+            from .timeline import read_lines
+
+            summary.published = read_lines(_Sheet(book.sheet(SHEETS["published"])).iter_rows(min_row=FIRST_ROW))
         return summary
     finally:
         book.close()
@@ -129,23 +162,13 @@ def _read_rows(ws, summary: Summary) -> None:
     for required in ("county", "street", "community"):
         if required not in index:
             raise UnusableFile(summary.path, f"“汇总”工作表找不到“{next(c.header for c in C.IDENTITY if c.key == required)}”列：请不要改动表头")
-    choices = {c.key: c for c in C.OFFICIAL if c.choices}
     stage_ids = [s.id for s in rs.stages]
     for r, row in enumerate(ws.iter_rows(min_row=head_row + 1, values_only=True), start=head_row + 1):
         get = lambda key: row[index[key]] if key in index and index[key] < len(row) else None  # noqa: E731
         county, street, community = _text(get("county")), _text(get("street")), _text(get("community"))
         if not (county or street or community):
             continue
-        decisions = Decisions()
-        for col in C.OFFICIAL:
-            value = _text(get(col.key))
-            if col.key in choices and value and value not in col.choices:
-                summary.problems.append(f"“汇总”第{r}行（{community}）“{col.header}”填了“{value[:20]}”，"
-                                        f"应为{' / '.join(col.choices)}之一；按未填写处理")
-                value = ""
-            if col.key == "civil" and value == "无":
-                value = ""
-            setattr(decisions, col.key, value)
+        decisions = _decisions(get)
         summary.rows.append(SummaryRow(
             county=county, street=street, community=community, code=_text(get("code")),
             items={i.id: _number(get(f"item:{i.id}")) for i in rs.items},
@@ -156,11 +179,68 @@ def _read_rows(ws, summary: Summary) -> None:
             parts={c.key[5:]: _number(get(c.key)) for c in C.part_columns(rs)},
             eligible=_flag(get("eligible")) is True, recommend=_text(get("recommend")),
             prior_title=_text(get("prior_title")), prior_year=_number(get("prior_year")),
-            change=_text(get("change")), national_subsidy=_flag(get("national_subsidy")) is True,
-            provincial_subsidy=_flag(get("provincial_subsidy")) is True, subsidy=_text(get("subsidy")),
+            change=_text(get("change")), national_subsidy=_subsidy_flag(get("national_subsidy"), get("in_registry")),
+            provincial_subsidy=_subsidy_flag(get("provincial_subsidy"), get("in_registry")), subsidy=_text(get("subsidy")),
             errors=_number(get("errors")) or 0, warnings=_number(get("warnings")) or 0,
             source=_text(get("source")), declaration=_text(get("declaration")),
             in_registry=_flag(get("in_registry")), decisions=decisions))
+
+
+def _decisions(get) -> Decisions:
+    """The officials' columns of a row; a text that is not one of a column's choices is kept aside (merge.check)."""
+    decisions = Decisions()
+    for col in C.OFFICIAL:
+        value = _text(get(col.key))
+        if col.choices and value and value not in col.choices:
+            decisions.invalid[col.key] = value  # reported by merge.check, written back by the merge
+            value = ""
+        if col.key == "civil" and value == "无":
+            value = ""
+        setattr(decisions, col.key, value)
+    return decisions
+
+
+def _by_header(ws, heads: dict[str, str]):
+    """Rows of a sheet of ours as key -> value getters, columns found by their header text."""
+    head_row, header = _header(ws)
+    index = {heads[t]: k for k, t in header.items() if t in heads}
+    for row in ws.iter_rows(min_row=head_row + 1, values_only=True):
+        def get(key, row=row):
+            return row[index[key]] if key in index and index[key] < len(row) else None
+        yield get
+
+
+def _read_unmatched(ws) -> list[SummaryRow]:
+    heads = {"县（区）": "county", "街道（乡镇）": "street", "社区": "community", "社区代码": "code", "认定得分": "total",
+             "来源文件": "source", **{c.header: c.key for c in C.OFFICIAL}}
+    out = []
+    for get in _by_header(ws, heads):
+        community = _text(get("community"))
+        if not community:
+            continue
+        out.append(SummaryRow(county=_text(get("county")), street=_text(get("street")), community=community,
+                              code=_text(get("code")), total=_number(get("total")), source=_text(get("source")),
+                              decisions=_decisions(get)))
+    return out
+
+
+def _read_snapshot(ws) -> dict[tuple, Decisions]:
+    out = {}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        if not row or not any(row[:3]):
+            continue
+        values = dict(zip([c.key for c in C.OFFICIAL], row[3:]))
+        out[tuple(_text(v) for v in row[:3])] = _decisions(values.get)
+    return out
+
+
+def _read_log(ws) -> list[LogLine]:
+    out = []
+    for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True):
+        if len(row) < len(LOG_HEADS) or not isinstance(row[0], (int, float)):
+            continue
+        out.append(LogLine(*(_text(v) for v in row[1:len(LOG_HEADS)])))
+    return out
 
 
 def _read_missing(ws) -> list[RegistryEntry]:
@@ -171,5 +251,6 @@ def _read_missing(ws) -> list[RegistryEntry]:
         out.append(RegistryEntry(_text(row[1]), _text(row[2]), _text(row[3]), _text(row[4]) if len(row) > 4 else "",
                                  _text(row[5]) if len(row) > 5 else "",
                                  _number(row[6]) if len(row) > 6 else None,
-                                 len(row) > 7 and _flag(row[7]) is True, len(row) > 8 and _flag(row[8]) is True))
+                                 _flag(row[7]) if len(row) > 7 else False,  # blank: not known
+                                 _flag(row[8]) if len(row) > 8 else False))
     return out

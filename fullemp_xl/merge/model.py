@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 ASSESSMENT, DECLARATION, QUARANTINED = "assessment", "declaration", "quarantined"
+SKIPPED = "skipped"  # one of our own files (a summary, a registry, a ledger): listed, not read
 
 
 def normalise_name(text: str) -> str:
@@ -64,6 +65,7 @@ class FileResult:
     stages: tuple[StageOutcome, ...] = ()
     final_stage: str = ""  # the stage the decision is taken from ("" when none is complete)
     findings: tuple[FileFinding, ...] = ()
+    code: str = ""  # the registry's 社区代码 stamped into the form by `fill --registry` ("" if none)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -85,10 +87,11 @@ class Brief(NamedTuple):
     link: str
     ruleset: str
     reason: str
+    code: str = ""
 
     @classmethod
     def of(cls, r: "FileResult") -> "Brief":
-        return cls(r.kind, r.key, r.saved, r.mtime, r.source, r.link, r.ruleset, r.reason)
+        return cls(r.kind, r.key, r.saved, r.mtime, r.source, r.link, r.ruleset, r.reason, r.code)
 
 
 @dataclass
@@ -96,14 +99,21 @@ class Decisions:
     """What officials type into the summary; kept across re-runs, keyed by community."""
 
     inspection: str = ""  # 实地考察：符合 / 不符合
-    objection: str = ""  # 公示异议：无 / 有
+    objection: str = ""  # 公示异议：无 / 有 (the county 公示's, where there are two)
+    city_objection: str = ""  # 市级公示异议：无 / 有 (rule sets with a county and a city 公示)
     final: str = ""  # 最终认定：认定 / 不予认定
     civil: str = ""  # 民政变动：撤销 / 合并 / 更名
     new_name: str = ""  # 变更后名称 (更名)
     note: str = ""  # 备注
+    invalid: dict[str, str] = field(default_factory=dict)  # column key -> text typed that is not a choice (kept)
 
     def any(self) -> bool:
-        return any((self.inspection, self.objection, self.final, self.civil, self.new_name, self.note))
+        return any((self.inspection, self.objection, self.city_objection, self.final, self.civil, self.new_name,
+                    self.note, self.invalid))
+
+    def shown(self, key: str) -> str:
+        """The cell as the official left it: a text that is not one of the choices is written back, not lost."""
+        return self.invalid.get(key) or getattr(self, key)
 
 
 @dataclass
@@ -127,8 +137,8 @@ class SummaryRow:
     prior_title: str = ""
     prior_year: int | None = None
     change: str = ""  # 新认定 / 保持 / 降级 / 撤销 / 不予认定 / 免于评定 / 待定
-    national_subsidy: bool = False
-    provincial_subsidy: bool = False
+    national_subsidy: bool | None = False  # None: not known (the registry had no such column)
+    provincial_subsidy: bool | None = False
     subsidy: str = ""  # 符合 / 不符合：原因 / 不适用（no subsidy policy, or not certified)
     errors: int = 0
     warnings: int = 0
@@ -153,8 +163,9 @@ class RegistryEntry:
     code: str = ""
     prior_title: str = ""
     prior_year: int | None = None
-    national_subsidy: bool = False
-    provincial_subsidy: bool = False
+    national_subsidy: bool | None = False  # None: the registry has no such column (待核实, never paid)
+    provincial_subsidy: bool | None = False
+    titles_known: bool = True  # False: the registry has no 原有称号 column (the forms' titles are taken)
 
     @property
     def key(self) -> tuple[str, str, str]:

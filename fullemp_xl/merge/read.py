@@ -21,9 +21,11 @@ from ..rules.kinds import excel_number
 from ..safe_io import UnusableFile
 from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
 from ..xlsx import open_book
-from .model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome
+from .identity import valid_code
+from .model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
 
 OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
+OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: the city's merge looks for county summaries
 
 
 def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> FileResult:
@@ -59,6 +61,8 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
     meta = read_meta(book)
     if meta.form not in (FORM_ASSESSMENT, FORM_DECLARATION):
         what = OTHER_FORMS.get(meta.form, meta.form)
+        if meta.form in OTHER_FORMS:  # one of our own files beside the submissions: skipped, not an error
+            return FileResult(source, link, SKIPPED, reason=f"本程序生成的{what}，不是提交的表格", mtime=mtime)
         return quarantined(source, link, f"这是{what}，不是考评表或申报表：汇总只读考评表和申报表，已跳过", mtime)
     ruleset = _ruleset(rules or meta.ruleset)
     if meta.ruleset != ruleset.id:
@@ -93,7 +97,8 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
         identity=(ident.get("县（区）", ""), ident.get("街道（乡镇）", ""), ident.get("社区", "")),
         prior_title=prior.title, prior_year=prior.year, saved=saved, mtime=mtime,
         items=tuple((s.item, _num(s.score)) for s in (final.items if final else card.stages[0].items)),
-        stages=tuple(stages), final_stage=final.stage if final else "", findings=tuple(findings))
+        stages=tuple(stages), final_stage=final.stage if final else "", findings=tuple(findings),
+        code=valid_code(meta.code))
 
 
 _RULESETS: dict[str, RuleSet] = {}
@@ -112,7 +117,8 @@ def _declaration(book, ruleset: RuleSet, source, link, mtime, saved) -> FileResu
     prior = _prior(book, ruleset)
     return FileResult(source, link, DECLARATION, ruleset=ruleset.id, ruleset_version=ruleset.version,
                       identity=ident, prior_title=prior.title, prior_year=prior.year,
-                      saved=saved, mtime=mtime, findings=tuple(_finding(f) for f in findings))
+                      saved=saved, mtime=mtime, findings=tuple(_finding(f) for f in findings),
+                      code=valid_code(read_meta(book).code))
 
 
 def _cell_text(book, name: str) -> str:

@@ -1,7 +1,9 @@
 """`fullemp merge`: discover, read in workers, combine, write the summary — the library entry point."""
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import re
 import sys
 import tempfile
 from collections import Counter
@@ -12,11 +14,16 @@ from typing import Callable
 from ..model import RuleSet
 from ..rules import load_ruleset
 from ..safe_io import UnusableFile, replace_file, write_output
+from . import columns as C
+from .check import row_problems
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
+from .read import OWN_SUMMARY
 from .load import Summary, load_summary
-from .model import ASSESSMENT, QUARANTINED, FileResult, RegistryEntry
-from .summary import Duplicate, Finding, SummaryInput, write_summary
+from .identity import Who, match
+from .model import normalise_name
+from .model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
+from .summary import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import default_jobs, read_all
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -40,9 +47,17 @@ class MergeResult:
     counties: list[dict]
     problems: dict[str, int]
     quarantined: list[tuple[str, str]]  # (source, reason)
+    own_files: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): the tool's own, skipped
+    registry_notes: list[str] = field(default_factory=list)  # what the registry lacks, said once
+    year_note: str = ""  # the 评分年度 came from the clock: said in the output and the summary
     kept_decisions: int = 0
     lost_decisions: list[str] = field(default_factory=list)
     decision_problems: list[str] = field(default_factory=list)
+    ambiguous: list[str] = field(default_factory=list)  # communities the identity rule could not decide
+    changes: int = 0  # official entries changed since the previous run (the 变更记录 sheet)
+    county: str = ""  # a county's own summary (--county)
+    carried: int = 0  # communities whose county entries came from the counties' summaries
+    county_summaries: list[str] = field(default_factory=list)  # the county summaries read beside the forms
 
     @property
     def exit_code(self) -> int:
@@ -57,25 +72,41 @@ def _registry(path: Path | None, ruleset: RuleSet):
     return read_registry(path, ruleset)  # its lines are RegistryEntries
 
 
-def _match_registry(entries: list[RegistryEntry], assessments: dict) -> dict:
-    """Submission key -> registry entry: the exact (county, street, community), else the one registry
-    community of that name in that county (a street left blank or written differently)."""
-    exact = {e.key: e for e in entries}
-    by_name: dict[tuple, list[RegistryEntry]] = {}
-    for e in entries:
-        by_name.setdefault((e.key[0], e.key[2]), []).append(e)
-    out, taken = {}, set()
-    for key in assessments:
-        if key in exact:
-            out[key] = exact[key]
-            taken.add(key)
-    for key in assessments:
-        if key in out:
-            continue
-        same = [e for e in by_name.get((key[0], key[2]), []) if e.key not in taken]
-        if len(same) == 1:
-            out[key] = same[0]
-            taken.add(same[0].key)
+def _match_registry(entries: list[RegistryEntry], kept: dict) -> tuple[dict, list[str]]:
+    """Submission key -> registry entry by the one identity rule (merge.identity): 社区代码, then county +
+    street + name, then county + name when unique; (matches, ambiguities)."""
+    keys = list(kept)
+    found = match([Who(*k, kept[k].code) for k in keys], entries)
+    return {keys[q]: e for q, e in found.found.items()}, [found.ambiguous[q] for q in sorted(found.ambiguous)]
+
+
+def _reattach(previous: Summary | None, identities: dict) -> tuple[dict, list[SummaryRow]]:
+    """This run's community key -> the previous summary's row (its officials' entries), by the identity rule;
+    and the previous rows with entries that match no community now (kept, never dropped)."""
+    if previous is None:
+        return {}, []
+    old = previous.rows + previous.unmatched
+    keys = list(identities)
+    found = match([identities[k] for k in keys], old)
+    attached = {keys[q]: row for q, row in found.found.items()}
+    used = {id(r) for r in attached.values()}
+    return attached, [r for r in old if id(r) not in used and r.decisions.any()]
+
+
+def _changes(previous: Summary | None, attached: dict, unmatched: list, rows_by_key: dict, generated: str) -> list[LogLine]:
+    """Every official entry that differs from what the previous run wrote: typed in between by an official
+    (for a community found again, and for one whose entries now wait in 未对应的决定)."""
+    if previous is None:
+        return []
+    out = []
+    pairs = [(old, rows_by_key[key]) for key, old in attached.items()] + [(old, old) for old in unmatched]
+    for old, row in pairs:
+        before = previous.snapshot.get(snapshot_key(old), Decisions())
+        now = old.decisions
+        for col in C.OFFICIAL:
+            a, b = before.shown(col.key), now.shown(col.key)
+            if a != b:
+                out.append(LogLine(generated, previous.generated, row.county, row.street, row.community, col.header, a, b))
     return out
 
 
@@ -110,8 +141,9 @@ def _previous(output: Path) -> Summary | None:
 def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rules: str | None = None,
           year: int | None = None, jobs: int | None = None, force: bool = False,
           progress: Callable[[FileResult], None] | None = None, started: Callable[[int], None] | None = None,
-          now: dt.datetime | None = None) -> MergeResult:
-    """Merge every submission under `paths` into the summary workbook at `output`."""
+          now: dt.datetime | None = None, county: str | None = None) -> MergeResult:
+    """Merge every submission under `paths` into the summary workbook at `output`; with `county`, that county's
+    own summary (its registry rows only; other counties' forms are listed, not merged)."""
     output = Path(output)
     for p in paths:
         if not Path(p).exists():
@@ -126,12 +158,14 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
         started(len(found.candidates))
     now = now or dt.datetime.now()
     generated = now.strftime("%Y-%m-%d %H:%M:%S")
-    year = year or now.year
+    year, year_note = _year(year, previous, registry, now)
     with tempfile.TemporaryDirectory(prefix="fullemp-merge-") as tmp:
         store = Store(Path(tmp))
         try:
-            return _merge(found, store, output, previous, registry, rules, year, jobs or default_jobs(), progress,
-                          generated, force)
+            result = _merge(found, store, output, previous, registry, rules, year, jobs or default_jobs(), progress,
+                            generated, force, year_note, county)
+            result.year_note = year_note
+            return result
         finally:
             store.close()
 
@@ -143,7 +177,9 @@ class _Read:
     assessments: dict[tuple, list[Entry]] = field(default_factory=dict)
     declarations: dict[tuple, list[Entry]] = field(default_factory=dict)
     quarantine: list[tuple[str, str, str]] = field(default_factory=list)  # (source, link, reason)
+    own: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): our own workbooks, skipped
     rulesets: Counter = field(default_factory=Counter)
+    county_summaries: list[tuple[str, Summary]] = field(default_factory=list)  # (source, a county's own summary)
 
 
 def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _Read:
@@ -155,13 +191,87 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
         if brief.kind == QUARANTINED:
             out.quarantine.append((brief.source, brief.link, brief.reason))
             continue
+        if brief.kind == SKIPPED:
+            county_summary = _county_summary(brief)
+            if county_summary is not None:
+                out.county_summaries.append((brief.source, county_summary))
+            else:
+                out.own.append((brief.source, brief.reason))
+            continue
         county, street, community = brief.key  # counties and streets repeat: one string each
         entry = Entry((sys.intern(county), sys.intern(street), community), brief.saved, brief.mtime, brief.source,
-                      index, sys.intern(brief.ruleset))
+                      index, sys.intern(brief.ruleset), brief.code)
         (out.assessments if brief.kind == ASSESSMENT else out.declarations).setdefault(brief.key, []).append(entry)
         if brief.kind == ASSESSMENT:
             out.rulesets[brief.ruleset] += 1
     return out
+
+
+def _county_summary(brief) -> Summary | None:
+    """A county's own summary (`merge --county`) beside the forms: its officials' entries are carried."""
+    if not brief.reason.startswith(OWN_SUMMARY) or Path(brief.link).suffix.lower() != ".xlsx":
+        return None
+    try:
+        summary = load_summary(Path(brief.link))
+    except UnusableFile:
+        return None
+    return summary if summary.county else None
+
+
+def _own_county(read: _Read, county: str, entries):
+    """A county's merge: the other counties' forms are listed, not merged; the registry is the county's rows."""
+    wanted = normalise_name(county)
+    present = {k[0] for table in (read.assessments, read.declarations) for k in table}
+    present |= {normalise_name(e.county) for e in entries or []}
+    if wanted not in present:
+        names = sorted({k[0] for k in read.assessments} | {e.county for e in entries or []})
+        raise UnusableFile(Path(county), f"表格和名册中都没有县（区）“{county}”（有：{'、'.join(names) or '无'}）：请检查 --county 的写法")
+    for table in (read.assessments, read.declarations):
+        for key in [k for k in table if k[0] != wanted]:
+            for e in table.pop(key):
+                read.own.append((e.source, f"其他县（区）的表格：本次是{county}的汇总（--county），只汇总本县（区）的"))
+    read.county_summaries.clear()
+    return None if entries is None else [e for e in entries if normalise_name(e.county) == wanted]
+
+
+def _carry(county_summaries, identities: dict, decisions: dict, total_of) -> tuple[int, list[Finding]]:
+    """Each county's own entries (实地考察, county 公示异议) into the city's summary, where the city has not
+    decided otherwise and the county decided on the same form (the same recomputed total)."""
+    keys = list(identities)
+    carried, notes = 0, []
+    for source, county in county_summaries:
+        rows = [r for r in county.rows if r.decisions.inspection or r.decisions.objection]
+        found = match([identities[k] for k in keys], rows)
+        for q, row in found.found.items():
+            key = keys[q]
+            here = decisions.setdefault(key, Decisions())
+            label = f"{row.county} {row.street} {row.community}"
+            total = total_of(key)
+            if row.total != total:
+                notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"], "",
+                                     "实地考察", "警告", f"{label}：县（区）汇总表中的认定得分为{row.total}，本次按考评表重算为{total}："
+                                     "县（区）考察和公示的不是这份表格，它的决定未采用；请县（区）重新汇总后再报"))
+                continue
+            took = False
+            for col in ("inspection", "objection"):
+                theirs, ours = getattr(row.decisions, col), getattr(here, col)
+                if theirs and not ours:
+                    setattr(here, col, theirs)
+                    took = True
+                elif theirs and ours != theirs:
+                    notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
+                                         "", C.OFFICIAL_HEADERS[col], "警告",
+                                         f"{label}：县（区）汇总表中“{C.OFFICIAL_HEADERS[col]}”为“{theirs}”，市汇总表中为“{ours}”：按市汇总表"))
+            carried += took
+    return carried, notes
+
+
+def _published(previous: Summary | None, county_summaries) -> list:
+    """The 发布记录: the summary's own, and the counties' 公示 from their summaries (for the city's date checks)."""
+    lines = list(previous.published) if previous else []
+    for _, county in county_summaries:
+        lines += [p for p in county.published if p not in lines]
+    return lines
 
 
 def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
@@ -191,6 +301,8 @@ def _registry_notes(result: FileResult, key: tuple, entry: RegistryEntry) -> lis
     if entry.key != key:
         out.append(_finding(result, "街道（乡镇）", "警告", f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，名册中为"
                                                       f"“{entry.street}”：按县（区）和社区名称与名册对上，按名册计"))
+    if not entry.titles_known:  # said once, at the top of the 问题清单 (registry.columns)
+        return out
     if (result.prior_title, result.prior_year) != (entry.prior_title, entry.prior_year) and (result.prior_title or entry.prior_title):
         def title(t, y):
             return f"{t or '无'}{f'（{y}年）' if y else ''}"
@@ -205,13 +317,46 @@ def _file_lines(result: FileResult) -> list[Finding]:
                     SEVERITY[f.severity], f.message) for f in sorted(result.findings, key=lambda f: order.index(f.severity))]
 
 
+REGISTRY_YEAR = re.compile(r"（(\d{4})年）\s*$")  # the title `registry next` gives: 张掖市充分就业社区名册（2027年）
+
+
+def _year(given: int | None, previous: Summary | None, registry: Path | None, now: dt.datetime) -> tuple[int, str]:
+    """The 评分年度 and, when it is not certain, a note saying where it came from: --year, the summary being
+    re-run into, the registry's title (`registry next` writes the year in it) — the clock only as a last resort."""
+    if given:
+        return given, ""
+    if previous is not None:
+        if (previous.meta.get("fe_meta_year_source") or [""])[0] == "clock":
+            return previous.year, (f"评分年度 {previous.year} 是首次汇总时取自电脑的日期：如不对，请用 "
+                                   f"fullemp merge … -o 新汇总表 --year 年度 重新汇总")
+        return previous.year, ""
+    if registry is not None:
+        try:
+            from openpyxl import load_workbook
+
+            wb = load_workbook(registry, read_only=True)
+            try:
+                title = str(wb.worksheets[0]["A1"].value or "")
+            finally:
+                wb.close()
+        except Exception:  # an unreadable registry is reported as such when it is read
+            title = ""
+        found = REGISTRY_YEAR.search(title)
+        if found:
+            return int(found.group(1)), ""
+    return now.year, (f"评分年度 {now.year} 取自电脑的日期（表格和名册中都没有年度）：如不对，请用 --year 指定后重新汇总")
+
+
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
-           generated, force) -> MergeResult:
+           generated, force, year_note: str = "", scope: str | None = None) -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
     ruleset = _one_rule_set(read, rules, store)
     entries, registry_findings = _registry(registry_path, ruleset)
+    if scope:  # a county's own summary
+        entries = _own_county(read, scope, entries)
+    if read.own:
+        found.skipped["own"] += len(read.own)
     has_registry = entries is not None
-    by_key = _match_registry(entries, read.assessments) if has_registry else {}
     kept: dict[tuple, Entry] = {}
     duplicates: list[Duplicate] = []
     for key, group in read.assessments.items():
@@ -222,9 +367,22 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             county, street, community = best_result.identity
             duplicates += [Duplicate(county, street, community, best.source, e.source,
                                      differences(best_result, store.get(e.index))) for e in rest]
+    by_key, ambiguous = _match_registry(entries, kept) if has_registry else ({}, [])
     paired = _pair(kept, {key: pick(group)[0] for key, group in read.declarations.items()})
-    decisions = {r.key: r.decisions for r in previous.rows} if previous else {}
     order = sorted(kept, key=lambda k: (k, kept[k].source))
+    identities = {}
+    for key in order:  # as the row will name it: the registry's line when matched
+        entry = by_key.get(key)
+        identities[key] = Who(entry.county, entry.street, entry.community, entry.code) if entry else Who(*key, kept[key].code)
+    attached, unmatched = _reattach(previous, identities)
+    decisions = {key: copy.deepcopy(row.decisions) for key, row in attached.items()}
+
+    def total_of(key):
+        final = store.get(kept[key].index).final
+        return final.total if final else None
+
+    carried, carry_notes = _carry(read.county_summaries, identities, decisions, total_of)
+    rows_by_key: dict[tuple, SummaryRow] = {}
 
     def rows():
         """Each community's row — and, as each result is read back, its lines of the 问题清单."""
@@ -235,8 +393,12 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             if decl is None:
                 extra.append(_finding(result, "申报表", "提示", "没有找到这个社区的申报表（按县区、街道、社区名称配对）"))
             store.add_findings(0, result.source, _file_lines(result))
+            row = summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
+            extra += [_finding(result, C.OFFICIAL_HEADERS.get(p.column, ""), "警告", p.message)
+                      for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (merge.check)
             store.add_findings(2, "", extra)
-            yield summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
+            rows_by_key[key] = row
+            yield row
 
     problem_counts: Counter = Counter()
 
@@ -246,6 +408,12 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                  sorted(read.quarantine) + list(found.problems)]
         early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", f.location.sheet, f.location.cell,
                           f.field, SEVERITY[f.severity], f.message) for f in registry_findings]
+        early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", "", "", "社区", "警告", text)
+                  for text in ambiguous]
+        early += carry_notes
+        early += [Finding(output.name, "", r.county, r.community, SHEETS["unmatched"], "", "", "警告",
+                          f"上次汇总中官员为{r.county} {r.street} {r.community}填写的内容，本次找不到对应的社区（考评表未提交、"
+                          f"改名或街道不同）：已保留在“{SHEETS['unmatched']}”工作表，请核对") for r in unmatched]
         for key, decl in paired.items():
             result = store.get(decl.index)
             store.add_findings(0, result.source, _file_lines(result))
@@ -264,9 +432,12 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         ruleset=ruleset, year=year, generated=generated, rows=rows, findings=findings(), duplicates=duplicates,
         missing=[e for e in entries if id(e) not in matched] if has_registry else None,
         outside=[summary_row(store.get(kept[k].index), ruleset, year, None, True, "", None) for k in outside_keys],
-        registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None,
+        unmatched=unmatched, log=lambda: (previous.log if previous else []) + _changes(previous, attached, unmatched, rows_by_key, generated),
+        registry_counts=dict(Counter(e.county for e in entries)) if has_registry else None, year_note=year_note,
+        published=_published(previous, read.county_summaries), county=scope or "",
         meta={"source": [str(Path(p).resolve()) for p in found.inputs],
-              "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or ""})
+              "registry": str(Path(registry_path).resolve()) if registry_path else "", "rules": rules or "",
+              "county": scope or ""})
     stats: dict = {}
 
     def write(tmp: Path) -> None:
@@ -277,20 +448,22 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
     else:
         backup = None
         write_output(output, write, force=force)
-    used = {k for k in order if k in decisions}
     quarantined = sorted(read.quarantine) + list(found.problems)
     return MergeResult(
         summary=output, backup=backup, ruleset=ruleset, year=year, generated=generated,
         files={"found": len(found.candidates), "assessments": sum(len(g) for g in read.assessments.values()),
                "declarations": sum(len(g) for g in read.declarations.values()), "quarantined": len(quarantined)},
         skipped={SKIP_REASONS[k]: v for k, v in found.skipped.items()}, skipped_codes=dict(found.skipped),
+        own_files=sorted(found.own + read.own),
+        registry_notes=[f.message for f in registry_findings if f.rule == "registry.columns"],
         communities=len(order),
         eligible=stats.get("eligible", 0), duplicates=duplicates, missing=data.missing,
         outside=[" ".join(k) for k in outside_keys], counties=stats.get("counties", []), problems=dict(problem_counts),
         quarantined=[(s, reason) for s, _, reason in quarantined],
-        kept_decisions=sum(1 for k in used if decisions[k].any()),
-        lost_decisions=[f"{r.county} {r.street} {r.community}" for r in (previous.rows if previous else [])
-                        if r.key not in used and r.decisions.any()],
+        kept_decisions=sum(1 for d in decisions.values() if d.any()),
+        lost_decisions=[f"{r.county} {r.street} {r.community}" for r in unmatched],
+        ambiguous=ambiguous, changes=stats.get("changes", 0), county=scope or "", carried=carried,
+        county_summaries=[source for source, _ in read.county_summaries],
         decision_problems=previous.problems if previous else [])
 
 
@@ -307,6 +480,6 @@ def refresh(summary: Path, *, jobs: int | None = None, progress=None, started=No
     if registry is not None and not registry.exists():
         raise UnusableFile(registry, "汇总表记录的社区名册已不存在：请用 --registry 重新指定")
     rules = (old.meta.get("rules") or [""])[0] or old.ruleset.id
-    return merge(sources, summary, registry=registry, rules=rules, year=old.year, jobs=jobs, progress=progress,
+    return merge(sources, summary, registry=registry, rules=rules, jobs=jobs, progress=progress, county=old.county or None,
                  started=started, now=now)
 

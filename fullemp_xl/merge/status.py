@@ -33,6 +33,8 @@ def standing(row: SummaryRow, publication: Publication) -> Standing:
         excluded = "实地考察不符合"
     elif d.objection == "有":
         excluded = "公示期内有异议"
+    elif d.city_objection == "有" and "county" in publication.stages:
+        excluded = "市级公示期内有异议"
     elif d.final == "不予认定":
         excluded = "最终不予认定"
     conflict = ""

@@ -31,6 +31,7 @@ from ..rules.policies import coverage_target
 from ..writing.text import FORMULA_START as DANGEROUS  # the one safe-text rule (writing.text)
 from . import columns as C
 from .fastrows import FastRows, Spill, splice
+from .check import row_problems
 from .model import RegistryEntry, SummaryRow
 from .stats import CountyStats, score_bins
 from .status import standing
@@ -39,7 +40,10 @@ SCHEMA_VERSION = "1"
 FORM = "汇总表"
 META_SHEET = "fe_meta"
 SHEETS = {"summary": "汇总", "proposed": "拟认定名单", "counties": "分县统计", "problems": "问题清单",
-          "duplicates": "重复提交", "missing": "未提交", "outside": "名单外"}
+          "duplicates": "重复提交", "missing": "未提交", "outside": "名单外", "unmatched": "未对应的决定",
+          "log": "变更记录", "published": "发布记录"}
+SNAPSHOT_SHEET = "fe_decisions"  # hidden: the officials' entries as this run wrote them (the next run's 变更记录)
+OPTIONAL = ("missing", "outside")  # only with a registry
 TITLE_ROW, INFO_ROW, HEAD_ROW = 1, 2, 3
 FIRST_ROW = HEAD_ROW + 1
 
@@ -81,6 +85,28 @@ class Duplicate:
     why: str
 
 
+@dataclass(frozen=True)
+class LogLine:
+    """One line of the 变更记录: an official entry that changed between two runs."""
+
+    found: str  # the run that noticed it (生成时间)
+    since: str  # the run before it: the change was typed in between
+    county: str
+    street: str
+    community: str
+    column: str  # the column's header
+    old: str
+    new: str
+
+
+LOG_HEADS = ["序号", "发现时间", "上次汇总时间", "县（区）", "街道（乡镇）", "社区", "列", "原内容", "新内容"]
+
+
+def snapshot_key(row) -> tuple[str, str, str]:
+    """How the hidden snapshot names a row: exactly as the row was written."""
+    return row.county, row.street, row.community
+
+
 @dataclass
 class SummaryInput:
     """Everything the workbook shows. `rows()` gives the communities in order (read once, so they can stream
@@ -95,6 +121,11 @@ class SummaryInput:
     missing: list[RegistryEntry] | None = None  # None: no registry given
     outside: list[SummaryRow] = field(default_factory=list)
     registry_counts: dict[str, int] | None = None  # county -> communities in the registry
+    unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matches now
+    log: Callable[[], list[LogLine]] = list  # the 变更记录, asked for after the rows are written
+    year_note: str = ""  # where the 评分年度 came from, when it is not certain (the clock)
+    published: list = field(default_factory=list)  # merge.timeline.Published: the 发布记录, carried forward
+    county: str = ""  # a county's own summary (merge --county)
     meta: dict[str, str | list[str]] = field(default_factory=dict)  # sources, registry, counts
 
 
@@ -140,6 +171,11 @@ def _flag(value) -> str:
     return "" if value is None else ("是" if value else "否")
 
 
+def _subsidy_flag(value) -> str:
+    """是 / 否, or 待核实 when the registry did not say (never paid until someone fills it in)."""
+    return "待核实" if value is None else ("是" if value else "否")
+
+
 def _page(ws, *, title_rows: str | None, landscape: bool = True) -> None:
     ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
@@ -180,8 +216,10 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
     rs = data.ruleset
     wb = Workbook(write_only=True)
     sheets = {key: wb.create_sheet(title) for key, title in SHEETS.items()
-              if key not in ("missing", "outside") or data.missing is not None}
+              if key not in OPTIONAL or data.missing is not None}
     info = f"生成时间：{data.generated}　规则集：{rs.id}（{rs.version}）　评分年度：{data.year}"
+    if data.year_note:
+        info += "（取自电脑日期，请核对）"
     with tempfile.TemporaryDirectory(prefix="fullemp-summary-") as tmp:
         rows = FastRows(sheets["summary"], Path(tmp), _style)
         problems_rows = FastRows(sheets["problems"], Path(tmp), _style)
@@ -195,13 +233,19 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
         if data.missing is not None:
             _missing_sheet(sheets["missing"], data.missing, info)
             _outside_sheet(sheets["outside"], data.outside, info, target)
+        _unmatched_sheet(sheets["unmatched"], data.unmatched, data.ruleset, info)
+        log = data.log()
+        _log_sheet(sheets["log"], log, info)
+        _published_sheet(sheets["published"], data.published)
         _meta_sheet(wb, data)
+        _snapshot_sheet(wb, stats.snapshot + [(*snapshot_key(r), *(r.decisions.shown(c.key) for c in C.OFFICIAL))
+                                              for r in data.unmatched])
         for fast in (rows, problems_rows, proposed_rows):
             fast.close()
         wb.save(target)
         splice(target, [rows, problems_rows, proposed_rows])
     return {"counties": county_table, "rows": stats.rows, "eligible": stats.eligible, "problems": problems,
-            "bins": stats.bins}
+            "bins": stats.bins, "changes": sum(1 for line in log if line.found == data.generated)}
 
 
 # ---------------------------------------------------------------- 汇总
@@ -211,6 +255,7 @@ class _Totals:
     eligible: int = 0
     counties: dict[str, CountyStats] = field(default_factory=dict)
     bins: list = field(default_factory=list)
+    snapshot: list[tuple] = field(default_factory=list)  # the officials' entries as written (SNAPSHOT_SHEET)
 
 
 def link_target(link: str, summary: Path) -> str:
@@ -253,7 +298,7 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
     rs = data.ruleset
     cols = C.summary_columns(rs)
     official = {k for k, c in enumerate(cols) if c.official}
-    title = f"{rs.jurisdiction}充分就业社区认定汇总表（{data.year}年）"
+    title = f"{data.county or rs.jurisdiction}充分就业社区认定汇总表（{data.year}年）"
     letters = {c.key: get_column_letter(k) for k, c in enumerate(cols, start=1)}
     info += "　（各项得分、表内记录的合计已折叠：点击列号上方的“+”展开）"
     folds = [(letters[a], letters[b]) for a, b in _folded(cols)]
@@ -268,6 +313,10 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
             fill = OFFICIAL_FILL if col.official else None
             font = LINK_FONT if col.kind == "link" else BODY_FONT
             styles.append((fast.style(font, align, fill, None, True, False), fast.style(font, align, fill, None, True, True)))
+    marked_style = {k: fast.style(BODY_FONT, CENTER, MARK_FILL, None, True, False) for k, c in enumerate(cols)
+                    if c.official}
+    column_of = {c.key: k for k, c in enumerate(cols)}
+    marks: dict[str, list[tuple[int, str]]] = {}  # column key -> (row, note): cells merge.check finds wrong
     measured = [(c.key, c.width) for c in cols if c.kind == "text" and not c.key.startswith("item:")]
     link_col = next(k for k, c in enumerate(cols) if c.kind == "link")
     bins = score_bins(rs)
@@ -281,6 +330,11 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
         for col, (plain, quoted) in zip(cols, styles):
             value = values.get(col.key)
             out.append((value, quoted if isinstance(value, str) and value.startswith(DANGEROUS) else plain))
+        for problem in row_problems(row, rs):
+            k = column_of.get(problem.column)
+            if k is not None and k in marked_style:
+                out[k] = (out[k][0], marked_style[k])
+                marks.setdefault(problem.column, []).append((row_no, problem.message))
         height = row_height([(values.get(key), width) for key, width in measured], line_pt=13, minimum=16)
         links = {link_col: (link_target(row.link, target), "打开提交的文件")} if row.link else None
         fast.add(row_no, out, height, links)
@@ -291,6 +345,8 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
                 if low <= row.total < high or (high == rs.total and row.total == high):
                     entry[1] += 1
         totals.eligible += bool(row.eligible)
+        if row.decisions.any():
+            totals.snapshot.append((*snapshot_key(row), *(row.decisions.shown(c.key) for c in C.OFFICIAL)))
         if row.eligible:
             proposed.add(_proposed_row(row, rs))
     last = max(row_no, FIRST_ROW)
@@ -298,13 +354,35 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
     ws.print_area = f"A1:{get_column_letter(C.printed_columns(rs))}{last}"
     for col in cols:
         if col.kind == "choice":
-            dv = DataValidation(type="list", formula1='"' + ",".join(col.choices) + '"', allow_blank=True,
+            letter = letters[col.key]
+            marked = {r: note for r, note in marks.get(col.key, [])}
+            choices = '"' + ",".join(col.choices) + '"'
+            dv = DataValidation(type="list", formula1=choices, allow_blank=True,
                                 showErrorMessage=True, errorTitle=col.header, error="请从下拉列表选择",
                                 promptTitle=col.header, prompt=col.prompt[:255] or None, showInputMessage=bool(col.prompt))
-            dv.add(f"{letters[col.key]}{FIRST_ROW}:{letters[col.key]}{last + 500}")
+            for first, end in _runs_without(FIRST_ROW, last + 500, sorted(marked)):
+                dv.add(f"{letter}{first}:{letter}{end}")
             ws.data_validations.append(dv)
+            for r, note in marked.items():  # the note: shown when the cell is selected (Excel, WPS, LibreOffice)
+                mark = DataValidation(type="list", formula1=choices, allow_blank=True, showErrorMessage=True,
+                                      errorTitle=col.header, error="请从下拉列表选择", promptTitle=MARK_TITLE,
+                                      prompt=note[:255], showInputMessage=True)
+                mark.add(f"{letter}{r}")
+                ws.data_validations.append(mark)
     _conditional(ws, rs, letters, last)
     return totals
+
+
+def _runs_without(first: int, last: int, holes: list[int]) -> list[tuple[int, int]]:
+    """Row ranges first..last leaving out `holes` (sorted)."""
+    out, start = [], first
+    for hole in holes:
+        if hole > start:
+            out.append((start, hole - 1))
+        start = hole + 1
+    if start <= last:
+        out.append((start, last))
+    return out
 
 
 def _folded(cols: list) -> list[tuple[str, str]]:
@@ -329,11 +407,11 @@ def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
         "no": n, "county": row.county, "street": row.street, "community": row.community, "code": row.code,
         "stage_label": row.stage_label, "total": row.total, "gates": row.gates, "level": row.level,
         "eligible": _flag(row.eligible), "recommend": row.recommend, "prior_title": row.prior_title,
-        "prior_year": row.prior_year, "change": row.change, "national_subsidy": _flag(row.national_subsidy),
-        "provincial_subsidy": _flag(row.provincial_subsidy), "subsidy": row.subsidy, "errors": row.errors,
+        "prior_year": row.prior_year, "change": row.change, "national_subsidy": _subsidy_flag(row.national_subsidy),
+        "provincial_subsidy": _subsidy_flag(row.provincial_subsidy), "subsidy": row.subsidy, "errors": row.errors,
         "warnings": row.warnings, "in_registry": _flag(row.in_registry), "source": row.source,
-        "declaration": row.declaration, "inspection": d.inspection, "objection": d.objection, "final": d.final,
-        "civil": d.civil, "new_name": d.new_name, "note": d.note,
+        "declaration": row.declaration, "inspection": d.shown("inspection"), "objection": d.shown("objection"), "city_objection": d.shown("city_objection"),
+        "final": d.shown("final"), "civil": d.shown("civil"), "new_name": d.new_name, "note": d.note,
     }
     for item_id, score in row.items.items():
         values[f"item:{item_id}"] = score
@@ -347,6 +425,8 @@ def _row_values(row: SummaryRow, rs: RuleSet, n: int) -> dict:
 
 
 RED = PatternFill("solid", fgColor="FFC7CE", bgColor="FFC7CE")
+MARK_FILL = PatternFill("solid", fgColor="FF8080")  # an official's cell merge.check finds wrong
+MARK_TITLE = "需要核对"
 AMBER = PatternFill("solid", fgColor="FFEB9C", bgColor="FFEB9C")
 GREEN = PatternFill("solid", fgColor="C6EFCE", bgColor="C6EFCE")
 
@@ -435,7 +515,8 @@ def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[
         else:
             recommended = f"=COUNTIFS({base})"
         certified = (f'=COUNTIFS({col("county")},$A{r},{col("eligible")},"是",{col("civil")},"<>撤销",'
-                     f'{col("inspection")},"<>不符合",{col("objection")},"<>有",{col("final")},"认定")')
+                     f'{col("inspection")},"<>不符合",{col("objection")},"<>有",{col("final")},"认定"'
+                     + (f',{col("city_objection")},"<>有")' if "city_objection" in letter else ")"))
         reg = (registry or {}).get(county)
         coverage = f'=IF(ISNUMBER($B{r}),IF($B{r}=0,"—",$G{r}/$B{r}),"—")'
         reached = (f'=IF(ISNUMBER($H{r}),IF($H{r}*100>={excel_number(target.percent)},"是","否"),"—")'
@@ -538,7 +619,8 @@ def _missing_sheet(ws, missing: list[RegistryEntry], info: str) -> None:
     for n, e in enumerate(missing, start=1):
         ws.append([cell(ws, n, align=CENTER), cell(ws, e.county), cell(ws, e.street), cell(ws, e.community),
                    cell(ws, e.code), cell(ws, e.prior_title), cell(ws, e.prior_year, align=CENTER),
-                   cell(ws, _flag(e.national_subsidy), align=CENTER), cell(ws, _flag(e.provincial_subsidy), align=CENTER)])
+                   cell(ws, _subsidy_flag(e.national_subsidy), align=CENTER),
+                   cell(ws, _subsidy_flag(e.provincial_subsidy), align=CENTER)])
     if not missing:
         ws.append([cell(ws, "", border=False), cell(ws, "名册中的社区都已提交")])
 
@@ -556,13 +638,60 @@ def _outside_sheet(ws, outside: list[SummaryRow], info: str, target: Path) -> No
         ws.append([cell(ws, "", border=False), cell(ws, "没有名册外的提交")])
 
 
+def _unmatched_sheet(ws, rows: list[SummaryRow], rs: RuleSet, info: str) -> None:
+    heads = ["序号", "县（区）", "街道（乡镇）", "社区", "社区代码", "认定得分", "来源文件", *[c.header for c in C.OFFICIAL]]
+    _heading(ws, "未对应的决定（上次汇总中填写了决定、本次找不到对应社区的）", info + "　这些内容不会丢失：社区的考评表重新提交"
+             "（或名称、街道改正）后，重新汇总时自动回到“汇总”工作表", heads,
+             [6, 12, 14, 16, 14, 9, 30, *[c.width for c in C.OFFICIAL]],
+             official={k for k, h in enumerate(heads) if k >= 7})
+    for n, row in enumerate(rows, start=1):
+        ws.append([cell(ws, n, align=CENTER), cell(ws, row.county), cell(ws, row.street), cell(ws, row.community),
+                   cell(ws, row.code), cell(ws, row.total, align=CENTER, fmt="0.##"), cell(ws, row.source),
+                   *[cell(ws, row.decisions.shown(c.key), align=CENTER if c.choices else WRAP, fill=OFFICIAL_FILL)
+                     for c in C.OFFICIAL]])
+    if not rows:
+        ws.append([cell(ws, "", border=False), cell(ws, "没有")])
+
+
+def _log_sheet(ws, log: list[LogLine], info: str) -> None:
+    _heading(ws, "变更记录（官员填写的内容在两次汇总之间的修改）", info + "　每次汇总（或 --refresh）时记下上次汇总以来修改过的内容",
+             LOG_HEADS, [6, 18, 18, 12, 14, 16, 10, 16, 16])
+    for n, line in enumerate(log, start=1):
+        ws.append([cell(ws, n, align=CENTER), cell(ws, line.found), cell(ws, line.since), cell(ws, line.county),
+                   cell(ws, line.street), cell(ws, line.community), cell(ws, line.column), cell(ws, line.old),
+                   cell(ws, line.new)])
+    if not log:
+        ws.append([cell(ws, "", border=False), cell(ws, "没有修改")])
+
+
+def _published_sheet(ws, lines: list) -> None:
+    """As merge.timeline writes it when a document is published (the same title, note and header)."""
+    from .timeline import HEADS
+
+    for k, w in enumerate([6, 12, 6, 12, 12, 12, 12, 22, 20, 40], start=1):
+        ws.column_dimensions[get_column_letter(k)].width = w
+    ws.append([cell(ws, f"{SHEETS['published']}（由本汇总表生成的公示、认定公告、补助资金明细，供核对日期）", border=False)])
+    ws.append([cell(ws, "由 fullemp notice / announce / subsidy 自动记入；重新汇总时保留", font=NOTE_FONT, border=False)])
+    ws.append([cell(ws, h, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL) for h in HEADS])
+    for n, line in enumerate(lines, start=1):
+        ws.append([cell(ws, n, align=CENTER), *[cell(ws, v) for v in line.row()]])
+
+
+def _snapshot_sheet(wb: Workbook, snapshot: list[tuple]) -> None:
+    ws = wb.create_sheet(SNAPSHOT_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append([cell(ws, h, border=False) for h in ("县（区）", "街道（乡镇）", "社区", *[c.header for c in C.OFFICIAL])])
+    for line in snapshot:
+        ws.append([cell(ws, v, border=False) for v in line])
+
+
 def _meta_sheet(wb: Workbook, data: SummaryInput) -> None:
     ws = wb.create_sheet(META_SHEET)
     ws.sheet_state = "hidden"
     rs = data.ruleset
     pairs = [("fe_meta_form", FORM), ("fe_meta_schema", SCHEMA_VERSION), ("fe_meta_ruleset", rs.id),
              ("fe_meta_ruleset_version", rs.version), ("fe_meta_year", str(data.year)),
-             ("fe_meta_generated", data.generated)]
+             ("fe_meta_generated", data.generated), ("fe_meta_year_source", "clock" if data.year_note else "")]
     ws.append([cell(ws, "fullemp-xl 汇总表信息（请勿修改）", border=False)])
     for row, (name, value) in enumerate(pairs, start=2):
         ws.append([cell(ws, name, border=False), cell(ws, value, border=False)])
