@@ -31,6 +31,13 @@ def cell_text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _num(value) -> str:
+    """A number as it was typed: 1000001, 12.5, 0.3 (never 1e+06 or float noise)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return str(value) if isinstance(value, int) else f"{value:.15g}"
+
+
 def shown(raw) -> str:
     """A value as a message may quote it: one line, at most SHOWN_CHARS characters."""
     text = " ".join(str(raw).split())
@@ -93,11 +100,11 @@ def parse_count(raw) -> Parsed:
         if raw != raw or raw in (float("inf"), float("-inf")):
             return Parsed(problem="不是有效的数")
         if raw < 0:
-            return Parsed(problem=f"“{raw:g}”是负数，人数不能为负数")
+            return Parsed(problem=f"“{_num(raw)}”是负数，人数不能为负数")
         if raw > MAX_COUNT:
-            return _too_large(f"{raw:g}")
+            return _too_large(_num(raw))
         if float(raw) != int(raw):
-            return Parsed(problem=f"人数应为整数，“{raw:g}”不是整数")
+            return Parsed(problem=f"人数应为整数，“{_num(raw)}”不是整数")
         return Parsed(int(raw))
     if not isinstance(raw, str):
         return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
@@ -105,8 +112,8 @@ def parse_count(raw) -> Parsed:
     if not text:
         return Parsed()
     number = text[:-1] if len(text) > 1 and text[-1] in UNITS else text
-    if INTEGER.match(number):
-        digits = number.replace(",", "")
+    if INTEGER.match(number) or (DECIMAL.match(number) and not number.partition(".")[2].strip("0")):  # 12, 1,200, 12.0
+        digits = number.replace(",", "").partition(".")[0]
         if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
             return _too_large(shown(raw))
         value = int(digits)
@@ -127,7 +134,7 @@ def parse_flag(raw) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(raw)
     if isinstance(raw, (int, float)) and raw in (0, 1):
-        return Parsed(bool(raw), note=f"数值 {raw:g} 已按“{'是' if raw else '否'}”计，请从下拉列表选择")
+        return Parsed(bool(raw), note=f"数值 {_num(raw)} 已按“{'是' if raw else '否'}”计，请从下拉列表选择")
     text = _clean(str(raw)).upper() if isinstance(raw, str) else None
     if text == "":
         return Parsed()
@@ -153,14 +160,16 @@ def parse_percent(raw) -> Parsed:
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
         return Parsed(problem="这里应填百分比，如 95%")
     if isinstance(raw, (int, float)):
-        if raw != raw or raw < 0:
-            return Parsed(problem="百分比不能为负数")
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Parsed(problem="不是有效的数")
+        if raw < 0:
+            return Parsed(problem=f"“{_num(raw)}”是负数，百分比不能为负数")
         if raw <= 1:
             return Parsed(float(raw))
         if raw <= 100:
             value = float(Decimal(str(raw)) / 100)
-            return Parsed(value, note=f"数值 {raw:g} 已按 {raw:g}% 计")
-        return Parsed(problem=f"“{raw:g}”超过100%")
+            return Parsed(value, note=f"数值 {_num(raw)} 已按 {_num(raw)}% 计")
+        return Parsed(problem=f"“{_num(raw)}”超过100%")
     if not isinstance(raw, str):
         return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
     text = _clean(raw)
@@ -198,11 +207,13 @@ def parse_score(raw, maximum: float) -> Parsed:
         if not DECIMAL.match(number):
             return _reject_text(text, raw, "分数")
         value = float(Decimal(number))
-        note = f"文本“{shown(raw)}”已按 {value:g} 分计"
+        note = f"文本“{shown(raw)}”已按 {_num(value)} 分计"
     else:
         return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
-    if value != value or value < 0:
-        return Parsed(problem="分数不能为负数")
+    if value != value or value in (float("inf"), float("-inf")):
+        return Parsed(problem="不是有效的数")
+    if value < 0:
+        return Parsed(problem=f"“{_num(value)}”是负数，分数不能为负数")
     if value > maximum:
-        return Parsed(problem=f"“{value:g}”超过标准分 {maximum:g} 分")
+        return Parsed(problem=f"“{_num(value)}”超过标准分 {_num(maximum)} 分")
     return Parsed(int(value) if float(value).is_integer() else float(value), note=note)

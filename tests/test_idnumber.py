@@ -108,6 +108,7 @@ def test_looks_like_id_and_stored_as_number():
     assert not stored_as_number("620702199010101232")
     assert not stored_as_number("6.20702E17")  # no "+": not the way Excel shows a number
     assert not stored_as_number(True)
+    assert not stored_as_number("+86 13800000000")  # a "+" alone is not Excel's scientific notation
 
 
 # ---------------------------------------------------------------- the ledger check, in process
