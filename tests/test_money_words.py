@@ -23,6 +23,8 @@ def test_thousand_after_ten_thousand_takes_no_zero():
 def test_gap_of_zeros_inside_an_amount_is_one_zero():
     assert rmb_upper(10100) == "壹万零壹佰元整"
     assert rmb_upper(10001) == "壹万零壹元整"
+    assert rmb_upper(10950) == "壹万零玖佰伍拾元整"  # below a thousand after 万: one 零
+    assert rmb_upper(11950) == "壹万壹仟玖佰伍拾元整"
     assert rmb_upper(1010) == "壹仟零壹拾元整"
     assert rmb_upper(1001) == "壹仟零壹元整"
     assert rmb_upper(100) == "壹佰元整"
@@ -34,6 +36,7 @@ def test_hundred_million_and_one():
     assert rmb_upper(100_000_001) == "壹亿零壹元整"
     assert rmb_upper(100_010_000) == "壹亿零壹万元整"
     assert rmb_upper(110_000_000) == "壹亿壹仟万元整"
+    assert rmb_upper(109_500_000) == "壹亿零玖佰伍拾万元整"  # below ten million after 亿: one 零
     assert rmb_upper(100_000_000) == "壹亿元整"
     assert rmb_upper(1_000_100_000) == "壹拾亿零壹拾万元整"
 
