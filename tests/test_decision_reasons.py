@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import ROOT, good_values
 from fullemp_xl.model import Decision, Exemption, LevelBand, LevelPolicy, PriorTitle
 from fullemp_xl.rules import load_ruleset
+from fullemp_xl.rules.kinds import Veto
 from fullemp_xl.scoring import check_gates, decide, item_facts, score_item, score_stage
 
 CITY, PROV, STAR, NATION = "市级充分就业社区", "省级充分就业社区", "省级充分就业星级社区", "国家级充分就业社区"
@@ -91,6 +93,15 @@ def test_a_fractional_line_is_printed_as_a_number():
     assert decide(policy, Fraction(90), None, None, 2023).reason == "综合得分90分，达到89.5分，认定为市级充分就业社区"
 
 
+def test_a_community_failing_the_gates_in_its_title_year_is_not_due():
+    assert zy(95, False, CITY, 2023) == Decision("取消市级充分就业社区资格", False,
+                                                 "平台建设基本条件不符合，不能参与认定（综合得分95分）", "", False)
+
+
+def test_large_totals_are_written_out():
+    assert qq(1234567).reason == "综合得分1234567分，达到99分，认定为市级充分就业社区；" + RECOMMEND
+
+
 def test_recertification_is_due_by_the_years_since_the_title():
     assert qq(96, PROV, 2020).due is True   # 2022 - 2020 = 2 years
     assert qq(96, PROV, 2021).due is False  # 1 year
@@ -133,7 +144,7 @@ def test_a_stage_with_half_points_prints_its_total_as_a_number():
 def test_an_item_that_lacks_data_names_the_facts(zhangye):
     values = {**good_values(), "service_hall": None, "qualified_staff": None}
     scored = score_item(zhangye.item("1"), values, zhangye)
-    assert scored.score is None
+    assert scored.score is None and scored.points == 20 and scored.item == "1"
     labels = [zhangye.facts[f].label for f in ("service_hall", "qualified_staff")]
     assert scored.reasons == (f"基础数据未填或无效：{'、'.join(labels)}",)
     result = score_stage(zhangye, "self", values)
@@ -182,3 +193,41 @@ def test_no_reason_ever_says_none_or_keeps_a_placeholder(data):
     for text in texts:
         assert "None" not in text and "{" not in text and "}" not in text, text
         assert "Fraction" not in text and "nan" not in text, text
+
+
+def test_gates_name_themselves_and_read_rates(tmp_path):
+    text = (ROOT / "tests" / "rulesets" / "three-stage-85.toml").read_text(encoding="utf-8")
+    text = text.replace('require = "platform"\n',
+                        'require = { all = ["platform", { rate = "reemployment", op = ">=", percent = 50 }] }\n', 1)
+    path = tmp_path / "rate-gate.toml"
+    path.write_text(text, encoding="utf-8")
+    rs = load_ruleset(str(path))
+    values = {"window": True, "staff": 2, "reemployed": 1, "unemployed": 2}
+    assert [(g.gate, g.label, g.met) for g in check_gates(rs, values)] == [
+        ("platform", "有就业服务窗口且至少2名专职人员", True)]
+    assert [g.met for g in check_gates(rs, {**values, "reemployed": 0})] == [False]
+    assert [(g.gate, g.label, g.met) for g in check_gates(rs, {**values, "unemployed": None})] == [
+        ("platform", "有就业服务窗口且至少2名专职人员", None)]
+
+
+def test_a_stage_result_names_its_stage(zhangye):
+    assert score_stage(zhangye, "assessed", good_values()).stage == "assessed"
+    assert score_stage(zhangye, "self", {**good_values(), "service_hall": None}).stage == "self"
+
+
+def test_a_veto_reason_can_name_the_items_points(zhangye, good):
+    item = zhangye.item("3.2")
+    parts = tuple(Veto(p.require, "再就业率{rate}，本项{points}分不得") if isinstance(p, Veto) else p for p in item.parts)
+    vetoed = replace(item, parts=parts)
+    scored = score_item(vetoed, {**good, "unemployed_reemployed": 1, "unemployed_willing": 10}, zhangye)
+    assert (scored.item, scored.points, scored.score, scored.reasons) == ("3.2", 10, 0, ("再就业率10%，本项10分不得",))
+
+
+def test_item_facts_are_remembered_per_item_and_rule_set(zhangye):
+    one, two = zhangye.item("1"), zhangye.item("2")
+    first = item_facts(one, zhangye)
+    item_facts(two, zhangye)
+    assert item_facts(one, zhangye) is first  # each item keeps its own entry
+    other = replace(zhangye, id="copy")
+    assert item_facts(one, other) == first
+    assert item_facts(one, zhangye) is first  # and each rule set its own

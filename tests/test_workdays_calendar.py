@@ -129,6 +129,8 @@ def test_years_at_the_edges_are_accepted(year):
      '节假日.toml [2027] holidays 应为日期列表，如 ["2027-01-01", "2027-02-06~2027-02-12"]'),
     ('[2027]\nworkdays = ["2027-02-30"]', "节假日.toml [2027] workdays[1]：“2027-02-30”不是日期，应写成 2027-01-01"),
     ('[2027]\nholidays = ["2027-01-01", 5]', "节假日.toml [2027] holidays[2]：“5”不是日期，应写成 2027-01-01"),
+    ('[2027]\nholidays = ["2027-10-01 国庆节、中秋节放假调休共8天，10月9日上班"]',
+     "节假日.toml [2027] holidays[1]：“2027-10-01 国庆节、中秋节放假调休共8天，10月9”不是日期，应写成 2027-01-01"),
 ])
 def test_each_mistake_in_the_file_is_named(text, message):
     with pytest.raises(HolidayFileError) as caught:
@@ -216,6 +218,7 @@ def test_which_file_wins(tmp_path, monkeypatch):
 def test_without_xdg_the_user_file_is_under_home(monkeypatch, tmp_path):
     monkeypatch.delenv("XDG_CONFIG_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("APPDATA", str(tmp_path / "AppData"))  # Windows' folder: not used elsewhere
     assert user_holiday_file() == tmp_path / ".config" / "fullemp" / HOLIDAY_FILE
 
 
