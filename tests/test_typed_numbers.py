@@ -63,6 +63,7 @@ def test_a_whole_score_is_an_int_and_a_fraction_a_float():
     ("100", Parsed(1.0, note="文本“100”已按 100% 计")),   # the text 100 is 100%, not refused
     ("1", Parsed(1.0, note="文本“1”已按 100% 计")),
     ("0.5", Parsed(0.5, note="文本“0.5”已按 50% 计")),
+    ("1.5", Parsed(0.015, note="文本“1.5”已按 1.5% 计")),  # above 1: a percent, not a fraction
     ("50", Parsed(0.5, note="文本“50”已按 50% 计")),
     ("95.5", Parsed(0.955, note="文本“95.5”已按 95.5% 计")),
     ("100%", Parsed(1.0)),
@@ -90,6 +91,8 @@ def test_parse_percent(raw, expected):
     (float(MAX_COUNT + 1), Parsed(problem="“1000001”大得不合理（人数、户数不会超过 1,000,000），请核对后重新填写")),
     (1e15, Parsed(problem="“1e+15”大得不合理（人数、户数不会超过 1,000,000），请核对后重新填写")),
     (1e15 - 1, Parsed(problem="“999999999999999”大得不合理（人数、户数不会超过 1,000,000），请核对后重新填写")),
+    (10 ** 16, Parsed(problem="“10000000000000000”大得不合理（人数、户数不会超过 1,000,000），请核对后重新填写")),
+    (10 ** 400, Parsed(problem="“" + "1" + "0" * 39 + "…（共 401 个字符）”大得不合理（人数、户数不会超过 1,000,000），请核对后重新填写")),
     (1e308, Parsed(problem="“1e+308”大得不合理（人数、户数不会超过 1,000,000），请核对后重新填写")),
     (-3, Parsed(problem="“-3”是负数，人数不能为负数")),
     (12.5, Parsed(problem="人数应为整数，“12.5”不是整数")),
@@ -106,6 +109,7 @@ def test_parse_percent(raw, expected):
     ("人", Parsed(problem="“人”不是有效的人数（非负整数）")),
     ("-3", Parsed(problem="“-3”是负数，人数（非负整数）不能为负数")),
     ("九十", Parsed(problem="“九十”是汉字数字，请填写阿拉伯数字")),
+    ("5十", Parsed(problem="“5十”不是有效的人数（非负整数）")),  # digits in it: not called a Chinese numeral
     ("约10", Parsed(problem="“约10”不是确切的数，请填写准确的人数（非负整数）")),
     ("10-12", Parsed(problem="“10-12”是一个范围，请填写准确的人数（非负整数）")),
     ("2023-05-01", Parsed(problem="“2023-05-01”是日期，这里应填人数（非负整数）")),
