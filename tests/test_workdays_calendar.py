@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from documents_data import summary_with_profile
 from fullemp_xl.documents.publish import make_notice
+from fullemp_xl import workdays
 from fullemp_xl.excel import udfs
 from fullemp_xl.workdays import (HOLIDAY_ENV, HOLIDAY_FILE, MAX_FILE_BYTES, Calendar, HolidayFileError, UnknownYear,
                                  YearPlan, add_workdays, find_holiday_file, load_calendar, notice_end,
@@ -128,6 +132,10 @@ def test_years_at_the_edges_are_accepted(year):
     ('[2027]\nholidays = "2027-01-01"',
      '节假日.toml [2027] holidays 应为日期列表，如 ["2027-01-01", "2027-02-06~2027-02-12"]'),
     ('[2027]\nworkdays = ["2027-02-30"]', "节假日.toml [2027] workdays[1]：“2027-02-30”不是日期，应写成 2027-01-01"),
+    ('[2027]\nholidays = ["2027-02-30~2027-03-02"]',
+     "节假日.toml [2027] holidays[1]：“2027-02-30”不是日期，应写成 2027-01-01"),
+    ('[2027]\nholidays = ["2027-01-01", "2027-02-01~2027-02-30"]',
+     "节假日.toml [2027] holidays[2]：“2027-02-30”不是日期，应写成 2027-01-01"),
     ('[2027]\nholidays = ["2027-01-01", 5]', "节假日.toml [2027] holidays[2]：“5”不是日期，应写成 2027-01-01"),
     ('[2027]\nholidays = ["2027-10-01 国庆节、中秋节放假调休共8天，10月9日上班"]',
      "节假日.toml [2027] holidays[1]：“2027-10-01 国庆节、中秋节放假调休共8天，10月9”不是日期，应写成 2027-01-01"),
@@ -149,8 +157,9 @@ def test_counting_backwards_and_zero_days():
     assert add_workdays(D(2026, 10, 3), 0) == D(2026, 10, 3)
     assert notice_end(D(2026, 10, 10), 1) == D(2026, 10, 10)  # a 公示 may begin on a Saturday make-up day
     assert notice_end(D(2026, 10, 3), 1) == D(2026, 10, 8)
-    with pytest.raises(ValueError, match="公示期至少 1 个工作日"):
+    with pytest.raises(ValueError) as caught:
         notice_end(D(2026, 12, 7), 0)
+    assert str(caught.value) == "公示期至少 1 个工作日"
 
 
 # ---------------------------------------------------------------- FE_WORKDAY's own holidays and workdays
@@ -220,6 +229,24 @@ def test_without_xdg_the_user_file_is_under_home(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("APPDATA", str(tmp_path / "AppData"))  # Windows' folder: not used elsewhere
     assert user_holiday_file() == tmp_path / ".config" / "fullemp" / HOLIDAY_FILE
+
+
+def test_on_windows_the_user_file_is_under_appdata(monkeypatch, tmp_path):
+    # Windows itself does not run here: the module sees os.name "nt" and Windows' APPDATA
+    monkeypatch.setattr(workdays, "os", SimpleNamespace(name="nt", environ={"APPDATA": "C:/Users/王明/AppData/Roaming"}))
+    assert user_holiday_file() == Path("C:/Users/王明/AppData/Roaming") / "fullemp" / HOLIDAY_FILE
+    monkeypatch.setattr(workdays, "os", SimpleNamespace(name="nt", environ={"XDG_CONFIG_HOME": str(tmp_path)}))
+    assert user_holiday_file() == tmp_path / "fullemp" / HOLIDAY_FILE  # no APPDATA: the same rule as elsewhere
+
+
+def test_without_the_calendar_package_every_year_needs_the_file(monkeypatch):
+    monkeypatch.setitem(sys.modules, "chinese_calendar", None)  # import chinese_calendar now fails
+    calendar = parse_holiday_file('[2027]\nholidays = ["2027-01-01"]', "x.toml")
+    assert not calendar.is_workday(D(2027, 1, 1))
+    with pytest.raises(UnknownYear) as caught:
+        calendar.is_workday(D(2026, 10, 10))
+    assert caught.value.year == 2026
+    assert "（当前的节假日文件：x.toml，其中没有2026年）" in str(caught.value)
 
 
 def test_an_edited_file_of_the_same_size_is_read_again(tmp_path):
