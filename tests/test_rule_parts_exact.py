@@ -91,3 +91,50 @@ def test_all_of_takes_the_first_number_and_every_field():
 def test_fill_reason_leaves_unknown_and_missing_placeholders():
     assert fill_reason("{n}人{points}分{max}", n=3, points=F(3, 2)) == "3人1.5分{max}"
     assert fill_reason("{rate}", rate="90%") == "90%"
+
+
+# ---------------------------------------------------------------- kinds: what each part gives and what it did not
+def test_outcomes_say_what_was_given_and_what_was_not():
+    from fullemp_xl.rules.kinds import Band, Bands, Base, Outcome, PerUnit, PerUnitAward, Shortfall
+
+    assert Base(F(10)).score(getter(), RATES) == Outcome(F(10), F(0))
+    award = Award(F(6), FactTest("ok"), "不得{points}分")
+    assert award.score(getter(ok=True), RATES) == Outcome(F(6), F(0))
+    assert award.score(getter(ok=False), RATES) == Outcome(F(0), F(6), "不得6分")
+    deduct = Deduct(F(2), FactTest("ok"), "扣{points}分")
+    assert deduct.score(getter(ok=True), RATES) == Outcome(F(0), F(0))
+    assert deduct.score(getter(ok=False), RATES) == Outcome(F(-2), F(2), "扣2分")
+    per_unit = PerUnit(F(3), "n", "{n}人扣{points}分")
+    assert per_unit.score(getter(n=2), RATES) == Outcome(F(-6), F(6), "2人扣6分")
+    award_each = PerUnitAward(F(1), "n", F(10), "少得{points}分")
+    assert award_each.score(getter(n=10), RATES) == Outcome(F(10), F(0))
+    assert award_each.score(getter(n=4), RATES) == Outcome(F(4), F(6), "少得6分")
+    short = Shortfall(F(2), "done", "少{short}人，目标{target}人，扣{points}分", target_value=F(5))
+    assert short.score(getter(done=3), RATES) == Outcome(F(-4), F(4), "少2人，目标5人，扣4分")
+    bands = Bands((Band(FactTest("k", ">=", F(3)), F(5)), Band(FactTest("k", ">=", F(1)), F(2))), "{n}次，扣{points}分")
+    assert bands.score(getter(k=3), RATES) == Outcome(F(5), F(0))
+    assert bands.score(getter(k=1), RATES) == Outcome(F(2), F(3), "1次，扣3分")
+    assert bands.score(getter(k=0), RATES) == Outcome(F(0), F(5), "0次，扣5分")
+
+
+def test_what_each_kind_reads_and_offers_to_its_reason():
+    from fullemp_xl.rules.kinds import Band, Bands, PerUnit, PerUnitAward, Shortfall, Veto
+
+    assert PerUnit(F(3), "n", "x").fields(RATES) == frozenset({"points", "n"})
+    assert PerUnit(F(3), "n", "x", F(9)).fields(RATES) == frozenset({"points", "n", "max"})
+    assert PerUnit(F(3), "n", "x").facts(RATES) == ("n",)
+    assert PerUnitAward(F(1), "n", F(5), "x").fields(RATES) == frozenset({"points", "n", "max"})
+    assert PerUnitAward(F(1), "n", F(5), "x").facts(RATES) == ("n",)
+    plain = Shortfall(F(2), "done", "x", target_value=F(8))
+    assert plain.fields(RATES) == frozenset({"points", "n", "target", "short"})
+    assert plain.facts(RATES) == ("done",)
+    capped = Shortfall(F(2), "done", "x", target_fact="goal", max=F(6))
+    assert capped.fields(RATES) == frozenset({"points", "n", "target", "short", "max"})
+    assert capped.facts(RATES) == ("done", "goal")
+    assert Award(F(6), RateTest("r", ">=", F(90)), "x").fields(RATES) == frozenset({"points", "rate", "n", "total"})
+    assert Deduct(F(2), FactTest("ok"), "x").fields(RATES) == frozenset({"points"})
+    assert Veto(FactTest("k", ">=", F(2)), "x").fields(RATES) == frozenset({"points", "n"})
+    assert Veto(FactTest("k", ">=", F(2)), "x").facts(RATES) == ("k",)
+    bands = Bands((Band(RateTest("r", ">=", F(90)), F(5)), Band(RateTest("r", ">=", F(50)), F(2))), "x")
+    assert bands.fields(RATES) == frozenset({"points", "rate", "n", "total"})
+    assert bands.facts(RATES) == ("num", "den", "num", "den")
