@@ -161,9 +161,10 @@ def test_over_deduction_is_said(zhangye):
 
 
 def test_item_facts_are_in_first_use_order_and_cached(zhangye):
-    first = item_facts(zhangye.item("1"), zhangye)
+    rs = replace(zhangye, id="fresh")  # a rule set object no earlier test has cached
+    first = item_facts(rs.item("1"), rs)
     assert first == ("service_hall", "office_equipment", "qualified_staff", "staff_stable", "work_rules")[:len(first)]
-    assert item_facts(zhangye.item("1"), zhangye) is first
+    assert item_facts(rs.item("1"), rs) is first
 
 
 def test_the_year_of_the_stage_decides_what_is_due(zhangye):
@@ -224,10 +225,10 @@ def test_a_veto_reason_can_name_the_items_points(zhangye, good):
 
 
 def test_item_facts_are_remembered_per_item_and_rule_set(zhangye):
-    one, two = zhangye.item("1"), zhangye.item("2")
-    first = item_facts(one, zhangye)
-    item_facts(two, zhangye)
-    assert item_facts(one, zhangye) is first  # each item keeps its own entry
-    other = replace(zhangye, id="copy")
+    rs, other = replace(zhangye, id="fresh-1"), replace(zhangye, id="fresh-2")  # objects no earlier test has cached
+    one, two = rs.item("1"), rs.item("2")
+    first = item_facts(one, rs)
+    item_facts(two, rs)
+    assert item_facts(one, rs) is first  # each item keeps its own entry
     assert item_facts(one, other) == first
-    assert item_facts(one, zhangye) is first  # and each rule set its own
+    assert item_facts(one, rs) is first  # and each rule set its own
