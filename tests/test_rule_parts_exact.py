@@ -138,3 +138,13 @@ def test_what_each_kind_reads_and_offers_to_its_reason():
     bands = Bands((Band(RateTest("r", ">=", F(90)), F(5)), Band(RateTest("r", ">=", F(50)), F(2))), "x")
     assert bands.fields(RATES) == frozenset({"points", "rate", "n", "total"})
     assert bands.facts(RATES) == ("num", "den", "num", "den")
+
+
+def test_a_single_band():
+    from fullemp_xl.rules.kinds import Band, Bands, Outcome
+
+    single = Bands((Band(FactTest("k", ">=", F(3)), F(5)),), "{n}次，扣{points}分")
+    assert single.fields(RATES) == frozenset({"points", "n"})
+    assert single.score(getter(k=1), RATES) == Outcome(F(0), F(5), "1次，扣5分")
+    assert single.excel(ref, RATES) == "IF(fe_k>=3,5,0)"
+    assert single.max_points == 5
