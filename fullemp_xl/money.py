@@ -10,50 +10,48 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 DIGITS = "零壹贰叁肆伍陆柒捌玖"
-SMALL = ("", "拾", "佰", "仟")
-BIG = ("", "万", "亿", "万亿")
+LIMIT = Decimal("9999999999999999.995")  # rounds to 10^16 yuan: more than 万亿 groups can write
 
 
 def _group(n: int) -> str:
     """0..9999 without leading 零; inner runs of zeros become one 零."""
-    out, zero = "", False
-    for k in range(3, -1, -1):
-        d = n // 10 ** k % 10
-        if d:
-            if zero and out:
-                out += "零"
-            out += DIGITS[d] + SMALL[k]
-            zero = False
-        else:
-            zero = True
-    return out
+    out = ""
+    for digit, unit in zip(f"{n:04d}", ("仟", "佰", "拾", "")):
+        if digit != "0":
+            out += DIGITS[int(digit)] + unit
+        elif out and out[-1] != "零":
+            out += "零"
+    return out.removesuffix("零")
+
+
+def _yuan(n: int) -> str:
+    """0..10^16-1 yuan in words ("" for 0): 万 groups below 亿, and what stands before 亿 written the same way, so
+    that 1,0001,0000,0000 is 壹万零壹亿 (not 壹万亿零壹亿); a 零 where a gap of zeros separates two parts."""
+    for unit, size in (("亿", 10 ** 8), ("万", 10 ** 4)):
+        if n >= size:
+            high, low = divmod(n, size)
+            text = _yuan(high) + unit
+            if low:
+                text += ("零" if low * 10 < size else "") + _yuan(low)
+            return text
+    return _group(n)
 
 
 def rmb_upper(amount) -> str:
     """Chinese uppercase amount (without the 人民币 prefix, see `rmb_words`); ValueError for what is not an amount."""
     try:
-        value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        value = Decimal(str(amount))
     except (InvalidOperation, ValueError):
-        raise ValueError(f"“{amount}”不是金额") from None
-    if not value.is_finite() or abs(value) >= Decimal(10) ** 16:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValueError(f"“{amount}”不是金额")
+    if abs(value) >= LIMIT:
         raise ValueError("金额超出范围")
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     sign = "负" if value < 0 else ""
     cents = int(abs(value) * 100)
     yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
-    groups = []
-    while yuan:
-        groups.append(yuan % 10000)
-        yuan //= 10000
-    text, pending_zero = "", False
-    for k in range(len(groups) - 1, -1, -1):
-        g = groups[k]
-        if g == 0:
-            pending_zero = bool(text)
-            continue
-        if text and (pending_zero or g < 1000):
-            text += "零"
-        text += _group(g) + BIG[k]
-        pending_zero = False
+    text = _yuan(yuan)
     if text:
         text += "元"
     if not jiao and not fen:

@@ -6,14 +6,16 @@ how an unambiguous but untidy entry was read (a warning). Parsers never raise.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 UNITS = "人户个种名次件项家元"
 INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$", re.ASCII)
 DECIMAL = re.compile(r"^\d+(\.\d+)?$", re.ASCII)
+WHOLE = re.compile(r"^(\d+)\.0+$", re.ASCII)  # 12.0: a whole number written with a decimal point
 DATE_LIKE = re.compile(r"^\d{4}[-/.年]\d{1,2}(月|[-/.月]\d{1,2}日?)?$|^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$", re.ASCII)
 CHINESE_NUMERAL = re.compile(r"[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]")
 VAGUE = re.compile(r"约|大约|左右|多|余|几|~|～|以上|以下|不到|近")
@@ -29,6 +31,13 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return "" if value is None else str(value).strip()
+
+
+def _num(value) -> str:
+    """A number as it was typed: 1000001, 12.5, 0.3 (never 1e+06 or float noise)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        value = int(value)
+    return shown(value) if isinstance(value, int) else f"{value:.15g}"
 
 
 def shown(raw) -> str:
@@ -60,7 +69,7 @@ def _clean(raw: str) -> str:
 
 def _special_digits(text: str) -> bool:
     """Superscript, subscript, circled, fraction or other-script digits: look like numbers, are not plain ones."""
-    return any(unicodedata.numeric(ch, None) is not None and not ("0" <= ch <= "9") and not CHINESE_NUMERAL.match(ch)
+    return any(unicodedata.numeric(ch, None) is not None and not ch.isascii() and not CHINESE_NUMERAL.match(ch)
                for ch in text)
 
 
@@ -90,23 +99,24 @@ def parse_count(raw) -> Parsed:
     if isinstance(raw, (dt.date, dt.datetime, dt.time)):
         return Parsed(problem="这里应填人数（非负整数），不是日期")
     if isinstance(raw, (int, float)):
-        if raw != raw or raw in (float("inf"), float("-inf")):
+        if isinstance(raw, float) and not math.isfinite(raw):
             return Parsed(problem="不是有效的数")
         if raw < 0:
-            return Parsed(problem=f"“{raw:g}”是负数，人数不能为负数")
+            return Parsed(problem=f"“{_num(raw)}”是负数，人数不能为负数")
         if raw > MAX_COUNT:
-            return _too_large(f"{raw:g}")
+            return _too_large(_num(raw))
         if float(raw) != int(raw):
-            return Parsed(problem=f"人数应为整数，“{raw:g}”不是整数")
+            return Parsed(problem=f"人数应为整数，“{_num(raw)}”不是整数")
         return Parsed(int(raw))
     if not isinstance(raw, str):
         return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
     text = _clean(raw)
     if not text:
         return Parsed()
-    number = text[:-1] if len(text) > 1 and text[-1] in UNITS else text
-    if INTEGER.match(number):
-        digits = number.replace(",", "")
+    number = text[:-1] if text[-1] in UNITS else text
+    whole = WHOLE.match(number)
+    if INTEGER.match(number) or whole:
+        digits = whole.group(1) if whole else number.replace(",", "")
         if len(digits) > len(str(MAX_COUNT)) or int(digits) > MAX_COUNT:
             return _too_large(shown(raw))
         value = int(digits)
@@ -127,8 +137,8 @@ def parse_flag(raw) -> Parsed:
     if isinstance(raw, bool):
         return Parsed(raw)
     if isinstance(raw, (int, float)) and raw in (0, 1):
-        return Parsed(bool(raw), note=f"数值 {raw:g} 已按“{'是' if raw else '否'}”计，请从下拉列表选择")
-    text = _clean(str(raw)).upper() if isinstance(raw, str) else None
+        return Parsed(bool(raw), note=f"数值 {_num(raw)} 已按“{'是' if raw else '否'}”计，请从下拉列表选择")
+    text = _clean(str(raw)).upper()
     if text == "":
         return Parsed()
     if text in ("是", "否"):
@@ -139,13 +149,6 @@ def parse_flag(raw) -> Parsed:
     return Parsed(problem=f"“{shown(raw)}”无法识别，请填写“是”或“否”")
 
 
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
 def parse_percent(raw) -> Parsed:
     """A rate as a fraction 0..1: 0.95, "95%", "95.0％"; a bare 95 is read as 95% with a note."""
     if raw is None:
@@ -153,21 +156,24 @@ def parse_percent(raw) -> Parsed:
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
         return Parsed(problem="这里应填百分比，如 95%")
     if isinstance(raw, (int, float)):
-        if raw != raw or raw < 0:
-            return Parsed(problem="百分比不能为负数")
+        if isinstance(raw, float) and not math.isfinite(raw):
+            return Parsed(problem="不是有效的数")
+        if raw < 0:
+            return Parsed(problem=f"“{_num(raw)}”是负数，百分比不能为负数")
         if raw <= 1:
             return Parsed(float(raw))
         if raw <= 100:
             value = float(Decimal(str(raw)) / 100)
-            return Parsed(value, note=f"数值 {raw:g} 已按 {raw:g}% 计")
-        return Parsed(problem=f"“{raw:g}”超过100%")
+            return Parsed(value, note=f"数值 {_num(raw)} 已按 {_num(raw)}% 计")
+        return Parsed(problem=f"“{_num(raw)}”超过100%")
     if not isinstance(raw, str):
         return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
     text = _clean(raw)
     if not text:
         return Parsed()
     has_sign = text.endswith("%")
-    number = _decimal(text[:-1] if has_sign else text) if DECIMAL.match(text.rstrip("%")) else None
+    body = text[:-1] if has_sign else text
+    number = Decimal(body) if DECIMAL.match(body) else None
     if number is None:
         return _reject_text(text, raw, "百分比")
     if has_sign:
@@ -198,11 +204,13 @@ def parse_score(raw, maximum: float) -> Parsed:
         if not DECIMAL.match(number):
             return _reject_text(text, raw, "分数")
         value = float(Decimal(number))
-        note = f"文本“{shown(raw)}”已按 {value:g} 分计"
+        note = f"文本“{shown(raw)}”已按 {_num(value)} 分计"
     else:
         return Parsed(problem=f"无法识别的内容“{shown(raw)}”")
-    if value != value or value < 0:
-        return Parsed(problem="分数不能为负数")
+    if isinstance(value, float) and not math.isfinite(value):
+        return Parsed(problem="不是有效的数")
+    if value < 0:
+        return Parsed(problem=f"“{_num(value)}”是负数，分数不能为负数")
     if value > maximum:
-        return Parsed(problem=f"“{value:g}”超过标准分 {maximum:g} 分")
+        return Parsed(problem=f"“{_num(value)}”超过标准分 {_num(maximum)} 分")
     return Parsed(int(value) if float(value).is_integer() else float(value), note=note)

@@ -29,8 +29,9 @@ def item_facts(item: Item, ruleset: RuleSet) -> tuple[str, ...]:
             seen.setdefault(fact, None)
     if len(_FACTS) > 10_000:
         _FACTS.clear()
-    _FACTS[(id(item), id(ruleset))] = (item, ruleset, tuple(seen))
-    return tuple(seen)
+    facts = tuple(seen)
+    _FACTS[(id(item), id(ruleset))] = (item, ruleset, facts)
+    return facts
 
 
 def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:

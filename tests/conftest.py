@@ -82,3 +82,32 @@ def item_scores(data: dict, item_id: str) -> dict:
     """stage id -> (score, reasons) of one item of a score document."""
     item = next(i for i in data["items"] if i["id"] == item_id)
     return {s["stage"]: (s["score"], s["reasons"]) for s in item["scores"]}
+
+
+# ---------------------------------------------------------------- what LibreOffice did not check (never silently)
+NOT_CHECKED: dict[str, tuple[str, list[str]]] = {}  # test file -> (what it checks, the tests skipped for want of soffice)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = (yield).get_result()
+    from lo_oracle import SOFFICE_MISSING
+
+    if report.skipped and SOFFICE_MISSING in str(report.longrepr):
+        doc = ((getattr(item.module, "__doc__", None) or "").strip().splitlines() or [""])[0]
+        NOT_CHECKED.setdefault(item.location[0], (doc, []))[1].append(item.name)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Outside CI a missing LibreOffice skips its tests: say at the end, in red, what they did not check."""
+    if not NOT_CHECKED:
+        return
+    tr = terminalreporter
+    count = sum(len(names) for _, names in NOT_CHECKED.values())
+    tr.section("未经 LibreOffice 核对 / NOT CHECKED against LibreOffice", sep="!", red=True, bold=True)
+    tr.write_line(f"没有 soffice：{count} 个测试没有运行，下面这些内容这次没有核对（tests/test_formula_sanity.py 只查公式的"
+                  f"写法，不查算出的结果）/ {count} tests skipped, nothing below was checked:", red=True, bold=True)
+    for location, (doc, names) in sorted(NOT_CHECKED.items()):
+        tr.write_line(f"  {location}（{len(names)} 个）：{doc}", red=True)
+    tr.write_line("安装 LibreOffice：apt-get install libreoffice-calc-nogui fonts-noto-cjk；在 CI（设置了 CI）里缺少 soffice 是失败。",
+                  red=True)

@@ -29,10 +29,13 @@ def soffice_path() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+SOFFICE_MISSING = "soffice not found"  # in every skip reason below: conftest lists these tests at the end of the run
+
+
 def require_soffice() -> str:
     path = soffice_path()
     if path is None:
-        reason = ("未安装 LibreOffice（soffice），跳过与 LibreOffice 的对照测试 / soffice not found: "
+        reason = (f"未安装 LibreOffice（soffice），跳过与 LibreOffice 的对照测试 / {SOFFICE_MISSING}: "
                   "LibreOffice differential tests SKIPPED; install libreoffice-calc-nogui")
         if os.environ.get("CI"):
             pytest.fail(reason)

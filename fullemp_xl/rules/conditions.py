@@ -36,8 +36,7 @@ def excel_number(value: Fraction | float | int) -> str:
 def percent_text(value: Fraction | None) -> str:
     if value is None:
         return "无（分母为0）"
-    text = f"{float(value) * 100:.2f}".rstrip("0").rstrip(".")
-    return f"{text}%"
+    return f"{round(float(value) * 100, 2):g}%"  # 85.7%, 100%, 33.33%
 
 
 @dataclass(frozen=True)
