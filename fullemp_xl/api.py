@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import marking, pipeline, preserve
+from .assess import marking, pipeline, preserve
 from .forms import names
 from .forms.book import OpenpyxlBook, PatchedBook
-from .forms.build import build_templates
-from .forms.layout import fit_named, paginate
-from .model import Finding, ScoreCard
+from .builder.build import build_templates
+from .builder.layout import fit_named, paginate
+from .core.model import Finding, ScoreCard
 from .rules import load_ruleset
-from .safe_io import UnusableFile, check_workbook_file, load_workbook
+from .screening.gate import UnusableFile, check_workbook_file, load_workbook
 from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
 
@@ -148,7 +148,7 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
 def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None, out: str | Path | None = None,
               in_place: bool = False, rules: str | None = None, force: bool = False):
     """Count base data from a ledger into a 考评表 (or the monitor of a 申报表); returns (result, ruleset, backup)."""
-    from .fill import fill_from_ledger
+    from .assess.ledger_fill import fill_from_ledger
     from .forms.reader import read_meta
 
     def work(book):
@@ -187,7 +187,7 @@ def refresh(summary: str | Path, *, jobs: int | None = None):
 
 def load_summary(path: str | Path):
     """A summary workbook read back: its rows (scores, conclusions, the officials' decisions), rule set, year."""
-    from .merge.load import load_summary as load
+    from .summary.load import load_summary as load
 
     return load(Path(path))
 
@@ -227,6 +227,6 @@ def subsidy(summary: str | Path, *, out_dir: str | Path, year: int | None = None
 
 def next_registry(summary: str | Path, out: str | Path, *, force: bool = False):
     """Next year's 社区名册 from a decided summary (titles won, kept, lowered or lost; 民政 changes applied)."""
-    from .registry_next import write_next_registry
+    from .registry.next_year import write_next_registry
 
     return write_next_registry(Path(summary), Path(out), force=force)

@@ -338,7 +338,7 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert len(list((tmp_path / "demo" / "0-分发").rglob("*-考评表.xlsx"))) == 5  # 4 submit, 1 does not
     filled = next((tmp_path / "demo" / "4-台账填报").glob("*考评表*.xlsx"))
     assert cell(filled, "fe_self_retirees_total").value == 60 and "台账填报" in out
-    from fullemp_xl.merge.load import load_summary
+    from fullemp_xl.summary.load import load_summary
 
     summary = load_summary(tmp_path / "demo" / "5-汇总" / "汇总表.xlsx")
     assert [r.community for r in summary.rows if r.eligible] == ["南关社区"]

@@ -17,15 +17,15 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, good_values, make_assessment
-from fullemp_xl import formulas
+from fullemp_xl.engine import formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build import build_declaration
+from fullemp_xl.builder.build import build_declaration
 from fullemp_xl.forms.fill import fill_form
-from fullemp_xl.model import PriorTitle
-from fullemp_xl.monitor import judge
+from fullemp_xl.core.model import PriorTitle
+from fullemp_xl.engine.monitor import judge
 from fullemp_xl.rules import load_ruleset
-from fullemp_xl.scoring import score_stage
+from fullemp_xl.engine.scoring import score_stage
 from lo_oracle import recalculate, require_soffice
 
 SHARES = [1, Fraction(95, 100), Fraction(9, 10), Fraction(8, 10), Fraction(75, 100), Fraction(7, 10), Fraction(1, 2)]

@@ -1,11 +1,11 @@
 """The README's generated sections (CLI reference, rule kinds, readings) match the code."""
 from conftest import ROOT
-from fullemp_xl import devdocs
+from tools import devdocs
 
 
 def test_readme_generated_sections_are_current():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert devdocs.render(readme) == readme, "run: python -m fullemp_xl.devdocs README.md"
+    assert devdocs.render(readme) == readme, "run: python -m tools.devdocs README.md"
 
 
 def test_readme_has_the_two_setup_commands():

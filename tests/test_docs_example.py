@@ -13,7 +13,7 @@ from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.rules import check_file, load_ruleset
 from fullemp_xl.rules.kinds import PART_KINDS, PLACEHOLDERS
-from fullemp_xl.scoring import score_item
+from fullemp_xl.engine.scoring import score_item
 from lo_oracle import recalculate, require_soffice
 
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from documents_data import OK, PROFILE, RARE, docx_text, row, summary_with_profile, table_rows
 from fullemp_xl.cli import cli
-from fullemp_xl.merge.model import Decisions
+from fullemp_xl.summary.model import Decisions
 from test_cli import run
 
 
@@ -271,7 +271,7 @@ def test_an_office_template(summary, tmp_path):
 
 def test_the_announcement_and_the_summarys_proposed_list_agree(summary, tmp_path):
     """The 拟认定名单 sheet and the documents use one reading of the decisions (merge.status.standing)."""
-    from fullemp_xl.merge.summary import FIRST_ROW, SHEETS
+    from fullemp_xl.summary.write import FIRST_ROW, SHEETS
 
     ws = openpyxl.load_workbook(summary, read_only=True)[SHEETS["proposed"]]
     proposed = {r[3]: r[-1] for r in ws.iter_rows(min_row=FIRST_ROW, values_only=True) if r[3]}

@@ -7,10 +7,10 @@ import pytest
 from documents_data import OK, docx_text, row, table_rows, write
 from fullemp_xl.demo import run_demo
 from fullemp_xl.documents.context import subsidy_lists
-from fullemp_xl.documents.demo import DECIDED, run_documents_demo
+from fullemp_xl.demo.documents import DECIDED, run_documents_demo
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.merge.load import load_summary
+from fullemp_xl.summary.load import load_summary
 from fullemp_xl.merge.run import merge
 
 

@@ -8,9 +8,9 @@ from conftest import good_values, make_assessment
 from fullemp_xl.excel import handlers
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build import build_assessment
+from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.forms.fill import fill_form
-from fullemp_xl.marking import RESULT_SHEET
+from fullemp_xl.assess.marking import RESULT_SHEET
 from ledger_data import persons, write_ledger
 from test_cli import fill_key, run
 from corpus import shift_rows
@@ -142,8 +142,8 @@ def test_runpython_entry_points_use_the_caller(tmp_path, form):
 def test_template_fill_records_match_the_template_styles():
     from openpyxl.styles import PatternFill
 
-    from fullemp_xl.forms.style import FORMULA_FILL, INPUT_FILL
-    from fullemp_xl.marking import fill_record
+    from fullemp_xl.builder.style import FORMULA_FILL, INPUT_FILL
+    from fullemp_xl.assess.marking import fill_record
 
     assert handlers.INPUT_RECORD == fill_record(INPUT_FILL)
     assert handlers.FORMULA_RECORD == fill_record(FORMULA_FILL)
@@ -160,7 +160,7 @@ def test_buttons_on_a_declaration(tmp_path, zhangye, declaration):
 
 
 def test_score_button_on_a_qiqihar_declaration_reports_the_months(tmp_path):
-    from fullemp_xl.forms.build import build_declaration
+    from fullemp_xl.builder.build import build_declaration
     from fullemp_xl.rules import load_ruleset
 
     path = tmp_path / "申报表.xlsx"

@@ -9,9 +9,9 @@ import openpyxl
 
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build import build_assessment, build_declaration
-from fullemp_xl.forms.build_lists import FIRST_DATA_ROW, build_registry
-from fullemp_xl.idnumber import mask
+from fullemp_xl.builder.build import build_assessment, build_declaration
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
+from fullemp_xl.core.idnumber import mask
 from fullemp_xl.rules import load_ruleset
 from ledger_data import EXPECTED_COUNTS, EXPECTED_FLAGS, id_number, persons, write_ledger
 from test_cli import run

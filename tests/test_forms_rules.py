@@ -15,7 +15,7 @@ from fullemp_xl import api
 from fullemp_xl.excel import udfs
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build import build_assessment
+from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.rules import builtin_ids, load_ruleset
 from fullemp_xl.rules.kinds import PLACEHOLDERS
 from lo_oracle import recalculate, require_soffice

@@ -13,9 +13,9 @@ import jsonschema
 import pytest
 
 from conftest import ROOT
-from fullemp_xl.jsondoc import VERSIONS, schema, schema_id
+from fullemp_xl.core.jsondoc import VERSIONS, schema, schema_id
 from fullemp_xl.rules import load_ruleset
-from fullemp_xl.schemas import build
+from tools import schemas as build
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
@@ -63,7 +63,7 @@ def check(data: dict, name: str) -> dict:
 def test_committed_schemas_are_what_the_code_builds():
     for name in VERSIONS:
         committed = (ROOT / "fullemp_xl" / "schemas" / f"{name}.json").read_text(encoding="utf-8")
-        assert committed == build.text(name), f"run: python -m fullemp_xl.schemas.build ({name})"
+        assert committed == build.text(name), f"run: python -m tools.schemas ({name})"
         jsonschema.Draft202012Validator.check_schema(json.loads(committed))
 
 
@@ -90,7 +90,7 @@ def test_score_validate_and_marks(demo, tmp_path):
 
 
 def test_monitor_of_a_declaration(tmp_path):
-    from fullemp_xl.forms.build import build_declaration
+    from fullemp_xl.builder.build import build_declaration
 
     path = tmp_path / "申报表.xlsx"
     build_declaration(load_ruleset("qiqihar-2022")).save(path)

@@ -5,9 +5,9 @@ from fractions import Fraction
 
 import pytest
 
-from fullemp_xl.model import PriorTitle
+from fullemp_xl.core.model import PriorTitle
 from fullemp_xl.rules import load_ruleset
-from fullemp_xl.scoring import decide
+from fullemp_xl.engine.scoring import decide
 
 CITY, PROV, STAR, NATION = "市级充分就业社区", "省级充分就业社区", "省级充分就业星级社区", "国家级充分就业社区"
 REVOKED, NONE = "取消评定资格", "不予评定"

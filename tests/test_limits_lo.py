@@ -184,6 +184,6 @@ def test_every_kind_at_its_extreme_computes_in_libreoffice(extremes):
 
 
 def _no_prior():
-    from fullemp_xl.model import PriorTitle
+    from fullemp_xl.core.model import PriorTitle
 
     return PriorTitle()

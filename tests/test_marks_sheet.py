@@ -16,8 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import make_assessment
-from fullemp_xl import api, marking
-from fullemp_xl.model import Finding, Location
+from fullemp_xl import api
+from fullemp_xl.assess import marking
+from fullemp_xl.core.model import Finding, Location
 from fullemp_xl.writing.sheet import SheetXml
 from fullemp_xl.writing.text import Formula, cell_xml
 from fullemp_xl.writing.workbook import WorkbookPatch

@@ -15,13 +15,13 @@ import openpyxl
 
 from conftest import ROOT, good_values, make_assessment
 from fullemp_xl import api
-from fullemp_xl.forms.build import build_declaration
+from fullemp_xl.builder.build import build_declaration
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build_lists import FIRST_DATA_ROW, build_registry
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.demo import _gbk_member
-from fullemp_xl.merge.load import load_summary
-from fullemp_xl.merge.summary import SHEETS
-from fullemp_xl.model import number
+from fullemp_xl.summary.load import load_summary
+from fullemp_xl.summary.write import SHEETS
+from fullemp_xl.core.model import number
 from fullemp_xl.rules import load_ruleset
 from lo_oracle import pdf, recalculate, require_soffice
 from terminal import stderr_on_terminal

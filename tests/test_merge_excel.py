@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from conftest import good_values, make_assessment
 from fullemp_xl.excel import merge_handler
-from fullemp_xl.merge.load import load_summary
+from fullemp_xl.summary.load import load_summary
 from fullemp_xl.merge.run import merge
 from xl_remote import remote_book
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from fullemp_xl.excel import udfs
-from fullemp_xl.money import rmb_figures, rmb_upper, rmb_words
+from fullemp_xl.core.money import rmb_figures, rmb_upper, rmb_words
 
 # 附件一, 二（三）–（五）, verbatim amounts; where it allows two forms, both are listed and ours is the first
 ATTACHMENT_ONE = [

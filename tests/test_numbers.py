@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fullemp_xl.numbers import MAX_COUNT, SHOWN_CHARS, parse_count, parse_flag, parse_percent, parse_score
+from fullemp_xl.core.numbers import MAX_COUNT, SHOWN_CHARS, parse_count, parse_flag, parse_percent, parse_score
 
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 anything = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(),

@@ -15,9 +15,9 @@ import pytest
 from conftest import ROOT, good_values, make_assessment
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build import ASSESSMENT, DATA_SHEET, build_declaration
+from fullemp_xl.builder.build import ASSESSMENT, DATA_SHEET, build_declaration
 from fullemp_xl.forms.fill import fill_form
-from fullemp_xl.forms.layout import MARGINS
+from fullemp_xl.builder.layout import MARGINS
 from fullemp_xl.rules import load_ruleset
 from ledger_data import persons, write_ledger
 from lo_oracle import pdf, require_soffice

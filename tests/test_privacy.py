@@ -20,8 +20,8 @@ import pytest
 
 from conftest import ROOT
 from ledger_data import id_number, persons, write_ledger
-from fullemp_xl.forms.build import build_assessment
-from fullemp_xl.idnumber import check_digit, mask
+from fullemp_xl.builder.build import build_assessment
+from fullemp_xl.core.idnumber import check_digit, mask
 
 NAMES = ["张伟", "王秀英", "李娜", "刘洋", "陈静", "杨帆", "赵敏", "黄磊", "周杰", "吴芳", "徐丽", "孙强", "马军", "朱红"]
 

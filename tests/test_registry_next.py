@@ -10,10 +10,10 @@ from documents_data import OK, row, write
 from fullemp_xl.cli import cli
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.merge.load import load_summary
-from fullemp_xl.merge.model import Decisions, RegistryEntry
+from fullemp_xl.summary.load import load_summary
+from fullemp_xl.summary.model import Decisions, RegistryEntry
 from fullemp_xl.registry import read_registry
-from fullemp_xl.registry_next import NOTE_HEADER, next_registry
+from fullemp_xl.registry.next_year import NOTE_HEADER, next_registry
 from fullemp_xl.rules import load_ruleset
 from test_cli import run
 

@@ -7,12 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fullemp_xl.model import Rate
+from fullemp_xl.core.model import Rate
 from fullemp_xl.rules.kinds import (
     PART_KINDS, PLACEHOLDERS, AllOf, Award, Band, Bands, Base, Deduct, FactTest, PerUnit, PerUnitAward, RateTest,
     Shortfall, Veto, excel_number, fill_reason, percent_text,
 )
-from fullemp_xl.scoring import score_item, score_stage
+from fullemp_xl.engine.scoring import score_item, score_stage
 
 RATES = {"r": Rate("r", "再就业率", "num", "den"), "s": Rate("s", "满意率", "num", "den", empty_met=False)}
 ref = lambda f: f"fe_x_{f}"  # noqa: E731

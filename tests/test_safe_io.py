@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from fullemp_xl.screening import Limits
-from fullemp_xl.safe_io import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
+from fullemp_xl.screening.gate import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
 
 
 @pytest.fixture

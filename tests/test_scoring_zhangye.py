@@ -5,8 +5,8 @@ from fractions import Fraction
 
 import pytest
 
-from fullemp_xl.model import PriorTitle
-from fullemp_xl.scoring import decide, score_item, score_stage
+from fullemp_xl.core.model import PriorTitle
+from fullemp_xl.engine.scoring import decide, score_item, score_stage
 
 
 def item(rs, item_id, values):

@@ -8,11 +8,12 @@ import pytest
 
 from conftest import ROOT, make_assessment
 from corpus import shift_rows
-from fullemp_xl import api, formulas
+from fullemp_xl import api
+from fullemp_xl.engine import formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.forms.build import build_assessment, build_declaration
-from fullemp_xl.forms.build_lists import build_ledger, build_registry
+from fullemp_xl.builder.build import build_assessment, build_declaration
+from fullemp_xl.builder.lists import build_ledger, build_registry
 from fullemp_xl.rules import load_ruleset
 
 

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import good_values
 from fullemp_xl.excel import udfs
-from fullemp_xl.money import rmb_upper
+from fullemp_xl.core.money import rmb_upper
 from fullemp_xl.rules import load_ruleset
-from fullemp_xl.workdays import Calendar, add_workdays
+from fullemp_xl.core.workdays import Calendar, add_workdays
 
 
 def column(values: dict, rules="zhangye-2023"):

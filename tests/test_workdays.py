@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from fullemp_xl.excel import udfs
-from fullemp_xl.workdays import (HOLIDAY_ENV, Calendar, HolidayFileError, UnknownYear, add_workdays, find_holiday_file,
+from fullemp_xl.core.workdays import (HOLIDAY_ENV, Calendar, HolidayFileError, UnknownYear, add_workdays, find_holiday_file,
                                  load_calendar, notice_end, parse_holiday_file)
 
 D = dt.date

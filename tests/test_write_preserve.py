@@ -137,7 +137,7 @@ def test_marking_a_user_note_keeps_it_and_its_thread(tmp_path, sources):
 
 def test_guard_refuses_a_write_that_loses_something(tmp_path, sources):
     """The guard itself: a package missing a part, or with a note of someone else gone, is refused."""
-    from fullemp_xl.preserve import losses
+    from fullemp_xl.assess.preserve import losses
 
     excel = sources[0]
     before = excel.read_bytes()

@@ -7,12 +7,12 @@ import zipfile
 
 import openpyxl
 
-from fullemp_xl import marking
+from fullemp_xl.assess import marking
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.forms.build import build_assessment
+from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.forms.fill import fill_form
-from fullemp_xl.model import Finding, Location
+from fullemp_xl.core.model import Finding, Location
 from fullemp_xl.writing.sheet import SheetXml
 from fullemp_xl.writing.stamp import Stamp
 from fullemp_xl.writing.text import Formula, cell_xml

@@ -5,13 +5,14 @@ import click
 
 from fractions import Fraction
 
-from .. import api, pipeline
-from ..forms.build import DECLARATION
-from ..jsondoc import document, findings_json
+from .. import api
+from ..assess import pipeline
+from ..builder.build import DECLARATION
+from ..core.jsondoc import document, findings_json
 from ..rules.kinds import percent_text
-from ..model import worst_exit_code
+from ..core.model import worst_exit_code
 from ..rules import load_ruleset
-from ..textreport import findings_summary, score_card
+from .textreport import findings_summary, score_card
 from .base import Unusable, ZhCommand
 from .common import check_output_choice, domain_errors, echo_json, format_option, output_options, rules_option
 

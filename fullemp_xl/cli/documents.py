@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..jsondoc import document
+from ..core.jsondoc import document
 from .base import EXIT_CLEAN, EXIT_FINDINGS, Unusable, ZhCommand
 from .common import domain_errors, echo_json, format_option
 
@@ -64,7 +64,7 @@ def document_errors(fn):
         from ..documents.pdf import PdfError
         from ..documents.profile import ProfileError
         from ..documents.publish import NothingToPublish
-        from ..workdays import HolidayFileError, UnknownYear
+        from ..core.workdays import HolidayFileError, UnknownYear
 
         try:
             return fn(*args, **kwargs)

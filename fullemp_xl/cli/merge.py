@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..merge.model import QUARANTINED
+from ..summary.model import QUARANTINED
 from .base import Unusable, ZhCommand
 from .common import domain_errors, echo_json, format_option, rules_option
 

@@ -7,11 +7,11 @@ import click
 
 from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_dir
 from ..rules.store import install, uninstall
-from ..model import number
+from ..core.model import number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
-from ..jsondoc import document
+from ..core.jsondoc import document
 from .common import domain_errors, echo_json, format_option
 
 

@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..merge.model import SummaryRow, normalise_name
-from ..merge.status import standing
-from ..model import RuleSet
-from ..money import rmb_figures, rmb_words
+from ..summary.model import SummaryRow, normalise_name
+from ..summary.status import standing
+from ..core.model import RuleSet
+from ..core.money import rmb_figures, rmb_words
 from ..rules.kinds import excel_number
 from ..rules.policies import EXCLUDE_FLAGS
 

@@ -69,7 +69,7 @@ class Profile:
 
     def section(self, county: str | None) -> tuple[Office, str]:
         """The office of a county's own section when there is one, else the city's; with its TOML name."""
-        from ..merge.model import normalise_name
+        from ..summary.model import normalise_name
 
         if county:
             for name, office in self.counties.items():
@@ -78,7 +78,7 @@ class Profile:
         return self.office, "[office]"
 
     def has_county(self, county: str) -> bool:
-        from ..merge.model import normalise_name
+        from ..summary.model import normalise_name
 
         return any(normalise_name(n) == normalise_name(county) for n in self.counties)
 

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..merge.load import Summary, load_summary
-from ..paths import safe_filename
-from ..safe_io import UnusableFile, write_output
-from ..workdays import load_calendar, notice_end
+from ..summary.load import Summary, load_summary
+from ..core.filenames import safe_filename
+from ..screening.gate import UnusableFile, write_output
+from ..core.workdays import load_calendar, notice_end
 from . import context as C
 from .engine import check_template, render
 from .pdf import convert

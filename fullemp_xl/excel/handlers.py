@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 
-from .. import marking, pipeline
+from ..assess import marking, pipeline
 from ..forms import names
 from ..forms.book import locate
 from ..forms.names import ASSESSMENT, DECLARATION
 from ..forms.reader import NotOurWorkbook, read_meta
-from ..model import SEVERITY_LABEL
+from ..core.model import SEVERITY_LABEL
 from ..rules import RuleSetError
-from ..safe_io import UnusableFile
+from ..screening.gate import UnusableFile
 from .adapter import XlwingsBook
 
 TITLE = "充分就业社区"
@@ -185,7 +185,7 @@ def score_book(book) -> str:
 @_guard
 def fill_book(book, ledger_path: str | None = None, stage: str | None = None) -> str:
     """填报: count base data from the ledger named in the workbook (基础数据 › 台账文件) or given."""
-    from ..fill import fill_from_ledger
+    from ..assess.ledger_fill import fill_from_ledger
 
     xb = XlwingsBook(book)
     meta = read_meta(xb)

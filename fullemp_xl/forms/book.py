@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-from ..model import Location
+from ..core.model import Location
 from ..writing.text import Formula, put_text
 
 

@@ -22,7 +22,7 @@ def holds_data(path: Path, *, ignore: tuple[str, ...] = ()) -> bool:
 
     `ignore` names inputs that do not count (e.g. the identity fields the registry itself fills).
     """
-    from ..safe_io import check_workbook_file
+    from ..screening.gate import check_workbook_file
 
     try:
         check_workbook_file(path)

@@ -4,9 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..model import Finding, Location, PriorTitle, RuleSet
-from ..numbers import cell_text as _text
-from ..numbers import parse_count, parse_flag, parse_percent, shown
+from ..core.model import Finding, Location, PriorTitle, RuleSet
+from ..core.numbers import cell_text as _text
+from ..core.numbers import parse_count, parse_flag, parse_percent, shown
 from . import names
 from .book import Book, locate, read_name
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..model import PriorTitle, RuleSet
-from ..scoring import decide
-from .model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
+from ..core.model import PriorTitle, RuleSet
+from ..engine.scoring import decide
+from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
 
 CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "新认定", "降级", "撤销", "不予认定"
 CHANGE_EXEMPT, CHANGE_PENDING = "免于评定", "待定"

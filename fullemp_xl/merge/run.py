@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..model import RuleSet
+from ..core.model import RuleSet
 from ..rules import load_ruleset
-from ..safe_io import UnusableFile, replace_file, write_output
+from ..screening.gate import UnusableFile, replace_file, write_output
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
-from .load import Summary, load_summary
-from .model import ASSESSMENT, QUARANTINED, FileResult, RegistryEntry
-from .summary import Duplicate, Finding, SummaryInput, write_summary
+from ..summary.load import Summary, load_summary
+from ..summary.model import ASSESSMENT, QUARANTINED, FileResult, RegistryEntry
+from ..summary.write import Duplicate, Finding, SummaryInput, write_summary
 from .workers import default_jobs, read_all
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}

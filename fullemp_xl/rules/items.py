@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from ..model import Item, Section
+from ..core.model import Item, Section
 from .kinds import PART_KINDS, PLACEHOLDERS, Award, Band, Bands, Base, Deduct, PerUnit, PerUnitAward, Shortfall, Veto
 
 ITEM_ID = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")

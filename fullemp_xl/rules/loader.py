@@ -11,8 +11,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from ..model import RuleSet
-from .limits import formula_problems
+from ..core.model import RuleSet
+from ..engine.limits import formula_problems
 from .parser import Parser
 from .problems import RuleProblem, RuleSetError
 from .source import read_rule_data

@@ -71,7 +71,7 @@ def resolve(id_or_path: str | Path) -> Path:
 
 def install(path: Path, *, force: bool = False) -> tuple[str, Path, str]:
     """Check a rule file and copy it into the user folder; returns (id, where, what happened in words)."""
-    from ..safe_io import UnusableFile, write_output
+    from ..screening.gate import UnusableFile, write_output
     from .loader import load_ruleset
 
     ruleset = load_ruleset(path)  # raises RuleSetError listing every problem
@@ -91,7 +91,7 @@ def install(path: Path, *, force: bool = False) -> tuple[str, Path, str]:
 
 
 def uninstall(rule_id: str) -> Path:
-    from ..safe_io import UnusableFile
+    from ..screening.gate import UnusableFile
 
     dest = installed_path(rule_id)
     if not RULE_ID.fullmatch(rule_id) or not dest.is_file():

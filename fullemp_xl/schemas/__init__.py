@@ -1,1 +1,1 @@
-"""JSON Schemas of the documents the commands print with --format json (see fullemp_xl.jsondoc)."""
+"""JSON Schemas of the documents the commands print with --format json (see fullemp_xl.core.jsondoc)."""

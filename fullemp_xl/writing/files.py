@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..safe_io import UnusableFile
+from ..screening.gate import UnusableFile
 from .lock import FileState, Lock, host_tag, pid_alive, refuse_if_open
 
 TEMP = re.compile(r"^\.~fullemp-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.")  # ours, and files a writer derived from them
