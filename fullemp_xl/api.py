@@ -11,11 +11,12 @@ from pathlib import Path
 from .assess import marking, pipeline, preserve
 from .forms import names
 from .forms.book import OpenpyxlBook, PatchedBook
-from .builder.build import build_templates
+from .builder.templates import build_templates
 from .builder.layout import fit_named, paginate
 from .core.model import Finding, ScoreCard
 from .rules import load_ruleset
-from .screening.gate import UnusableFile, check_workbook_file, load_workbook
+from .errors import UnusableFile
+from .screening.gate import check_workbook_file, load_workbook
 from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.builder.build import build_assessment, build_declaration
+from fullemp_xl.builder.build import build_assessment
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.fill import assessment_values, fill_form
 from fullemp_xl.rules import load_ruleset
 

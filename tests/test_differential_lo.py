@@ -20,7 +20,7 @@ from conftest import ROOT, good_values, make_assessment
 from fullemp_xl.engine import formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.builder.build import build_declaration
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.fill import fill_form
 from fullemp_xl.core.model import PriorTitle
 from fullemp_xl.engine.monitor import judge

@@ -11,7 +11,8 @@ from conftest import ROOT, make_assessment
 from fullemp_xl import api
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.rules import check_file, load_ruleset
+from fullemp_xl.engine.limits import check_file
+from fullemp_xl.rules import load_ruleset
 from fullemp_xl.rules.kinds import PART_KINDS, PLACEHOLDERS
 from fullemp_xl.engine.scoring import score_item
 from lo_oracle import recalculate, require_soffice

@@ -160,7 +160,7 @@ def test_buttons_on_a_declaration(tmp_path, zhangye, declaration):
 
 
 def test_score_button_on_a_qiqihar_declaration_reports_the_months(tmp_path):
-    from fullemp_xl.builder.build import build_declaration
+    from fullemp_xl.builder.declaration import build_declaration
     from fullemp_xl.rules import load_ruleset
 
     path = tmp_path / "申报表.xlsx"

@@ -9,7 +9,8 @@ import openpyxl
 
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.builder.build import build_assessment, build_declaration
+from fullemp_xl.builder.build import build_assessment
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.core.idnumber import mask
 from fullemp_xl.rules import load_ruleset

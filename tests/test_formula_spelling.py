@@ -9,7 +9,8 @@ from lo_oracle import recalculate
 from fullemp_xl import api
 from fullemp_xl.engine import formulas
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.builder.build import build_assessment, build_declaration
+from fullemp_xl.builder.build import build_assessment
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.engine.monitor import formulas_for
 from fullemp_xl.rules import load_ruleset
 from fullemp_xl.assess.validate import formula_key

@@ -90,7 +90,7 @@ def test_score_validate_and_marks(demo, tmp_path):
 
 
 def test_monitor_of_a_declaration(tmp_path):
-    from fullemp_xl.builder.build import build_declaration
+    from fullemp_xl.builder.declaration import build_declaration
 
     path = tmp_path / "申报表.xlsx"
     build_declaration(load_ruleset("qiqihar-2022")).save(path)

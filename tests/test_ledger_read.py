@@ -19,7 +19,7 @@ from ledger_data import persons, write_ledger
 from lo_oracle import recalculate
 from fullemp_xl.ledger.read import read_ledger
 from fullemp_xl.ledger.sheetrows import LedgerBook
-from fullemp_xl.screening.gate import UnusableFile
+from fullemp_xl.errors import UnusableFile
 from fullemp_xl.screening import LEDGER_LIMITS, Limits
 
 VALUES = ["南关社区", 12, 0, 3.25, -7, 1e-3, True, False, dt.datetime(2023, 5, 1), dt.datetime(1999, 12, 31, 13, 30),

@@ -16,7 +16,8 @@ import pytest
 
 from conftest import make_assessment
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.rules import check_file, load_ruleset
+from fullemp_xl.engine.limits import check_file
+from fullemp_xl.rules import load_ruleset
 from lo_oracle import recalculate, require_soffice
 from test_differential_lo import expected_cells, same
 

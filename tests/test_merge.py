@@ -15,7 +15,7 @@ import openpyxl
 
 from conftest import ROOT, good_values, make_assessment
 from fullemp_xl import api
-from fullemp_xl.builder.build import build_declaration
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.demo import _gbk_member

@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT, good_values, item_scores, make_assessment, totals
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.builder.build import build_declaration
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.fill import fill_form
 from fullemp_xl.rules import load_ruleset
 from test_cli import run

@@ -15,7 +15,8 @@ import pytest
 from conftest import ROOT, good_values, make_assessment
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.builder.build import ASSESSMENT, DATA_SHEET, build_declaration
+from fullemp_xl.builder.build import ASSESSMENT, DATA_SHEET
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.fill import fill_form
 from fullemp_xl.builder.layout import MARGINS
 from fullemp_xl.rules import load_ruleset

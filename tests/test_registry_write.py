@@ -13,7 +13,7 @@ import pytest
 
 from fullemp_xl.forms import names
 from fullemp_xl.core.filenames import NAME_BYTES, fit_bytes
-from fullemp_xl.screening.gate import UnusableFile
+from fullemp_xl.errors import UnusableFile
 from fullemp_xl.writing.batch import Planned, write_all
 from lo_oracle import recalculate
 from test_cli import ROOT, run

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from fullemp_xl.rules import RuleSetError, builtin_ids, check_file, load_ruleset
+from fullemp_xl.rules import RuleSetError, builtin_ids, load_ruleset
+from fullemp_xl.engine.limits import check_file
 from fullemp_xl.rules.kinds import PART_KINDS
 from fullemp_xl.rules.loader import builtin_path
 

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from fullemp_xl.rules import check_file, load_ruleset
+from fullemp_xl.engine.limits import check_file
+from fullemp_xl.rules import load_ruleset
 from fullemp_xl.rules.loader import builtin_path
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"

@@ -8,7 +8,9 @@ import openpyxl
 import pytest
 
 from fullemp_xl.screening import Limits
-from fullemp_xl.screening.gate import UnusableFile, check_workbook_file, load_workbook, save_atomically, write_new
+from fullemp_xl.errors import UnusableFile
+from fullemp_xl.screening.gate import check_workbook_file, load_workbook
+from fullemp_xl.writing.files import save_atomically, write_new
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from fullemp_xl import api
 from fullemp_xl.engine import formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.builder.build import build_assessment, build_declaration
+from fullemp_xl.builder.build import build_assessment
+from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.builder.lists import build_ledger, build_registry
 from fullemp_xl.rules import load_ruleset
 

@@ -13,7 +13,8 @@ from openpyxl.cell.text import InlineFont
 
 from conftest import good_values, make_assessment
 from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.screening.gate import UnusableFile, load_workbook
+from fullemp_xl.errors import UnusableFile
+from fullemp_xl.screening.gate import load_workbook
 from fullemp_xl.xlsx import open_book
 from lo_oracle import recalculate, require_soffice
 

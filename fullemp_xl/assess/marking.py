@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
 from ..core.model import SEVERITY_LABEL, Finding
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from ..writing.text import Formula, excel_value
 
 if TYPE_CHECKING:  # openpyxl is imported where a workbook is handled: the Excel buttons do not need it

@@ -14,7 +14,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from ..writing.package import Package, resolve
 from ..writing.tags import DamagedPackage, attrs, elements, find_element
 

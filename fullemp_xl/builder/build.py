@@ -7,8 +7,6 @@ and page breaks that keep a section of the 考评表 on one page.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -18,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..engine import formulas
 from ..writing.text import Formula, put_text
 from ..core.model import RuleSet
+from ..engine.limits import require_within_limits
 from ..engine.scoring import item_facts
 from ..forms import names
 from .layout import lines_height, page_setup, paginate, text_height
@@ -348,6 +347,7 @@ def _summary(wb: Workbook, ws: Worksheet, ruleset: RuleSet, row: int, score_col:
 
 
 def build_assessment(ruleset: RuleSet) -> Workbook:
+    require_within_limits(ruleset)
     wb = Workbook()
     _score_sheet(wb, ruleset)
     _data_sheet(wb, ruleset)
@@ -355,32 +355,3 @@ def build_assessment(ruleset: RuleSet) -> Workbook:
     write_meta(wb, ruleset, ASSESSMENT)
     wb.active = 0
     return wb
-
-
-def build_templates(ruleset: RuleSet, out_dir: Path) -> list[Path]:
-    """Write 考评表, 申报表, 社区名册 and (for rule sets with a [ledger]) 台账 into out_dir."""
-    from ..screening.gate import save_atomically
-
-    from .declaration import build_declaration
-    from .lists import LEDGER, REGISTRY, build_ledger, build_registry
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    forms = [(ASSESSMENT, build_assessment), (DECLARATION, build_declaration), (REGISTRY, build_registry)]
-    if ruleset.ledger is not None:
-        forms.append((LEDGER, build_ledger))
-    for form, build in forms:
-        path = out_dir / f"{form}.xlsx"
-        save_atomically(build(ruleset), path, backup=False)
-        written.append(path)
-    return written
-
-
-
-def __getattr__(name: str):
-    """`build_declaration` lives in its own module (it builds on the helpers here); still importable from here."""
-    if name == "build_declaration":
-        from .declaration import build_declaration
-
-        return build_declaration
-    raise AttributeError(name)

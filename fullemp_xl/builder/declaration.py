@@ -6,6 +6,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..engine import formulas
+from ..engine.limits import require_within_limits
+from ..engine.monitor import formulas_for
 from ..core.model import RuleSet
 from ..writing.text import Formula
 from ..forms import names
@@ -16,6 +18,7 @@ from .style import CENTER, HEAD_FILL, HEAD_FONT, INPUT_FONT, LEFT, NOTE_FONT, TI
 
 
 def build_declaration(ruleset: RuleSet) -> Workbook:
+    require_within_limits(ruleset)
     wb = Workbook()
     ws = wb.active
     ws.title = DECLARATION
@@ -92,8 +95,6 @@ def build_declaration(ruleset: RuleSet) -> Workbook:
 
 def _monitor_sheet(wb: Workbook, monitor) -> None:
     """12 months of 从业人员数 / 失业人员数 with the rate and 达标 computed by formulas."""
-    from ..engine.monitor import formulas_for
-
     ws = wb.create_sheet(names.MONITOR_SHEET)
     widths = {"A": 8, "B": 12, "C": 12, "D": 14, "E": 12, "F": 12}
     for col, w in widths.items():

@@ -10,7 +10,7 @@ import click
 
 from ..forms.reader import NotOurWorkbook
 from ..rules import RuleSetError, UnknownRuleSet
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from .base import Unusable
 
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import click
 
-from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_dir
-from ..rules.store import install, uninstall
+from ..engine.limits import check_file
+from ..rules import RuleSetError, builtin_ids, installed_ids, load_ruleset, user_dir
+from ..rules.install import install, uninstall
 from ..core.model import number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
@@ -54,6 +55,9 @@ def install_command(file, force):
     """
     if not Path(file).is_file():
         raise Unusable(f"找不到文件：{file}")
+    errors = [p for p in check_file(Path(file)) if p.severity == "error"]
+    if errors:
+        raise RuleSetError(errors)
     rule_id, dest, what = install(Path(file), force=force)
     click.echo(f"{what}：{rule_id} → {dest}")
 

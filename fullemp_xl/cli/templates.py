@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..builder.build import ASSESSMENT, DECLARATION, build_templates
+from ..builder.build import ASSESSMENT, DECLARATION
+from ..builder.templates import build_templates
 from ..forms.filled import holds_data
 from ..rules import builtin_ids, installed_ids, load_ruleset
 from .base import Unusable, ZhCommand, ZhGroup

@@ -16,11 +16,12 @@ from .. import api
 from ..assess import pipeline
 from ..forms import names
 from ..forms.book import OpenpyxlBook, locate
-from ..builder.build import build_assessment, build_templates
+from ..builder.build import build_assessment
+from ..builder.templates import build_templates
 from ..forms.fill import assessment_values, fill_form
 from ..core.filenames import safe_filename
 from ..rules import load_ruleset
-from ..screening.gate import save_atomically
+from ..writing.files import save_atomically
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def prepare_folder(out_dir: Path) -> None:
     """An empty folder, or one an earlier demo made (its products are made again); never someone's own files."""
     import shutil
 
-    from ..screening.gate import UnusableFile
+    from ..errors import UnusableFile
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UnusableFile(out_dir, "这是一个文件，不是文件夹：请给出演示的输出文件夹")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..summary.load import load_summary
 from ..summary.write import HEAD_ROW
-from ..screening.gate import write_output
+from ..writing.files import write_output
 from ..core.workdays import UnknownYear, load_calendar
 from ..documents.publish import NothingToPublish, Settings, make_announcement, make_notice, make_subsidy
 from ..documents.profile import PROFILE_FILE

@@ -13,7 +13,8 @@ from typing import Callable
 
 from ..summary.load import Summary, load_summary
 from ..core.filenames import safe_filename
-from ..screening.gate import UnusableFile, write_output
+from ..errors import UnusableFile
+from ..writing.files import write_output
 from ..core.workdays import load_calendar, notice_end
 from . import context as C
 from .engine import check_template, render

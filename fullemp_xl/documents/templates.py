@@ -138,7 +138,7 @@ def template_bytes(kind: str) -> bytes:
 
 def write_templates(out_dir: Path, *, force: bool = False) -> tuple[list[Path], list[Path]]:
     """Write the three templates into out_dir; an existing one (perhaps an office's edit) is kept unless force."""
-    from ..screening.gate import write_output
+    from ..writing.files import write_output
 
     written, kept = [], []
     for kind, name in FILE_NAMES.items():

@@ -1,4 +1,4 @@
-"""Excel's limits on what a rule set compiles to: `rules check` refuses a rule set that would break them.
+"""Excel's limits on what a rule set compiles to: `rules check`, `rules install` and the form builder refuse a rule set that would break them.
 
 Excel (and so WPS and LibreOffice reading the same file) accepts formulas of at most 8,192
 characters, 64 levels of nesting and 255 arguments per function; defined names and text constants
@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..core.model import RuleSet
 from ..rules.kinds import Bands
-from ..rules.problems import RuleProblem
+from ..forms import names
+from ..rules.loader import parse_file
+from ..rules.problems import RuleProblem, RuleSetError
+from . import formulas
 
 MAX_LENGTH, MAX_DEPTH, MAX_ARGS, MAX_TEXT = 8192, 64, 255, 255
 FUNCTION = re.compile(r"([A-Za-z_][A-Za-z0-9_.]*)\s*$")
@@ -83,9 +87,6 @@ def _advice(item) -> str:
 
 def formula_problems(ruleset: RuleSet, file: str) -> list[RuleProblem]:
     """Every formula the rule set compiles to, measured against Excel's limits; one problem per place."""
-    from . import formulas
-    from ..forms import names
-
     out: list[RuleProblem] = []
     reported: set[str] = set()
 
@@ -116,3 +117,24 @@ def formula_problems(ruleset: RuleSet, file: str) -> list[RuleProblem]:
         if len(listed) > MAX_TEXT - 2:
             out.append(RuleProblem(file, key, f"{what}下拉列表共 {len(listed)} 个字符，Excel 下拉列表最多 {MAX_TEXT - 2} 个：请缩短{what}"))
     return out
+
+
+def check_file(path: str | Path) -> list[RuleProblem]:
+    """Every problem of a rule file, errors and warnings, for `fullemp rules check` and `rules install`:
+    the rules' own (rules.loader) and, when they read, Excel's limits on the formulas they compile to."""
+    path = Path(path)
+    ruleset, problems = parse_file(path)
+    return problems + (formula_problems(ruleset, path.name) if ruleset is not None else [])
+
+
+_checked: dict[tuple[str, str], list[RuleProblem]] = {}
+
+
+def require_within_limits(ruleset: RuleSet) -> None:
+    """Before a form is built from `ruleset`: RuleSetError when a formula would break Excel's limits (once per rule set)."""
+    key = (ruleset.id, ruleset.digest)
+    if key not in _checked:
+        _checked[key] = [p for p in formula_problems(ruleset, Path(ruleset.path).name if ruleset.path else ruleset.id)
+                         if p.severity == "error"]
+    if _checked[key]:
+        raise RuleSetError(_checked[key])

@@ -16,7 +16,7 @@ from ..forms.names import ASSESSMENT, DECLARATION
 from ..forms.reader import NotOurWorkbook, read_meta
 from ..core.model import SEVERITY_LABEL
 from ..rules import RuleSetError
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from .adapter import XlwingsBook
 
 TITLE = "充分就业社区"

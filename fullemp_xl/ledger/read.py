@@ -15,7 +15,7 @@ from pathlib import Path
 from ..core.idnumber import looks_like_id, normalise, stored_as_number
 from ..core.model import Finding, LedgerSpec, Location
 from ..core.numbers import MAX_COUNT, parse_count, parse_flag
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from .sheetrows import LedgerBook
 
 LEDGER_SHEET = "台账"

@@ -18,7 +18,7 @@ from ..forms.reader import FormData, NotOurWorkbook, read_meta, read_prior
 from ..core.model import Finding, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
 from ..xlsx import open_book
 from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome

@@ -11,7 +11,8 @@ from typing import Callable
 
 from ..core.model import RuleSet
 from ..rules import load_ruleset
-from ..screening.gate import UnusableFile, replace_file, write_output
+from ..errors import UnusableFile
+from ..writing.files import replace_file, write_output
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
 from ..summary.load import Summary, load_summary

@@ -17,7 +17,8 @@ from typing import Callable
 
 from ..forms import names
 from ..forms.book import OpenpyxlBook
-from ..builder.build import ASSESSMENT, DECLARATION, NO_TITLE, build_assessment, build_declaration
+from ..builder.build import ASSESSMENT, DECLARATION, NO_TITLE, build_assessment
+from ..builder.declaration import build_declaration
 from ..builder.lists import FIRST_DATA_ROW, REGISTRY_COLUMNS
 from ..forms.filled import holds_data
 from ..summary.model import RegistryEntry
@@ -25,7 +26,8 @@ from ..core.model import Finding, Location, RuleSet
 from ..core.numbers import cell_text as _text
 from ..core.numbers import parse_count, parse_flag, shown
 from ..core.filenames import safe_filename
-from ..screening.gate import UnusableFile, load_workbook
+from ..errors import UnusableFile
+from ..screening.gate import load_workbook
 from ..writing.batch import Planned, write_all
 from ..writing.files import folder_problem, os_error_message
 from ..writing.lock import Lock

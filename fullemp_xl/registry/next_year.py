@@ -166,7 +166,7 @@ def registry_workbook(nxt: NextRegistry):
 
 def write_next_registry(summary_path, out, *, force: bool = False) -> NextRegistry:
     from ..summary.load import load_summary
-    from ..screening.gate import write_output
+    from ..writing.files import write_output
 
     summary = load_summary(summary_path)
     nxt = next_registry(summary)

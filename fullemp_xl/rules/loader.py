@@ -12,13 +12,12 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 from ..core.model import RuleSet
-from ..engine.limits import formula_problems
 from .parser import Parser
 from .problems import RuleProblem, RuleSetError
 from .source import read_rule_data
 from .store import builtin_ids, builtin_path, resolve
 
-__all__ = ["RuleProblem", "RuleSetError", "builtin_ids", "builtin_path", "check_file", "load_ruleset", "resolve"]
+__all__ = ["RuleProblem", "RuleSetError", "builtin_ids", "builtin_path", "rule_problems", "load_ruleset", "resolve"]
 
 _cache: dict[tuple[str, float], RuleSet] = {}
 
@@ -39,8 +38,8 @@ def load_ruleset(id_or_path: str | Path = "zhangye-2023") -> RuleSet:
     return _cache[key]
 
 
-def check_file(path: str | Path) -> list[RuleProblem]:
-    """Every problem of a rule file, errors and warnings, for `fullemp rules check`."""
+def rule_problems(path: str | Path) -> list[RuleProblem]:
+    """Every problem of a rule file as rules, errors and warnings (engine.limits.check_file adds Excel's limits)."""
     return parse_file(Path(path))[1]
 
 
@@ -64,8 +63,6 @@ def parse_file(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     parser = Parser(name, str(path))
     data = _borrow_table(data, parser)
     ruleset = parser.ruleset(data, digest(data))
-    if ruleset is not None:
-        parser.problems += formula_problems(ruleset, name)
     return (ruleset if not parser.errors else None), parser.problems
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..core.model import RuleSet
 from ..core.numbers import cell_text as _text
 from ..rules import load_ruleset
-from ..screening.gate import UnusableFile
+from ..errors import UnusableFile
 from . import columns as C
 from .model import Decisions, RegistryEntry, SummaryRow
 from .write import FIRST_ROW, FORM, HEAD_ROW, META_SHEET, SHEETS
