@@ -13,12 +13,14 @@ import tempfile  # noqa: E402
 os.environ["FULLEMP_RULES_DIR"] = tempfile.mkdtemp(prefix="fullemp-rules-")
 atexit.register(shutil.rmtree, os.environ["FULLEMP_RULES_DIR"], True)
 
+import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from fullemp_xl.forms.book import OpenpyxlBook
+from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.fill import assessment_values, fill_form
@@ -31,6 +33,25 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # bench/corpus.py makes realistic submissions for tests and benches alike
+
+
+# ---------------------------------------------------------------- the command line as a user runs it
+def run(*args, cwd=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "fullemp_xl", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def fill_key(fill):
+    return (fill.patternType, fill.fgColor.type, fill.fgColor.value, fill.bgColor.type, fill.bgColor.value)
+
+
+def cell(path: Path, name: str, *, data_only=False):
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    loc = locate(OpenpyxlBook(wb), name)
+    return wb[loc.sheet][loc.cell]
 
 
 @pytest.fixture(scope="session")

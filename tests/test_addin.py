@@ -12,7 +12,7 @@ from conftest import ROOT
 from fullemp_xl.excel.addin import BUTTONS, macro_files, macros
 from fullemp_xl.excel.addin.check import check
 from fullemp_xl.excel.addin.install import InstallError, install_into
-from test_cli import run
+from conftest import run
 
 
 def test_committed_macros_are_what_the_code_generates():

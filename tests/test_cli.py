@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -14,26 +11,8 @@ from openpyxl.comments import Comment
 from openpyxl.drawing.image import Image
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from conftest import ROOT, item_scores, make_assessment, totals
+from conftest import ROOT, cell, fill_key, item_scores, make_assessment, run, totals
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-
-
-def run(*args, cwd=None):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "fullemp_xl", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=env, timeout=120)
-    assert "Traceback" not in proc.stderr, proc.stderr
-    return proc
-
-
-def fill_key(fill):
-    return (fill.patternType, fill.fgColor.type, fill.fgColor.value, fill.bgColor.type, fill.bgColor.value)
-
-
-def cell(path: Path, name: str, *, data_only=False):
-    wb = openpyxl.load_workbook(path, data_only=data_only)
-    loc = locate(OpenpyxlBook(wb), name)
-    return wb[loc.sheet][loc.cell]
 
 
 # ---------------------------------------------------------------- score

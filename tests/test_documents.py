@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from documents_data import OK, PROFILE, RARE, docx_text, row, summary_with_profile, table_rows
 from fullemp_xl.cli import cli
 from fullemp_xl.summary.model import Decisions
-from test_cli import run
+from conftest import run
 
 
 def fullemp(*args):

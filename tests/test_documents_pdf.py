@@ -13,7 +13,7 @@ from documents_data import OK, RARE, row, summary_with_profile, zhangye_rows
 from fullemp_xl.documents import layout as L
 from fullemp_xl.documents.pdf import PdfError, convert, convert_one
 from lo_oracle import require_soffice
-from test_cli import run
+from conftest import run
 
 # characters encoded for names that Noto Serif CJK SC (the 仿宋 / 宋体 face) lacks: the fallback chain must draw them
 FALLBACK = ["\U0002B740村社区", "\u9FEF湾社区", "\U0002B739坪社区"]

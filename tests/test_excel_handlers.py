@@ -12,7 +12,7 @@ from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.forms.fill import fill_form
 from fullemp_xl.assess.marking import RESULT_SHEET
 from ledger_data import persons, write_ledger
-from test_cli import fill_key, run
+from conftest import fill_key, run
 from corpus import shift_rows
 import xl_remote
 from xl_remote import remote_book, run_handler

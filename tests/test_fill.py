@@ -15,7 +15,7 @@ from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.core.idnumber import mask
 from fullemp_xl.rules import load_ruleset
 from ledger_data import EXPECTED_COUNTS, EXPECTED_FLAGS, id_number, persons, write_ledger
-from test_cli import run
+from conftest import run
 
 D = dt.date
 

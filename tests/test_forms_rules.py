@@ -19,7 +19,7 @@ from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.rules import builtin_ids, load_ruleset
 from fullemp_xl.rules.kinds import PLACEHOLDERS
 from lo_oracle import recalculate, require_soffice
-from test_cli import run
+from conftest import run
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 OTHER_VALUES = dict(hall=True, complaints=0, helped=17, task_target=10, task_done=13, training_target=8, trained=8,

@@ -24,7 +24,7 @@ from fullemp_xl.writing.text import Formula, cell_xml
 from fullemp_xl.writing.workbook import WorkbookPatch
 from lo_oracle import pdf, require_soffice
 from rich_workbooks import form_with_findings
-from test_cli import ROOT, run
+from conftest import ROOT, run
 
 INTERNAL = re.compile(r"\b[a-z]+\.[a-z_]+\b|`|fullemp ")
 

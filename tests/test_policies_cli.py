@@ -13,7 +13,7 @@ from fullemp_xl.forms.book import OpenpyxlBook
 from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.fill import fill_form
 from fullemp_xl.rules import load_ruleset
-from test_cli import run
+from conftest import run
 
 THREE_STAGE = ROOT / "tests" / "rulesets" / "three-stage-85.toml"
 

@@ -23,7 +23,7 @@ from fullemp_xl.rules import load_ruleset
 from ledger_data import persons, write_ledger
 from lo_oracle import pdf, require_soffice
 from pdf_pages import pages, squeeze
-from test_cli import run
+from conftest import run
 from test_fill import write_registry
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"

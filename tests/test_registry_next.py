@@ -15,7 +15,7 @@ from fullemp_xl.summary.model import Decisions, RegistryEntry
 from fullemp_xl.registry import read_registry
 from fullemp_xl.registry.next_year import NOTE_HEADER, next_registry
 from fullemp_xl.rules import load_ruleset
-from test_cli import run
+from conftest import run
 
 CITY = "市级充分就业社区"
 

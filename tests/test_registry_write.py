@@ -16,7 +16,7 @@ from fullemp_xl.core.filenames import NAME_BYTES, fit_bytes
 from fullemp_xl.errors import UnusableFile
 from fullemp_xl.writing.batch import Planned, write_all
 from lo_oracle import recalculate
-from test_cli import ROOT, run
+from conftest import ROOT, run
 from terminal import stderr_on_terminal
 from test_fill import value, write_registry
 

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import ROOT, make_assessment, totals
 from fullemp_xl.rules import load_ruleset
-from test_cli import run
+from conftest import run
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 VALUES = dict(hall=True, complaints=1, helped=25, task_target=10, task_done=12, training_target=8, trained=8, visits=30,

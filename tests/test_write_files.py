@@ -16,7 +16,7 @@ import pytest
 from fullemp_xl.errors import UnusableFile
 from fullemp_xl.writing import Update, replace_file, write_output
 from fullemp_xl.writing.lock import Lock, host_tag, lock_path
-from test_cli import ROOT, cell, run
+from conftest import ROOT, cell, run
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -16,7 +16,7 @@ from fullemp_xl.writing.package import Package
 from ledger_data import persons, write_ledger
 from lo_oracle import recalculate, require_soffice
 from rich_workbooks import SPARKLINES, USER_PARTS, excel_like, lo_saved, members
-from test_cli import run
+from conftest import run
 
 FORM_SHEETS = ("考评表", "基础数据")
 

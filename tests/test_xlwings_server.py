@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from conftest import ROOT, good_values, make_assessment
-from test_cli import run
+from conftest import run
 from test_excel_handlers import snapshot
 from xl_remote import payload, replay
 
