@@ -11,7 +11,7 @@ from fullemp_xl.engine.limits import check_file
 from fullemp_xl.rules.kinds import PART_KINDS
 from fullemp_xl.rules.loader import builtin_path
 
-SOURCES = Path(__file__).resolve().parent.parent / "docs" / "sources"
+SOURCES = Path(__file__).resolve().parents[2] / "docs" / "sources"
 SEED = SOURCES / "zhangye-2023-181.txt"
 
 
