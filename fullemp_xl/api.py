@@ -13,7 +13,7 @@ from .forms import names
 from .forms.book import OpenpyxlBook, PatchedBook
 from .builder.templates import build_templates
 from .builder.layout import fit_named, paginate
-from .core.model import Finding, ScoreCard
+from .core.model import DEFAULT_RULESET, Finding, ScoreCard
 from .rules import load_ruleset
 from .errors import UnusableFile
 from .screening.gate import check_workbook_file, load_workbook
@@ -142,7 +142,7 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
         try:
             rules = read_meta(open_book(registry)).ruleset
         except NotOurWorkbook:
-            rules = "zhangye-2023"
+            rules = DEFAULT_RULESET
     return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force, progress=progress, planned=planned)
 
 

@@ -23,6 +23,7 @@ import pytest
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.builder.declaration import build_declaration
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.forms.fill import assessment_values, fill_form
 from fullemp_xl.rules import load_ruleset
 
@@ -104,3 +105,20 @@ def item_scores(data: dict, item_id: str) -> dict:
     """stage id -> (score, reasons) of one item of a score document."""
     item = next(i for i in data["items"] if i["id"] == item_id)
     return {s["stage"]: (s["score"], s["reasons"]) for s in item["scores"]}
+
+
+# ---------------------------------------------------------------- forms and registries on disk
+def value(path, name):
+    wb = openpyxl.load_workbook(path)
+    loc = locate(OpenpyxlBook(wb), name)
+    return wb[loc.sheet][loc.cell].value
+
+
+def write_registry(path, ruleset, rows):
+    wb = build_registry(ruleset)
+    ws = wb["社区名册"]
+    for k, row in enumerate(rows):
+        for j, v in enumerate(row, start=1):
+            ws.cell(FIRST_DATA_ROW + k, j, v)
+    wb.save(path)
+    return path

@@ -15,7 +15,8 @@ PACKAGE = ROOT / "fullemp_xl"
 
 # Bottom first; a part may import parts of lower layers only (same layer: not at all).
 LAYERS = [
-    {"errors", "core"},
+    {"errors"},
+    {"core"},
     {"writing", "screening"},
     {"rules", "xlsx"},
     {"forms", "ledger", "summary"},

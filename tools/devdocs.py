@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from fullemp_xl.core.model import DEFAULT_RULESET
 from fullemp_xl.rules import load_ruleset
 from fullemp_xl.rules.kinds import CONDITION_FORMS, PART_KINDS, PLACEHOLDERS
 
@@ -95,7 +96,7 @@ def rule_kinds() -> str:
     return "\n".join(rows)
 
 
-def readings(rule_id: str = "zhangye-2023") -> str:
+def readings(rule_id: str = DEFAULT_RULESET) -> str:
     rs = load_ruleset(rule_id)
     rows = ["| 序号 | 评分标准（原文） | 所取读法 |", "|---|---|---|"]
     for item in rs.items:
@@ -128,7 +129,7 @@ def level_table(rule_id: str = "qiqihar-2022") -> str:
     return "\n".join(rows)
 
 
-def ledger_table(rule_id: str = "zhangye-2023") -> str:
+def ledger_table(rule_id: str = DEFAULT_RULESET) -> str:
     """Which ledger rows make each base-data value, in the words the 计算说明 uses."""
     from fullemp_xl.ledger.count import describe
 

@@ -17,6 +17,7 @@ from ..ledger.read import read_ledger
 from ..core.model import Finding, Location, RuleSet
 from ..core.numbers import shown
 from ..rules import load_ruleset
+from ..core.jsondoc import document, findings_json
 
 
 @dataclass
@@ -97,7 +98,6 @@ def fill_from_ledger(book: Book, ledger_path: Path, *, stage: str | None = None,
 
 def result_json(result: FillResult, ruleset: RuleSet, file: str, ledger: str) -> dict:
     """The document `fullemp fill 表格 --ledger 台账 --format json` prints (jsondoc: fullemp.fill-ledger/1)."""
-    from ..core.jsondoc import document, findings_json
 
     keys = {label: key for key, label in zip(("county", "street", "community"), names.IDENTITY.values())}
     return document(

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Callable
 from ..core.model import SEVERITY_LABEL, Finding
 from ..errors import UnusableFile
 from ..writing.text import Formula, excel_value
+from ..writing.styles import fill_record as raw_fill_record
+from ..writing.styles import fill_xml, solid_fill
 
 if TYPE_CHECKING:  # openpyxl is imported where a workbook is handled: the Excel buttons do not need it
     from openpyxl.styles import PatternFill
@@ -159,9 +161,6 @@ def clear_marks(patch: "WorkbookPatch") -> int:
 
     A cell whose colour someone changed after the mark keeps that colour.
     """
-    from ..writing.styles import fill_record as raw_fill_record
-    from ..writing.styles import fill_xml
-
     if RESULT_SHEET not in patch.sheet_names():
         return 0
     ws = patch.sheet(RESULT_SHEET)
@@ -195,9 +194,6 @@ def clear_marks(patch: "WorkbookPatch") -> int:
 
 def apply_marks(patch: "WorkbookPatch", findings: list[Finding]) -> int:
     """Mark every finding that has a cell; returns the number of cells marked."""
-    from ..writing.styles import fill_record as raw_fill_record
-    from ..writing.styles import solid_fill
-
     clear_marks(patch)
     sheets = set(patch.sheet_names())
 
@@ -228,7 +224,6 @@ def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):
     """The 校验结果 sheet: A4 landscape, fit to width, the header repeated, page numbers; nothing off the page."""
     from ..builder.style import text_width
     from ..writing.newsheet import SheetSpec
-    from ..writing.styles import solid_fill
 
     styles, x = patch.styles, patch.styles.p
     box = (f'<{x}border><{x}left style="thin"><{x}color auto="1"/></{x}left><{x}right style="thin"><{x}color auto="1"/>'

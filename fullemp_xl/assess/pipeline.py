@@ -12,6 +12,7 @@ from ..core.numbers import shown
 from ..engine.monitor import formulas_for as monitor_formulas
 from ..engine.monitor import read_monitor
 from ..rules import RuleProblem, UnknownRuleSet, load_ruleset
+from ..core.jsondoc import document, findings_json
 
 ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -97,8 +98,6 @@ def monitor_report(book: Book, rules: str | None = None, file: str | None = None
         raise NotOurWorkbook(book.file, f"这是申报表；规则集 {ruleset.id} 没有按月就业率监测，无可计算的内容。打分请用考评表")
     months, _ = read_monitor(book, ruleset.monitor)
     findings = validate_declaration(book, rules)
-    from ..core.jsondoc import document, findings_json
-
     return document(
         "monitor", file=str(file or book.file), form=DECLARATION,
         ruleset={"id": ruleset.id, "version": ruleset.version, "provisional": ruleset.provisional or None},
@@ -195,8 +194,6 @@ def _decision_json(d) -> dict | None:
 
 def card_json(card: ScoreCard, ruleset: RuleSet, file: str) -> dict:
     """The document `fullemp score --format json` prints for a 考评表 (jsondoc: fullemp.score/2)."""
-    from ..core.jsondoc import document, findings_json
-
     final = card.final
     titles = {s.id: s.title for s in ruleset.sections}
     points = {s.id: s.points for s in ruleset.sections}

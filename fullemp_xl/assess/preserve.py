@@ -15,7 +15,9 @@ import zlib
 from pathlib import Path
 
 from ..errors import UnusableFile
+from ..writing.notes import SHAPE, note_shapes
 from ..writing.package import Package, resolve
+from ..writing.sheet import split_ref
 from ..writing.tags import DamagedPackage, attrs, elements, find_element
 
 LEGACY_DRAWING = re.compile(r"<(?:[\w.-]+:)?legacyDrawing\b[^>]*/>")
@@ -101,8 +103,6 @@ def _part_problem(name: str, old: str, new: str, ours: set[str], note_author: st
 
 
 def _others_note_cells(pkg: Package, sheet_part: str, author: str) -> set[tuple[int, int]]:
-    from ..writing.sheet import split_ref
-
     cells = set()
     for rel in pkg.related(sheet_part, "comments"):
         if pkg.exists(rel.get("part", "")):
@@ -116,8 +116,6 @@ def _others_note_cells(pkg: Package, sheet_part: str, author: str) -> set[tuple[
 
 def _vml_losses(before: Package, after: Package, ours: set[str], author: str) -> list[str]:
     """Shapes of a notes drawing we changed: only our own notes may go (form controls and others' notes stay)."""
-    from ..writing.notes import SHAPE, note_shapes
-
     lost = []
     for sheet in before.sheets():
         part = sheet["part"]

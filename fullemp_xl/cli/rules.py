@@ -8,7 +8,7 @@ import click
 from ..engine.limits import check_file
 from ..rules import RuleSetError, builtin_ids, installed_ids, load_ruleset, user_dir
 from ..rules.install import install, uninstall
-from ..core.model import number
+from ..core.model import DEFAULT_RULESET, number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
@@ -131,7 +131,7 @@ def check_command(file, fmt):
 
 
 @rules_group.command("new", cls=ZhCommand)
-@click.option("--from", "source", default="zhangye-2023", show_default=True, metavar="规则集",
+@click.option("--from", "source", default=DEFAULT_RULESET, show_default=True, metavar="规则集",
               help="以哪个内置规则集为起点。")
 @click.option("-o", "--output", "out", required=True, metavar="文件", type=click.Path(dir_okay=False),
               help="新规则集文件（.toml）。")

@@ -23,6 +23,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import FullempError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -34,7 +36,7 @@ MAX_FILE_BYTES = 256 * 1024
 RANGE = re.compile(r"^\s*(\d{4}-\d{1,2}-\d{1,2})\s*(?:~|～|至|\.\.)\s*(\d{4}-\d{1,2}-\d{1,2})\s*$")
 
 
-class UnknownYear(Exception):
+class UnknownYear(FullempError):
     """A year neither the calendar package nor the holiday file knows."""
 
     def __init__(self, year: int, source: str = ""):
@@ -46,7 +48,7 @@ class UnknownYear(Exception):
             f"把它放在汇总表旁边，或用 --holidays 指定，或设置环境变量 {HOLIDAY_ENV}")
 
 
-class HolidayFileError(Exception):
+class HolidayFileError(FullempError):
     """The holiday file cannot be used; the message is Chinese and names the entry."""
 
 

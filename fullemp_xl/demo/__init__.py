@@ -22,6 +22,10 @@ from ..forms.fill import assessment_values, fill_form
 from ..core.filenames import safe_filename
 from ..rules import load_ruleset
 from ..writing.files import save_atomically
+from ..builder.lists import FIRST_DATA_ROW, build_ledger, build_registry
+from ..core.idnumber import check_digit
+from ..errors import UnusableFile
+from ..merge.run import merge
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,6 @@ def write_sample_ledger(path: Path, ruleset) -> Path:
     """The bundled sample ledger as a real 台账.xlsx (fictional people, valid-format ID numbers)."""
     import datetime as dt
 
-    from ..builder.lists import FIRST_DATA_ROW, build_ledger
-    from ..core.idnumber import check_digit
-
     data = tomllib.loads((resources.files("fullemp_xl") / "samples" / "ledger.toml").read_text(encoding="utf-8"))
     wb = build_ledger(ruleset)
     for row, value in zip((3, 4, 5), data["community"]):
@@ -70,8 +71,6 @@ def write_sample_ledger(path: Path, ruleset) -> Path:
 
 
 def write_sample_registry(path: Path, ruleset, communities: list[dict]) -> Path:
-    from ..builder.lists import FIRST_DATA_ROW, build_registry
-
     wb = build_registry(ruleset)
     ws = wb["社区名册"]
     rows = [(c["county"], c["street"] or "城关镇", c["community"], None, c.get("prior_title"), c.get("prior_year"))
@@ -91,8 +90,6 @@ MARKER = ".fullemp-demo"
 def prepare_folder(out_dir: Path) -> None:
     """An empty folder, or one an earlier demo made (its products are made again); never someone's own files."""
     import shutil
-
-    from ..errors import UnusableFile
 
     if out_dir.exists() and not out_dir.is_dir():
         raise UnusableFile(out_dir, "这是一个文件，不是文件夹：请给出演示的输出文件夹")
@@ -163,8 +160,6 @@ def run_merge_demo(out_dir: Path) -> MergeDemo:
     GBK names, a re-submission, a damaged file, an Excel owner file — merged against the registry."""
     import shutil
     import zipfile
-
-    from ..merge.run import merge
 
     submitted = sorted((out_dir / "1-提交的考评表").glob("*.xlsx"))
     inbox = out_dir / "5-汇总" / "县区报送"

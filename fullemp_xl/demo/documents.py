@@ -17,6 +17,11 @@ from ..writing.files import write_output
 from ..core.workdays import UnknownYear, load_calendar
 from ..documents.publish import NothingToPublish, Settings, make_announcement, make_notice, make_subsidy
 from ..documents.profile import PROFILE_FILE
+from ..summary.write import SHEETS
+from .. import api
+from ..registry.next_year import write_next_registry
+from ..documents.context import counties
+from ..documents.pdf import convert
 
 DECIDED = "汇总表（已填写决定）.xlsx"
 OFFICIAL_CHOICES = {"实地考察": "符合", "公示异议": "无", "最终认定": "认定"}
@@ -42,8 +47,6 @@ class DocumentsDemo:
 def decide_as_officials(summary: Path, target: Path) -> Path:
     """A copy of the summary with the blank decision cells of every eligible community filled in."""
     import openpyxl
-
-    from ..summary.write import SHEETS
 
     wb = openpyxl.load_workbook(summary)
     ws = wb[SHEETS["summary"]]
@@ -81,9 +84,6 @@ def _first_working_day(calendar, day: dt.date) -> dt.date:
 
 def run_documents_demo(summary_path: Path, out_dir: Path, *, pdf: bool = False, progress=None) -> DocumentsDemo:
     """Everything after the summary, into out_dir; returns what it wrote."""
-    from .. import api
-    from ..registry.next_year import write_next_registry
-    from ..documents.context import counties
 
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -124,7 +124,6 @@ def run_documents_demo(summary_path: Path, out_dir: Path, *, pdf: bool = False, 
         result.sheets += outcome.sheets
         result.notes += outcome.skipped
     if pdf:  # all at once, in parallel, each with its own LibreOffice profile
-        from ..documents.pdf import convert
 
         result.pdfs = convert([(d, d.with_suffix(".pdf")) for d in result.documents], progress=progress)
     result.registry = out_dir / f"社区名册-{year + 1}.xlsx"

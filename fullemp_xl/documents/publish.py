@@ -13,7 +13,7 @@ from typing import Callable
 
 from ..summary.load import Summary, load_summary
 from ..core.filenames import safe_filename
-from ..errors import UnusableFile
+from ..errors import EXIT_FINDINGS, FullempError, UnusableFile
 from ..writing.files import write_output
 from ..core.workdays import load_calendar, notice_end
 from . import context as C
@@ -22,10 +22,13 @@ from .pdf import convert
 from .profile import Office, Profile, ProfileError, load_profile, require
 from .tags import ANNOUNCEMENT, KIND_LABEL, NOTICE, SUBSIDY
 from .templates import template_bytes
+from .finance import finance_workbook
 
 
-class NothingToPublish(Exception):
+class NothingToPublish(FullempError):
     """No community qualifies for the document; the message says why (exit code 1)."""
+
+    exit_code = EXIT_FINDINGS
 
 
 @dataclass
@@ -219,7 +222,6 @@ def make_announcement(summary_path, *, out, settings: Settings = Settings(), sum
 def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Settings = Settings(),
                  summary: Summary | None = None) -> Outcome:
     """One statement per county (the county pays) and, beside it, the same table as a workbook for its finance office."""
-    from .finance import finance_workbook
 
     summary = summary or load_summary(summary_path)
     rs = summary.ruleset

@@ -12,7 +12,8 @@ from ..forms import names
 from ..forms.book import Book, locate
 from ..core.model import Finding, Location, Monitor
 from ..core.numbers import parse_count, shown
-from ..rules.kinds import percent_text
+from ..rules.kinds import excel_number, percent_text
+from ..writing.text import Formula
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,6 @@ def read_monitor(book: Book, monitor: Monitor) -> tuple[list[MonthResult], list[
 
 def formulas_for(monitor: Monitor) -> dict[str, str]:
     """defined name -> formula for the monitor sheet (checked and restored like the 考评表's)."""
-    from ..rules.kinds import excel_number
-    from ..writing.text import Formula
-
     out = {}
     for month in range(1, monitor.months + 1):
         emp, unemp = names.monitor("employed", month), names.monitor("unemployed", month)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..core.model import RuleSet
+from ..core.model import DEFAULT_RULESET, RuleSet
 from ..rules import load_ruleset
 from ..errors import UnusableFile
 from ..writing.files import replace_file, write_output
@@ -19,6 +19,7 @@ from ..summary.load import Summary, load_summary
 from ..summary.model import ASSESSMENT, QUARANTINED, FileResult, RegistryEntry
 from ..summary.write import Duplicate, Finding, SummaryInput, write_summary
 from .workers import default_jobs, read_all
+from ..registry import read_registry
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -53,7 +54,6 @@ class MergeResult:
 def _registry(path: Path | None, ruleset: RuleSet):
     if path is None:
         return None, []
-    from ..registry import read_registry
 
     return read_registry(path, ruleset)  # its lines are RegistryEntries
 
@@ -169,7 +169,7 @@ def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
     """The rule set of the merge: the one given, else the one most submissions were made with; forms of
     any other rule set are quarantined with the advice to merge them separately."""
     counts = read.rulesets
-    ruleset = load_ruleset(rules or (min(counts, key=lambda r: (-counts[r], r)) if counts else "zhangye-2023"))
+    ruleset = load_ruleset(rules or (min(counts, key=lambda r: (-counts[r], r)) if counts else DEFAULT_RULESET))
     for table in (read.assessments, read.declarations):
         for key in list(table):
             for e in [e for e in table[key] if e.ruleset != ruleset.id]:

@@ -33,6 +33,8 @@ from ..writing.files import folder_problem, os_error_message
 from ..writing.lock import Lock
 from ..writing.stamp import Stamp
 from ..writing.zipout import directory
+from ..writing.files import refuse_read_only
+from ..writing.lock import refuse_if_open
 
 IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR)
 LOCK_NAME = "社区名册分发"  # the lock file of a distribution lives inside its output folder
@@ -213,9 +215,6 @@ def distribute(registry: Path, ruleset: RuleSet, out_dir: Path, *, force: bool =
 
 
 def _why_not_replace(path: Path) -> str | None:
-    from ..writing.files import refuse_read_only
-    from ..writing.lock import refuse_if_open
-
     try:
         refuse_read_only(path)
         refuse_if_open(path)

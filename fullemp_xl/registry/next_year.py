@@ -20,6 +20,8 @@ from ..summary.model import RegistryEntry, normalise_name
 from ..summary.status import standing
 from ..core.model import RuleSet
 from ..writing.text import put_text
+from ..summary.load import load_summary
+from ..writing.files import write_output
 
 NOTE_HEADER = "变动说明（据上一年度的认定结果）"
 
@@ -165,9 +167,6 @@ def registry_workbook(nxt: NextRegistry):
 
 
 def write_next_registry(summary_path, out, *, force: bool = False) -> NextRegistry:
-    from ..summary.load import load_summary
-    from ..writing.files import write_output
-
     summary = load_summary(summary_path)
     nxt = next_registry(summary)
     wb = registry_workbook(nxt)

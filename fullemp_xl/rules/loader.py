@@ -11,7 +11,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from ..core.model import RuleSet
+from ..core.model import DEFAULT_RULESET, RuleSet
 from .parser import Parser
 from .problems import RuleProblem, RuleSetError
 from .source import read_rule_data
@@ -22,7 +22,7 @@ __all__ = ["RuleProblem", "RuleSetError", "builtin_ids", "builtin_path", "rule_p
 _cache: dict[tuple[str, float], RuleSet] = {}
 
 
-def load_ruleset(id_or_path: str | Path = "zhangye-2023") -> RuleSet:
+def load_ruleset(id_or_path: str | Path = DEFAULT_RULESET) -> RuleSet:
     """Load and check a rule set (built-in id, installed id or file); raise RuleSetError listing every problem."""
     path = resolve(id_or_path)
     try:

@@ -16,6 +16,9 @@ from ..errors import UnusableFile
 from . import columns as C
 from .model import Decisions, RegistryEntry, SummaryRow
 from .write import FIRST_ROW, FORM, HEAD_ROW, META_SHEET, SHEETS
+from ..screening.gate import check_workbook_file
+from ..screening import SUMMARY_LIMITS
+from ..xlsx import open_book
 
 
 @dataclass
@@ -79,10 +82,6 @@ def load_summary(path: str | Path) -> Summary:
     one that is not a summary has its sheets screened too, so a damaged file is called damaged.
     """
     from dataclasses import replace
-
-    from ..screening.gate import check_workbook_file
-    from ..screening import SUMMARY_LIMITS
-    from ..xlsx import open_book
 
     path = Path(path)
     check_workbook_file(path, SUMMARY_LIMITS)

@@ -11,19 +11,12 @@ from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.builder.declaration import build_declaration
-from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.core.idnumber import mask
 from fullemp_xl.rules import load_ruleset
 from ledger_data import EXPECTED_COUNTS, EXPECTED_FLAGS, id_number, persons, write_ledger
-from conftest import run
+from conftest import run, value, write_registry
 
 D = dt.date
-
-
-def value(path, name):
-    wb = openpyxl.load_workbook(path)
-    loc = locate(OpenpyxlBook(wb), name)
-    return wb[loc.sheet][loc.cell].value
 
 
 def test_ledger_has_200_persons_covering_every_column(zhangye):
@@ -142,16 +135,6 @@ def test_monthly_monitor_from_ledger(tmp_path):
 
 
 # ---------------------------------------------------------------- registry
-def write_registry(path, ruleset, rows):
-    wb = build_registry(ruleset)
-    ws = wb["社区名册"]
-    for k, row in enumerate(rows):
-        for j, v in enumerate(row, start=1):
-            ws.cell(FIRST_DATA_ROW + k, j, v)
-    wb.save(path)
-    return path
-
-
 REGISTRY_ROWS = [
     ("甘州区", "东街街道", "南关社区", "", "市级充分就业社区", 2022, "否", "否"),
     ("甘州区", "西街街道", "南关社区", "", "无", None, None, None),          # same name, other street

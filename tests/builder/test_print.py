@@ -24,7 +24,7 @@ from ledger_data import persons, write_ledger
 from lo_oracle import pdf, require_soffice
 from pdf_pages import pages, squeeze
 from conftest import run
-from test_fill import write_registry
+from conftest import write_registry
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 THREE = ROOT / "tests" / "rulesets" / "three-stage-85.toml"

@@ -18,7 +18,7 @@ from fullemp_xl.writing.batch import Planned, write_all
 from lo_oracle import recalculate
 from conftest import ROOT, run
 from terminal import stderr_on_terminal
-from test_fill import value, write_registry
+from conftest import value, write_registry
 
 LONG = "幸福里" * 70  # 210 characters, 630 bytes in UTF-8
 ROWS = [

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ...errors import FullempError
 from .buttons import ADDIN_NAME
 from .package import build_xlam
 
@@ -21,7 +22,7 @@ MANUAL = ("在 Excel 中手动启用：文件 → 选项 → 加载项 → 底�
           "选中 {target}，确认“充分就业”已勾选。")
 
 
-class InstallError(Exception):
+class InstallError(FullempError):
     """A step that failed, with what to do about it (Chinese)."""
 
 
