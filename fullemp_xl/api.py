@@ -13,7 +13,8 @@ from .forms import names
 from .forms.book import OpenpyxlBook, PatchedBook
 from .builder.templates import build_templates
 from .builder.layout import fit_named, paginate
-from .core.model import DEFAULT_RULESET, Finding, ScoreCard
+from .core import DEFAULT_RULESET
+from .core.model import Finding, ScoreCard
 from .rules import load_ruleset
 from .errors import UnusableFile
 from .screening.gate import check_workbook_file, load_workbook

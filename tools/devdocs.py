@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from fullemp_xl.core.model import DEFAULT_RULESET
+from fullemp_xl.core import DEFAULT_RULESET
 from fullemp_xl.rules import load_ruleset
 from fullemp_xl.rules.kinds import CONDITION_FORMS, PART_KINDS, PLACEHOLDERS
 

@@ -8,7 +8,8 @@ import click
 from ..engine.limits import check_file
 from ..rules import RuleSetError, builtin_ids, installed_ids, load_ruleset, user_dir
 from ..rules.install import install, uninstall
-from ..core.model import DEFAULT_RULESET, number
+from ..core import DEFAULT_RULESET
+from ..core.model import number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup

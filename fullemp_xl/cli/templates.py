@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from ..builder.build import ASSESSMENT, DECLARATION
-from ..core.model import DEFAULT_RULESET
+from ..core import DEFAULT_RULESET
 from ..builder.templates import build_templates
 from ..forms.filled import holds_data
 from ..rules import builtin_ids, installed_ids, load_ruleset

@@ -10,8 +10,6 @@ from functools import cached_property
 from fractions import Fraction
 from typing import Any, Literal
 
-DEFAULT_RULESET = "zhangye-2023"  # the rule set used when none is given or recorded: the one place it is named
-
 Severity = Literal["error", "warning", "info"]
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
 FactType = Literal["count", "flag", "percent"]

@@ -4,7 +4,7 @@ FE_LEVEL, FE_WORKDAY, FE_RMB_UPPER.
 Decorated with xlwings' func / arg / ret so that the classic add-in (Windows, macOS) and xlwings
 Server / Lite can register them; on any system each is also a plain Python function. Errors come
 back as a short Chinese text, never a traceback. fullemp's own modules are imported inside the
-functions (but core.model, for the default rule set id), so importing this module stays fast.
+functions (but the core package, for the default rule set id), so importing this module stays fast.
 
 `values` is the stage column of the 基础数据 sheet (e.g. 基础数据!E15:E48): the base data in the
 rule set's order.
@@ -16,7 +16,7 @@ import functools
 
 from xlwings import arg, func, ret
 
-from ..core.model import DEFAULT_RULESET as DEFAULT_RULES
+from ..core import DEFAULT_RULESET as DEFAULT_RULES
 
 ITEM_DOC = "评分项序号，如 \"3.2\""
 VALUES_DOC = "基础数据表中某一列（自评或考评）的全部基础数据"

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..core.model import DEFAULT_RULESET, RuleSet
+from ..core import DEFAULT_RULESET
+from ..core.model import RuleSet
 from ..rules import load_ruleset
 from ..errors import UnusableFile
 from ..writing.files import replace_file, write_output

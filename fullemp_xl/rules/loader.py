@@ -11,7 +11,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from ..core.model import DEFAULT_RULESET, RuleSet
+from ..core import DEFAULT_RULESET
+from ..core.model import RuleSet
 from .parser import Parser
 from .problems import RuleProblem, RuleSetError
 from .source import read_rule_data
