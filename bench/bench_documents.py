@@ -3,7 +3,7 @@ and LibreOffice's PDF conversion of the long table (one document, and per county
 
     python bench/bench_documents.py [COMMUNITIES] [--no-pdf]
 
-fullemp: the city 公示 from a summary workbook — template check, who is listed (merge.status), context,
+fullemp: the city 公示 from a summary workbook — template check, who is listed (summary.status), context,
 sandboxed docxtpl rendering, atomic write — timed with and without reading the summary. The naive
 alternative: python-docx's Document(), a table, then table.add_row() and row.cells[k].text = … for every
 community (what one writes first; python-docx re-walks the whole table for each row's cells).

@@ -1,4 +1,4 @@
-"""Summary workbooks for the document tests, written by the merge's own writer (merge.summary)."""
+"""Summary workbooks for the document tests, written by the merge's own writer (summary.write)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -20,7 +20,14 @@ What it does, idempotently (a second run changes nothing):
    relative (spelt from the file's new place), absolute ones absolute.
 3. In every text file (Python, Markdown, VBA .bas, TOML, scripts): dotted names `fullemp_xl.x.y[.Name]`
    (docstrings, `python -m fullemp_xl.x`, RunPython strings, package-data), import lines inside
-   documentation, and file paths `fullemp_xl/x/y.py` and `tests/test_x.py`.
+   documentation, and file paths `fullemp_xl/x/y.py` and `tests/test_x.py`; in Markdown and in the
+   strings and comments of Python files also a moved module of a subpackage named without the prefix
+   (`merge.status.standing` -> `summary.status.standing`).
+
+After merging a branch made before the reorganisation: where git reports a conflict in a block of
+imports, keep both sides, run this script, then remove the duplicate lines it leaves; files a
+branch added at the package root or at tests/ stay where they are (tests/test_house.py fails for
+a new module at the package root: give it its subpackage and a line in the map).
 
 Prints every file it changed and every import it could not resolve (look at those by hand). Exit 0.
 """
@@ -356,6 +363,46 @@ def rewrite_text(text: str, rw: Rewriter, python: bool) -> str:
     return PATHS.sub(path, text)
 
 
+def short_names(text: str, mp: Map, python: bool) -> str:
+    """`merge.status.standing`, `forms.build_lists.X` in prose (docstrings, comments, Markdown): a moved module of a
+    subpackage named without the `fullemp_xl.` prefix. In Python files only inside strings and comments."""
+    heads = {}
+    for old, new in mp.modules.items():
+        bits = old.split(".")
+        if len(bits) == 3 and bits[0] == "fullemp_xl" and new.startswith("fullemp_xl."):
+            heads[".".join(bits[1:])] = new[len("fullemp_xl."):]
+    if not heads:
+        return text
+    pattern = re.compile(r"(?<![\w./])(" + "|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)) + r")(?![\w])")
+
+    def sub(chunk: str) -> str:
+        return pattern.sub(lambda m: heads[m.group(1)], chunk)
+
+    if not python:
+        return sub(text)
+    import io
+    import tokenize
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return text
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+    out, last = [], 0
+    for tok in tokens:
+        if tok.type not in (tokenize.STRING, tokenize.COMMENT):
+            continue
+        start = offsets[tok.start[0] - 1] + tok.start[1]
+        end = offsets[tok.end[0] - 1] + tok.end[1]
+        out.append(text[last:start])
+        out.append(sub(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
 def move_files(root: Path, mp: Map, dry: bool, warnings: list[str]) -> None:
     for old, new in sorted(mp.files.items()):
         src, dst = root / old, root / new
@@ -400,6 +447,8 @@ def main() -> int:
             if f.suffix == ".py":
                 new = rewrite_python(f, new, rw, root)
             new = rewrite_text(new, rw, python=f.suffix == ".py")
+            if f.suffix in (".py", ".md"):
+                new = short_names(new, mp, python=f.suffix == ".py")
             if new != text:
                 print(f"rewrote: {f.relative_to(root)}")
                 if not args.dry_run:

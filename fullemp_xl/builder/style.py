@@ -35,7 +35,7 @@ def text_width(text: str) -> int:
 
 
 def row_height(texts_and_widths, *, line_pt: float = 14, minimum: float = 20) -> float:
-    """A row height that shows wrapped text whole (the summary workbook's; the forms use forms.layout)."""
+    """A row height that shows wrapped text whole (the summary workbook's; the forms use builder.layout)."""
     lines = 1
     for text, width in texts_and_widths:
         if text:

@@ -2,7 +2,7 @@
 
 Each `*_book(book)` takes an xlwings Book (live Excel, or xlwings' remote engine in the tests), reads the
 summary as it is on screen — the officials' decision columns included, saved or not — through the same
-loader as the command line (`merge.load.load_summary`, on a snapshot of the values), and writes the
+loader as the command line (`summary.load.load_summary`, on a snapshot of the values), and writes the
 documents beside the workbook's file with the issuing-office file (发文机关.toml) found there. It never
 changes the workbook. The zero-argument functions at the end are the RunPython entry points.
 """
@@ -23,7 +23,7 @@ class _NoFolder(Exception):
 
 
 def _snapshot(book, target: Path) -> None:
-    """The summary's sheets as values in a plain workbook (text stays text), for merge.load.load_summary."""
+    """The summary's sheets as values in a plain workbook (text stays text), for summary.load.load_summary."""
     from openpyxl import Workbook
 
     from ..summary.write import META_SHEET, SHEETS

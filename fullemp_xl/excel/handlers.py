@@ -51,7 +51,7 @@ def _guard(fn):
     return wrapper
 
 
-# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
+# marking.fill_record of builder.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
 # the templates print without shading, so all three are "no fill"
 NO_FILL_RECORD = {"pattern": None, "fg": {"type": "rgb", "value": "00000000", "tint": 0.0},
                   "bg": {"type": "rgb", "value": "00000000", "tint": 0.0}}

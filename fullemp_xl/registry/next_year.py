@@ -1,12 +1,12 @@
 """Next year's 社区名册 from this year's summary: the yearly loop registry → forms → summary → registry.
 
-Each community's title and its year follow this year's decisions (merge.status.standing, the same reading
+Each community's title and its year follow this year's decisions (summary.status.standing, the same reading
 the documents use): new titles and downgrades take this year; a title kept at a yearly review keeps its
 year, a re-certification (齐齐哈尔, every two years) takes this year; below the threshold, a failed
 inspection or 不予认定 revokes it. 张掖 第十条: 撤销 → removed; 合并 → kept and marked for the city's check;
 更名 → kept under the new name with its title. Registry communities that submitted nothing (the
 summary's 未提交) are kept as they were, marked when their review was due. The layout is the one
-`fill --registry` reads (forms.build_lists.REGISTRY_COLUMNS), plus a 说明 column it ignores.
+`fill --registry` reads (builder.lists.REGISTRY_COLUMNS), plus a 说明 column it ignores.
 """
 from __future__ import annotations
 

@@ -235,7 +235,7 @@ def _relative(link: str, folder: str) -> str:
 
 
 def row_height(texts_and_widths, *, line_pt: float = 13, minimum: float = 16) -> float:
-    """A row tall enough for its wrapped text. As forms.style.row_height, but a text's width is taken from its
+    """A row tall enough for its wrapped text. As builder.style.row_height, but a text's width is taken from its
     UTF-8 length (a CJK character is 3 bytes and 2 columns wide): fast enough for tens of thousands of rows."""
     lines = 1
     for text, width in texts_and_widths:

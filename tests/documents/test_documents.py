@@ -270,7 +270,7 @@ def test_an_office_template(summary, tmp_path):
 
 
 def test_the_announcement_and_the_summarys_proposed_list_agree(summary, tmp_path):
-    """The 拟认定名单 sheet and the documents use one reading of the decisions (merge.status.standing)."""
+    """The 拟认定名单 sheet and the documents use one reading of the decisions (summary.status.standing)."""
     from fullemp_xl.summary.write import FIRST_ROW, SHEETS
 
     ws = openpyxl.load_workbook(summary, read_only=True)[SHEETS["proposed"]]
