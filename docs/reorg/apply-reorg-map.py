@@ -213,6 +213,10 @@ class Rewriter:
                 out.append((self.map.module(module), "*", None))
                 continue
             full = f"{module}.{a.name}"
+            moved_out = sorted(n for m, n in self.map.symbols if m == full)
+            if moved_out:
+                self.warnings.append(f"{where}: imports the module {full} whole; {', '.join(moved_out)} moved out of it: "
+                                     "check its attribute uses")
             if full in self.map.modules:  # a module imported by name
                 new = self.map.modules[full]
                 parent, _, base = new.rpartition(".")
@@ -294,6 +298,12 @@ def rewrite_python(path: Path, text: str, rw: Rewriter, root: Path) -> str:
     lines = text.splitlines(keepends=True)
     edits = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                moved_out = sorted(n for m, n in rw.map.symbols if m == alias.name)
+                if moved_out:
+                    rw.warnings.append(f"{path.relative_to(root)}:{node.lineno}: imports the module {alias.name} whole; "
+                                       f"{', '.join(moved_out)} moved out of it: check its attribute uses")
         if not isinstance(node, ast.ImportFrom):
             continue
         where = f"{path.relative_to(root)}:{node.lineno}"
