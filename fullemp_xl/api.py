@@ -168,23 +168,24 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
 # Imported when called: documents bring docxtpl and jinja2, which the per-form functions above never need.
 
 def merge(paths, out: str | Path, *, registry: str | Path | None = None, rules: str | None = None,
-          year: int | None = None, jobs: int | None = None, force: bool = False):
+          year: int | None = None, jobs: int | None = None, force: bool = False, progress=None, started=None):
     """汇总: every submission under `paths` (folders, workbooks, .zip) into the summary workbook `out`.
 
     Re-running into an existing summary keeps the officials' columns (the old file is backed up first).
-    Returns a MergeResult (communities, duplicates, missing, problems …)."""
+    Returns a MergeResult (communities, duplicates, missing, problems …). `started(total)` is called once the
+    files are found, `progress(file_result)` after each one is read."""
     from .merge.run import merge as run
 
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     return run([Path(p) for p in paths], Path(out), registry=Path(registry) if registry else None, rules=rules,
-               year=year, jobs=jobs, force=force)
+               year=year, jobs=jobs, force=force, progress=progress, started=started)
 
 
-def refresh(summary: str | Path, *, jobs: int | None = None):
+def refresh(summary: str | Path, *, jobs: int | None = None, progress=None, started=None):
     """Re-read the sources a summary records into the same file (`fullemp merge --refresh`)."""
     from .merge.run import refresh as run
 
-    return run(Path(summary), jobs=jobs)
+    return run(Path(summary), jobs=jobs, progress=progress, started=started)
 
 
 def load_summary(path: str | Path):
