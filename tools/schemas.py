@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fullemp_xl.core.jsondoc import VERSIONS, schema_id
 
-FOLDER = Path(__file__).resolve().parent
+FOLDER = Path(__file__).resolve().parent.parent / "fullemp_xl" / "schemas"  # where the package ships them
 STR, INT, BOOL, NUM = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}
 
 
