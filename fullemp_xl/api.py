@@ -203,15 +203,15 @@ def _settings(options: dict):
 
 
 def notice(summary: str | Path, *, stage: str, start, out: str | Path, county: str | None = None,
-           days: int | None = None, **settings):
+           days: int | None = None, holidays=None, **settings):
     """公示 of stage "county" (one county, or every county into the folder `out`) or "city".
 
-    `start` is the first day (datetime.date); further keywords are Settings: template, profile, office,
-    date (成文日期), number, pdf, force."""
+    `start` is the first day (datetime.date); `holidays` a holiday file for years the calendar does not know;
+    further keywords are Settings: template, profile, office, date (成文日期), number, pdf, force, jobs, progress."""
     from .documents.publish import make_notice
 
     return make_notice(Path(summary), stage=stage, start=start, out=Path(out), county=county, days=days,
-                       settings=_settings(settings))
+                       holidays=holidays, settings=_settings(settings))
 
 
 def announcement(summary: str | Path, *, out: str | Path, **settings):
