@@ -53,6 +53,11 @@ def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
     return pipeline.assess(open_book(path), rules)
 
 
+def score_json(card: ScoreCard, ruleset, file: str) -> dict:
+    """The document `fullemp score --format json` prints for a 考评表 (fullemp.score)."""
+    return pipeline.card_json(card, ruleset, file)
+
+
 def monitor_file(path: str | Path, rules: str | None = None) -> dict:
     """The monthly employment-rate report of a 申报表 (rule sets with a [monitor])."""
     return pipeline.monitor_report(open_book(path), rules, str(path))
@@ -166,6 +171,13 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
 
 # ------------------------------------------------------------------ the city's half of the year
 # Imported when called: documents bring docxtpl and jinja2, which the per-form functions above never need.
+
+def fill_json(result, ruleset, file: str, ledger: str) -> dict:
+    """The document `fullemp fill --ledger --format json` prints (fullemp.fill-ledger)."""
+    from .assess.ledger_fill import result_json
+
+    return result_json(result, ruleset, file, ledger)
+
 
 def merge(paths, out: str | Path, *, registry: str | Path | None = None, rules: str | None = None,
           year: int | None = None, jobs: int | None = None, force: bool = False, progress=None, started=None):

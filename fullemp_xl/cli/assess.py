@@ -6,7 +6,6 @@ import click
 from fractions import Fraction
 
 from .. import api
-from ..assess import pipeline
 from ..builder.build import DECLARATION
 from ..core.jsondoc import document, findings_json
 from ..rules.kinds import percent_text
@@ -47,7 +46,7 @@ def score_command(file, rules, fmt, write, out, in_place, force):
         card, changes, backup = api.score_file(file, rules), [], None
     ruleset = load_ruleset(rules or card.ruleset)
     if fmt == "json":
-        data = pipeline.card_json(card, ruleset, file)
+        data = api.score_json(card, ruleset, file)
         data["restored"] = changes
         data["written"] = str(out) if out else (file if in_place else None)
         data["backup"] = str(backup) if backup else None

@@ -62,9 +62,7 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
     check_output_choice(out, in_place, what="填报")
     result, ruleset, backup = api.fill_file(form, ledger, stage=stage, out=out, in_place=in_place, rules=rules, force=force)
     if fmt == "json":
-        from ..assess.ledger_fill import result_json
-
-        data = result_json(result, ruleset, form, ledger)
+        data = api.fill_json(result, ruleset, form, ledger)
         data["written"], data["backup"] = str(out or form), str(backup) if backup else None
         echo_json(data)
     else:
