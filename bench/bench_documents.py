@@ -3,7 +3,7 @@ and LibreOffice's PDF conversion of the long table (one document, and per county
 
     python bench/bench_documents.py [COMMUNITIES] [--no-pdf]
 
-fullemp: the city 公示 from a summary workbook — template check, who is listed (merge.status), context,
+fullemp: the city 公示 from a summary workbook — template check, who is listed (summary.status), context,
 sandboxed docxtpl rendering, atomic write — timed with and without reading the summary. The naive
 alternative: python-docx's Document(), a table, then table.add_row() and row.cells[k].text = … for every
 community (what one writes first; python-docx re-walks the whole table for each row's cells).
@@ -22,9 +22,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from documents_data import OK, row, write  # noqa: E402
 from fullemp_xl.documents import pdf  # noqa: E402
-from fullemp_xl.documents.demo import write_profile  # noqa: E402
+from fullemp_xl.demo.documents import write_profile  # noqa: E402
 from fullemp_xl.documents.publish import Settings, make_notice  # noqa: E402
-from fullemp_xl.merge.load import load_summary  # noqa: E402
+from fullemp_xl.summary.load import load_summary  # noqa: E402
 
 COUNTIES = ["甘州区", "临泽县", "高台县", "山丹县", "民乐县", "肃南县", "东区", "西区"]
 START = dt.date(2026, 12, 7)

@@ -23,8 +23,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from ledger_data import GROUPS, id_number  # noqa: E402
 from fullemp_xl import api  # noqa: E402
-from fullemp_xl.forms.build import build_assessment  # noqa: E402
-from fullemp_xl.forms.build_lists import FIRST_DATA_ROW, build_ledger  # noqa: E402
+from fullemp_xl.builder.build import build_assessment  # noqa: E402
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_ledger  # noqa: E402
 from fullemp_xl.rules import load_ruleset  # noqa: E402
 
 

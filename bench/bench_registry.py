@@ -25,8 +25,9 @@ sys.path[:0] = [str(ROOT)]
 from fullemp_xl import api  # noqa: E402
 from fullemp_xl.forms import names  # noqa: E402
 from fullemp_xl.forms.book import OpenpyxlBook  # noqa: E402
-from fullemp_xl.forms.build import build_assessment, build_declaration  # noqa: E402
-from fullemp_xl.forms.build_lists import FIRST_DATA_ROW, build_registry  # noqa: E402
+from fullemp_xl.builder.build import build_assessment  # noqa: E402
+from fullemp_xl.builder.declaration import build_declaration
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry  # noqa: E402
 from fullemp_xl.forms.fill import fill_form  # noqa: E402
 from fullemp_xl.rules import load_ruleset  # noqa: E402
 

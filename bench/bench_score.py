@@ -27,7 +27,7 @@ from conftest import good_values, make_assessment  # noqa: E402
 from benchlib import median_ms  # noqa: E402
 from fullemp_xl import api  # noqa: E402
 from fullemp_xl.forms.book import OpenpyxlBook  # noqa: E402
-from fullemp_xl.forms.build import build_assessment  # noqa: E402
+from fullemp_xl.builder.build import build_assessment  # noqa: E402
 from fullemp_xl.rules import load_ruleset  # noqa: E402
 
 

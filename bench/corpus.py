@@ -19,7 +19,7 @@ import openpyxl
 
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.forms.build import build_assessment
+from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.forms.fill import assessment_values
 
 COUNTIES = ["甘州区", "临泽县", "高台县", "山丹县", "民乐县", "肃南县"]

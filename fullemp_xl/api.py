@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import marking, pipeline, preserve
+from .assess import marking, pipeline, preserve
 from .forms import names
 from .forms.book import OpenpyxlBook, PatchedBook
-from .forms.build import build_templates
-from .forms.layout import fit_named, paginate
-from .model import Finding, ScoreCard
+from .builder.templates import build_templates
+from .builder.layout import fit_named, paginate
+from .core import DEFAULT_RULESET
+from .core.model import Finding, ScoreCard
 from .rules import load_ruleset
-from .safe_io import UnusableFile, check_workbook_file, load_workbook
+from .errors import UnusableFile
+from .screening.gate import check_workbook_file, load_workbook
 from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
 
@@ -49,6 +51,11 @@ def form_of(path: str | Path) -> str:
 
 def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
     return pipeline.assess(open_book(path), rules)
+
+
+def score_json(card: ScoreCard, ruleset, file: str) -> dict:
+    """The document `fullemp score --format json` prints for a 考评表 (fullemp.score)."""
+    return pipeline.card_json(card, ruleset, file)
 
 
 def monitor_file(path: str | Path, rules: str | None = None) -> dict:
@@ -141,14 +148,14 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
         try:
             rules = read_meta(open_book(registry)).ruleset
         except NotOurWorkbook:
-            rules = "zhangye-2023"
+            rules = DEFAULT_RULESET
     return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force, progress=progress, planned=planned)
 
 
 def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None, out: str | Path | None = None,
               in_place: bool = False, rules: str | None = None, force: bool = False):
     """Count base data from a ledger into a 考评表 (or the monitor of a 申报表); returns (result, ruleset, backup)."""
-    from .fill import fill_from_ledger
+    from .assess.ledger_fill import fill_from_ledger
     from .forms.reader import read_meta
 
     def work(book):
@@ -165,29 +172,39 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
 # ------------------------------------------------------------------ the city's half of the year
 # Imported when called: documents bring docxtpl and jinja2, which the per-form functions above never need.
 
+def fill_json(result, ruleset, file: str, ledger: str) -> dict:
+    """The document `fullemp fill --ledger --format json` prints (fullemp.fill-ledger)."""
+    from .assess.ledger_fill import result_json
+
+    return result_json(result, ruleset, file, ledger)
+
+
 def merge(paths, out: str | Path, *, registry: str | Path | None = None, rules: str | None = None,
-          year: int | None = None, jobs: int | None = None, force: bool = False):
-    """汇总: every submission under `paths` (folders, workbooks, .zip) into the summary workbook `out`.
+          year: int | None = None, jobs: int | None = None, force: bool = False, progress=None, started=None,
+          county: str | None = None):
+    """汇总: every submission under `paths` (folders, workbooks, .zip) into the summary workbook `out`;
+    with `county`, that county's own summary (its registry rows only).
 
     Re-running into an existing summary keeps the officials' columns (the old file is backed up first).
-    Returns a MergeResult (communities, duplicates, missing, problems …)."""
+    Returns a MergeResult (communities, duplicates, missing, problems …). `started(total)` is called once the
+    files are found, `progress(file_result)` after each one is read."""
     from .merge.run import merge as run
 
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     return run([Path(p) for p in paths], Path(out), registry=Path(registry) if registry else None, rules=rules,
-               year=year, jobs=jobs, force=force)
+               year=year, jobs=jobs, force=force, progress=progress, started=started, county=county)
 
 
-def refresh(summary: str | Path, *, jobs: int | None = None):
+def refresh(summary: str | Path, *, jobs: int | None = None, progress=None, started=None):
     """Re-read the sources a summary records into the same file (`fullemp merge --refresh`)."""
     from .merge.run import refresh as run
 
-    return run(Path(summary), jobs=jobs)
+    return run(Path(summary), jobs=jobs, progress=progress, started=started)
 
 
 def load_summary(path: str | Path):
     """A summary workbook read back: its rows (scores, conclusions, the officials' decisions), rule set, year."""
-    from .merge.load import load_summary as load
+    from .summary.load import load_summary as load
 
     return load(Path(path))
 
@@ -200,15 +217,15 @@ def _settings(options: dict):
 
 
 def notice(summary: str | Path, *, stage: str, start, out: str | Path, county: str | None = None,
-           days: int | None = None, **settings):
+           days: int | None = None, holidays=None, **settings):
     """公示 of stage "county" (one county, or every county into the folder `out`) or "city".
 
-    `start` is the first day (datetime.date); further keywords are Settings: template, profile, office,
-    date (成文日期), number, pdf, force."""
+    `start` is the first day (datetime.date); `holidays` a holiday file for years the calendar does not know;
+    further keywords are Settings: template, profile, office, date (成文日期), number, pdf, force, jobs, progress."""
     from .documents.publish import make_notice
 
     return make_notice(Path(summary), stage=stage, start=start, out=Path(out), county=county, days=days,
-                       settings=_settings(settings))
+                       holidays=holidays, settings=_settings(settings))
 
 
 def announcement(summary: str | Path, *, out: str | Path, **settings):
@@ -218,15 +235,16 @@ def announcement(summary: str | Path, *, out: str | Path, **settings):
     return make_announcement(Path(summary), out=Path(out), settings=_settings(settings))
 
 
-def subsidy(summary: str | Path, *, out_dir: str | Path, year: int | None = None, **settings):
+def subsidy(summary: str | Path, *, out_dir: str | Path, year: int | None = None, report_by=None, **settings):
     """补助资金明细: one Word statement and one workbook for the finance office per county."""
     from .documents.publish import make_subsidy
 
-    return make_subsidy(Path(summary), out_dir=Path(out_dir), year=year, settings=_settings(settings))
+    return make_subsidy(Path(summary), out_dir=Path(out_dir), year=year, settings=_settings(settings),
+                        report_by=report_by)
 
 
 def next_registry(summary: str | Path, out: str | Path, *, force: bool = False):
     """Next year's 社区名册 from a decided summary (titles won, kept, lowered or lost; 民政 changes applied)."""
-    from .registry_next import write_next_registry
+    from .registry.next_year import write_next_registry
 
     return write_next_registry(Path(summary), Path(out), force=force)

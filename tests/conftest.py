@@ -13,13 +13,17 @@ import tempfile  # noqa: E402
 os.environ["FULLEMP_RULES_DIR"] = tempfile.mkdtemp(prefix="fullemp-rules-")
 atexit.register(shutil.rmtree, os.environ["FULLEMP_RULES_DIR"], True)
 
+import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.forms.build import build_assessment, build_declaration
+from fullemp_xl.forms.book import OpenpyxlBook, locate
+from fullemp_xl.builder.build import build_assessment
+from fullemp_xl.builder.declaration import build_declaration
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.forms.fill import assessment_values, fill_form
 from fullemp_xl.rules import load_ruleset
 
@@ -30,6 +34,25 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # bench/corpus.py makes realistic submissions for tests and benches alike
+
+
+# ---------------------------------------------------------------- the command line as a user runs it
+def run(*args, cwd=None):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "fullemp_xl", *map(str, args)], capture_output=True, text=True,
+                          cwd=cwd, env=env, timeout=120)
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def fill_key(fill):
+    return (fill.patternType, fill.fgColor.type, fill.fgColor.value, fill.bgColor.type, fill.bgColor.value)
+
+
+def cell(path: Path, name: str, *, data_only=False):
+    wb = openpyxl.load_workbook(path, data_only=data_only)
+    loc = locate(OpenpyxlBook(wb), name)
+    return wb[loc.sheet][loc.cell]
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +128,22 @@ def pytest_terminal_summary(terminalreporter):
     tr = terminalreporter
     count = sum(len(names) for _, names in NOT_CHECKED.values())
     tr.section("未经 LibreOffice 核对 / NOT CHECKED against LibreOffice", sep="!", red=True, bold=True)
-    tr.write_line(f"没有 soffice：{count} 个测试没有运行，下面这些内容这次没有核对（tests/test_formula_sanity.py 只查公式的"
+    tr.write_line(f"没有 soffice：{count} 个测试没有运行，下面这些内容这次没有核对（tests/engine/test_formula_sanity.py 只查公式的"
                   f"写法，不查算出的结果）/ {count} tests skipped, nothing below was checked:", red=True, bold=True)
     for location, (doc, names) in sorted(NOT_CHECKED.items()):
         tr.write_line(f"  {location}（{len(names)} 个）：{doc}", red=True)
     tr.write_line("安装 LibreOffice：apt-get install libreoffice-calc-nogui fonts-noto-cjk；在 CI（设置了 CI）里缺少 soffice 是失败。",
                   red=True)
+# ---------------------------------------------------------------- forms and registries on disk
+def value(path, name):
+    wb = openpyxl.load_workbook(path)
+    loc = locate(OpenpyxlBook(wb), name)
+    return wb[loc.sheet][loc.cell].value
+def write_registry(path, ruleset, rows):
+    wb = build_registry(ruleset)
+    ws = wb["社区名册"]
+    for k, row in enumerate(rows):
+        for j, v in enumerate(row, start=1):
+            ws.cell(FIRST_DATA_ROW + k, j, v)
+    wb.save(path)
+    return path

@@ -1,10 +1,10 @@
-"""Summary workbooks for the document tests, written by the merge's own writer (merge.summary)."""
+"""Summary workbooks for the document tests, written by the merge's own writer (summary.write)."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from fullemp_xl.merge.model import Decisions, RegistryEntry, SummaryRow
-from fullemp_xl.merge.summary import SummaryInput, write_summary
+from fullemp_xl.summary.model import Decisions, RegistryEntry, SummaryRow
+from fullemp_xl.summary.write import SummaryInput, write_summary
 from fullemp_xl.rules import load_ruleset
 
 # rarer characters of real place names: 㮾 (长沙县㮾梨街道), 埇 (埇桥区), 硚 (硚口区), 奓 (奓山街道), and 通用规范汉字表

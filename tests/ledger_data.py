@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fullemp_xl.forms.build_lists import FIRST_DATA_ROW, build_ledger
-from fullemp_xl.idnumber import check_digit
+from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_ledger
+from fullemp_xl.core.idnumber import check_digit
 
 D = dt.date
 

@@ -22,7 +22,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 
-from fullemp_xl.marking import AUTHOR
+from fullemp_xl.assess.marking import AUTHOR
 
 ALLOW = {"AllowFormattingCells": "formatCells", "AllowFormattingColumns": "formatColumns",
          "AllowFormattingRows": "formatRows", "AllowInsertingColumns": "insertColumns", "AllowInsertingRows": "insertRows",

@@ -86,7 +86,7 @@ def json_error(argv, message: str, code: int) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     asked = "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
     if asked:
-        from ..jsondoc import document
+        from ..core.jsondoc import document
 
         click.echo(json.dumps(document("error", error=message, exit_code=code), ensure_ascii=False, indent=2))
 

@@ -5,13 +5,13 @@ import click
 
 from fractions import Fraction
 
-from .. import api, pipeline
-from ..forms.build import DECLARATION
-from ..jsondoc import document, findings_json
+from .. import api
+from ..builder.build import DECLARATION
+from ..core.jsondoc import document, findings_json
 from ..rules.kinds import percent_text
-from ..model import worst_exit_code
+from ..core.model import worst_exit_code
 from ..rules import load_ruleset
-from ..textreport import findings_summary, score_card
+from .textreport import findings_summary, score_card
 from .base import Unusable, ZhCommand
 from .common import check_output_choice, domain_errors, echo_json, format_option, output_options, rules_option
 
@@ -46,7 +46,7 @@ def score_command(file, rules, fmt, write, out, in_place, force):
         card, changes, backup = api.score_file(file, rules), [], None
     ruleset = load_ruleset(rules or card.ruleset)
     if fmt == "json":
-        data = pipeline.card_json(card, ruleset, file)
+        data = api.score_json(card, ruleset, file)
         data["restored"] = changes
         data["written"] = str(out) if out else (file if in_place else None)
         data["backup"] = str(backup) if backup else None

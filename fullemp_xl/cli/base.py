@@ -5,7 +5,7 @@ import re
 
 import click
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE = 0, 1, 2
+from ..errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_UNUSABLE  # noqa: F401  (the documented exit codes)
 
 
 class Unusable(click.ClickException):

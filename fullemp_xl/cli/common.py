@@ -10,7 +10,7 @@ import click
 
 from ..forms.reader import NotOurWorkbook
 from ..rules import RuleSetError, UnknownRuleSet
-from ..safe_io import UnusableFile
+from ..errors import EXIT_UNUSABLE, FullempError, UnusableFile
 from .base import Unusable
 
 
@@ -52,6 +52,10 @@ def domain_errors(fn):
             raise Unusable("找不到规则集：" + "；".join(p.message for p in exc.problems)) from None
         except RuleSetError as exc:
             raise Unusable("规则集有问题：\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
+        except FullempError as exc:  # any other error of ours that ends the command: its message, never a traceback
+            if exc.exit_code != EXIT_UNUSABLE:
+                raise
+            raise Unusable(exc.message) from None
     return wrapper
 
 

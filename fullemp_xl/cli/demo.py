@@ -44,7 +44,7 @@ def demo_command(out_dir, pdf):
 
 
 def _documents(out: Path, summary: Path, pdf: bool) -> None:
-    from ..documents.demo import run_documents_demo
+    from ..demo.documents import run_documents_demo
 
     def progress(done, total, path):
         click.echo(f"  PDF {done}/{total}：{path.name}", err=True)

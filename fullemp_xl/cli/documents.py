@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from pathlib import Path
 
 import click
 
-from ..jsondoc import document
+from .. import api
+from ..core.jsondoc import document
 from .base import EXIT_CLEAN, EXIT_FINDINGS, Unusable, ZhCommand
 from .common import domain_errors, echo_json, format_option
 
@@ -64,7 +64,7 @@ def document_errors(fn):
         from ..documents.pdf import PdfError
         from ..documents.profile import ProfileError
         from ..documents.publish import DateConflict, NothingToPublish
-        from ..workdays import HolidayFileError, UnknownYear
+        from ..core.workdays import HolidayFileError, UnknownYear
 
         try:
             return fn(*args, **kwargs)
@@ -76,9 +76,8 @@ def document_errors(fn):
     return domain_errors(wrapper)
 
 
-def _settings(kw: dict):
-    from ..documents.publish import Settings
-
+def _settings(kw: dict) -> dict:
+    """The documents' settings (api's keywords) out of the command's options."""
     office = {k: kw.pop(k) for k in ("office", "doc_prefix", "contact", "phone", "address", "postcode", "email")}
     office["name"] = office.pop("office")
     quiet = kw.pop("quiet")
@@ -86,9 +85,9 @@ def _settings(kw: dict):
     def progress(done, total, path):
         click.echo(f"PDF {done}/{total}：{path}", err=True)
 
-    return Settings(template=kw.pop("template"), profile=kw.pop("profile"), office={k: v for k, v in office.items() if v},
-                    date=kw.pop("signing"), number=kw.pop("number") or "", pdf=kw.pop("pdf"), force=kw.pop("force"),
-                    jobs=kw.pop("jobs"), progress=None if quiet else progress)
+    return dict(template=kw.pop("template"), profile=kw.pop("profile"), office={k: v for k, v in office.items() if v},
+                date=kw.pop("signing"), number=kw.pop("number") or "", pdf=kw.pop("pdf"), force=kw.pop("force"),
+                jobs=kw.pop("jobs"), progress=None if quiet else progress)
 
 
 def _report(outcome, fmt: str, headline: str, summary: str) -> None:
@@ -152,13 +151,11 @@ def notice_command(summary, stage, county, start, days, holidays, out, fmt, **kw
     \b
     退出码：0 已生成，1 已生成但汇总表有需要核对的地方，或没有可公示的社区，2 文件或参数无法使用。
     """
-    from ..documents.publish import make_notice
-
     settings = _settings(kw)
     if stage == "city" and county:
         raise Unusable("--county 只用于县区公示（--stage county）")
-    outcome = make_notice(summary, stage=stage, county=county, start=start, days=days, out=Path(out),
-                          holidays=holidays, settings=settings)
+    outcome = api.notice(summary, stage=stage, county=county, start=start, days=days, out=out, holidays=holidays,
+                         **settings)
     d = outcome.details
     period = f"公示期 {_cn(d['start'])}至{_cn(d['end'])}（{d['days']}个工作日）"
     _report(outcome, fmt, f"{'县（区）' if stage == 'county' else '市级'}公示：{period}", summary)
@@ -180,9 +177,7 @@ def announce_command(summary, out, fmt, **kw):
     \b
     退出码：0 已生成，1 已生成但汇总表有需要核对的地方，或没有最终认定的社区，2 文件或参数无法使用。
     """
-    from ..documents.publish import make_announcement
-
-    outcome = make_announcement(summary, out=Path(out), settings=_settings(kw))
+    outcome = api.announcement(summary, out=out, **_settings(kw))
     _report(outcome, fmt, "认定公告：", summary)
 
 
@@ -203,9 +198,7 @@ def subsidy_command(summary, year, report_by, out, fmt, **kw):
     \b
     退出码：0 已生成，1 已生成但汇总表有需要核对的地方，或没有可补助的社区，2 文件或参数无法使用。
     """
-    from ..documents.publish import make_subsidy
-
-    outcome = make_subsidy(summary, out_dir=Path(out), year=year, settings=_settings(kw), report_by=report_by)
+    outcome = api.subsidy(summary, out_dir=out, year=year, report_by=report_by, **_settings(kw))
     lines = [f"补助资金明细（{outcome.details['year']}年度，每个社区 {outcome.details['amount']} 元）："]
     for c in outcome.details["counties"]:
         lines.append(f"  {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")

@@ -6,9 +6,9 @@ from pathlib import Path
 import click
 
 from .. import api
-from ..jsondoc import document, findings_json
-from ..model import worst_exit_code
-from ..textreport import findings_summary
+from ..core.jsondoc import document, findings_json
+from ..core.model import worst_exit_code
+from .textreport import findings_summary
 from .base import Unusable, ZhCommand
 from .common import check_output_choice, domain_errors, echo_json, format_option, progress_bar, rules_option
 
@@ -62,9 +62,7 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
     check_output_choice(out, in_place, what="填报")
     result, ruleset, backup = api.fill_file(form, ledger, stage=stage, out=out, in_place=in_place, rules=rules, force=force)
     if fmt == "json":
-        from ..fill import result_json
-
-        data = result_json(result, ruleset, form, ledger)
+        data = api.fill_json(result, ruleset, form, ledger)
         data["written"], data["backup"] = str(out or form), str(backup) if backup else None
         echo_json(data)
     else:

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
-from ..merge.model import QUARANTINED
+from .. import api
+from ..summary.model import QUARANTINED
 from .base import Unusable, ZhCommand
 from .common import domain_errors, echo_json, format_option, rules_option
 
@@ -75,22 +75,19 @@ def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_p
     \b
     退出码：0 无错误，1 有无法使用的文件或有错误的表格，2 路径或参数无法使用。
     """
-    from ..merge.run import merge, refresh
-
     progress = _Progress(quiet or fmt == "json")
     try:
         if refresh_path:
             if paths or out or registry or rules or county:
                 raise Unusable("--refresh 按汇总表中记录的来源、名册和规则集重新汇总，不能再给路径、-o、--registry 或 --rules")
-            result = refresh(Path(refresh_path), jobs=jobs, progress=progress.step, started=progress.start)
+            result = api.refresh(refresh_path, jobs=jobs, progress=progress.step, started=progress.start)
         else:
             if not paths:
                 raise Unusable("请给出要汇总的文件夹、工作簿或 .zip 压缩包，以及 -o 汇总表.xlsx")
             if not out:
                 raise Unusable("请用 -o 指定汇总表文件，如 -o 汇总表.xlsx")
-            result = merge([Path(p) for p in paths], Path(out), registry=Path(registry) if registry else None,
-                           rules=rules, year=year, jobs=jobs, force=force, progress=progress.step,
-                           started=progress.start, county=county)
+            result = api.merge(list(paths), out, registry=registry, rules=rules, year=year, jobs=jobs, force=force,
+                               progress=progress.step, started=progress.start, county=county)
     finally:
         progress.close()
     if fmt == "json":

@@ -1,12 +1,11 @@
 """`fullemp registry next`: next year's 社区名册 from this year's summary."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
+from .. import api
 from .base import EXIT_CLEAN, EXIT_FINDINGS, ZhCommand, ZhGroup
-from ..jsondoc import document
+from ..core.jsondoc import document
 from .common import domain_errors, echo_json, format_option
 
 
@@ -29,9 +28,7 @@ def next_command(summary, out, force, fmt):
     \b
     退出码：0 已生成，1 已生成但有决定未填完（原称号暂保留，见说明列），2 文件或参数无法使用。
     """
-    from ..registry_next import write_next_registry
-
-    nxt = write_next_registry(summary, Path(out), force=force)
+    nxt = api.next_registry(summary, out, force=force)
     titled = sum(1 for e in nxt.entries if e.prior_title)
     if fmt == "json":
         echo_json({**document("registry-next", file=str(summary), output=str(out)), "year": nxt.year,

@@ -5,13 +5,15 @@ from pathlib import Path
 
 import click
 
-from ..rules import builtin_ids, check_file, installed_ids, load_ruleset, user_dir
-from ..rules.store import install, uninstall
-from ..model import number
+from ..engine.limits import check_file
+from ..rules import RuleSetError, builtin_ids, installed_ids, load_ruleset, user_dir
+from ..rules.install import install, uninstall
+from ..core import DEFAULT_RULESET
+from ..core.model import number
 from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
-from ..jsondoc import document
+from ..core.jsondoc import document
 from .common import domain_errors, echo_json, format_option
 
 
@@ -54,6 +56,9 @@ def install_command(file, force):
     """
     if not Path(file).is_file():
         raise Unusable(f"找不到文件：{file}")
+    errors = [p for p in check_file(Path(file)) if p.severity == "error"]
+    if errors:
+        raise RuleSetError(errors)
     rule_id, dest, what = install(Path(file), force=force)
     click.echo(f"{what}：{rule_id} → {dest}")
 
@@ -132,7 +137,7 @@ def check_command(file, fmt):
 
 
 @rules_group.command("new", cls=ZhCommand)
-@click.option("--from", "source", default="zhangye-2023", show_default=True, metavar="规则集",
+@click.option("--from", "source", default=DEFAULT_RULESET, show_default=True, metavar="规则集",
               help="以哪个内置规则集为起点。")
 @click.option("-o", "--output", "out", required=True, metavar="文件", type=click.Path(dir_okay=False),
               help="新规则集文件（.toml）。")

@@ -5,7 +5,9 @@ from pathlib import Path
 
 import click
 
-from ..forms.build import ASSESSMENT, DECLARATION, build_templates
+from ..builder.build import ASSESSMENT, DECLARATION
+from ..core import DEFAULT_RULESET
+from ..builder.templates import build_templates
 from ..forms.filled import holds_data
 from ..rules import builtin_ids, installed_ids, load_ruleset
 from .base import Unusable, ZhCommand, ZhGroup
@@ -18,7 +20,7 @@ def templates_group():
 
 
 @templates_group.command("build", cls=ZhCommand)
-@click.option("--rules", default="zhangye-2023", show_default=True, metavar="规则集", help="规则集 id 或 .toml 文件路径。")
+@click.option("--rules", default=DEFAULT_RULESET, show_default=True, metavar="规则集", help="规则集 id 或 .toml 文件路径。")
 @click.option("-o", "--output", "out_dir", metavar="文件夹", type=click.Path(file_okay=False), default="templates", show_default=True,
               help="输出文件夹。")
 @click.option("--force", is_flag=True, help="即使目标文件已填有数据也覆盖。")

@@ -1,6 +1,6 @@
-"""Who each document lists, and the values its tags get, from the summary (merge.load.Summary).
+"""Who each document lists, and the values its tags get, from the summary (summary.load.Summary).
 
-Who is listed comes from merge.status.standing alone — the same function that fills the summary's
+Who is listed comes from summary.status.standing alone — the same function that fills the summary's
 拟认定名单 — so the documents and the summary cannot disagree. Every community the process would
 otherwise consider but that is not listed is kept with the reason, for the terminal report.
 """
@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ..merge.model import SummaryRow, normalise_name
-from ..merge.status import standing
-from ..model import RuleSet
-from ..money import rmb_figures, rmb_words
+from ..summary.model import SummaryRow, normalise_name
+from ..summary.status import standing
+from ..core.model import RuleSet
+from ..core.money import rmb_figures, rmb_words
 from ..rules.kinds import excel_number
 from ..rules.policies import EXCLUDE_FLAGS
 

@@ -19,6 +19,7 @@ from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from ..errors import FullempError
 from .tags import Tag, top
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
@@ -26,7 +27,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 SNIPPET = 40
 
 
-class TemplateProblems(Exception):
+class TemplateProblems(FullempError):
     """A template that cannot be used: every problem found, Chinese, with where it is."""
 
     def __init__(self, template: str, problems: list[str]):

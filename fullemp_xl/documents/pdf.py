@@ -19,12 +19,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable
 
+from ..errors import FullempError
+
 DEFAULT_TIMEOUT = 900  # seconds per document: a 2,000-row table takes minutes on a slow PC
 SOFFICE_ENV = "FULLEMP_SOFFICE"
 WINDOWS_PLACES = (r"C:\Program Files\LibreOffice\program\soffice.exe", r"C:\Program Files (x86)\LibreOffice\program\soffice.exe")
 
 
-class PdfError(Exception):
+class PdfError(FullempError):
     """Conversion failed or LibreOffice is missing; the message is Chinese and says what to do."""
 
 

@@ -28,7 +28,9 @@ import sys
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
+from ..errors import FullempError
 from .tags import OFFICE_FIELDS
+from ..summary.model import normalise_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -42,7 +44,7 @@ OPTION = {"name": "--office", "doc_prefix": "--doc-prefix", "contact": "--contac
           "address": "--address", "postcode": "--postcode", "email": "--email"}
 
 
-class ProfileError(Exception):
+class ProfileError(FullempError):
     """The profile cannot be used, or lacks what the template prints; the message is Chinese."""
 
 
@@ -75,7 +77,6 @@ class Profile:
 
     def section(self, county: str | None) -> tuple[Office, str]:
         """The office of a county's own section when there is one, else the city's; with its TOML name."""
-        from ..merge.model import normalise_name
 
         if county:
             for name, office in self.counties.items():
@@ -84,8 +85,6 @@ class Profile:
         return self.office, "[office]"
 
     def has_county(self, county: str) -> bool:
-        from ..merge.model import normalise_name
-
         return any(normalise_name(n) == normalise_name(county) for n in self.counties)
 
 

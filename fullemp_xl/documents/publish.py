@@ -11,22 +11,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..merge import timeline as T
-from ..merge.load import Summary, load_summary
-from ..merge.summary import SHEETS
-from ..paths import safe_filename
-from ..safe_io import UnusableFile, write_output
-from ..workdays import load_calendar, notice_end
+from ..summary import timeline as T
+from ..summary.load import Summary, load_summary
+from ..summary.write import SHEETS
+from ..core.filenames import safe_filename
+from ..errors import EXIT_FINDINGS, FullempError, UnusableFile
+from ..writing.files import write_output
+from ..core.workdays import load_calendar, notice_end
 from . import context as C
 from .engine import check_template, render
 from .pdf import convert, fangsong_note
 from .profile import Office, Profile, ProfileError, load_profile, require
 from .tags import ANNOUNCEMENT, KIND_LABEL, NOTICE, SUBSIDY
 from .templates import template_bytes
+from .finance import finance_workbook
 
 
-class NothingToPublish(Exception):
+class NothingToPublish(FullempError):
     """No community qualifies for the document; the message says why (exit code 1)."""
+
+    exit_code = EXIT_FINDINGS
 
 
 class DateConflict(Exception):
@@ -47,7 +51,7 @@ class Settings:
     force: bool = False
     jobs: int | None = None
     progress: Callable[[int, int, Path], None] | None = None
-    # where the 发布记录 goes: None = into the summary file (merge.timeline.record); the Excel buttons write
+    # where the 发布记录 goes: None = into the summary file (summary.timeline.record); the Excel buttons write
     # into the open workbook instead. Returns "" or why it could not.
     record: Callable[[list], str] | None = None
 
@@ -72,7 +76,7 @@ class Outcome:
 
     @property
     def problems(self) -> list[str]:
-        """The summary's problems (merge.check, the one check every command reports): the documents are
+        """The summary's problems (summary.check, the one check every command reports): the documents are
         right, but the summary needs a look (exit 1)."""
         return list(dict.fromkeys(self.summary.problems))
 
@@ -266,7 +270,6 @@ def _deadline(month_day: str, year: int) -> dt.date:
 def make_subsidy(summary_path, *, out_dir, year: int | None = None, settings: Settings = Settings(),
                  summary: Summary | None = None, report_by: dt.date | None = None) -> Outcome:
     """One statement per county (the county pays) and, beside it, the same table as a workbook for its finance office."""
-    from .finance import finance_workbook
 
     summary = summary or load_summary(summary_path)
     rs = summary.ruleset

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import layout as L
 from .tags import ANNOUNCEMENT, NOTICE, SUBSIDY
+from ..writing.files import write_output
 
 FILE_NAMES = {NOTICE: "notice.docx", ANNOUNCEMENT: "announcement.docx", SUBSIDY: "subsidy-statement.docx"}
 TITLES = {NOTICE: "公示", ANNOUNCEMENT: "认定公告", SUBSIDY: "补助资金明细"}
@@ -155,7 +156,6 @@ def template_bytes(kind: str) -> bytes:
 
 def write_templates(out_dir: Path, *, force: bool = False) -> tuple[list[Path], list[Path]]:
     """Write the three templates into out_dir; an existing one (perhaps an office's edit) is kept unless force."""
-    from ..safe_io import write_output
 
     written, kept = [], []
     for kind, name in FILE_NAMES.items():

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from ..writing.text import excel_value
 
 # what Worksheet.Protect takes besides DrawingObjects / Contents / Scenarios (Excel's object model)

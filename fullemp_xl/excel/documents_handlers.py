@@ -2,7 +2,7 @@
 
 Each `*_book(book)` takes an xlwings Book (live Excel, or xlwings' remote engine in the tests), reads the
 summary as it is on screen — the officials' decision columns included, saved or not — through the same
-loader as the command line (`merge.load.load_summary`, on a snapshot of the values), and writes the
+loader as the command line (`summary.load.load_summary`, on a snapshot of the values), and writes the
 documents beside the workbook's file with the issuing-office file (发文机关.toml) found there. It never
 changes the workbook. The zero-argument functions at the end are the RunPython entry points.
 """
@@ -23,10 +23,10 @@ class _NoFolder(Exception):
 
 
 def _snapshot(book, target: Path) -> None:
-    """The summary's sheets as values in a plain workbook (text stays text), for merge.load.load_summary."""
+    """The summary's sheets as values in a plain workbook (text stays text), for summary.load.load_summary."""
     from openpyxl import Workbook
 
-    from ..merge.summary import META_SHEET, SHEETS
+    from ..summary.write import META_SHEET, SHEETS
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -47,7 +47,7 @@ def _snapshot(book, target: Path) -> None:
 
 def _load(book):
     """(summary, the workbook's path on disk): the summary as shown on screen."""
-    from ..merge.load import load_summary
+    from ..summary.load import load_summary
 
     full = Path(str(book.fullname))
     if not full.is_absolute() or not full.parent.is_dir():  # a workbook never saved, or Excel on the web
@@ -67,7 +67,7 @@ def _guarded(fn):
         from ..documents.pdf import PdfError
         from ..documents.profile import ProfileError
         from ..documents.publish import DateConflict, NothingToPublish
-        from ..workdays import HolidayFileError, UnknownYear
+        from ..core.workdays import HolidayFileError, UnknownYear
 
         try:
             return fn(book, *args, **kwargs)
@@ -97,7 +97,7 @@ def _listing(outcome) -> str:
 
 
 def _problems(outcome) -> list[str]:
-    """merge.check's problems, as every command reports them."""
+    """summary.check's problems, as every command reports them."""
     if not outcome.problems:
         return []
     return [f"汇总表中有 {len(outcome.problems)} 处需要核对：" + "；".join(outcome.problems[:3])]
@@ -117,7 +117,7 @@ def first_working_day(calendar, day: dt.date) -> dt.date:
 def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = None) -> str:
     """公示: every 公示 the decisions allow (each county's, and the city's), starting on the first working day from today."""
     from ..documents.publish import DateConflict, NothingToPublish, make_notice
-    from ..workdays import load_calendar
+    from ..core.workdays import load_calendar
 
     summary, path = _load(book)
     folder = Path(out_dir) if out_dir else path.parent / NOTICE_FOLDER

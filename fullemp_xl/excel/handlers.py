@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 
-from .. import marking, pipeline
+from ..assess import marking, pipeline
 from ..forms import names
 from ..forms.book import locate
 from ..forms.names import ASSESSMENT, DECLARATION
 from ..forms.reader import NotOurWorkbook, read_meta
-from ..model import SEVERITY_LABEL
+from ..core.model import SEVERITY_LABEL
 from ..rules import RuleSetError
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from .adapter import XlwingsBook
 
 TITLE = "充分就业社区"
@@ -51,7 +51,7 @@ def _guard(fn):
     return wrapper
 
 
-# marking.fill_record of forms.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
+# marking.fill_record of builder.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
 # the templates print without shading, so all three are "no fill"
 NO_FILL_RECORD = {"pattern": None, "fg": {"type": "rgb", "value": "00000000", "tint": 0.0},
                   "bg": {"type": "rgb", "value": "00000000", "tint": 0.0}}
@@ -186,7 +186,7 @@ def score_book(book) -> str:
 @_guard
 def fill_book(book, ledger_path: str | None = None, stage: str | None = None) -> str:
     """填报: count base data from the ledger named in the workbook (基础数据 › 台账文件) or given."""
-    from ..fill import fill_from_ledger
+    from ..assess.ledger_fill import fill_from_ledger
 
     xb = XlwingsBook(book)
     meta = read_meta(xb)

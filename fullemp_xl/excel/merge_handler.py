@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..forms.book import read_name
-from ..merge.summary import FORM
+from ..summary.write import FORM
 from .adapter import XlwingsBook
 from .handlers import _alert, _guard
 

@@ -4,7 +4,7 @@ FE_LEVEL, FE_WORKDAY, FE_RMB_UPPER.
 Decorated with xlwings' func / arg / ret so that the classic add-in (Windows, macOS) and xlwings
 Server / Lite can register them; on any system each is also a plain Python function. Errors come
 back as a short Chinese text, never a traceback. fullemp's own modules are imported inside the
-functions, so importing this module stays fast.
+functions (but the core package, for the default rule set id), so importing this module stays fast.
 
 `values` is the stage column of the 基础数据 sheet (e.g. 基础数据!E15:E48): the base data in the
 rule set's order.
@@ -16,10 +16,11 @@ import functools
 
 from xlwings import arg, func, ret
 
-DEFAULT_RULES = "zhangye-2023"
+from ..core import DEFAULT_RULESET as DEFAULT_RULES
+
 ITEM_DOC = "评分项序号，如 \"3.2\""
 VALUES_DOC = "基础数据表中某一列（自评或考评）的全部基础数据"
-RULES_DOC = "规则集，默认 zhangye-2023"
+RULES_DOC = f"规则集，默认 {DEFAULT_RULES}"
 
 
 def _friendly(fn):
@@ -66,7 +67,7 @@ def _values(ruleset, values) -> dict:
 
 
 def _item_score(item, values, rules):
-    from ..scoring import score_item
+    from ..engine.scoring import score_item
 
     rs = _ruleset(rules)
     try:
@@ -77,14 +78,14 @@ def _item_score(item, values, rules):
 
 
 def _stage(values, rules):
-    from ..scoring import score_stage
+    from ..engine.scoring import score_stage
 
     rs = _ruleset(rules)
     return score_stage(rs, rs.stages[0].id, _values(rs, values))
 
 
 def _number(value):
-    from ..model import number
+    from ..core.model import number
 
     return number(value)
 
@@ -96,7 +97,7 @@ def _number(value):
 @_friendly
 def FE_RATE(numerator, denominator):
     """比率 = 分子 ÷ 分母。分母为0时返回“—”；不是数时返回说明文字。"""
-    from ..numbers import parse_count
+    from ..core.numbers import parse_count
 
     num, den = parse_count(numerator), parse_count(denominator)
     for label, parsed in (("分子", num), ("分母", den)):
@@ -164,9 +165,9 @@ def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAU
     """认定结论：按规则集的认定层级、门槛和原有称号（含降级、取消、免于评定）。"""
     from fractions import Fraction
 
-    from ..model import PriorTitle
-    from ..numbers import parse_count, parse_score
-    from ..scoring import decide
+    from ..core.model import PriorTitle
+    from ..core.numbers import parse_count, parse_score
+    from ..engine.scoring import decide
 
     rs = _ruleset(rules)
     parsed = parse_score(total, float(rs.total + sum(s.points for s in rs.bonus_sections)))  # 总得分 may carry 加分
@@ -198,8 +199,8 @@ def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAU
 @_friendly
 def FE_WORKDAY(start, days, holidays=None, workdays=None):
     """start 之后第 days 个中国工作日（计入法定节假日和调休上班），用于计算公示期满日。"""
-    from ..numbers import parse_count
-    from ..workdays import HolidayFileError, UnknownYear, add_workdays, load_calendar
+    from ..core.numbers import parse_count
+    from ..core.workdays import HolidayFileError, UnknownYear, add_workdays, load_calendar
 
     if _blank(start):
         raise _Problem("起始日期未填")
@@ -220,7 +221,7 @@ def FE_WORKDAY(start, days, holidays=None, workdays=None):
 @_friendly
 def FE_RMB_UPPER(amount):
     """金额的中文大写，如 10000 → 壹万元整。"""
-    from ..money import rmb_upper
+    from ..core.money import rmb_upper
 
     if _blank(amount):
         raise _Problem("金额未填")

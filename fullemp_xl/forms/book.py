@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
-from ..model import Location
+from ..core.model import Location
 from ..writing.text import Formula, put_text
 
 
@@ -75,7 +75,7 @@ class PatchedBook(OpenpyxlBook):
         self.patch.set_value(sheet, cell, value)
 
     def layout(self) -> dict:
-        """Row heights and page breaks of every sheet, before the layout code (forms.layout) adjusts them."""
+        """Row heights and page breaks of every sheet, before the layout code (builder.layout) adjusts them."""
         return {ws.title: ({r: d.height for r, d in ws.row_dimensions.items() if d.height},
                            [b.id for b in ws.row_breaks.brk]) for ws in self.wb.worksheets}
 

@@ -1,7 +1,7 @@
 """Write identity fields and base data into a form by defined name (demo, and the ledger fill later)."""
 from __future__ import annotations
 
-from ..model import RuleSet
+from ..core.model import RuleSet
 from . import names
 from .book import Book, locate
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from ..writing.workbook import WorkbookPatch
 from . import names
+from ..screening.gate import check_workbook_file
+from ..writing.sheet import split_ref
 
 COMPUTED = ("fe_meta_", "fe_score_", "fe_section_", "fe_total_", "fe_gate_", "fe_level_", "fe_rate_", "fe_unit",
             "fe_mon_month_", "fe_mon_total_", "fe_mon_rate_", "fe_mon_ok_")
@@ -22,7 +24,6 @@ def holds_data(path: Path, *, ignore: tuple[str, ...] = ()) -> bool:
 
     `ignore` names inputs that do not count (e.g. the identity fields the registry itself fills).
     """
-    from ..safe_io import check_workbook_file
 
     try:
         check_workbook_file(path)
@@ -33,8 +34,6 @@ def holds_data(path: Path, *, ignore: tuple[str, ...] = ()) -> bool:
         if not form:
             return True
         if form in LIST_SHEETS:
-            from ..writing.sheet import split_ref
-
             shared = patch.shared_strings()
             return any(c.value(shared) not in (None, "") for c in patch.sheet(LIST_SHEETS[form]).all_cells()
                        if split_ref(c.ref)[0] >= FIRST_LIST_ROW)

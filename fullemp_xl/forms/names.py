@@ -1,7 +1,7 @@
 """Stable ASCII defined names for every field; code addresses cells by these, never by coordinate."""
 from __future__ import annotations
 
-from ..model import Item, RuleSet, Section
+from ..core.model import Item, RuleSet, Section
 
 TEMPLATE_VERSION = "1"
 ASSESSMENT, DECLARATION, NO_TITLE = "考评表", "申报表", "无"

@@ -4,16 +4,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..model import Finding, Location, PriorTitle, RuleSet
-from ..numbers import cell_text as _text
-from ..numbers import parse_count, parse_flag, parse_percent, shown
+from ..errors import FullempError
+from ..core.model import Finding, Location, PriorTitle, RuleSet
+from ..core.numbers import cell_text as _text
+from ..core.numbers import parse_count, parse_flag, parse_percent, shown
 from . import names
 from .book import Book, locate, read_name
 
 PARSERS = {"count": parse_count, "flag": parse_flag, "percent": parse_percent}
 
 
-class NotOurWorkbook(Exception):
+class NotOurWorkbook(FullempError):
     """The workbook has no fullemp form information: exit code 2."""
 
     def __init__(self, file: str, message: str):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..idnumber import birth_date, mask, problem
-from ..model import Finding, LedgerSpec, Location
+from ..core.idnumber import birth_date, mask, problem
+from ..core.model import Finding, LedgerSpec, Location
 from .count import matcher
 from .read import Ledger, _letter
 

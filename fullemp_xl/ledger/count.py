@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model import LedgerSpec, RowAny
+from ..core.model import LedgerSpec, RowAny
 from ..rules.kinds import OPS, OP_WORDS
 
 

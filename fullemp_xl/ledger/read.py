@@ -12,10 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..idnumber import looks_like_id, normalise, stored_as_number
-from ..model import Finding, LedgerSpec, Location
-from ..numbers import MAX_COUNT, parse_count, parse_flag
-from ..safe_io import UnusableFile
+from ..core.idnumber import looks_like_id, normalise, stored_as_number
+from ..core.model import Finding, LedgerSpec, Location
+from ..core.numbers import MAX_COUNT, parse_count, parse_flag
+from ..errors import UnusableFile
 from .sheetrows import LedgerBook
 
 LEDGER_SHEET = "台账"

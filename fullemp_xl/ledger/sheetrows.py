@@ -18,7 +18,7 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from ..screening import LEDGER_LIMITS, Limits, parse_xml, screen_workbook
 from ..screening.screen import sheet_parts
 from ..screening.xmlscan import DAMAGED, UNSAFE, UnsafeXml, column_number, expat_parser, stream_into

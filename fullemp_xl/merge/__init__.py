@@ -7,8 +7,8 @@ the same content as JSON.
     discover  → the files to read (zips opened in memory, lock/hidden/system files skipped and counted)
     workers   → each file read and scored in a child process (fullemp_xl.xlsx's strict reader + the pipeline)
     combine   → duplicates, 考评表/申报表 pairs, the registry, level changes, subsidy eligibility
-    summary   → the workbook; load reads it back (officials' columns included) for refresh and documents
+    fullemp_xl.summary → the workbook; load reads it back (officials' columns included) for refresh and documents
 
-It may import the model, rules, forms, pipeline, xlsx and safe_io; nothing imports it but the CLI, the
-Excel handlers and the documents.
+It may import core, errors, rules, forms, assess (the pipeline), summary, registry (reading a 社区名册),
+xlsx, screening and writing; nothing imports it but the api, the Excel merge handler and the demo.
 """

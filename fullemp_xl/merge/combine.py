@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..model import PriorTitle, RuleSet
+from ..core.model import PriorTitle, RuleSet
 from ..rules.policies import EXCLUDE_FLAGS
-from ..scoring import band_score, decide, score_label
-from .columns import PARTS
-from .model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
+from ..engine.scoring import band_score, decide, score_label
+from ..summary.columns import PARTS
+from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
 
 CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "新认定", "降级", "撤销", "不予认定"
 CHANGE_EXEMPT, CHANGE_PENDING = "免于评定", "待定"

@@ -9,20 +9,20 @@ from __future__ import annotations
 from fractions import Fraction
 from pathlib import Path
 
-from .. import pipeline
+from ..assess import pipeline
 from ..forms import names
 from ..forms.names import ASSESSMENT as FORM_ASSESSMENT
 from ..forms.names import DECLARATION as FORM_DECLARATION
 from ..forms.names import TEMPLATE_VERSION
 from ..forms.reader import FormData, NotOurWorkbook, read_meta, read_prior
-from ..model import Finding, PriorTitle, RuleSet
+from ..core.model import Finding, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
 from ..xlsx import open_book
-from .identity import valid_code
-from .model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
+from ..summary.identity import valid_code
+from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
 
 OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
 OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: the city's merge looks for county summaries

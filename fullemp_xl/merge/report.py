@@ -5,10 +5,10 @@ keys that do not depend on the rule set: stages and items are values in lists, n
 """
 from __future__ import annotations
 
-from ..jsondoc import document
-from .load import load_summary
+from ..core.jsondoc import document
+from ..summary.load import load_summary
 from .run import MergeResult
-from .status import standing
+from ..summary.status import standing
 
 
 PROBLEM_KEYS = {"隔离": "quarantined", "错误": "error", "警告": "warning", "提示": "info"}

@@ -11,20 +11,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..model import RuleSet
+from ..core import DEFAULT_RULESET
+from ..core.model import RuleSet
 from ..rules import load_ruleset
-from ..safe_io import UnusableFile, replace_file, write_output
-from . import columns as C
-from .check import row_problems
+from ..errors import UnusableFile
+from ..writing.files import replace_file, write_output
+from ..summary import columns as C
+from ..summary.check import row_problems
 from .combine import Entry, Store, differences, pick, summary_row
 from .discover import SKIP_REASONS, discover
 from .read import OWN_SUMMARY
-from .load import Summary, load_summary
-from .identity import Who, match
-from .model import normalise_name
-from .model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
-from .summary import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
+from ..summary.load import Summary, load_summary
+from ..summary.identity import Who, match
+from ..summary.model import normalise_name
+from ..summary.model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
+from ..summary.write import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import default_jobs, read_all
+from ..registry import read_registry
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -67,13 +70,12 @@ class MergeResult:
 def _registry(path: Path | None, ruleset: RuleSet):
     if path is None:
         return None, []
-    from ..registry import read_registry
 
     return read_registry(path, ruleset)  # its lines are RegistryEntries
 
 
 def _match_registry(entries: list[RegistryEntry], kept: dict) -> tuple[dict, list[str]]:
-    """Submission key -> registry entry by the one identity rule (merge.identity): 社区代码, then county +
+    """Submission key -> registry entry by the one identity rule (summary.identity): 社区代码, then county +
     street + name, then county + name when unique; (matches, ambiguities)."""
     keys = list(kept)
     found = match([Who(*k, kept[k].code) for k in keys], entries)
@@ -278,7 +280,7 @@ def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
     """The rule set of the merge: the one given, else the one most submissions were made with; forms of
     any other rule set are quarantined with the advice to merge them separately."""
     counts = read.rulesets
-    ruleset = load_ruleset(rules or (min(counts, key=lambda r: (-counts[r], r)) if counts else "zhangye-2023"))
+    ruleset = load_ruleset(rules or (min(counts, key=lambda r: (-counts[r], r)) if counts else DEFAULT_RULESET))
     for table in (read.assessments, read.declarations):
         for key in list(table):
             for e in [e for e in table[key] if e.ruleset != ruleset.id]:
@@ -395,7 +397,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             store.add_findings(0, result.source, _file_lines(result))
             row = summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
             extra += [_finding(result, C.OFFICIAL_HEADERS.get(p.column, ""), "警告", p.message)
-                      for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (merge.check)
+                      for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (summary.check)
             store.add_findings(2, "", extra)
             rows_by_key[key] = row
             yield row

@@ -46,7 +46,7 @@ def _limit_memory() -> None:
 def main(argv: list[str]) -> int:
     _limit_memory()
     rules = argv[0] if argv and argv[0] else None
-    from .model import Brief
+    from ..summary.model import Brief
     from .read import quarantined, read_submission
 
     crash_on = os.environ.get("FULLEMP_TEST_ABORT_ON", "")

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .discover import ArchiveReader, Candidate
-from .model import Brief, FileResult
+from ..summary.model import Brief, FileResult
 from .read import quarantined
 from .worker import receive, send
 

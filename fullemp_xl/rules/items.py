@@ -10,7 +10,7 @@ import re
 from fractions import Fraction
 from types import MappingProxyType
 
-from ..model import Item, Section
+from ..core.model import Item, Section
 from .kinds import PART_KINDS, PLACEHOLDERS, Award, Band, Bands, Base, Deduct, PerUnit, PerUnitAward, Shortfall, Veto
 
 ITEM_ID = re.compile(r"^[0-9A-Za-z]+(\.[0-9A-Za-z]+)*$")

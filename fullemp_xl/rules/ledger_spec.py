@@ -1,7 +1,7 @@
 """The [ledger] table of a rule set: ledger columns and how each base-data value is counted from them."""
 from __future__ import annotations
 
-from ..model import Contradiction, LedgerColumn, LedgerCount, LedgerFlag, LedgerSpec, MonthRule, RowAny, RowTest
+from ..core.model import Contradiction, LedgerColumn, LedgerCount, LedgerFlag, LedgerSpec, MonthRule, RowAny, RowTest
 from .conditions import OPS
 
 COLUMN_TYPES = {"text": "文字", "id": "公民身份号码", "flag": "是/否", "date": "日期", "count": "非负整数"}

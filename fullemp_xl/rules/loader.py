@@ -11,19 +11,19 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from ..model import RuleSet
-from .limits import formula_problems
+from ..core import DEFAULT_RULESET
+from ..core.model import RuleSet
 from .parser import Parser
 from .problems import RuleProblem, RuleSetError
 from .source import read_rule_data
 from .store import builtin_ids, builtin_path, resolve
 
-__all__ = ["RuleProblem", "RuleSetError", "builtin_ids", "builtin_path", "check_file", "load_ruleset", "resolve"]
+__all__ = ["RuleProblem", "RuleSetError", "builtin_ids", "builtin_path", "rule_problems", "load_ruleset", "resolve"]
 
 _cache: dict[tuple[str, float], RuleSet] = {}
 
 
-def load_ruleset(id_or_path: str | Path = "zhangye-2023") -> RuleSet:
+def load_ruleset(id_or_path: str | Path = DEFAULT_RULESET) -> RuleSet:
     """Load and check a rule set (built-in id, installed id or file); raise RuleSetError listing every problem."""
     path = resolve(id_or_path)
     try:
@@ -39,8 +39,8 @@ def load_ruleset(id_or_path: str | Path = "zhangye-2023") -> RuleSet:
     return _cache[key]
 
 
-def check_file(path: str | Path) -> list[RuleProblem]:
-    """Every problem of a rule file, errors and warnings, for `fullemp rules check`."""
+def rule_problems(path: str | Path) -> list[RuleProblem]:
+    """Every problem of a rule file as rules, errors and warnings (engine.limits.check_file adds Excel's limits)."""
     return parse_file(Path(path))[1]
 
 
@@ -64,8 +64,6 @@ def parse_file(path: Path) -> tuple[RuleSet | None, list[RuleProblem]]:
     parser = Parser(name, str(path))
     data = _borrow_table(data, parser)
     ruleset = parser.ruleset(data, digest(data))
-    if ruleset is not None:
-        parser.problems += formula_problems(ruleset, name)
     return (ruleset if not parser.errors else None), parser.problems
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from ..model import Exemption, Fact, Gate, LevelBand, LevelPolicy, Monitor, Rate, RuleSet, Stage
+from ..core.model import Exemption, Fact, Gate, LevelBand, LevelPolicy, Monitor, Rate, RuleSet, Stage
 from .conditions import OPS, AllOf, FactTest, RateTest
 from .items import parse_sections
 from .ledger_spec import parse_ledger

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from fractions import Fraction
 
-from ..model import CoverageTarget, Publication, SubsidyPolicy
+from ..core.model import CoverageTarget, Publication, SubsidyPolicy
 
 EXCLUDE_FLAGS = {"national_subsidy": "已享受国家级补助", "provincial_subsidy": "已享受省级补助"}
 PUBLISHERS = {"county": "县（区）", "city": "市"}

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..errors import FullempError
+
 
 @dataclass(frozen=True)
 class RuleProblem:
@@ -16,7 +18,7 @@ class RuleProblem:
         return f"{self.file}: {self.key}: {level} {self.message}" if self.key else f"{self.file}: {level} {self.message}"
 
 
-class RuleSetError(Exception):
+class RuleSetError(FullempError):
     def __init__(self, problems: list[RuleProblem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))

@@ -12,7 +12,7 @@ import re
 from importlib import resources
 from pathlib import Path
 
-from .problems import RuleProblem, RuleSetError, UnknownRuleSet
+from .problems import RuleProblem, UnknownRuleSet
 
 ENV_DIR = "FULLEMP_RULES_DIR"
 RULE_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -67,34 +67,3 @@ def resolve(id_or_path: str | Path) -> Path:
         return path
     raise UnknownRuleSet([RuleProblem(text, "", f"没有这个规则集。{known_text()}。别处发来的规则集文件请先用 "
                                               f"`fullemp rules install 文件` 安装，或用 --rules 给出 .toml 文件的路径")])
-
-
-def install(path: Path, *, force: bool = False) -> tuple[str, Path, str]:
-    """Check a rule file and copy it into the user folder; returns (id, where, what happened in words)."""
-    from ..safe_io import UnusableFile, write_output
-    from .loader import load_ruleset
-
-    ruleset = load_ruleset(path)  # raises RuleSetError listing every problem
-    if ruleset.id in builtin_ids():
-        raise RuleSetError([RuleProblem(path.name, "ruleset.id", f"“{ruleset.id}”是内置规则集的 id，请在 [ruleset] 中换一个 id")])
-    data = path.read_bytes()
-    dest = installed_path(ruleset.id)
-    if dest.is_file() and dest.read_bytes() == data:
-        return ruleset.id, dest, "已安装过，内容相同，未改动"
-    if dest.is_file() and not force:
-        old = load_ruleset(dest)
-        raise UnusableFile(dest, f"本机已安装规则集 {old.id}（{old.version} 版），内容与 {path.name}（{ruleset.version} 版）不同；"
-                                 "要替换请加 --force（原文件会备份在同一文件夹）")
-    replaced = dest.is_file()
-    write_output(dest, lambda tmp: tmp.write_bytes(data), force=True)
-    return ruleset.id, dest, ("已替换原来安装的同名规则集（原文件已备份）" if replaced else "已安装")
-
-
-def uninstall(rule_id: str) -> Path:
-    from ..safe_io import UnusableFile
-
-    dest = installed_path(rule_id)
-    if not RULE_ID.fullmatch(rule_id) or not dest.is_file():
-        raise UnusableFile(dest, f"本机没有安装规则集“{rule_id}”（{known_text()}）")
-    dest.unlink()
-    return dest

@@ -11,8 +11,10 @@ about what its own bytes cost, whatever it claims to hold.
     xmlscan  every XML part safe and well-formed; each worksheet measured (cells, rows, extent)
     limits   the documented limits, one set per kind of reader
 
-May import safe_io (for UnusableFile) and the standard library, defusedxml and olefile; nothing of
-ours imports it but safe_io and the readers.
+    gate     check_workbook_file (screen with the form limits) and load_workbook (screen, then openpyxl)
+
+May import errors (for UnusableFile) and the standard library, defusedxml and olefile; nothing
+else of ours. The readers (xlsx, ledger, summary) and the gate's callers import it.
 """
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 
 OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
 MACRO_SUFFIXES = {".xlsm", ".xltm", ".xlam"}

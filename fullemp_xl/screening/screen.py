@@ -6,7 +6,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from .kind import refuse_non_workbook_bytes, refuse_non_workbook_package
 from .limits import FORM_LIMITS, MIB, Limits
 from .package import check_members

@@ -14,7 +14,7 @@ Out: a file on disk, written atomically — under a lock, refusing a file open i
 - `stamp`     many copies of one form with a few cells changed each, fast (registry fill).
 
 May import: openpyxl (cell-reference and formula utilities), the standard library, and
-`fullemp_xl.safe_io` for its UnusableFile. Nothing else of ours.
+`fullemp_xl.errors`. Nothing else of ours.
 """
 from importlib import import_module
 

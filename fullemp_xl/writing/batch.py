@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from .files import clean_stale_temps, folder_problem, make_backup, os_error_message, temp_path
 
 

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Callable, Iterable
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from .lock import FileState, Lock, host_tag, pid_alive, refuse_if_open
 
 TEMP = re.compile(r"^\.~fullemp-([0-9a-f]{8})-(\d+)-[0-9a-f]+\.")  # ours, and files a writer derived from them
@@ -255,3 +255,32 @@ class Update:
 
     def __exit__(self, *exc) -> None:
         self._lock.__exit__(*exc)
+
+
+# ---------------------------------------------------------------- whole workbooks fullemp built (openpyxl)
+def save_atomically(wb, target, *, backup: bool, check: Callable[[Path], None] | None = None) -> Path | None:
+    """Save a workbook fullemp built whole (templates, demo files) through the write path.
+
+    An existing target is replaced (kept as a backup when backup=True); `check` may inspect the
+    saved temporary file and veto the write by raising.
+    """
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        if check is not None:
+            check(tmp)
+
+    target = Path(target)
+    if target.exists():
+        return replace_file(target, write, backup=backup)
+    write_output(target, write)
+    return None
+
+
+def write_new(wb, target, *, inputs: Iterable = (), check: Callable[[Path], None] | None = None) -> None:
+    """Write a workbook to a new file that must not be one of the inputs (-o OUT)."""
+    def write(tmp: Path) -> None:
+        wb.save(tmp)
+        if check is not None:
+            check(tmp)
+
+    write_output(target, write, inputs=inputs)

@@ -15,7 +15,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 
 LOCK_PREFIX = ".~fullemp-lock."
 _held: dict[Path, int] = {}  # lock file -> how many times this process holds it

@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from .package import Package
 from .tags import attrs, elements, esc_attr, find_element, namespace_prefix, root_prefix, set_attrs
 from .text import cell_xml, xml_text
+from .package import rels_part
 
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -159,7 +160,6 @@ def remove_sheet(pkg: Package, name: str) -> bool:
 
 def _remove_with_private_parts(pkg: Package, part: str) -> None:
     """Remove `part`, its relationships and the parts nothing else points to."""
-    from .package import rels_part
 
     targets = [r["part"] for r in pkg.relationships(part) if "part" in r]
     pkg.remove(part)

@@ -5,11 +5,11 @@ values as openpyxl gives them (formulas as "=…" text, numbers, dates by the ce
 shared and inline strings, booleans, errors) and the cached values of formula cells.
 
 Strict: a damaged part (broken XML, a bad compressed member, a wrong checksum) raises
-`safe_io.UnusableFile` — a sheet is never read in part. Bounded: size limits on the file, each part,
+`errors.UnusableFile` — a sheet is never read in part. Bounded: size limits on the file, each part,
 the number of members and of cells, a zip-bomb guard, no DTDs (so no entity expansion) and no
 network. Far cells cost nothing: cells are kept sparse.
 
-It imports nothing of ours but safe_io's exception and the screening's file kinds (what a file that is not
+It imports nothing of ours but errors.UnusableFile and the screening's file kinds (what a file that is not
 an .xlsx really is); the merge reads every submission through it.
 """
 from .book import FastBook, open_book

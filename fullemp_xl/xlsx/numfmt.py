@@ -3,7 +3,7 @@ openpyxl/utils/datetime.py, MIT licence).
 
 Kept here so that the merge's worker processes need not import openpyxl at all: importing any part
 of it runs its package __init__, which loads the whole library (and numpy, where installed) — about
-a third of a second in every worker. tests/test_xlsx_reader.py compares every value with openpyxl's,
+a third of a second in every worker. tests/xlsx/test_xlsx_reader.py compares every value with openpyxl's,
 so any drift from it is caught.
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from ..screening.kind import refuse_non_workbook_bytes, refuse_other_documents
 from ..screening.screen import regular_file_size
 

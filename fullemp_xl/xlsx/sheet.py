@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from .numfmt import from_excel
 from .package import Package, iterparse_xml, parse_xml
 from .workbook import WorkbookParts, ns_of, text_of

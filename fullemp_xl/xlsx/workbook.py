@@ -9,7 +9,7 @@ import posixpath
 import re
 from functools import cached_property
 
-from ..safe_io import UnusableFile
+from ..errors import UnusableFile
 from .numfmt import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, MAC_EPOCH, WINDOWS_EPOCH, is_date_format, is_timedelta_format
 from .package import Package, parse_xml
 

@@ -23,6 +23,8 @@ from xml.etree import ElementTree as ET
 from .buttons import ADDIN_NAME, BUTTONS
 from .compiled import undefined_types
 from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, XlwingsMismatch, macro_files, xlwings_bas
+from ...screening import parse_xml
+from ...screening.xmlscan import UnsafeXml
 
 NAMESPACES = ("http://schemas.microsoft.com/office/2006/01/customui", "http://schemas.microsoft.com/office/2009/07/customui")
 # the part of the customUI schema a ribbon tab of buttons uses: element -> (children, attributes)
@@ -129,9 +131,6 @@ def _modules(files: dict[str, str], problems: list[str]) -> dict[str, str]:
 
 
 def _check_ui(text: str, modules: dict[str, str], problems: list[str]) -> None:
-    from ...screening import parse_xml
-    from ...screening.xmlscan import UnsafeXml
-
     try:
         root = parse_xml(text.encode("utf-8"))  # defusedxml, no DTD: the same protection as every XML parser of ours
     except UnsafeXml:

@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...errors import FullempError
 from .buttons import ADDIN_NAME
 from .macros import XlwingsMismatch
 from .package import build_xlam
@@ -28,7 +29,7 @@ CLOSE_EXCEL = "请关闭所有 Excel 窗口（任务管理器中也不应再有 
 VENV = r"%LOCALAPPDATA%\fullemp\venv"
 
 
-class InstallError(Exception):
+class InstallError(FullempError):
     """A step that failed, with what to do about it (Chinese)."""
 
 

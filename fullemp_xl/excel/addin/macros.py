@@ -15,6 +15,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..vba import Module
 from .buttons import ADDIN_NAME, BUTTONS, TAB
+from .. import udfs
 
 RIBBON_MODULE = "fullemp_ribbon"  # a module may not share the project's name (fullemp)
 UDF_MODULE = "fullemp_udfs"
@@ -200,7 +201,6 @@ End Function
 def udf_bas() -> str:
     """UDF wrappers in the format xlwings' generator writes for an add-in, with #Const App set here
     (conditional constants are per module) and the runtime check first."""
-    from .. import udfs
 
     lines = [f'Attribute VB_Name = "{UDF_MODULE}"', GENERATED, '#Const App = "Microsoft Excel"', "Option Explicit", ""]
     for fn in udfs.UDFS:

@@ -1,1 +1,0 @@
-"""JSON Schemas of the documents the commands print with --format json (see fullemp_xl.jsondoc)."""

@@ -1,0 +1,98 @@
+"""Screening before any reader: XML safety through defusedxml/expat, the limits, sheet measures
+that cost nothing for far cells, and a Strict Open XML workbook (which openpyxl reads as empty)."""
+from __future__ import annotations
+
+import warnings
+import zipfile
+
+import openpyxl
+import openpyxl.xml
+import pytest
+
+from hostile import make_base, many_cells, rewrite, strict
+from fullemp_xl.errors import UnusableFile
+from fullemp_xl.screening.gate import check_workbook_file, load_workbook
+from fullemp_xl.screening import FORM_LIMITS, Limits, parse_xml, screen_workbook
+from fullemp_xl.screening.xmlscan import UnsafeXml, range_area
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    return make_base(tmp_path_factory.mktemp("base"))
+
+
+def test_openpyxl_parses_through_defusedxml():
+    assert openpyxl.xml.DEFUSEDXML is True
+
+
+@pytest.mark.parametrize("xml", [
+    b'<!DOCTYPE a [<!ENTITY e "x">]><a>&e;</a>',
+    b'<!DOCTYPE a SYSTEM "http://example.com/a.dtd"><a/>',
+    '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE a [<!ENTITY e "x">]><a/>'.encode("utf-16"),
+    b"<!--" + b"x" * 6000 + b'--><!DOCTYPE a [<!ENTITY e "x">]><a/>',
+])
+def test_our_xml_parser_refuses_every_dtd(xml):
+    with pytest.raises(UnsafeXml):
+        parse_xml(xml)
+
+
+def test_sheets_are_measured_without_building_cells(base, tmp_path):
+    far = rewrite(base.plain, tmp_path / "far.xlsx", change=lambda n, d: d.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+        if n.startswith("xl/worksheets/") else d)
+    measure = screen_workbook(far)["Sheet"]
+    assert (measure.cells, measure.rows, measure.max_row, measure.max_col) == (2, 2, 1_048_576, 16_384)
+    assert load_workbook(far)["Sheet"]["XFD1048576"].value == 1  # far cells are allowed, and cheap
+
+
+@pytest.mark.parametrize("limits, words", [
+    (Limits(cells=1000), "单元格"),
+    (Limits(rows=10), "行"),
+    (Limits(area=100), "合并"),
+    (Limits(elements=100), "元素"),
+    (Limits(xml_bytes=1000), "过大"),
+    (Limits(file_bytes=1000), "过大"),
+    (Limits(members=3), "文件过多"),
+])
+def test_each_limit_has_a_clear_message(base, tmp_path, limits, words):
+    big = rewrite(base.plain, tmp_path / "big.xlsx", change=lambda n, d: many_cells(2000).replace(
+        b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="A1:J20"/></mergeCells>')
+        if n.startswith("xl/worksheets/") else d)
+    check_workbook_file(big)  # within the documented limits
+    with pytest.raises(UnusableFile) as info:
+        check_workbook_file(big, limits)
+    assert words in info.value.message and "上限" in info.value.message
+
+
+def test_documented_limits():
+    assert FORM_LIMITS.file_bytes == 50 * 1024 * 1024 and FORM_LIMITS.cells == 500_000
+
+
+def test_range_area():
+    assert range_area("A1:C3") == 9 and range_area("B2") == 1 and range_area("A1:XFD1048576") == 1_048_576 * 16_384
+    assert range_area("nonsense") == 1
+
+
+def test_strict_open_xml_is_refused_with_advice(base, tmp_path):
+    path = strict(base, tmp_path / "strict.xlsx")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert openpyxl.load_workbook(path).sheetnames == []  # what made `fill --registry` fail before
+    with pytest.raises(UnusableFile) as info:
+        check_workbook_file(path)
+    assert "Strict" in info.value.message and "Excel 工作簿 (*.xlsx)" in info.value.message
+
+
+def test_a_member_whose_data_outgrows_its_header_is_damage(base, tmp_path):
+    """The header says 100 bytes; the data holds more: zipfile stops at 100 and the checksum fails."""
+    path = rewrite(base.plain, tmp_path / "liar.xlsx", method=zipfile.ZIP_STORED)
+    data = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("xl/workbook.xml")
+    size = info.file_size.to_bytes(4, "little")
+    for at in (info.header_offset + 22, data.rindex(b"xl/workbook.xml") - 46 + 24):
+        assert data[at:at + 4] == size
+        data[at:at + 4] = (100).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnusableFile) as info:
+        check_workbook_file(path)
+    assert "损坏" in info.value.message
