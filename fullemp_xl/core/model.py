@@ -482,3 +482,11 @@ class LedgerSpec:
 
     def column(self, col_id: str) -> LedgerColumn:
         return next(c for c in self.columns if c.id == col_id)
+
+
+def band_score(ruleset: RuleSet, total, base=None, penalty=None):
+    """The score the level bands read: the total, or 基础得分 − 扣分 when the rule set's bands leave out the bonus.
+    Numbers of any kind (Fractions from the engine, floats from a summary); None when the total is."""
+    if total is None or ruleset.levels.with_bonus or not ruleset.bonus_sections or base is None:
+        return total
+    return max(0, base - (penalty or 0))

@@ -9,7 +9,8 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Mapping
 
-from ..core.model import Decision, GateResult, Item, ItemScore, LevelPolicy, PriorTitle, RuleSet, StageResult
+from ..core.model import (Decision, GateResult, Item, ItemScore, LevelPolicy, PriorTitle, RuleSet, StageResult,
+                          band_score)
 from ..rules.kinds import Veto
 
 Values = Mapping[str, object]
@@ -76,14 +77,6 @@ def score_parts(ruleset: RuleSet, sections: dict) -> tuple[Fraction | None, Frac
     if base is None or (ruleset.bonus_sections and bonus is None) or (ruleset.penalty_sections and penalty is None):
         return base, bonus, penalty, None
     return base, bonus, penalty, max(Fraction(0), base + (bonus or 0) - (penalty or 0))
-
-
-def band_score(ruleset: RuleSet, total, base=None, penalty=None):
-    """The score the level bands read: the total, or 基础得分 − 扣分 when the rule set's bands leave out the bonus.
-    Numbers of any kind (Fractions from the engine, floats from a summary); None when the total is."""
-    if total is None or ruleset.levels.with_bonus or not ruleset.bonus_sections or base is None:
-        return total
-    return max(0, base - (penalty or 0))
 
 
 def level_score(ruleset: RuleSet, result: StageResult) -> Fraction | None:

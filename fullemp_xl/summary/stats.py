@@ -4,9 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from ..core.model import RuleSet
+from ..core.model import RuleSet, band_score
 from ..rules.kinds import excel_number
-from ..engine.scoring import band_score
 from .model import SummaryRow
 
 
