@@ -18,46 +18,54 @@ from .rules import load_ruleset
 from .safe_io import UnusableFile, check_workbook_file, load_workbook
 from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
+from .xlsx import FastBook
+from .xlsx import open_book as read_book
 
 __all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file",
            "clear_marks_file", "build_templates", "load_ruleset", "UnusableFile",
            "merge", "refresh", "load_summary", "notice", "announcement", "subsidy", "next_registry"]
 
 
-def open_book(path: str | Path) -> OpenpyxlBook:
+def open_book(path: str | Path) -> FastBook:
+    """The one read path of every command: the screening (every part of the package), then the
+    strict reader (fullemp_xl.xlsx). Damage anywhere is UnusableFile, the same for every command."""
     path = Path(path)
-    return OpenpyxlBook(load_workbook(path), path.name)
+    check_workbook_file(path)
+    return read_book(path, file=path.name)
 
 
 def form_of(path: str | Path) -> str:
-    """考评表 or 申报表, from the workbook's hidden form information (a quick read-only peek)."""
-    import openpyxl
+    """考评表 or 申报表, from the workbook's hidden form information ("" when it has none)."""
+    from .forms.reader import NotOurWorkbook, read_meta
 
-    from .forms.reader import read_meta
-
-    path = Path(path)
-    check_workbook_file(path)
+    book = open_book(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, keep_links=False)
-    except Exception:
-        return ""  # the full load that follows reports the damage
-    try:
-        return read_meta(OpenpyxlBook(wb, path.name)).form
+        return read_meta(book).form
+    except NotOurWorkbook:
+        return ""  # the command that follows says what the file is
     finally:
-        wb.close()
+        book.close()
+
+
+def _reading(path: str | Path, work):
+    book = open_book(path)
+    try:
+        return work(book)
+    finally:
+        book.close()
 
 
 def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
-    return pipeline.assess(open_book(path), rules)
+    return _reading(path, lambda book: pipeline.assess(book, rules))
 
 
 def monitor_file(path: str | Path, rules: str | None = None) -> dict:
     """The monthly employment-rate report of a 申报表 (rule sets with a [monitor])."""
-    return pipeline.monitor_report(open_book(path), rules, str(path))
+    return _reading(path, lambda book: pipeline.monitor_report(book, rules, str(path)))
 
 
 def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:
-    return pipeline.check_workbook(open_book(path), rules)
+    return _reading(path, lambda book: pipeline.check_workbook(book, rules))
 
 
 def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool, work):
@@ -139,7 +147,7 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
 
     if rules is None:  # a registry built by `templates build` records its rule set
         try:
-            rules = read_meta(open_book(registry)).ruleset
+            rules = _reading(registry, read_meta).ruleset
         except NotOurWorkbook:
             rules = "zhangye-2023"
     return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force, progress=progress, planned=planned)

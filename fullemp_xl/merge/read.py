@@ -19,7 +19,7 @@ from ..model import Finding, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
 from ..safe_io import UnusableFile
-from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
+from ..screening import FORM_LIMITS, screen_workbook
 from ..xlsx import open_book
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome
 
@@ -36,13 +36,12 @@ def _finding(f: Finding) -> FileFinding:
 
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
     """One file: its form, rule set, identity, every stage's recomputed result and its findings."""
-    try:
+    try:  # the one screening every command runs (macros, damage in any part, bombs…), then the reader
+        screen_workbook(data if isinstance(data, Path) else Path(source), FORM_LIMITS,
+                        None if isinstance(data, Path) else data)
         book = open_book(data, source)
     except UnusableFile as exc:
         return quarantined(source, link, exc.message, mtime)
-    if Path(source).suffix.lower() in MACRO_SUFFIXES or any(n.endswith("vbaproject.bin") for n in book.pkg.infos):
-        book.close()  # as every other command: a macro workbook is refused (its macros are never run)
-        return quarantined(source, link, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS, mtime)
     try:
         return _read(book, source, link, mtime, rules)
     except UnusableFile as exc:

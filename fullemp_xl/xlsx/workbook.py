@@ -113,9 +113,13 @@ class WorkbookParts:
         date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         sheets: dict[str, str] = {}  # sheet name -> part
         order: list[str] = []
+        seen: set[str] = set()
         for sheet in root.iter(ns + "sheet"):
             target = rels.get(rel_id(sheet) or "")
             name = sheet.get("name", "")
+            if name.casefold() in seen:  # Excel calls such a file damaged; which one a name means is a guess
+                raise UnusableFile(pkg.source, f"工作簿已损坏（有两个工作表同名：“{name[:31]}”）：请用 Excel 打开后另存为 .xlsx")
+            seen.add(name.casefold())
             order.append(name)
             if target is not None:
                 sheets[name] = target[1]
