@@ -10,12 +10,13 @@ from pathlib import Path
 
 from . import marking, pipeline, preserve
 from .forms import names
-from .forms.book import OpenpyxlBook, PatchedBook
+from .forms.book import PatchedBook
 from .forms.build import build_templates
 from .forms.layout import fit_named, paginate
 from .model import Finding, ScoreCard
 from .rules import load_ruleset
-from .safe_io import UnusableFile, check_workbook_file, load_workbook
+from .safe_io import UnusableFile, check_workbook_file
+from .screening import FORM_LIMITS, screen_workbook
 from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
 from .xlsx import FastBook
@@ -68,6 +69,9 @@ def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:
     return _reading(path, lambda book: pipeline.check_workbook(book, rules))
 
 
+LAYOUT_SKIPPED = "（此文件的版式无法解析，已写入内容，但未调整行高和分页：打印前请在 Excel 中检查）"
+
+
 def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool, work):
     """Run work(book) and write exactly what it changed: into OUT (a copy of the input), or over the input.
 
@@ -77,6 +81,7 @@ def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool
     src = Path(path)
     if in_place:
         with Update(src) as upd:
+            screen_workbook(src, FORM_LIMITS, upd.data)  # what was read under the lock is what is screened
             result, data = _patched(src, upd.data, work)
             if data is None:  # nothing to change: the file (and its date) stay as they are, no backup
                 return result, None
@@ -91,10 +96,12 @@ def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool
 def _patched(src: Path, raw: bytes, work):
     """(work's result, the patched package — None when work changed nothing), checked by the guard."""
     try:
-        book = PatchedBook(load_workbook(src), WorkbookPatch(raw), src.name)
-        layout = book.layout()
-        result = work(book)
-        book.carry_layout(layout)  # row heights and page breaks the layout code set through openpyxl
+        reader = read_book(raw, src, file=src.name)  # the same read as `fullemp score` (screened already)
+        try:
+            book = PatchedBook(reader, WorkbookPatch(raw), src.name, raw)
+            result = work(book)
+        finally:
+            reader.close()
         data = book.patch.to_bytes()
         if not book.patch.pkg.owned():
             return result, None
@@ -111,8 +118,11 @@ def write_scores(path: str | Path, *, out: str | Path | None = None, in_place: b
         card = pipeline.assess(book, rules)
         ruleset = load_ruleset(card.ruleset if rules is None else rules)
         changes = pipeline.write_results(book, card, ruleset)
-        fit_named(book.wb, [*map(names.opinion, (s.id for s in ruleset.stages)), *map(names.note, ruleset.facts)])
-        paginate(book.wb, ruleset)  # taller rows may move the page breaks
+        book.lay_out(lambda wb: (fit_named(wb, [*map(names.opinion, (s.id for s in ruleset.stages)),
+                                                *map(names.note, ruleset.facts)]),
+                                 paginate(wb, ruleset)))  # taller rows may move the page breaks
+        if book.laid_out is False:
+            changes.append(LAYOUT_SKIPPED)
         return card, changes
 
     (card, changes), backup = _write(path, out, in_place, force, work)
@@ -162,8 +172,8 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
     def work(book):
         ruleset = load_ruleset(rules or read_meta(book).ruleset)
         result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
-        fit_named(book.wb, map(names.note, ruleset.facts))  # the 计算说明 printed whole
-        paginate(book.wb, ruleset)
+        book.lay_out(lambda wb: (fit_named(wb, map(names.note, ruleset.facts)),  # the 计算说明 printed whole
+                                 paginate(wb, ruleset)))
         return result, ruleset
 
     (result, ruleset), backup = _write(path, out, in_place, force, work)

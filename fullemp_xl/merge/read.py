@@ -13,12 +13,12 @@ from .. import pipeline
 from ..forms import names
 from ..forms.names import ASSESSMENT as FORM_ASSESSMENT
 from ..forms.names import DECLARATION as FORM_DECLARATION
-from ..forms.names import TEMPLATE_VERSION
 from ..forms.reader import FormData, NotOurWorkbook, read_meta, read_prior
 from ..model import Finding, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
 from ..safe_io import UnusableFile
+from ..validate import meta_refusal
 from ..screening import FORM_LIMITS, screen_workbook
 from ..xlsx import open_book
 from .model import ASSESSMENT, DECLARATION, QUARANTINED, FileFinding, FileResult, StageOutcome
@@ -63,12 +63,9 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
     if meta.ruleset != ruleset.id:
         return quarantined(source, link, f"本表按规则集“{meta.ruleset}”生成，与本次汇总所用的“{ruleset.id}”不符："
                                          "请让社区改用正确的表格重新填写，或对这些表格单独汇总", mtime)
-    if meta.ruleset_version != ruleset.version:
-        return quarantined(source, link, f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 "
-                                         f"{ruleset.version} 版：请把数据转填到新模板后重新提交", mtime)
-    if meta.template_version != TEMPLATE_VERSION:
-        return quarantined(source, link, f"模板版本为“{meta.template_version}”，本程序需要第 {TEMPLATE_VERSION} 版："
-                                         "请用新模板转填后重新提交", mtime)
+    why = meta_refusal(meta, ruleset)  # the same rule and words as `fullemp score`
+    if why:
+        return quarantined(source, link, why, mtime)
     saved = book.parts.saved
     if meta.form == FORM_DECLARATION:
         return _declaration(book, ruleset, source, link, mtime, saved)

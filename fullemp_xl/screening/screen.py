@@ -113,9 +113,10 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
-    """The parts the package's and the workbook's relationships name (internal targets only); [] if unreadable."""
+    """The parts the workbook's relationships name (sheets, styles, strings, theme…: internal targets
+    inside the package only); [] if unreadable."""
     out = []
-    for rels_name, folder in (("_rels/.rels", ""), ("xl/_rels/workbook.xml.rels", "xl/")):
+    for rels_name, folder in (("xl/_rels/workbook.xml.rels", "xl/"),):
         try:
             rels = parse_xml(_bounded_read(zf, rels_name))
         except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan (or the kind check) reports it
@@ -124,8 +125,9 @@ def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External" or not target or "://" in target:
                 continue
-            target = target.lstrip("/") if target.startswith("/") else folder + target
-            out.append(posixpath.normpath(target))
+            target = posixpath.normpath(target.lstrip("/") if target.startswith("/") else folder + target)
+            if not target.startswith(".."):
+                out.append(target)
     return out
 
 
