@@ -472,9 +472,8 @@ def merge_verdicts(folder: Path, out: Path) -> dict[str, Verdict]:
         level = c["level"] if not c["level"].startswith("暂不能认定") else ""
         found[Path(c["file"]).name] = Verdict("merge", 1 if c["errors"] else 0, totals=totals, level=level,
                                               errors=c["errors"])
-    for d in data["duplicates"]:
-        for f in d.get("dropped", []):
-            found.setdefault(Path(f["file"] if isinstance(f, dict) else f).name, Verdict("merge", -1, "duplicate"))
+    for d in data["duplicates"]:  # every mutant has its own community: a duplicate is a disagreement
+        found.setdefault(Path(d["dropped"]).name, Verdict("merge", -1, "taken for a duplicate of " + d["kept"]))
     return found
 
 

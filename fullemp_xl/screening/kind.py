@@ -100,6 +100,8 @@ def refuse_other_documents(path: Path, zf: zipfile.ZipFile, names: set[str]) -> 
         kind = ODF_KINDS.get(_small(zf, "mimetype").decode("ascii", "replace").strip(), "OpenDocument 文件")
         raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请用 WPS、LibreOffice 或 Excel 打开后"
                                  "“另存为”，保存类型选“Excel 工作簿 (*.xlsx)”")
+    if "xl/workbook.xml" not in names and any(n.lower() == "xl/workbook.bin" for n in names):
+        raise UnusableFile(path, "这是 Excel 二进制工作簿（.xlsb），本程序不能读取：" + SAVE_AS)
     for prefix, kind in OTHER_OFFICE.items():
         if "xl/workbook.xml" not in names and any(n.startswith(prefix) for n in names):
             raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请提交 .xlsx 格式的表格")
