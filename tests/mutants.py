@@ -51,7 +51,7 @@ def build_base(folder: Path) -> Base:
     good = good_values()
     identity = {"县（区）": "甘州区", "街道（乡镇）": "东街街道", "社区": PLACEHOLDER}
     path = make_assessment(folder / "base.xlsx", rs, {"self": good, "assessed": {**good, "ledgers_missing": 1}},
-                           identity=identity, prior=("省级充分就业社区", 2020))
+                           identity=identity, prior=("市级充分就业社区", 2020))
     book = open_book(path)
     names = {n: w for n, w in book.cells().items() if w}
     parts = dict(book.parts.sheets)
