@@ -120,9 +120,13 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
             continue
         measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
         parser = expat_parser()
-        parser.StartElementHandler = _counter(measure, name, totals, limits, what)
+        counter = None
+        if measure is not None:  # the bulk of a workbook: counted in C, expat only checks the XML
+            counter = _SheetCounter(measure, totals, limits, what)
+        else:
+            parser.StartElementHandler = _counter(measure, name, totals, limits, what)
         try:
-            stream_into(parser, zf, info)
+            stream_into(parser, zf, info, counter)
         except _TooBig as exc:
             raise UnusableFile(path, exc.message) from None
         except UnsafeXml:
@@ -136,12 +140,81 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
     return measures
 
 
-def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter=None) -> None:
     """Feed a member to a parser in chunks; zipfile checks the CRC when the member ends."""
     with zf.open(info) as member:
         while chunk := member.read(CHUNK):
             parser.Parse(chunk, False)
+            if counter is not None:
+                counter.feed(chunk)
     parser.Parse(b"", True)
+    if counter is not None:
+        counter.close()
+
+
+# The elements of a worksheet that make a reader allocate, found by regular expressions over the bytes
+# expat has accepted (a Python call per element would cost more than the parse itself).
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_CELL_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_ROW_REF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row\s[^>]*?\br=[\"'](\d{1,7})[\"']")
+_AREA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\s[^>]*?\bref=[\"']([^\"']*)[\"']")
+_OTHER = re.compile(rb"<(?![/?!])(?!(?:[A-Za-z_][\w.-]*:)?(?:c|row|v|f|is|t|r|rPr|mergeCell|hyperlink)[\s/>])")
+
+
+class _SheetCounter:
+    """What _counter counts in a worksheet (cells, rows, merged and linked area, other elements, the
+    extent), over the raw bytes; a tag cut by a chunk boundary waits for the next chunk."""
+
+    def __init__(self, measure: SheetMeasure, totals: _Totals, limits: Limits, what: str):
+        self.measure, self.totals, self.limits, self.what = measure, totals, limits, what
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.carry + chunk
+        cut = text.rfind(b"<")
+        if cut < 0:
+            self.carry = b""
+            self._count(text)
+        else:
+            self.carry = text[cut:]
+            self._count(text[:cut])
+
+    def close(self) -> None:
+        self._count(self.carry)
+        self.carry = b""
+
+    def _too_big(self, kind: str, limit: int) -> _TooBig:
+        return _TooBig(f"{self.what}中的{kind}过多（上限 {limit:,} 个），本程序不能安全地读取这么大的工作簿，已拒绝处理："
+                       "请删去无关的工作表或空白区域的格式后再提交")
+
+    def _count(self, text: bytes) -> None:
+        if not text:
+            return
+        m, t, limits = self.measure, self.totals, self.limits
+        cells, rows = len(_CELL.findall(text)), len(_ROW.findall(text))
+        m.cells += cells
+        m.rows += rows
+        t.cells += cells
+        t.rows += rows
+        if t.cells > limits.cells:
+            raise self._too_big("单元格", limits.cells)
+        if t.rows > limits.rows:
+            raise self._too_big("行", limits.rows)
+        refs = set(_CELL_REF.findall(text))
+        if refs:
+            m.max_row = max(m.max_row, max(int(r) for _, r in refs))
+            m.max_col = max(m.max_col, max(column_number(c.decode("ascii")) for c in {c for c, _ in refs}))
+        row_refs = set(_ROW_REF.findall(text))
+        if row_refs:
+            m.max_row = max(m.max_row, max(map(int, row_refs)))
+        for ref in _AREA.findall(text):
+            t.area += range_area(ref.decode("ascii", "replace"))
+            if t.area > limits.area:
+                raise self._too_big("合并或超链接覆盖的单元格", limits.area)
+        t.others += len(_OTHER.findall(text))
+        if t.others > limits.elements:
+            raise self._too_big("元素", limits.elements)
 
 
 def _part_label(name: str, sheet_names: dict[str, str]) -> str:
