@@ -36,13 +36,17 @@ def open_book(path: str | Path) -> FastBook:
 
 
 def form_of(path: str | Path) -> str:
-    """考评表 or 申报表, from the workbook's hidden form information ("" when it has none)."""
+    """考评表 or 申报表, from the workbook's hidden form information ("" when it has none or the file is
+    unusable: the command that follows screens it and says why, in the words every command uses)."""
     from .forms.reader import NotOurWorkbook, read_meta
 
-    book = open_book(path)
+    try:
+        book = read_book(Path(path), file=Path(path).name)  # a peek: the full screening follows
+    except UnusableFile:
+        return ""
     try:
         return read_meta(book).form
-    except NotOurWorkbook:
+    except (NotOurWorkbook, UnusableFile):
         return ""  # the command that follows says what the file is
     finally:
         book.close()
