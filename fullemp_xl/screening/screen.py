@@ -95,8 +95,11 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     Only used to name sheets in messages: the full scan that follows judges the parts themselves.
     """
     try:
-        book = parse_xml(_bounded_read(zf, "xl/workbook.xml"))
-        rels = parse_xml(_bounded_read(zf, "xl/_rels/workbook.xml.rels"))
+        key = (_bounded_read(zf, "xl/workbook.xml"), _bounded_read(zf, "xl/_rels/workbook.xml.rels"))
+        known = _SHEET_PARTS.get(key)
+        if known is not None:  # forms of one template share these parts byte for byte
+            return dict(known)
+        book, rels = parse_xml(key[0]), parse_xml(key[1])
     except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan reports it with its reason
         return {}
     targets = {}
@@ -109,7 +112,13 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         part = targets.get(sheet.get(OFFICE_REL_ID))
         if part:
             out[part] = sheet.get("name", part)
+    if len(_SHEET_PARTS) >= 64:
+        _SHEET_PARTS.pop(next(iter(_SHEET_PARTS)))
+    _SHEET_PARTS[key] = dict(out)
     return out
+
+
+_SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
 
 
 def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
