@@ -108,9 +108,9 @@ class PatchedBook:
             self.laid_out = False
             return
         for (sheet, cell), value in self.written.items():
-            if sheet in wb.sheetnames and not isinstance(wb[sheet][cell], MergedCell) \
-                    and hasattr(wb[sheet], "_cells"):
-                put_text(wb[sheet][cell], value)
+            ws = wb[sheet] if sheet in wb.sheetnames else None
+            if ws is not None and hasattr(ws, "_cells") and not isinstance(ws[cell], MergedCell):
+                put_text(ws[cell], value)  # a chart sheet has no cells; a merged range shows only its first
         before = {ws.title: ({r: d.height for r, d in ws.row_dimensions.items() if d.height},
                              [b.id for b in ws.row_breaks.brk]) for ws in wb.worksheets}
         adjust(wb)
