@@ -25,8 +25,6 @@ _COLS: dict[str, int] = {}
 _REFS: dict[str, tuple[int, int]] = {}
 _PLAIN: set[str] = set()  # addresses seen already written as the forms name them ('E49')
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
-# a cell address written otherwise than 'E49' (lower case, '$'): the sheet is then read cell by cell
-_ODD_REF = re.compile(rb'\sr="[^"0-9A-Z]|\sr="[A-Z]+\$|\sr=""')
 
 
 def split_ref(ref: str) -> tuple[int, int]:
@@ -98,14 +96,15 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
         merged, stream = root.find(ns + "mergeCells"), False
-        if wanted is not None and sheet_data is not None and b't="shared"' not in data and not _ODD_REF.search(data):
+        if wanted is not None and sheet_data is not None and b't="shared"' not in data :
             # only some cells asked for, no shared formulas: index the cells by address, convert the asked ones
             index = {c.get("r"): c for c in sheet_data.iter(ns + "c")}
             if None not in index and "" not in index:
                 cells = _Reader(wb, ns, pkg, wanted).picked(index)
-                if merged is not None:
-                    _hide_merged(cells, merged, ns)
-                return cells
+                if cells is not None:  # None: some address is written otherwise ('e49', '$E$49'): read them all
+                    if merged is not None:
+                        _hide_merged(cells, merged, ns)
+                    return cells
     cells = _Reader(wb, ns, pkg, wanted).run(rows, stream)
     if merged is not None:
         _hide_merged(cells, merged, ns)
@@ -240,15 +239,22 @@ class _Reader:
                     del row.getparent()[0]
         return SheetCells(values, cached, wanted is None)
 
-    def picked(self, index: dict) -> SheetCells:
-        """The wanted cells out of an index address -> <c> (every cell has its address)."""
+    def picked(self, index: dict) -> SheetCells | None:
+        """The wanted cells out of an index address -> <c> (every cell has its address); None when a wanted
+        cell is absent and some address is not written as the forms name cells (the caller reads every cell)."""
         if len(index) > self.pkg.limits.cells:
             raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {self.pkg.limits.cells:,} 个），已拒绝处理")
         values: dict[tuple[int, int], object] = {}
         cached: dict[tuple[int, int], object] = {}
+        odd = None
         for ref in self.wanted:
             c = index.get(ref)
             if c is None:
+                if odd is None:  # absent, or written in lower case or with '$'?
+                    joined = "".join(index)
+                    odd = "$" in joined or not joined.isupper()
+                if odd:
+                    return None
                 continue
             key = self.key(ref)
             f, text, inline = self.children(c)
