@@ -1,4 +1,5 @@
-"""Engine adapters: the same readers and writers run on an openpyxl workbook or a live Excel book.
+"""Engine adapters: the same readers and writers run on the strict reader (fullemp_xl.xlsx, every
+command), an openpyxl workbook (templates and the demo, which build workbooks) or a live Excel book.
 
 An adapter resolves defined names to cells and reads / writes single cells; nothing else of the
 workbook's API is used by the pipeline. The xlwings adapter (Excel buttons) implements the same
