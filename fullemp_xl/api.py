@@ -10,47 +10,60 @@ from pathlib import Path
 
 from .assess import marking, pipeline, preserve
 from .forms import names
-from .forms.book import OpenpyxlBook, PatchedBook
+from .forms.book import PatchedBook
 from .builder.templates import build_templates
 from .builder.layout import fit_named, paginate
 from .core import DEFAULT_RULESET
 from .core.model import Finding, ScoreCard
 from .rules import load_ruleset
 from .errors import UnusableFile
-from .screening.gate import check_workbook_file, load_workbook
+from .screening.gate import check_workbook_file
+from .screening import FORM_LIMITS, screen_workbook
 from .writing import Update, WorkbookPatch, write_output
 from .writing.tags import DamagedPackage
+from .xlsx import FastBook
+from .xlsx import open_book as read_book
 
 __all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file",
            "clear_marks_file", "build_templates", "load_ruleset", "UnusableFile",
            "merge", "refresh", "load_summary", "notice", "announcement", "subsidy", "next_registry"]
 
 
-def open_book(path: str | Path) -> OpenpyxlBook:
+def open_book(path: str | Path) -> FastBook:
+    """The one read path of every command: the screening (every part of the package), then the
+    strict reader (fullemp_xl.xlsx). Damage anywhere is UnusableFile, the same for every command."""
     path = Path(path)
-    return OpenpyxlBook(load_workbook(path), path.name)
+    check_workbook_file(path)
+    return read_book(path, file=path.name)
 
 
 def form_of(path: str | Path) -> str:
-    """考评表 or 申报表, from the workbook's hidden form information (a quick read-only peek)."""
-    import openpyxl
+    """考评表 or 申报表, from the workbook's hidden form information ("" when it has none or the file is
+    unusable: the command that follows screens it and says why, in the words every command uses)."""
+    from .forms.reader import NotOurWorkbook, read_meta
 
-    from .forms.reader import read_meta
-
-    path = Path(path)
-    check_workbook_file(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, keep_links=False)
-    except Exception:
-        return ""  # the full load that follows reports the damage
+        book = read_book(Path(path), file=Path(path).name)  # a peek: the full screening follows
+    except UnusableFile:
+        return ""
     try:
-        return read_meta(OpenpyxlBook(wb, path.name)).form
+        return read_meta(book).form
+    except (NotOurWorkbook, UnusableFile):
+        return ""  # the command that follows says what the file is
     finally:
-        wb.close()
+        book.close()
+
+
+def _reading(path: str | Path, work):
+    book = open_book(path)
+    try:
+        return work(book)
+    finally:
+        book.close()
 
 
 def score_file(path: str | Path, rules: str | None = None) -> ScoreCard:
-    return pipeline.assess(open_book(path), rules)
+    return _reading(path, lambda book: pipeline.assess(book, rules))
 
 
 def score_json(card: ScoreCard, ruleset, file: str) -> dict:
@@ -60,11 +73,14 @@ def score_json(card: ScoreCard, ruleset, file: str) -> dict:
 
 def monitor_file(path: str | Path, rules: str | None = None) -> dict:
     """The monthly employment-rate report of a 申报表 (rule sets with a [monitor])."""
-    return pipeline.monitor_report(open_book(path), rules, str(path))
+    return _reading(path, lambda book: pipeline.monitor_report(book, rules, str(path)))
 
 
 def validate_file(path: str | Path, rules: str | None = None) -> list[Finding]:
-    return pipeline.check_workbook(open_book(path), rules)
+    return _reading(path, lambda book: pipeline.check_workbook(book, rules))
+
+
+LAYOUT_SKIPPED = "（此文件的版式无法解析，已写入内容，但未调整行高和分页：打印前请在 Excel 中检查）"
 
 
 def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool, work):
@@ -76,6 +92,7 @@ def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool
     src = Path(path)
     if in_place:
         with Update(src) as upd:
+            screen_workbook(src, FORM_LIMITS, upd.data)  # what was read under the lock is what is screened
             result, data = _patched(src, upd.data, work)
             if data is None:  # nothing to change: the file (and its date) stay as they are, no backup
                 return result, None
@@ -90,10 +107,12 @@ def _write(path: str | Path, out: str | Path | None, in_place: bool, force: bool
 def _patched(src: Path, raw: bytes, work):
     """(work's result, the patched package — None when work changed nothing), checked by the guard."""
     try:
-        book = PatchedBook(load_workbook(src), WorkbookPatch(raw), src.name)
-        layout = book.layout()
-        result = work(book)
-        book.carry_layout(layout)  # row heights and page breaks the layout code set through openpyxl
+        reader = read_book(raw, src, file=src.name)  # the same read as `fullemp score` (screened already)
+        try:
+            book = PatchedBook(reader, WorkbookPatch(raw), src.name, raw)
+            result = work(book)
+        finally:
+            reader.close()
         data = book.patch.to_bytes()
         if not book.patch.pkg.owned():
             return result, None
@@ -110,8 +129,11 @@ def write_scores(path: str | Path, *, out: str | Path | None = None, in_place: b
         card = pipeline.assess(book, rules)
         ruleset = load_ruleset(card.ruleset if rules is None else rules)
         changes = pipeline.write_results(book, card, ruleset)
-        fit_named(book.wb, [*map(names.opinion, (s.id for s in ruleset.stages)), *map(names.note, ruleset.facts)])
-        paginate(book.wb, ruleset)  # taller rows may move the page breaks
+        book.lay_out(lambda wb: (fit_named(wb, [*map(names.opinion, (s.id for s in ruleset.stages)),
+                                                *map(names.note, ruleset.facts)]),
+                                 paginate(wb, ruleset)))  # taller rows may move the page breaks
+        if book.laid_out is False:
+            changes.append(LAYOUT_SKIPPED)
         return card, changes
 
     (card, changes), backup = _write(path, out, in_place, force, work)
@@ -146,7 +168,7 @@ def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None =
 
     if rules is None:  # a registry built by `templates build` records its rule set
         try:
-            rules = read_meta(open_book(registry)).ruleset
+            rules = _reading(registry, read_meta).ruleset
         except NotOurWorkbook:
             rules = DEFAULT_RULESET
     return run(Path(registry), load_ruleset(rules), Path(out_dir), force=force, progress=progress, planned=planned)
@@ -161,8 +183,8 @@ def fill_file(path: str | Path, ledger: str | Path, *, stage: str | None = None,
     def work(book):
         ruleset = load_ruleset(rules or read_meta(book).ruleset)
         result = fill_from_ledger(book, Path(ledger), stage=stage, rules=rules)
-        fit_named(book.wb, map(names.note, ruleset.facts))  # the 计算说明 printed whole
-        paginate(book.wb, ruleset)
+        book.lay_out(lambda wb: (fit_named(wb, map(names.note, ruleset.facts)),  # the 计算说明 printed whole
+                                 paginate(wb, ruleset)))
         return result, ruleset
 
     (result, ruleset), backup = _write(path, out, in_place, force, work)

@@ -18,6 +18,7 @@ from ..core.model import Finding, Location, RuleSet
 from ..core.numbers import shown
 from ..rules import load_ruleset
 from ..core.jsondoc import document, findings_json
+from .validate import meta_refusal
 
 
 @dataclass
@@ -66,6 +67,9 @@ def fill_from_ledger(book: Book, ledger_path: Path, *, stage: str | None = None,
         raise NotOurWorkbook(book.file, f"规则集 {ruleset.id} 没有定义台账（[ledger]），无法从台账填报")
     if meta.form not in (ASSESSMENT, DECLARATION):
         raise NotOurWorkbook(book.file, f"这是{meta.form}；填报基础数据请用考评表或申报表")
+    why = meta_refusal(meta, ruleset)  # the same rule as score, validate and merge
+    if why:
+        raise NotOurWorkbook(book.file, why)
     stage = stage or ruleset.stages[0].id
     if stage not in [s.id for s in ruleset.stages]:
         raise NotOurWorkbook(book.file, f"没有评分阶段“{stage}”；可用：{'、'.join(s.id for s in ruleset.stages)}")

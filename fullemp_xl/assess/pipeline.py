@@ -38,8 +38,17 @@ def number_text(value) -> str:
     return "—" if value is None else formulas.excel_number(value)
 
 
-def ruleset_for(meta, rules: str | RuleSet | None = None) -> RuleSet:
-    """The rule set given, or the one the form was built from (built-in or installed with `rules install`)."""
+def ruleset_for(meta, rules: str | RuleSet | None = None, file: str = "") -> RuleSet:
+    """The rule set given, or the one the form was built from (built-in or installed with `rules install`);
+    a form of another rule set, version or template version is refused (validate.meta_refusal)."""
+    ruleset = _ruleset_for(meta, rules)
+    why = validate.meta_refusal(meta, ruleset)
+    if why:
+        raise NotOurWorkbook(file, why)
+    return ruleset
+
+
+def _ruleset_for(meta, rules: str | RuleSet | None = None) -> RuleSet:
     if isinstance(rules, RuleSet):
         return rules
     if rules:
@@ -57,7 +66,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
     meta = read_meta(book)
     if meta.form != ASSESSMENT:
         raise NotOurWorkbook(book.file, f"这是{meta.form}，不是考评表：打分请用考评表")
-    ruleset = ruleset_for(meta, rules)
+    ruleset = ruleset_for(meta, rules, book.file)
     data = read_assessment(book, ruleset, meta)
     findings = [*validate.check_meta(meta, ruleset, book.file), *validate.explain_unreadable(data, ruleset),
                 *validate.check_identity(data, book), *validate.check_stages(data, ruleset),
@@ -72,7 +81,7 @@ def assess(book: Book, rules: str | RuleSet | None = None) -> ScoreCard:
 
 def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list[Finding]:
     meta = read_meta(book)
-    ruleset = ruleset_for(meta, rules)
+    ruleset = ruleset_for(meta, rules, book.file)
     data = FormData(meta, {}, PriorTitle())
     read_identity(book, data)
     read_prior(book, data, ruleset)
@@ -91,7 +100,7 @@ def validate_declaration(book: Book, rules: str | RuleSet | None = None) -> list
 def monitor_report(book: Book, rules: str | None = None, file: str | None = None) -> dict:
     """What `fullemp score 申报表.xlsx` reports: each month's employment rate and the months below the mark."""
     meta = read_meta(book)
-    ruleset = ruleset_for(meta, rules)
+    ruleset = ruleset_for(meta, rules, book.file)
     if meta.form != DECLARATION:
         raise NotOurWorkbook(book.file, f"这是{meta.form}，不是申报表")
     if ruleset.monitor is None:

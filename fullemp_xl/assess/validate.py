@@ -17,24 +17,31 @@ ITEM_GAP = Fraction(1, 2)  # a 自评 item differing from the 考评 by more tha
 TOTAL_GAP = Fraction(1, 10)  # of the total (10 points of 100): first and last stage totals this far apart are worth a warning
 
 
+def meta_refusal(meta: Meta, ruleset: RuleSet) -> str:
+    """Why a form cannot be read under `ruleset` ("" when it can): another rule set, another version of
+    it, another template version. One rule for every command (README: 数据安全): such a form is refused
+    (exit code 2; the merge puts it in 问题清单), because its cells are not this rule set's cells."""
+    if meta.ruleset != ruleset.id:
+        return f"本表按规则集“{shown(meta.ruleset)}”生成，与所用规则集“{ruleset.id}”不符：请换用正确的模板，或用 --rules {shown(meta.ruleset)}"
+    if meta.ruleset_version != ruleset.version:
+        return (f"本表按规则集 {meta.ruleset} 的“{shown(meta.ruleset_version)}”版生成，当前为 {ruleset.version} 版："
+                "请把数据转填到新模板后重新提交")
+    if meta.template_version != names.TEMPLATE_VERSION:
+        return (f"模板版本为“{shown(meta.template_version)}”，本程序需要第 {names.TEMPLATE_VERSION} 版："
+                "请用 `fullemp templates build` 生成的新模板转填后重新提交")
+    return ""
+
+
 def check_meta(meta: Meta, ruleset: RuleSet, file: str) -> list[Finding]:
+    """What the form information says that is worth a word but no refusal (meta_refusal decides that)."""
     where = Location(file, names.META_SHEET, "", "fe_meta_ruleset")
     out = []
-    if meta.ruleset != ruleset.id:
-        out.append(Finding("template.ruleset", "error",
-                           f"本表按规则集“{shown(meta.ruleset)}”生成，与所用规则集“{ruleset.id}”不符：请换用正确的模板，或用 --rules {shown(meta.ruleset)}", where))
-    elif meta.ruleset_version != ruleset.version:
-        out.append(Finding("template.ruleset", "error",
-                           f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 {ruleset.version} 版：请把数据转填到新模板", where))
-    elif meta.ruleset_digest and ruleset.digest and meta.ruleset_digest != ruleset.digest:
+    if meta.ruleset_digest and ruleset.digest and meta.ruleset_digest != ruleset.digest:
         out.append(Finding("template.ruleset", "warning",
                            f"本表生成时所用的规则集 {meta.ruleset}（{meta.ruleset_version} 版）与本机的同名同版本规则集内容不同，"
                            "分数可能与发放表格的单位算的不一致：请核对规则集文件（两处应为同一个文件）", where))
     if ruleset.provisional:
         out.append(Finding("ruleset.provisional", "info", f"评分表为暂用：{ruleset.provisional}", where))
-    if meta.template_version != names.TEMPLATE_VERSION:
-        out.append(Finding("template.version", "error",
-                           f"模板版本为“{shown(meta.template_version)}”，本程序需要第 {names.TEMPLATE_VERSION} 版：请用 `fullemp templates build` 生成新模板后转填", where))
     return out
 
 

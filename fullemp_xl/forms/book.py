@@ -1,4 +1,5 @@
-"""Engine adapters: the same readers and writers run on an openpyxl workbook or a live Excel book.
+"""Engine adapters: the same readers and writers run on the strict reader (fullemp_xl.xlsx, every
+command), an openpyxl workbook (templates and the demo, which build workbooks) or a live Excel book.
 
 An adapter resolves defined names to cells and reads / writes single cells; nothing else of the
 workbook's API is used by the pipeline. The xlwings adapter (Excel buttons) implements the same
@@ -60,28 +61,61 @@ class OpenpyxlBook:
             put_text(self.wb[sheet][cell], value)
 
 
-class PatchedBook(OpenpyxlBook):
-    """Reads through openpyxl; every write also goes into a WorkbookPatch, which alone is saved.
+class PatchedBook:
+    """Reads through the strict reader (the same read as `fullemp score`); every write goes into a
+    WorkbookPatch, which alone is saved. So a command changes exactly the cells it writes, and the
+    rest of the file stays as it was.
 
-    So a command changes exactly the cells it writes, and the rest of the file stays as it was.
+    Later reads in the same run see what was written. Only the print layout (row heights that fit
+    the written text, page breaks) is worked out on an openpyxl copy of the workbook (`lay_out`); a
+    workbook openpyxl cannot load is written all the same, without that adjustment.
     """
 
-    def __init__(self, wb: "Workbook", patch, file: str = ""):
-        super().__init__(wb, file)
-        self.patch = patch
+    def __init__(self, reader, patch, file: str = "", raw: bytes | None = None):
+        self.reader, self.patch, self.file = reader, patch, file
+        self.raw = raw
+        self.reads_formulas = True
+        self.written: dict[tuple[str, str], object] = {}
+        self.laid_out: bool | None = None  # None: no layout asked for; False: openpyxl could not load it
+
+    def cells(self) -> dict[str, tuple[str, str] | None]:
+        return self.reader.cells()
+
+    def read(self, sheet: str, cell: str) -> object:
+        key = (sheet, cell)
+        if key in self.written:
+            return self.written[key]
+        return self.reader.read(sheet, cell)
 
     def write(self, sheet: str, cell: str, value: object) -> None:
-        super().write(sheet, cell, value)  # later reads in this run see it
+        """A Formula is written as a formula; every other string stays text (writing.text)."""
+        self.written[(sheet, cell)] = str(value) if isinstance(value, Formula) else value
         self.patch.set_value(sheet, cell, value)
 
-    def layout(self) -> dict:
-        """Row heights and page breaks of every sheet, before the layout code (builder.layout) adjusts them."""
-        return {ws.title: ({r: d.height for r, d in ws.row_dimensions.items() if d.height},
-                           [b.id for b in ws.row_breaks.brk]) for ws in self.wb.worksheets}
+    def lay_out(self, adjust) -> None:
+        """adjust(wb) on an openpyxl copy holding what was written; the row heights and page breaks it
+        changes go into the patch."""
+        import io
+        import warnings
 
-    def carry_layout(self, before: dict) -> None:
-        """Put into the patch the row heights and page breaks changed through openpyxl since `before`."""
-        for ws in self.wb.worksheets:
+        import openpyxl
+        from openpyxl.cell.cell import MergedCell
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = openpyxl.load_workbook(io.BytesIO(self.raw), keep_links=True, rich_text=False)
+        except Exception:  # noqa: BLE001 - openpyxl refuses files the reader reads (a chart sheet it cannot parse…)
+            self.laid_out = False
+            return
+        for (sheet, cell), value in self.written.items():
+            ws = wb[sheet] if sheet in wb.sheetnames else None
+            if ws is not None and hasattr(ws, "_cells") and not isinstance(ws[cell], MergedCell):
+                put_text(ws[cell], value)  # a chart sheet has no cells; a merged range shows only its first
+        before = {ws.title: ({r: d.height for r, d in ws.row_dimensions.items() if d.height},
+                             [b.id for b in ws.row_breaks.brk]) for ws in wb.worksheets}
+        adjust(wb)
+        for ws in wb.worksheets:
             heights, breaks = before.get(ws.title, ({}, []))
             for row, dim in ws.row_dimensions.items():
                 if dim.height and dim.height != heights.get(row):
@@ -89,6 +123,7 @@ class PatchedBook(OpenpyxlBook):
             now = [b.id for b in ws.row_breaks.brk]
             if now != breaks:
                 self.patch.set_row_breaks(ws.title, now)
+        self.laid_out = True
 
 
 def locate(book: Book, name: str) -> Location | None:

@@ -17,7 +17,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".et", ""}
+# .xlsb is read only to be named in 问题清单 (what it is, and to save it as .xlsx): never silently skipped
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".xlsb", ".et", ""}
 ARCHIVE_SUFFIXES = {".zip"}
 SYSTEM_NAMES = {"thumbs.db", "desktop.ini", ".ds_store", "__macosx", "$recycle.bin", "system volume information"}
 MEMBER_LIMIT = 50 * 1024 * 1024  # one workbook inside an archive

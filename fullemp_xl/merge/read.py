@@ -13,13 +13,13 @@ from ..assess import pipeline
 from ..forms import names
 from ..forms.names import ASSESSMENT as FORM_ASSESSMENT
 from ..forms.names import DECLARATION as FORM_DECLARATION
-from ..forms.names import TEMPLATE_VERSION
 from ..forms.reader import FormData, NotOurWorkbook, read_meta, read_prior
 from ..core.model import Finding, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
 from ..errors import UnusableFile
-from ..screening.kind import MACRO_SUFFIXES, SAVE_AS
+from ..assess.validate import meta_refusal
+from ..screening import FORM_LIMITS, screen_workbook
 from ..xlsx import open_book
 from ..summary.identity import valid_code
 from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
@@ -38,13 +38,12 @@ def _finding(f: Finding) -> FileFinding:
 
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
     """One file: its form, rule set, identity, every stage's recomputed result and its findings."""
-    try:
+    try:  # the one screening every command runs (macros, damage in any part, bombs…), then the reader
+        screen_workbook(data if isinstance(data, Path) else Path(source), FORM_LIMITS,
+                        None if isinstance(data, Path) else data)
         book = open_book(data, source)
     except UnusableFile as exc:
         return quarantined(source, link, exc.message, mtime)
-    if Path(source).suffix.lower() in MACRO_SUFFIXES or any(n.endswith("vbaproject.bin") for n in book.pkg.infos):
-        book.close()  # as every other command: a macro workbook is refused (its macros are never run)
-        return quarantined(source, link, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS, mtime)
     try:
         return _read(book, source, link, mtime, rules)
     except UnusableFile as exc:
@@ -68,12 +67,9 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
     if meta.ruleset != ruleset.id:
         return quarantined(source, link, f"本表按规则集“{meta.ruleset}”生成，与本次汇总所用的“{ruleset.id}”不符："
                                          "请让社区改用正确的表格重新填写，或对这些表格单独汇总", mtime)
-    if meta.ruleset_version != ruleset.version:
-        return quarantined(source, link, f"本表按规则集 {meta.ruleset} 的 {meta.ruleset_version} 版生成，当前为 "
-                                         f"{ruleset.version} 版：请把数据转填到新模板后重新提交", mtime)
-    if meta.template_version != TEMPLATE_VERSION:
-        return quarantined(source, link, f"模板版本为“{meta.template_version}”，本程序需要第 {TEMPLATE_VERSION} 版："
-                                         "请用新模板转填后重新提交", mtime)
+    why = meta_refusal(meta, ruleset)  # the same rule and words as `fullemp score`
+    if why:
+        return quarantined(source, link, why, mtime)
     saved = book.parts.saved
     if meta.form == FORM_DECLARATION:
         return _declaration(book, ruleset, source, link, mtime, saved)

@@ -201,9 +201,13 @@ def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _R
                 out.own.append((brief.source, brief.reason))
             continue
         county, street, community = brief.key  # counties and streets repeat: one string each
-        entry = Entry((sys.intern(county), sys.intern(street), community), brief.saved, brief.mtime, brief.source,
-                      index, sys.intern(brief.ruleset), brief.code)
-        (out.assessments if brief.kind == ASSESSMENT else out.declarations).setdefault(brief.key, []).append(entry)
+        if not county or not community:
+            # one rule everywhere: a form without its county or community is scored and listed with the error
+            # 未填写…, in a row of its own — never taken for another form's duplicate, never matched to the registry
+            community = f"（未填写单位名称）{brief.source}"
+        key = (sys.intern(county), sys.intern(street), community)
+        entry = Entry(key, brief.saved, brief.mtime, brief.source, index, sys.intern(brief.ruleset), brief.code)
+        (out.assessments if brief.kind == ASSESSMENT else out.declarations).setdefault(key, []).append(entry)
         if brief.kind == ASSESSMENT:
             out.rulesets[brief.ruleset] += 1
     return out

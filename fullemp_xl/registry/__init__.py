@@ -27,7 +27,6 @@ from ..core.numbers import cell_text as _text
 from ..core.numbers import parse_count, parse_flag, shown
 from ..core.filenames import safe_filename
 from ..errors import UnusableFile
-from ..screening.gate import load_workbook
 from ..writing.batch import Planned, write_all
 from ..writing.files import folder_problem, os_error_message
 from ..writing.lock import Lock
@@ -35,6 +34,8 @@ from ..writing.stamp import Stamp
 from ..writing.zipout import directory
 from ..writing.files import refuse_read_only
 from ..writing.lock import refuse_if_open
+from ..screening.gate import check_workbook_file
+from ..xlsx import open_book
 
 IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR, names.CODE)
 LOCK_NAME = "社区名册分发"
@@ -58,11 +59,18 @@ class Distribution:
 
 
 def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[Finding]]:
-    wb = load_workbook(path)
-    sheet = names.REGISTRY_SHEET if names.REGISTRY_SHEET in wb.sheetnames else wb.sheetnames[0]
-    ws = wb[sheet]
-    cells = ws._cells  # only the cells present: iterating ws would create every empty one up to a far cell
-    header = {str(c.value).strip(): col - 1 for (row, col), c in cells.items() if row == FIRST_DATA_ROW - 1 and c.value}
+    check_workbook_file(path)  # the one screening and the one reader of every command
+    book = open_book(path, file=path.name)
+    try:
+        worksheets = book.parts.worksheets
+        if not worksheets:
+            raise UnusableFile(path, "工作簿中没有工作表（只有图表等），不是社区名册：请用 `fullemp templates build` 生成的名册模板")
+        sheet = names.REGISTRY_SHEET if names.REGISTRY_SHEET in worksheets else worksheets[0]
+        book.named_only = False
+        cells = book.sheet(sheet).values  # only the cells present, (row, column) -> value
+    finally:
+        book.close()
+    header = {str(v).strip(): col - 1 for (row, col), v in cells.items() if row == FIRST_DATA_ROW - 1 and v}
     missing = [label for key, label, _ in REGISTRY_COLUMNS[:3] if label not in header]
     if missing:
         raise UnusableFile(path, f"社区名册第{FIRST_DATA_ROW - 1}行缺少表头：{'、'.join(missing)}。请用 `fullemp templates build` 生成的名册模板")
@@ -71,7 +79,7 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
     findings += _absent_columns(path, sheet, ruleset, index)
     titles_known = index["prior_title"] is not None
     for n in sorted({row for row, _ in cells if row >= FIRST_DATA_ROW}):
-        values = {key: (cells[(n, i + 1)].value if i is not None and (n, i + 1) in cells else None)
+        values = {key: (cells.get((n, i + 1)) if i is not None else None)
                   for key, i in index.items()}
         if all(v in (None, "") for v in values.values()):
             continue

@@ -88,7 +88,7 @@ def refuse_non_workbook_package(path: Path, zf: zipfile.ZipFile, names: set[str]
     refuse_other_documents(path, zf, names)
     if path.suffix.lower() in MACRO_SUFFIXES or any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UnusableFile(path, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS)
-    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names or "_rels/.rels" not in names:
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：" + SAVE_AS)
     if STRICT_RELS in _small(zf, "_rels/.rels") or STRICT_ROOT.search(_small(zf, "xl/workbook.xml", 4096)):
         raise UnusableFile(path, "工作簿保存成了“Strict Open XML 电子表格”格式，本程序不能读取：" + SAVE_AS)
@@ -100,6 +100,8 @@ def refuse_other_documents(path: Path, zf: zipfile.ZipFile, names: set[str]) -> 
         kind = ODF_KINDS.get(_small(zf, "mimetype").decode("ascii", "replace").strip(), "OpenDocument 文件")
         raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请用 WPS、LibreOffice 或 Excel 打开后"
                                  "“另存为”，保存类型选“Excel 工作簿 (*.xlsx)”")
+    if "xl/workbook.xml" not in names and any(n.lower() == "xl/workbook.bin" for n in names):
+        raise UnusableFile(path, "这是 Excel 二进制工作簿（.xlsb），本程序不能读取：" + SAVE_AS)
     for prefix, kind in OTHER_OFFICE.items():
         if "xl/workbook.xml" not in names and any(n.startswith(prefix) for n in names):
             raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请提交 .xlsx 格式的表格")

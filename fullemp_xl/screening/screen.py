@@ -1,7 +1,9 @@
 """screen_workbook: the one check every reader runs before it opens a submitted workbook."""
 from __future__ import annotations
 
+import io
 import os
+import posixpath
 import stat
 import zipfile
 from pathlib import Path
@@ -17,24 +19,34 @@ REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def screen_workbook(path, limits: Limits = FORM_LIMITS) -> dict[str, SheetMeasure]:
+def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = None) -> dict[str, SheetMeasure]:
     """Refuse anything but a plain, sane, affordable .xlsx (UnusableFile); return each sheet's measure.
 
-    The measures are keyed by sheet name (part name where the workbook does not say), and empty
-    when limits.measure_sheets is False (the reader streams the sheets and enforces the limits).
+    `data`: the workbook's bytes when it is not a file of its own (a member of a zip archive); `path`
+    then only names it. The measures are keyed by sheet name (part name where the workbook does not
+    say), and empty when limits.measure_sheets is False (the reader streams the sheets and enforces
+    the limits).
+
+    This is the one screening policy of every command (README: 数据安全): every part of the package is
+    checked, the parts no command reads (docProps, theme, …) as strictly as the sheets, and a part
+    the workbook's relationships name but the package lacks (or holds under a name in another case)
+    is damage.
     """
     path = Path(path)
-    size = regular_file_size(path)
+    size = regular_file_size(path) if data is None else len(data)
     if size > limits.file_bytes:
         raise UnusableFile(path, f"文件过大（{size / MIB:.0f} MB，上限 {limits.file_bytes // MIB} MB），请删去无关的图片或工作表后再提交")
+    if data is None:
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(512)
+        except OSError as exc:
+            raise UnusableFile(path, unreadable(exc)) from None
+        refuse_non_workbook_bytes(path, head)
+    else:
+        refuse_non_workbook_bytes(path, data[:512], data)
     try:
-        with path.open("rb") as fh:
-            head = fh.read(512)
-    except OSError as exc:
-        raise UnusableFile(path, unreadable(exc)) from None
-    refuse_non_workbook_bytes(path, head)
-    try:
-        with zipfile.ZipFile(path) as zf:
+        with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
             refuse_non_workbook_package(path, zf, names)
@@ -43,6 +55,9 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS) -> dict[str, SheetMeasur
             for part, sheet in sheets.items():
                 if part not in names:
                     raise UnusableFile(path, DAMAGED.format(what=f"缺少工作表“{sheet}”的内容"))
+            for part in referenced_parts(zf):
+                if part not in names:
+                    raise UnusableFile(path, DAMAGED.format(what=f"缺少“{part}”部分"))
             measures = scan_parts(path, zf, infos, limits, sheets)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None
@@ -80,8 +95,11 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
     Only used to name sheets in messages: the full scan that follows judges the parts themselves.
     """
     try:
-        book = parse_xml(_bounded_read(zf, "xl/workbook.xml"))
-        rels = parse_xml(_bounded_read(zf, "xl/_rels/workbook.xml.rels"))
+        key = (_bounded_read(zf, "xl/workbook.xml"), _bounded_read(zf, "xl/_rels/workbook.xml.rels"))
+        known = _SHEET_PARTS.get(key)
+        if known is not None:  # forms of one template share these parts byte for byte
+            return dict(known)
+        book, rels = parse_xml(key[0]), parse_xml(key[1])
     except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan reports it with its reason
         return {}
     targets = {}
@@ -94,6 +112,31 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
         part = targets.get(sheet.get(OFFICE_REL_ID))
         if part:
             out[part] = sheet.get("name", part)
+    if len(_SHEET_PARTS) >= 64:
+        _SHEET_PARTS.pop(next(iter(_SHEET_PARTS)))
+    _SHEET_PARTS[key] = dict(out)
+    return out
+
+
+_SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
+
+
+def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
+    """The parts the workbook's relationships name (sheets, styles, strings, theme…: internal targets
+    inside the package only); [] if unreadable."""
+    out = []
+    for rels_name, folder in (("xl/_rels/workbook.xml.rels", "xl/"),):
+        try:
+            rels = parse_xml(_bounded_read(zf, rels_name))
+        except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan (or the kind check) reports it
+            continue
+        for rel in rels.iter(f"{REL_NS}Relationship"):
+            target = rel.get("Target", "")
+            if rel.get("TargetMode") == "External" or not target or "://" in target:
+                continue
+            target = posixpath.normpath(target.lstrip("/") if target.startswith("/") else folder + target)
+            if not target.startswith(".."):
+                out.append(target)
     return out
 
 

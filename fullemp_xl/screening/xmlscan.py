@@ -11,6 +11,8 @@ crossed, so a hostile part costs no more than the limit.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import re
 import xml.parsers.expat
 import zipfile
@@ -118,11 +120,21 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
         streamed_by_reader = not limits.measure_sheets and (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml")
         if streamed_by_reader:
             continue
-        measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
-        parser = expat_parser()
-        parser.StartElementHandler = _counter(measure, name, totals, limits, what)
+        is_sheet = name.startswith("xl/worksheets/")
         try:
-            stream_into(parser, zf, info)
+            if info.file_size <= REMEMBER_BELOW:
+                data = zf.read(info)  # whole (zipfile checks the CRC): small parts are remembered by content
+                part, measure = _scan_small(name, data, limits, what)
+                _add(totals, part, limits, what)
+            else:
+                measure = SheetMeasure(name) if is_sheet else None
+                parser = expat_parser()
+                counter = None
+                if measure is not None:  # the bulk of a workbook: counted in C, expat only checks the XML
+                    counter = _SheetCounter(measure, totals, limits, what)
+                else:
+                    parser.StartElementHandler = _counter(measure, name, totals, limits, what)
+                stream_into(parser, zf, info, counter)
         except _TooBig as exc:
             raise UnusableFile(path, exc.message) from None
         except UnsafeXml:
@@ -136,12 +148,138 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
     return measures
 
 
-def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+# Parts up to this size are read whole and remembered by their content: the forms of one template
+# share most parts byte for byte (styles, theme, the workbook, the 考评表 sheet), so a merge checks
+# each such part once per worker, not once per file. The digest is cryptographic: a part cannot pose
+# as one already checked.
+REMEMBER_BELOW = 4 * MIB
+_CHECKED: dict[tuple[str, bytes], tuple[_Totals, SheetMeasure | None, Limits]] = {}
+
+
+def _scan_small(name: str, data: bytes, limits: Limits, what: str) -> tuple[_Totals, SheetMeasure | None]:
+    """(what the part holds, its measure) — counted into fresh totals, so that the result can be remembered."""
+    key = (name, hashlib.blake2b(data, digest_size=20).digest())
+    known = _CHECKED.get(key)
+    if known is not None and known[2] == limits:
+        part, measure = known[0], known[1]
+        return part, (None if measure is None else dataclasses.replace(measure))
+    part = _Totals()
+    measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
+    parser = expat_parser()
+    if measure is not None:
+        counter = _SheetCounter(measure, part, limits, what)
+        parser.Parse(data, True)
+        counter.feed(data)
+        counter.close()
+    else:
+        parser.StartElementHandler = _counter(None, name, part, limits, what)
+        parser.Parse(data, True)
+    if len(_CHECKED) >= 512:
+        _CHECKED.pop(next(iter(_CHECKED)))
+    _CHECKED[key] = (part, measure, limits)
+    return part, (None if measure is None else dataclasses.replace(measure))
+
+
+def _add(totals: _Totals, part: _Totals, limits: Limits, what: str) -> None:
+    """Add one part's counts, stopping at a limit as the streaming count does."""
+    for field_, limit, kind in (("cells", limits.cells, "单元格"), ("rows", limits.rows, "行"),
+                                ("area", limits.area, "合并或超链接覆盖的单元格"), ("strings", limits.cells, "文字"),
+                                ("others", limits.elements, "元素")):
+        value = getattr(totals, field_) + getattr(part, field_)
+        setattr(totals, field_, value)
+        if value > limit:
+            raise _TooBig(f"{what}中的{kind}过多（上限 {limit:,} 个），本程序不能安全地读取这么大的工作簿，已拒绝处理："
+                          "请删去无关的工作表或空白区域的格式后再提交")
+
+
+def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter=None) -> None:
     """Feed a member to a parser in chunks; zipfile checks the CRC when the member ends."""
     with zf.open(info) as member:
         while chunk := member.read(CHUNK):
             parser.Parse(chunk, False)
+            if counter is not None:
+                counter.feed(chunk)
     parser.Parse(b"", True)
+    if counter is not None:
+        counter.close()
+
+
+# The elements of a worksheet that make a reader allocate, counted over the bytes expat has accepted
+# (a Python call per element would cost more than the parse itself): bytes.count for the common
+# spelling, regular expressions where a producer writes namespace prefixes.
+_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+_CELL_REF = re.compile(rb"\sr=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")  # r= of a cell
+_ROW_REF = re.compile(rb"\sr=[\"'](\d{1,7})[\"']")  # r= of a row
+_CELL_REF_QUICK = re.compile(rb' r="\$?([A-Za-z]{1,3})\$?(\d{1,7})"')  # the same, as every producer writes them
+_ROW_REF_QUICK = re.compile(rb' r="(\d{1,7})"')
+_AREA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\s[^>]*?\bref=[\"']([^\"']*)[\"']")
+
+
+class _SheetCounter:
+    """What _counter counts in a worksheet (cells, rows, merged and linked area, other elements, the
+    extent), over the raw bytes; a tag cut by a chunk boundary waits for the next chunk."""
+
+    def __init__(self, measure: SheetMeasure, totals: _Totals, limits: Limits, what: str):
+        self.measure, self.totals, self.limits, self.what = measure, totals, limits, what
+        self.carry = b""
+
+    def feed(self, chunk: bytes) -> None:
+        text = self.carry + chunk
+        cut = text.rfind(b"<")
+        if cut < 0:
+            self.carry = b""
+            self._count(text)
+        else:
+            self.carry = text[cut:]
+            self._count(text[:cut])
+
+    def close(self) -> None:
+        self._count(self.carry)
+        self.carry = b""
+
+    def _too_big(self, kind: str, limit: int) -> _TooBig:
+        return _TooBig(f"{self.what}中的{kind}过多（上限 {limit:,} 个），本程序不能安全地读取这么大的工作簿，已拒绝处理："
+                       "请删去无关的工作表或空白区域的格式后再提交")
+
+    def _count(self, text: bytes) -> None:
+        if not text:
+            return
+        m, t, limits = self.measure, self.totals, self.limits
+        unusual = _PREFIXED.search(text) is not None or b" r='" in text or b"\tr=" in text or b"\nr=" in text
+        if unusual:
+            cells, rows = len(_CELL.findall(text)), len(_ROW.findall(text))
+        else:
+            cells = text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
+            rows = text.count(b"<row ") + text.count(b"<row>") + text.count(b"<row/>")
+        m.cells += cells
+        m.rows += rows
+        t.cells += cells
+        t.rows += rows
+        if t.cells > limits.cells:
+            raise self._too_big("单元格", limits.cells)
+        if t.rows > limits.rows:
+            raise self._too_big("行", limits.rows)
+        if cells or rows:  # the extent: the farthest row and column any cell or row names
+            refs = (_CELL_REF if unusual else _CELL_REF_QUICK).findall(text)
+            if refs:
+                m.max_col = max(m.max_col, max(column_number(c.decode("ascii")) for c in {c for c, _ in refs}))
+                m.max_row = max(m.max_row, max(map(int, {r for _, r in refs})))
+            row_refs = (_ROW_REF if unusual else _ROW_REF_QUICK).findall(text)
+            if row_refs:
+                m.max_row = max(m.max_row, max(map(int, set(row_refs))))
+        if b"<mergeCell" in text or b"<hyperlink" in text or b":mergeCell" in text or b":hyperlink" in text:
+            for ref in _AREA.findall(text):
+                t.area += range_area(ref.decode("ascii", "replace"))
+                if t.area > limits.area:
+                    raise self._too_big("合并或超链接覆盖的单元格", limits.area)
+        # every other element: what opens minus what closes, less the cells with their value, formula or
+        # inline text (up to three elements each) and the rows — so a cell's parts are never counted twice
+        opened = text.count(b"<") - text.count(b"</")  # (and a declaration or two: counted, harmlessly)
+        t.others += max(0, opened - 3 * cells - rows)
+        if t.others > limits.elements:
+            raise self._too_big("元素", limits.elements)
 
 
 def _part_label(name: str, sheet_names: dict[str, str]) -> str:

@@ -165,8 +165,8 @@ def _read_rows(ws, summary: Summary) -> None:
     for r, row in enumerate(ws.iter_rows(min_row=head_row + 1, values_only=True), start=head_row + 1):
         get = lambda key: row[index[key]] if key in index and index[key] < len(row) else None  # noqa: E731
         county, street, community = _text(get("county")), _text(get("street")), _text(get("community"))
-        if not (county or street or community):
-            continue
+        if not (county or street or community or _text(get("source"))):
+            continue  # a blank row; a form whose identity cells were blank still has its file here
         decisions = _decisions(get)
         summary.rows.append(SummaryRow(
             county=county, street=street, community=community, code=_text(get("code")),

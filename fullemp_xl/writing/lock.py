@@ -52,9 +52,11 @@ def pid_alive(pid: int) -> bool:
 def short_name(prefix: str, name: str, suffix: str = "", limit: int = 250) -> str:
     """prefix + name + suffix, with the name replaced by a hash when the result would exceed `limit` bytes."""
     full = prefix + name + suffix
-    if len(full.encode("utf-8")) <= limit:
+    # the bytes the file system stores: a name that is not valid UTF-8 (a GBK name unpacked from a Windows
+    # zip) is carried as those bytes, never re-encoded
+    if len(os.fsencode(full)) <= limit:
         return full
-    return prefix + hashlib.sha1(name.encode("utf-8")).hexdigest()[:16] + suffix
+    return prefix + hashlib.sha1(os.fsencode(name)).hexdigest()[:16] + suffix
 
 
 def lock_path(target: Path) -> Path:

@@ -86,14 +86,15 @@ class Package:
         refuse_other_documents(source, self.zip, {i.filename for i in infos})
         if len(infos) > limits.members or sum(i.file_size for i in infos) > limits.total_bytes:
             raise UnusableFile(source, "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝处理")
-        self.infos = {i.filename.lstrip("/").lower(): i for i in infos}
+        # part names exactly as stored: the screening refuses a part referenced in another case
+        self.infos = {i.filename.lstrip("/"): i for i in infos}
 
     def has(self, name: str) -> bool:
-        return name.lstrip("/").lower() in self.infos
+        return name.lstrip("/") in self.infos
 
     def read(self, name: str) -> bytes | None:
         """A member's bytes (None when absent); damage and bombs are refused."""
-        info = self.infos.get(name.lstrip("/").lower())
+        info = self.infos.get(name.lstrip("/"))
         if info is None:
             return None
         limits = self.limits

@@ -8,6 +8,7 @@ cell over a generated corpus.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -22,17 +23,20 @@ _COLS: dict[str, int] = {}
 
 
 _REFS: dict[str, tuple[int, int]] = {}
+_PLAIN: set[str] = set()  # addresses seen already written as the forms name them ('E49')
+_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 
 
 def split_ref(ref: str) -> tuple[int, int]:
-    """'AB12' -> (12, 28); the same references recur in every form, so they are remembered."""
+    """'AB12' -> (12, 28); 'ab12' and '$AB$12' too (Excel and LibreOffice read them so). The same
+    references recur in every form, so they are remembered. Anything else raises ValueError."""
     found = _REFS.get(ref)
     if found is not None:
         return found
-    k = 0
-    while k < len(ref) and ref[k].isalpha():
-        k += 1
-    letters, digits = ref[:k].upper(), ref[k:]
+    m = _REF.fullmatch(ref)
+    if m is None:
+        raise ValueError(ref)
+    letters, digits = m.group(1).upper(), m.group(2)
     col = _COLS.get(letters)
     if col is None:
         col = 0
@@ -43,6 +47,12 @@ def split_ref(ref: str) -> tuple[int, int]:
     if len(_REFS) < 200_000:
         _REFS[ref] = found
     return found
+
+
+def plain_ref(ref: str) -> str:
+    """A cell address as the forms name it: 'e49' and '$E$49' -> 'E49'."""
+    row, col = split_ref(ref)
+    return f"{column_letter(col)}{row}"
 
 
 def column_letter(index: int) -> str:
@@ -86,14 +96,15 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
         merged, stream = root.find(ns + "mergeCells"), False
-        if wanted is not None and sheet_data is not None and b't="shared"' not in data:
+        if wanted is not None and sheet_data is not None and b't="shared"' not in data :
             # only some cells asked for, no shared formulas: index the cells by address, convert the asked ones
             index = {c.get("r"): c for c in sheet_data.iter(ns + "c")}
-            if None not in index:
+            if None not in index and "" not in index:
                 cells = _Reader(wb, ns, pkg, wanted).picked(index)
-                if merged is not None:
-                    _hide_merged(cells, merged, ns)
-                return cells
+                if cells is not None:  # None: some address is written otherwise ('e49', '$E$49'): read them all
+                    if merged is not None:
+                        _hide_merged(cells, merged, ns)
+                    return cells
     cells = _Reader(wb, ns, pkg, wanted).run(rows, stream)
     if merged is not None:
         _hide_merged(cells, merged, ns)
@@ -158,6 +169,16 @@ class _Reader:
             raise self.damaged("单元格超出工作表范围")
         return key
 
+    def plain(self, ref: str) -> str:
+        """'e49' or '$E$49' -> 'E49' (remembered); an address that is none is damage."""
+        try:
+            found = plain_ref(ref)
+        except ValueError:
+            raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
+        if found == ref and len(_PLAIN) < 200_000:
+            _PLAIN.add(ref)
+        return found
+
     def damaged(self, what: str) -> UnusableFile:
         return UnusableFile(self.pkg.source, f"工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx")
 
@@ -173,11 +194,14 @@ class _Reader:
                 row_no = int(float(r)) if r is not None else row_no + 1
             except ValueError:
                 raise self.damaged("行号无效") from None
-            col_no = 0
+            col_no, skipped = 0, None
             for c in row.iterchildren(c_tag):
                 ref = c.get("r")
+                if ref and ref not in _PLAIN:
+                    ref = self.plain(ref)
                 if wanted is not None and ref and ref not in wanted:
                     # not asked for: only the master of a shared formula matters (its dependents need it)
+                    skipped = ref  # a following cell without an address comes after this one
                     if not len(c):
                         continue
                     f = c.find(f_tag)
@@ -186,8 +210,10 @@ class _Reader:
                 f, text, inline = self.children(c)
                 if ref:
                     key = self.key(ref)
-                    col_no = key[1]
+                    col_no, skipped = key[1], None
                 else:
+                    if skipped is not None:
+                        col_no, skipped = self.key(skipped)[1], None
                     col_no += 1
                     key = (row_no, col_no)
                     ref = f"{column_letter(col_no)}{row_no}" if 0 < col_no <= MAX_COL else ""
@@ -213,15 +239,22 @@ class _Reader:
                     del row.getparent()[0]
         return SheetCells(values, cached, wanted is None)
 
-    def picked(self, index: dict) -> SheetCells:
-        """The wanted cells out of an index address -> <c> (every cell has its address)."""
+    def picked(self, index: dict) -> SheetCells | None:
+        """The wanted cells out of an index address -> <c> (every cell has its address); None when a wanted
+        cell is absent and some address is not written as the forms name cells (the caller reads every cell)."""
         if len(index) > self.pkg.limits.cells:
             raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {self.pkg.limits.cells:,} 个），已拒绝处理")
         values: dict[tuple[int, int], object] = {}
         cached: dict[tuple[int, int], object] = {}
+        odd = None
         for ref in self.wanted:
             c = index.get(ref)
             if c is None:
+                if odd is None:  # absent, or written in lower case or with '$'?
+                    joined = "".join(index)
+                    odd = "$" in joined or not joined.isupper()
+                if odd:
+                    return None
                 continue
             key = self.key(ref)
             f, text, inline = self.children(c)

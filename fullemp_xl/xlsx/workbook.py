@@ -101,7 +101,7 @@ class WorkbookParts:
         known = _WORKBOOKS.get(key)
         if known is None:
             known = _WORKBOOKS.remember(key, self._parse(data, main))
-        self.ns, self.rels, self.epoch, self.sheets, self.order, self._names = known
+        self.ns, self.rels, self.epoch, self.sheets, self.order, self._names, self.worksheets = known
         self.names = {name: where if where[0] in self.sheets else None for name, where in self._names.items()}
 
     def _parse(self, data: bytes, main: str):
@@ -113,18 +113,25 @@ class WorkbookParts:
         date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         sheets: dict[str, str] = {}  # sheet name -> part
         order: list[str] = []
+        worksheets: list[str] = []  # the names of worksheets (not chart or dialog sheets), in order
+        seen: set[str] = set()
         for sheet in root.iter(ns + "sheet"):
             target = rels.get(rel_id(sheet) or "")
             name = sheet.get("name", "")
+            if name.casefold() in seen:  # Excel calls such a file damaged; which one a name means is a guess
+                raise UnusableFile(pkg.source, f"工作簿已损坏（有两个工作表同名：“{name[:31]}”）：请用 Excel 打开后另存为 .xlsx")
+            seen.add(name.casefold())
             order.append(name)
             if target is not None:
                 sheets[name] = target[1]
+                if target[0].endswith("/worksheet"):
+                    worksheets.append(name)
         names: dict[str, tuple[str, str]] = {}
         for dn in root.iter(ns + "definedName"):
             if dn.get("localSheetId") is not None:
                 continue  # sheet-scoped: openpyxl keeps these on the sheet, not in wb.defined_names
             names[dn.get("name", "")] = _destination(dn.text or "")
-        return ns, rels, MAC_EPOCH if date1904 else WINDOWS_EPOCH, sheets, order, names
+        return ns, rels, MAC_EPOCH if date1904 else WINDOWS_EPOCH, sheets, order, names, worksheets
 
     def _part(self, kind: str) -> str | None:
         return next((p for t, p in self.rels.values() if t.endswith("/" + kind)), None)

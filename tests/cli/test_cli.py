@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -187,15 +188,25 @@ def test_validate_finds_each_kind_of_problem(tmp_path, zhangye, good):
     assert "基础数据!E" in text and "错误" in text
 
 
-def test_validate_reports_other_rule_set_and_template_version(filled, tmp_path):
+def test_a_form_of_another_rule_set_version_or_template_version_is_refused_by_every_command(filled, tmp_path):
+    """One rule (README: 数据安全): its cells are not this rule set's cells, so score, validate and merge refuse it."""
     wb = openpyxl.load_workbook(filled)
     book = OpenpyxlBook(wb)
-    for name, value in (("fe_meta_ruleset_version", "0.9"), ("fe_meta_template_version", "0")):
+    for name, value, words in (("fe_meta_ruleset_version", "0.9", "“0.9”版生成"), ("fe_meta_template_version", "0", "模板版本为“0”"),
+                               ("fe_meta_template_version", None, "模板版本为“”")):
         loc = locate(book, name)
         wb[loc.sheet][loc.cell] = value
-    wb.save(filled)
-    data = json.loads(run("validate", filled, "--format", "json").stdout)
-    assert {"template.ruleset", "template.version"} <= {f["rule"] for f in data["findings"]}
+        wb.save(filled)
+        for command in ("score", "validate"):
+            proc = run(command, filled)
+            assert proc.returncode == 2 and words in proc.stderr, (command, proc.stderr)
+        folder = tmp_path / f"in-{name}-{value}"
+        folder.mkdir()
+        shutil.copy(filled, folder / "k.xlsx")
+        merged = json.loads(run("merge", folder, "-o", tmp_path / f"s-{name}-{value}.xlsx", "--format", "json").stdout)
+        [q] = merged["quarantined"]
+        assert words in q["reason"]
+        wb[loc.sheet][loc.cell] = {"fe_meta_ruleset_version": "1.0", "fe_meta_template_version": "1"}[name]
 
 
 def test_validate_warns_when_self_and_county_scores_diverge(tmp_path, zhangye, good):
