@@ -22,7 +22,6 @@ import re
 import struct
 import sys
 import zipfile
-import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -10,7 +10,7 @@ import openpyxl
 from conftest import good_values  # noqa: F401  (fixtures)
 from fullemp_xl.summary.load import load_summary
 from fullemp_xl.summary.write import SHEETS
-from test_merge import merge_json, registry, run, set_decisions, set_saved, submission
+from test_merge import merge_json, registry, run, set_decisions, submission
 
 
 # ---------------------------------------------------------------- 7. own files are not submissions
