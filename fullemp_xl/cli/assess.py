@@ -12,12 +12,12 @@ from ..rules.kinds import percent_text
 from ..model import worst_exit_code
 from ..rules import load_ruleset
 from ..textreport import findings_summary, score_card
-from .base import Unusable, ZhCommand
+from .base import Unusable, ZhCommand, argument
 from .common import check_output_choice, domain_errors, echo_json, format_option, output_options, rules_option
 
 
 @click.command("score", cls=ZhCommand)
-@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@argument("file", metavar="文件", type=click.Path(dir_okay=False), help="考评表或申报表（.xlsx 或 .xlsm）。")
 @rules_option
 @format_option
 @click.option("--write", is_flag=True, help="把扣分说明、认定意见写入工作簿，并恢复被改成常数的公式。")
@@ -86,7 +86,7 @@ def report_monitor(report: dict, fmt: str) -> None:
 
 
 @click.command("validate", cls=ZhCommand)
-@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@argument("file", metavar="文件", type=click.Path(dir_okay=False), help="要校验的考评表或申报表（.xlsx 或 .xlsm）。")
 @rules_option
 @format_option
 @click.option("--mark", is_flag=True, help="在工作簿中把有问题的单元格标色、加批注，并添加“校验结果”工作表。")
