@@ -76,6 +76,10 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
         for month, (employed, unemployed) in result.months.items():
             click.echo(f"  {month}月：从业 {employed}，失业 {unemployed}")
         click.echo(f"已写入：{out or form}" + (f"（原文件备份为 {backup}）" if backup else ""))
+        if result.by_hand:
+            click.echo(f"台账数不出、仍要手工填写的 {len(result.by_hand)} 项（{ruleset.stage(result.stage).label}列）：")
+            for fact in result.by_hand:
+                click.echo(f"  {ruleset.facts[fact].label}")
         if result.findings:
             click.echo(f"台账：{findings_summary(result.findings)}")
             for f in result.findings:
