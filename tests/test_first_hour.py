@@ -3,11 +3,29 @@ arguments as arguments, a mistyped command gets a suggestion, and the messages o
 fill guide instead of repeating themselves or showing internal codes."""
 from __future__ import annotations
 
+import json
 import re
 
+import openpyxl
 import pytest
 
+from conftest import make_assessment
 from fullemp_xl.cli import cli, main
+from fullemp_xl.forms.build_lists import REGISTRY_COLUMNS
+from ledger_data import persons, write_ledger
+from test_cli_messages import run as run_bytes
+
+
+class Run:
+    def __init__(self, proc):
+        self.returncode = proc.returncode
+        self.stdout = proc.stdout.decode("utf-8")
+        self.stderr = proc.stderr.decode("utf-8")
+
+
+def run(*args):
+    """`python -m fullemp_xl ARGS` as a user runs it, output as text."""
+    return Run(run_bytes(*args))
 
 
 def help_of(capsys, *args) -> str:
@@ -80,3 +98,72 @@ def test_a_mistyped_subcommand_gets_a_suggestion(capsys):
     with pytest.raises(SystemExit):
         main(["rules", "shwo", "zhangye-2023"])
     assert "你是不是想输入“show”？" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- messages of the commands
+def test_the_clerks_score_says_once_that_the_county_stage_is_not_filled(tmp_path, zhangye, good):
+    """The clerk fills 自评; 考评 is the county's, later: one line, not fourteen 基础数据未填或无效."""
+    form = make_assessment(tmp_path / "考评表.xlsx", zhangye, {"self": good})
+    proc = run("score", form)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    assert "基础数据未填或无效" not in out
+    assert out.count("尚未填写") == 1 and "考评  尚未填写（由后续环节填写），暂不打分" in out
+    assert "认定结论：市级充分就业社区" in out
+
+
+def test_no_internal_codes_in_text_output_but_in_json(tmp_path, zhangye, good):
+    form = make_assessment(tmp_path / "考评表.xlsx", zhangye, {"self": {**good, "service_hall": None}})
+    proc = run("validate", form)
+    assert proc.returncode == 1 and "未填写" in proc.stdout
+    assert not re.search(r"\[[a-z_]+\.[a-z_.]+\]", proc.stdout + proc.stderr), proc.stdout
+    data = json.loads(run("validate", form, "--format", "json").stdout)
+    assert "value.missing" in {f["rule"] for f in data["findings"]}
+
+
+def test_fill_from_a_ledger_lists_what_is_left_to_type(tmp_path, zhangye):
+    form = make_assessment(tmp_path / "考评表.xlsx", zhangye, {})
+    ledger = write_ledger(tmp_path / "台账.xlsx", zhangye, persons())
+    proc = run("fill", form, "--ledger", ledger, "-o", tmp_path / "填好.xlsx")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    left = proc.stdout.split("仍要手工填写的", 1)[1]
+    assert left.startswith(" 12 项（自评列）：")
+    for label in ["社区有综合性服务大厅和就业服务窗口，有醒目的信息公开栏", "满意度抽样调查人数", "近三年人力资源和社会保障工作方面的有效投诉件数"]:
+        assert f"\n  {label}\n" in left, label
+    assert "辖区残疾人数" not in left  # counted from the ledger
+
+
+def registry_at(path, zhangye, header_row: int, *, labels=None):
+    """A registry typed by hand: its header in `header_row`, no title above it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "社区名册"
+    for col, label in enumerate(labels or [label for _, label, _ in REGISTRY_COLUMNS], start=1):
+        ws.cell(header_row, col, label)
+    ws.cell(header_row + 1, 1, "甘州区"), ws.cell(header_row + 1, 2, "东街街道"), ws.cell(header_row + 1, 3, "南关社区")
+    ws.cell(header_row + 2, 1, "临泽县"), ws.cell(header_row + 2, 2, "沙河镇"), ws.cell(header_row + 2, 3, "城关社区")
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("header_row", [1, 2, 5])
+def test_a_registry_header_is_found_wherever_it_stands_in_the_first_rows(tmp_path, zhangye, header_row):
+    registry = registry_at(tmp_path / "名册.xlsx", zhangye, header_row)
+    proc = run("fill", "--registry", registry, "-o", tmp_path / "分发")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "名册中 2 个社区：生成 4 个文件" in proc.stdout
+    assert sorted(p.name for p in (tmp_path / "分发").rglob("*.xlsx")) == sorted(
+        ["东街街道-南关社区-申报表.xlsx", "东街街道-南关社区-考评表.xlsx", "沙河镇-城关社区-申报表.xlsx", "沙河镇-城关社区-考评表.xlsx"])
+
+
+def test_a_registry_header_written_with_ascii_brackets_and_spaces(tmp_path, zhangye):
+    registry = registry_at(tmp_path / "名册.xlsx", zhangye, 1, labels=["县(区)", "街道 (乡镇)", " 社区 "])
+    proc = run("fill", "--registry", registry, "-o", tmp_path / "分发")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_registry_without_its_header_says_where_it_must_be(tmp_path, zhangye):
+    registry = registry_at(tmp_path / "名册.xlsx", zhangye, 1, labels=["县区", "街道（乡镇）", "社区"])
+    proc = run("fill", "--registry", registry, "-o", tmp_path / "分发")
+    assert proc.returncode == 2
+    assert "社区名册的前 10 行中找不到表头：“县（区）”“街道（乡镇）”“社区”要在同一行" in proc.stderr, proc.stderr
