@@ -66,6 +66,8 @@ def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged
     assert "南关社区" in listed and len(listed) >= len(decided.rows)
 
 
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_the_demos_documents_as_pdf(merged):
     import re
     import subprocess

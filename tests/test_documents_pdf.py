@@ -15,6 +15,8 @@ from fullemp_xl.documents.pdf import PdfError, convert, convert_one
 from lo_oracle import require_soffice
 from test_cli import run
 
+pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf]
+
 # characters encoded for names that Noto Serif CJK SC (the 仿宋 / 宋体 face) lacks: the fallback chain must draw them
 FALLBACK = ["\U0002B740村社区", "\u9FEF湾社区", "\U0002B739坪社区"]
 LONG = [f"第{n:02d}居民社区" for n in range(1, 61)]

@@ -55,6 +55,7 @@ def test_values_are_openpyxls(tmp_path):
     assert LedgerBook(path).rows("台账") == openpyxl_rows(path, "台账")
 
 
+@pytest.mark.libreoffice
 def test_values_are_openpyxls_after_a_libreoffice_round_trip(tmp_path):
     saved = recalculate([varied_workbook(tmp_path / "v.xlsx")], tmp_path / "lo")[0]
     with zipfile.ZipFile(saved) as zf:
@@ -62,6 +63,7 @@ def test_values_are_openpyxls_after_a_libreoffice_round_trip(tmp_path):
     assert LedgerBook(saved).rows("台账") == openpyxl_rows(saved, "台账")
 
 
+@pytest.mark.libreoffice
 def test_a_ledger_read_after_libreoffice_counts_the_same(tmp_path, zhangye):
     ledger = write_ledger(tmp_path / "台账.xlsx", zhangye, persons())
     saved = recalculate([ledger], tmp_path / "lo")[0]

@@ -151,6 +151,7 @@ def test_the_limits_found_are_excels(extremes):
     assert sizes["gates"] >= 50 and sizes["level lines"] >= 10
 
 
+@pytest.mark.libreoffice
 def test_every_kind_at_its_extreme_computes_in_libreoffice(extremes):
     require_soffice()
     folder, sizes = extremes

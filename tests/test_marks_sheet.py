@@ -71,6 +71,8 @@ def test_printed_messages_have_no_command_lines():
     assert marking.printable("请用 `fullemp templates build` 生成的模板填写") == "请用本程序生成的模板填写"
 
 
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_results_print_with_the_header_on_every_page(tmp_path, many):
     require_soffice()
     marked = tmp_path / "marked.xlsx"
@@ -85,6 +87,8 @@ def test_results_print_with_the_header_on_every_page(tmp_path, many):
     assert numbers == set(range(1, 69))
 
 
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_results_without_findings_print_one_page(tmp_path, filled):
     require_soffice()
     marked = tmp_path / "marked.xlsx"

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from conftest import ROOT, good_values, make_assessment
 from fullemp_xl import api
@@ -111,6 +112,7 @@ def test_every_community_equals_fullemp_score(tmp_path, zhangye):
         assert row["errors"] == sum(f.severity == "error" for f in card.findings)
 
 
+@pytest.mark.libreoffice
 def test_recorded_totals_are_compared_and_divergence_flagged(tmp_path, zhangye):
     """LibreOffice stores cached values: they agree. A total typed over its formula is flagged; the
     recomputed total rules."""
@@ -318,6 +320,8 @@ def test_text_from_submissions_never_becomes_a_formula(tmp_path, zhangye):
     assert "<f>" not in xml and "HYPERLINK" in xml
 
 
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_summary_opens_in_libreoffice_with_sheets_and_charts(tmp_path, zhangye):
     require_soffice()
     src = tmp_path / "in"
@@ -416,6 +420,7 @@ def test_renamed_and_moved_sheets_merge_the_same(tmp_path, zhangye):
     assert moved["communities"][0]["total"] == original["communities"][0]["total"] == 97
 
 
+@pytest.mark.libreoffice
 def test_coverage_targets_of_the_rule_set(tmp_path):
     """齐齐哈尔 2022: 70% of the registry's communities certified in 2022."""
     qiqihar = load_ruleset("qiqihar-2022")

@@ -25,6 +25,8 @@ from pdf_pages import pages, squeeze
 from test_cli import run
 from test_fill import write_registry
 
+pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf]
+
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 THREE = ROOT / "tests" / "rulesets" / "three-stage-85.toml"
 

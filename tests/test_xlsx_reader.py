@@ -52,6 +52,7 @@ def test_equal_on_a_generated_corpus(tmp_path, zhangye):
     assert damaged >= 3 and checked > 50 * 200
 
 
+@pytest.mark.libreoffice
 def test_equal_after_libreoffice_saves_them(tmp_path, zhangye, good):
     """LibreOffice writes shared strings, cached values, shared formulas and its own styles."""
     require_soffice()
