@@ -62,6 +62,24 @@ def require_soffice() -> str:
     return path
 
 
+FONT_PACKAGES = {"LXGW WenKai": "fonts-lxgw-wenkai", "HanaMinA": "fonts-hanazono", "HanaMinB": "fonts-hanazono",
+                 "Noto Serif CJK SC": "fonts-noto-cjk", "Noto Sans CJK SC": "fonts-noto-cjk"}
+
+
+def require_fonts(*families: str) -> None:
+    """The font families a PDF test needs, installed: else skipped loudly (a failure in CI, which installs them)."""
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
+    have = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    missing = [f for f in families if f not in have]
+    if missing:
+        packages = sorted({FONT_PACKAGES.get(f, f) for f in missing})
+        reason = (f"缺少字体 {'、'.join(missing)}，跳过这项 PDF 字体测试 / fonts missing, test SKIPPED: "
+                  f"sudo apt-get install {' '.join(packages)}")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 def _convert(paths: list[Path], out_dir: Path, target: str, timeout: float) -> list[Path]:
     soffice = require_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)

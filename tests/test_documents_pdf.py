@@ -12,7 +12,7 @@ import pytest
 from documents_data import OK, RARE, row, summary_with_profile, zhangye_rows
 from fullemp_xl.documents import layout as L
 from fullemp_xl.documents.pdf import PdfError, convert, convert_one
-from lo_oracle import require_soffice
+from lo_oracle import require_fonts, require_soffice
 from test_cli import run
 
 pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf]
@@ -99,6 +99,7 @@ def test_the_table_header_is_on_every_page_of_a_long_list(published):
 
 
 def test_rarer_characters_are_drawn_by_the_fallback_faces(published):
+    require_fonts("HanaMinA", "HanaMinB")
     fonts = poppler("pdffonts", published / "市级公示.pdf")
     assert "HanaMin" in fonts or "WenKai" in fonts, fonts  # faces beyond Noto Serif CJK SC were needed and embedded
     text = squash(poppler("pdftotext", published / "市级公示.pdf", "-"))
@@ -146,6 +147,7 @@ def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
     from fullemp_xl.documents.pdf import fontconfig_file
 
     require_soffice()
+    require_fonts("Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai", "HanaMinA", "HanaMinB")
     env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
     found = subprocess.run(["fc-match", "-f", "%{family[0]}:%{style[0]}", family], capture_output=True, text=True,
                            env=env, check=True).stdout
