@@ -167,3 +167,19 @@ def test_a_registry_without_its_header_says_where_it_must_be(tmp_path, zhangye):
     proc = run("fill", "--registry", registry, "-o", tmp_path / "分发")
     assert proc.returncode == 2
     assert "社区名册的前 10 行中找不到表头：“县（区）”“街道（乡镇）”“社区”要在同一行" in proc.stderr, proc.stderr
+
+
+def test_unmark_after_a_clean_mark_says_what_it_removed(tmp_path, filled):
+    """A clean --mark marks no cell but adds the 校验结果 sheet: --unmark removes it and says so, with the backup."""
+    marked = tmp_path / "marked.xlsx"
+    assert run("validate", filled, "--mark", "-o", marked).returncode == 0
+    assert "校验结果" in openpyxl.load_workbook(marked).sheetnames
+    proc = run("validate", marked, "--unmark", "--in-place")
+    assert proc.returncode == 0, proc.stderr
+    assert "未改动" not in proc.stdout
+    assert "已清除“校验结果”工作表，已写回" in proc.stdout and "原文件备份为" in proc.stdout, proc.stdout
+    assert "校验结果" not in openpyxl.load_workbook(marked).sheetnames
+    again = run("validate", marked, "--unmark", "--in-place")
+    assert "没有校验标记，也没有“校验结果”工作表，文件未改动" in again.stdout, again.stdout
+    data = json.loads(run("validate", marked, "--unmark", "--in-place", "--format", "json").stdout)
+    assert data["written"] is None and data["backup"] is None

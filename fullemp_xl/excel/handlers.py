@@ -99,9 +99,14 @@ def _clear(book, xb: XlwingsBook) -> list[dict]:
 def clear_book(book) -> str:
     """清除标记: remove exactly what 校验 added (colours, notes, the 校验结果 sheet)."""
     xb = XlwingsBook(book)
+    sheet = marking.RESULT_SHEET in [s.name for s in book.sheets]
     with xb.editing():
         n = len(_clear(book, xb))
-    return _alert(book, f"已清除 {n} 处校验标记。" if n else "没有需要清除的校验标记。")
+    if n:
+        return _alert(book, f"已清除 {n} 处校验标记和“{marking.RESULT_SHEET}”工作表。")
+    if sheet:  # a clean 校验 marks no cell but adds its sheet
+        return _alert(book, f"已删除“{marking.RESULT_SHEET}”工作表（没有标记的单元格）。")
+    return _alert(book, "没有需要清除的校验标记。")
 
 
 @_guard
