@@ -32,21 +32,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # bench/corpus.py makes realistic submissions for tests and benches alike
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """Tests that share a module- or class-scoped fixture of their own module run on one xdist worker
-    (`--dist loadgroup`): spread over workers, each would build the fixture again (a LibreOffice run)."""
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        for name in info.names_closure:
-            defs = info.name2fixturedefs.get(name)
-            if defs and defs[-1].scope in ("module", "class") and defs[-1].baseid.endswith(".py"):
-                item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
-                break
-
-
 @pytest.fixture(scope="session")
 def zhangye():
     return load_ruleset("zhangye-2023")

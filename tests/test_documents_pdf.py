@@ -15,7 +15,7 @@ from fullemp_xl.documents.pdf import PdfError, convert, convert_one
 from lo_oracle import require_fonts, require_soffice
 from test_cli import run
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf]
+pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf, pytest.mark.xdist_group("documents_pdf")]  # one `published`
 
 # characters encoded for names that Noto Serif CJK SC (the 仿宋 / 宋体 face) lacks: the fallback chain must draw them
 FALLBACK = ["\U0002B740村社区", "\u9FEF湾社区", "\U0002B739坪社区"]
@@ -157,6 +157,7 @@ def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
     assert {"HanaMinA", "HanaMinB"} <= set(chain.splitlines()[:8]), chain  # rarer characters have a face to fall back on
 
 
+@pytest.mark.slow
 def test_the_seal_and_date_never_stand_on_a_page_without_body_text(tmp_path):
     """GB/T 9704 7.3.5: 印章与正文同处一面. Whatever the length of the body (here the address grows a line at a
     time), the signature that moves to a new page takes the last body lines with it."""

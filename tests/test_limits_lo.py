@@ -20,6 +20,8 @@ from fullemp_xl.rules import check_file, load_ruleset
 from lo_oracle import recalculate, require_soffice
 from test_differential_lo import expected_cells, same
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("limits_lo")]  # its module-scoped `extremes` is built once per run
+
 HEAD = '''[ruleset]
 id = "extreme"
 version = "1.0"

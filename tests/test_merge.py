@@ -84,6 +84,7 @@ def registry(path: Path, zhangye, rows: list[tuple]) -> Path:
 
 
 # ---------------------------------------------------------------- recompute, never trust
+@pytest.mark.slow
 def test_every_community_equals_fullemp_score(tmp_path, zhangye):
     written = write_corpus(zhangye, good_values(), tmp_path, 40, seed=12, damaged=0.12, inserted=0.3)
     before = fingerprint(tmp_path / "提交")
@@ -267,6 +268,7 @@ def set_decisions(path: Path, community: str, **values) -> None:
     wb.save(path)
 
 
+@pytest.mark.slow
 def test_officials_columns_survive_rerun_and_refresh(tmp_path, zhangye):
     src = tmp_path / "in"
     submission(src, zhangye)

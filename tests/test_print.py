@@ -25,7 +25,7 @@ from pdf_pages import pages, squeeze
 from test_cli import run
 from test_fill import write_registry
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf]
+pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf, pytest.mark.xdist_group("print")]  # one `printed` per run
 
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 THREE = ROOT / "tests" / "rulesets" / "three-stage-85.toml"

@@ -18,7 +18,7 @@ from lo_oracle import recalculate, require_soffice
 from rich_workbooks import SPARKLINES, USER_PARTS, excel_like, lo_saved, members
 from test_cli import run
 
-pytestmark = [pytest.mark.libreoffice]
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
 
 FORM_SHEETS = ("考评表", "基础数据")
 

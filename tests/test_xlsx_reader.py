@@ -37,6 +37,7 @@ def same_as_openpyxl(path: Path) -> int:
     return n
 
 
+@pytest.mark.slow
 def test_equal_on_a_generated_corpus(tmp_path, zhangye):
     written = write_corpus(zhangye, good_values(), tmp_path, 60, damaged=0.15, inserted=0.3)
     checked = damaged = 0
