@@ -183,3 +183,28 @@ def test_unmark_after_a_clean_mark_says_what_it_removed(tmp_path, filled):
     assert "没有校验标记，也没有“校验结果”工作表，文件未改动" in again.stdout, again.stdout
     data = json.loads(run("validate", marked, "--unmark", "--in-place", "--format", "json").stdout)
     assert data["written"] is None and data["backup"] is None
+
+
+def test_an_open_word_document_is_called_a_word_document(tmp_path):
+    """Word's owner file ~$x.docx beside the document to be written: the message names a Word document."""
+    from documents_data import summary_with_profile
+
+    summary = summary_with_profile(tmp_path / "市")
+    assert run("announce", summary, "-o", tmp_path / "公告.docx", "--number", "1").returncode == 0
+    (tmp_path / "~$公告.docx").write_bytes(b"\x05Wang  " + b"\x00" * 50)  # someone opened it in Word
+    proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--number", "2", "--force")
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "这个Word 文档正在 Word、WPS 或 LibreOffice 中打开" in proc.stderr, proc.stderr
+    assert "工作簿" not in proc.stderr
+
+
+def test_file_kinds_come_from_the_content(tmp_path):
+    from fullemp_xl.writing.lock import file_kind
+
+    docx = tmp_path / "名单.xlsx"  # a Word document named like a workbook
+    from docx import Document
+
+    Document().save(str(docx))
+    assert file_kind(docx)[0] == "Word 文档"
+    assert file_kind(tmp_path / "新的.xlsx")[0] == "工作簿"
+    assert file_kind(tmp_path / "新的.docx")[0] == "Word 文档"
