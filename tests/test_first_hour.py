@@ -208,3 +208,34 @@ def test_file_kinds_come_from_the_content(tmp_path):
     assert file_kind(docx)[0] == "Word 文档"
     assert file_kind(tmp_path / "新的.xlsx")[0] == "工作簿"
     assert file_kind(tmp_path / "新的.docx")[0] == "Word 文档"
+
+
+# ---------------------------------------------------------------- merge of a folder without forms
+def no_forms_folders(tmp_path, zhangye):
+    from test_fill import REGISTRY_ROWS, write_registry
+
+    only_lists = tmp_path / "台账和名册"
+    only_lists.mkdir()
+    write_ledger(only_lists / "台账.xlsx", zhangye, persons()[:5])
+    write_registry(only_lists / "社区名册.xlsx", zhangye, REGISTRY_ROWS[:2])
+    empty = tmp_path / "空文件夹"
+    empty.mkdir()
+    text = tmp_path / "说明"
+    text.mkdir()
+    (text / "说明.txt").write_text("请查收", encoding="utf-8")
+    broken = tmp_path / "坏文件"
+    broken.mkdir()
+    (broken / "考评表.xlsx").write_bytes(b"PK\x03\x04 not really")
+    return {"only lists": only_lists, "empty": empty, "text": text, "broken": broken}
+
+
+@pytest.mark.parametrize("kind", ["only lists", "empty", "text", "broken"])
+def test_a_folder_without_forms_is_refused_the_same_way(tmp_path, zhangye, kind):
+    folder = no_forms_folders(tmp_path, zhangye)[kind]
+    out = tmp_path / "汇总表.xlsx"
+    proc = run("merge", folder, "-o", out)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert proc.stderr.startswith(f"错误：{folder.name}：没有找到任何考评表或申报表，未生成汇总表"), proc.stderr
+    assert proc.stderr.count("\n") == 1 and not out.exists()
+    if kind == "only lists":
+        assert "台账.xlsx：这是实名制台账" in proc.stderr and "社区名册.xlsx：这是社区名册" in proc.stderr
