@@ -117,7 +117,7 @@ def mark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool
     """Validate, then colour and annotate the cells of the findings and add a 校验结果 sheet."""
     def work(book):
         findings = pipeline.check_workbook(book, rules)
-        return findings, marking.apply_marks(book.patch, findings)
+        return findings, marking.apply_marks(book.patch, findings, marking.title_line(book))
 
     (findings, cells), backup = _write(path, out, in_place, force, work)
     return findings, cells, backup
