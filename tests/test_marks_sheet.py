@@ -85,7 +85,7 @@ def test_results_print_with_the_header_on_every_page(tmp_path, many):
     numbers = set()
     for n, text in enumerate(texts, start=1):
         assert "严重程度" in text and re.search(rf"校验结果\s+第\s*{n}\s*页", text)
-        assert re.search(r"校验结果\s+甘州区 东街街道 南关社区 文件：marked\.xlsx 校验日期：\d{4}年\d+月\d+日\s+共 68 条", text), text[:300]
+        assert re.search(r"校验结果\s+甘州区 东街街道 南关社区 文件：many\.xlsx 校验日期：\d{4}年\d+月\d+日\s+共 68 条", text), text[:300]
         numbers |= {int(m) for m in re.findall(r"^\s*(\d+)\s+错误", text, re.M)}
     assert numbers == set(range(1, 69))
 
