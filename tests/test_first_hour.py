@@ -239,3 +239,33 @@ def test_a_folder_without_forms_is_refused_the_same_way(tmp_path, zhangye, kind)
     assert proc.stderr.count("\n") == 1 and not out.exists()
     if kind == "only lists":
         assert "台账.xlsx：这是实名制台账" in proc.stderr and "社区名册.xlsx：这是社区名册" in proc.stderr
+
+
+# ---------------------------------------------------------------- printed sheets of the 汇总表
+@pytest.mark.libreoffice
+@pytest.mark.pdf
+def test_summary_lists_print_uncrammed(tmp_path, zhangye):
+    """Rendered: the “无” line of 未提交 / 名单外 on one line across the table, and long names of duplicate files
+    wrapped inside their rows (they ran over the next row)."""
+    import datetime as dt
+
+    from lo_oracle import pdf, require_soffice
+    from pdf_pages import pages
+    from test_fill import write_registry
+    from test_merge import submission
+
+    require_soffice()
+    src = tmp_path / "in"
+    for k, version in enumerate(["第一次报送，按县区要求修改前的版本", "第二次报送，修改了台账数据但还没有盖章的版本",
+                                 "第三次报送，按县区要求修改后并已盖章的最终版本"]):
+        submission(src / "甘州区" / f"第{k + 1}批", zhangye, saved=dt.datetime(2026, 5, 1 + k),
+                   name=f"甘州区东街街道南关社区考评表（{version}）.xlsx")
+    registry = write_registry(tmp_path / "名册.xlsx", zhangye, [("甘州区", "东街街道", "南关社区", "", "无", None, "否", "否")])
+    out = tmp_path / "汇总表.xlsx"
+    assert run("merge", src, "-o", out, "--registry", registry).returncode == 0
+    found = pages(pdf([out], tmp_path / "pdf")[0])
+    duplicates = next(p for p in found if p.has("重复提交（同一社区"))
+    assert duplicates.has("第一次报送，按县区要求修改前的版本）.xlsx") and not duplicates.overlaps(), duplicates.overlaps()
+    for title, line in [("未提交（名册中有", "名册中的社区都已提交"), ("名单外（提交了考评表", "没有名册外的提交")]:
+        page = next(p for p in found if p.has(title))
+        assert any(w[4] == line for w in page.words), [w[4] for w in page.words][-5:]  # one word: one line
