@@ -386,7 +386,7 @@ def test_arguments_and_outputs_refused_plainly(tmp_path, zhangye):
     empty = tmp_path / "空文件夹"
     empty.mkdir()
     proc = run("merge", empty, "-o", tmp_path / "t.xlsx")
-    assert proc.returncode == 2 and "没有找到任何考评表或申报表" in proc.stderr
+    assert proc.returncode == 2 and "没有可以汇总的考评表或申报表" in proc.stderr
 
 
 def test_declarations_are_paired_and_checked(tmp_path, zhangye):
