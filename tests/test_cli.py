@@ -315,6 +315,7 @@ def test_rules_commands(tmp_path):
     assert run("rules", "check", ROOT / "fullemp_xl/rulesets/zhangye-2023.toml").returncode == 0
 
 
+@pytest.mark.slow
 def test_templates_build_refuses_to_overwrite_filled_forms(tmp_path, filled):
     out = tmp_path / "tpl"
     assert run("templates", "build", "-o", out).returncode == 0
@@ -325,6 +326,7 @@ def test_templates_build_refuses_to_overwrite_filled_forms(tmp_path, filled):
     assert run("templates", "build", "-o", out, "--force").returncode == 0
 
 
+@pytest.mark.slow
 def test_demo_runs_the_whole_job(tmp_path):
     proc = run("demo", "-o", tmp_path / "demo")
     assert proc.returncode == 0, proc.stderr

@@ -17,7 +17,7 @@ from fullemp_xl.jsondoc import VERSIONS, schema, schema_id
 from fullemp_xl.rules import load_ruleset
 from fullemp_xl.schemas import build
 
-pytestmark = pytest.mark.xdist_group("json_schema")  # its module-scoped `demo` is built once per run
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("json_schema")]  # its module-scoped `demo` is built once per run
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
