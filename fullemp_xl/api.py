@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from .assess import marking, pipeline, preserve
@@ -25,7 +26,7 @@ from .xlsx import FastBook
 from .xlsx import open_book as read_book
 
 __all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file",
-           "clear_marks_file", "build_templates", "load_ruleset", "UnusableFile",
+           "clear_marks_file", "unmark_file", "build_templates", "load_ruleset", "UnusableFile",
            "merge", "refresh", "load_summary", "notice", "announcement", "subsidy", "next_registry"]
 
 
@@ -145,7 +146,7 @@ def mark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool
     """Validate, then colour and annotate the cells of the findings and add a 校验结果 sheet."""
     def work(book):
         findings = pipeline.check_workbook(book, rules)
-        return findings, marking.apply_marks(book.patch, findings)
+        return findings, marking.apply_marks(book.patch, findings, marking.title_line(book))
 
     (findings, cells), backup = _write(path, out, in_place, force, work)
     return findings, cells, backup
@@ -154,7 +155,32 @@ def mark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool
 def clear_marks_file(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
                      force: bool = False) -> tuple[int, Path | None]:
     """Remove what --mark added (colours, notes, the 校验结果 sheet); returns (cells restored, backup)."""
-    return _write(path, out, in_place, force, lambda book: marking.clear_marks(book.patch))
+    done = unmark_file(path, out=out, in_place=in_place, force=force)
+    return done.cells, done.backup
+
+
+@dataclass(frozen=True)
+class Unmarked:
+    """What `validate --unmark` did: cells restored, whether the 校验结果 sheet was there (and removed), the backup."""
+
+    cells: int
+    sheet: bool
+    backup: Path | None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.cells or self.sheet)
+
+
+def unmark_file(path: str | Path, *, out: str | Path | None = None, in_place: bool = False,
+                force: bool = False) -> Unmarked:
+    """clear_marks_file, telling also whether there was a 校验结果 sheet (a clean --mark adds one, marking no cell)."""
+    def undo(book):
+        sheet = marking.RESULT_SHEET in book.patch.sheet_names()
+        return marking.clear_marks(book.patch), sheet
+
+    (cells, sheet), backup = _write(path, out, in_place, force, undo)
+    return Unmarked(cells, sheet, backup)
 
 
 def distribute(registry: str | Path, out_dir: str | Path, *, rules: str | None = None, force: bool = False,

@@ -62,8 +62,9 @@ class Kind:
     said_by: tuple[str, ...] = ()  # the commands that must say it (default: all that refuse)
 
     def code(self, command: str) -> int:
-        """The documented exit code: 2 for an unusable input; the merge lists a bad file and goes on (1)."""
-        return self.codes.get(command, 1 if command == "merge" else 2)
+        """The documented exit code: 2 for an unusable input. The merge reads a form with bad values and lists
+        them (1); an input that holds no form at all (every kind of 'any' merged alone) it refuses (2)."""
+        return self.codes.get(command, 1 if command == "merge" and self.role != "any" else 2)
 
     def must_say(self, command: str) -> str:
         return self.says if not self.said_by or command in self.said_by else ""

@@ -1,11 +1,13 @@
 """LibreOffice headless as the independent judge: recalculate our .xlsx files, render documents to PDF.
 
-Facts this relies on (shared/notes/libreoffice-oracle.md): a fresh profile whose registry forces a
-full recalculation on load; many files in one call; soffice exits 0 even when a conversion fails;
+Facts this relies on (shared/notes/libreoffice-oracle.md): a profile of our own whose registry forces a
+full recalculation on load (one per test process, made once and reused: pytest-xdist workers never share
+one, and a run that timed out gets a fresh one); many files in one call; soffice exits 0 even when a conversion fails;
 kill the whole process group on timeout; outputs are named by the input's stem.
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -23,6 +25,26 @@ RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 """
 FILTERS = {".xlsx": "Calc Office Open XML", ".docx": "MS Word 2007 XML", ".xlsm": "Calc MS Excel 2007 VBA XML"}
 CHUNK = 100  # one soffice run handles many files, but a run of ~250 was seen to stop early
+
+
+_PROFILE: list[Path] = []  # this process's LibreOffice profile, made on first use
+
+
+def _profile() -> Path:
+    """This process's profile: a first start of LibreOffice spends seconds setting a profile up."""
+    if not _PROFILE:
+        profile = Path(tempfile.mkdtemp(prefix=f"fe-lo-profile-{os.getpid()}-"))
+        (profile / "user").mkdir(parents=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        atexit.register(shutil.rmtree, profile, True)
+        _PROFILE.append(profile)
+    return _PROFILE[0]
+
+
+def _discard_profile() -> None:
+    """After a killed run the profile may be left locked: the next run makes a new one."""
+    if _PROFILE:
+        shutil.rmtree(_PROFILE.pop(), ignore_errors=True)
 
 
 def soffice_path() -> str | None:
@@ -43,14 +65,30 @@ def require_soffice() -> str:
     return path
 
 
+FONT_PACKAGES = {"LXGW WenKai": "fonts-lxgw-wenkai", "HanaMinA": "fonts-hanazono", "HanaMinB": "fonts-hanazono",
+                 "Noto Serif CJK SC": "fonts-noto-cjk", "Noto Sans CJK SC": "fonts-noto-cjk"}
+
+
+def require_fonts(*families: str) -> None:
+    """The font families a PDF test needs, installed: else skipped loudly (a failure in CI, which installs them)."""
+    listed = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True).stdout if shutil.which("fc-list") else ""
+    have = {name.strip() for line in listed.splitlines() for name in line.split(",")}
+    missing = [f for f in families if f not in have]
+    if missing:
+        packages = sorted({FONT_PACKAGES.get(f, f) for f in missing})
+        reason = (f"缺少字体 {'、'.join(missing)}，跳过这项 PDF 字体测试 / fonts missing, test SKIPPED: "
+                  f"sudo apt-get install {' '.join(packages)}")
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
 def _convert(paths: list[Path], out_dir: Path, target: str, timeout: float) -> list[Path]:
     soffice = require_soffice()
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="fe-lo-") as work:
         work = Path(work)
-        profile = work / "profile"
-        (profile / "user").mkdir(parents=True)
-        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        profile = _profile()
         staged = []  # unique stems, so inputs from different folders never overwrite each other
         for n, path in enumerate(paths):
             copy = work / "in" / f"f{n:04d}{path.suffix.lower()}"
@@ -73,6 +111,7 @@ def _convert(paths: list[Path], out_dir: Path, target: str, timeout: float) -> l
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.communicate()
+                _discard_profile()
                 raise RuntimeError(f"LibreOffice 超时（{timeout} 秒）未完成转换") from None
             errors = err.decode("utf-8", "replace")
             if "Error:" in errors:

@@ -82,6 +82,10 @@ def cli_reference() -> str:
         rows = [_param_row(p) for p in cmd.params if isinstance(p, click.Option) and not p.hidden]
         rows.append(("--help", "显示本帮助并退出。"))
         table = "\n".join(["| 选项 | 说明 |", "|---|---|", *(f"| `{n}` | {t} |" for n, t in rows)])
+        arguments = [(p.metavar or p.name.upper(), (getattr(p, "help", None) or "").strip())
+                     for p in cmd.params if isinstance(p, click.Argument)]
+        if arguments:  # listed as arguments, as `--help` lists them
+            table = "\n".join(["| 参数 | 说明 |", "|---|---|", *(f"| `{n}` | {t} |" for n, t in arguments)]) + "\n\n" + table
         parts.append(f"### `{path}`\n\n用法：`{_usage(path, cmd)}`\n\n{_help_blocks(cmd.help)}\n\n{table}\n")
     return "\n".join(parts)
 

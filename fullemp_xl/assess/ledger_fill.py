@@ -30,6 +30,7 @@ class FillResult:
     identity: dict[str, str] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     rows: int = 0
+    by_hand: list[str] = field(default_factory=list)  # facts the ledger cannot count, still blank in this stage
 
 
 def _set_note(book: Book, name: str, stage_label: str, text: str) -> None:
@@ -90,6 +91,7 @@ def fill_from_ledger(book: Book, ledger_path: Path, *, stage: str | None = None,
             value = counted.value if not isinstance(counted.value, bool) else ("是" if counted.value else "否")
             book.write(loc.sheet, loc.cell, value)
             _set_note(book, names.note(fact), label, counted.note)
+        result.by_hand = [fact for fact in ruleset.facts if fact not in result.counted and _blank(book, names.fact(stage, fact))]
     elif ruleset.monitor is not None and ruleset.ledger.monitor:
         result.months = monthly(ruleset.ledger, ledger.rows, ruleset.year)
         for month, (employed, unemployed) in result.months.items():
@@ -98,6 +100,14 @@ def fill_from_ledger(book: Book, ledger_path: Path, *, stage: str | None = None,
                 if loc is not None:
                     book.write(loc.sheet, loc.cell, value)
     return result
+
+
+def _blank(book: Book, name: str) -> bool:
+    loc = locate(book, name)
+    if loc is None:
+        return False
+    value = book.read(loc.sheet, loc.cell)
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def result_json(result: FillResult, ruleset: RuleSet, file: str, ledger: str) -> dict:

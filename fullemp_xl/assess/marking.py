@@ -45,10 +45,33 @@ class DamagedMarks(UnusableFile):
                                        f"或者手工恢复被标色单元格的底色、删除“{RESULT_SHEET}”工作表后再校验")
 
 
+# The sheet numbers its own pages: printed with the whole workbook, LibreOffice's &N would count every sheet's pages.
+FOOTER = f"&C{RESULT_SHEET}　第 &P 页"
+TITLE_ROWS = 2  # the title line (whose results, which file, when), then the column heads: repeated on every page
+
+
+def title_line(book, today=None) -> str:
+    """Whose check a printout is: the community, the file and the date, so a returned page finds its form."""
+    import datetime as dt
+
+    from ..forms import names
+    from ..forms.book import locate
+
+    who = []
+    for name in names.IDENTITY:
+        loc = locate(book, name)
+        value = book.read(loc.sheet, loc.cell) if loc is not None else None
+        if value not in (None, ""):
+            who.append(str(value).strip())
+    day = today or dt.date.today()
+    return (f"{RESULT_SHEET}　{' '.join(who) or '（单位未填写）'}　文件：{book.file}　"
+            f"校验日期：{day.year}年{day.month}月{day.day}日")
+
+
 @dataclass
 class MarkPlan:
     cells: list[tuple[str, str, str, str]] = field(default_factory=list)  # sheet, cell, colour, note
-    table: list[list] = field(default_factory=list)  # the 校验结果 sheet, header first (text as text, links as Formula)
+    table: list[list] = field(default_factory=list)  # the 校验结果 sheet: title line, heads, then one row per finding
     records: list[str] = field(default_factory=list)  # JSON, one per marked cell
 
     @property
@@ -93,9 +116,11 @@ def link_formula(sheet: str, cell: str) -> Formula:
 
 
 def plan(findings: list[Finding], sheets: set[str], original: Callable[[str, str], dict],
-         user_note: Callable[[str, str], tuple[str, str] | None]) -> MarkPlan:
-    """original(sheet, cell): fill_record of what a mark replaces; user_note(sheet, cell): (text, author) of a note there."""
-    out = MarkPlan(table=[list(HEADS)])
+         user_note: Callable[[str, str], tuple[str, str] | None], title: str = RESULT_SHEET) -> MarkPlan:
+    """original(sheet, cell): fill_record of what a mark replaces; user_note(sheet, cell): (text, author) of a note there;
+    title: the sheet's first line (title_line)."""
+    counted = f"　共 {len(findings)} 条" if findings else ""
+    out = MarkPlan(table=[[printable(title) + counted] + [""] * (len(HEADS) - 1), list(HEADS)])
     by_cell: dict[tuple[str, str], list[Finding]] = {}
     for f in findings:
         if f.location.sheet in sheets and f.location.cell:
@@ -192,7 +217,7 @@ def clear_marks(patch: "WorkbookPatch") -> int:
     return len(records)
 
 
-def apply_marks(patch: "WorkbookPatch", findings: list[Finding]) -> int:
+def apply_marks(patch: "WorkbookPatch", findings: list[Finding], title: str = RESULT_SHEET) -> int:
     """Mark every finding that has a cell; returns the number of cells marked."""
     clear_marks(patch)
     sheets = set(patch.sheet_names())
@@ -200,7 +225,7 @@ def apply_marks(patch: "WorkbookPatch", findings: list[Finding]) -> int:
     def original(sheet, ref):
         return raw_fill_record(patch.styles.fill_of(patch.sheet(sheet).effective_style(ref)))
 
-    p = plan(findings, sheets, original, lambda sheet, ref: None)
+    p = plan(findings, sheets, original, lambda sheet, ref: None, title)
     for k, (sheet, ref, colour, text) in enumerate(p.cells):
         ws = patch.sheet(sheet)
         patch.set_style(sheet, ref, patch.styles.with_fill(ws.effective_style(ref), solid_fill(colour, patch.styles.p)))
@@ -230,6 +255,7 @@ def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):
            f'</{x}right><{x}top style="thin"><{x}color auto="1"/></{x}top><{x}bottom style="thin"><{x}color auto="1"/>'
            f'</{x}bottom><{x}diagonal/></{x}border>')
     border = styles.add("borders", box)
+    title_font = styles.add("fonts", f'<{x}font><{x}b/><{x}sz val="12"/><{x}name val="黑体"/><{x}charset val="134"/></{x}font>')
     head_font = styles.add("fonts", f'<{x}font><{x}b/><{x}sz val="11"/><{x}name val="黑体"/><{x}charset val="134"/></{x}font>')
     body_font = styles.add("fonts", f'<{x}font><{x}sz val="10"/><{x}name val="宋体"/><{x}charset val="134"/></{x}font>')
     link_font = styles.add("fonts", f'<{x}font><{x}u/><{x}sz val="10"/><{x}color rgb="FF0563C1"/><{x}name val="宋体"/>'
@@ -246,12 +272,14 @@ def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):
         return styles.quoted(style) if excel_value(value) is not value else style
 
     head = xf(head_font, no_fill, "center")
+    title = styles.add("cellXfs", f'<{x}xf numFmtId="0" fontId="{title_font}" fillId="{no_fill}" borderId="0" xfId="0" '
+                                  f'applyFont="1" applyAlignment="1"><{x}alignment horizontal="left" vertical="center"/></{x}xf>')
     centre, left, link = xf(body_font, no_fill, "center"), xf(body_font, no_fill, "left"), xf(link_font, no_fill, "left")
     severity = {s: xf(body_font, styles.add("fills", solid_fill(c, x)), "center") for s, c in FILLS.items()}
-    rows = [[(v, head) for v in p.table[0]]]
-    heights = {1: 20.0}
-    for r, row in enumerate(p.table[1:], start=2):
-        f = findings[r - 2] if findings else None
+    rows = [[(p.table[0][0], title)], [(v, head) for v in p.table[1]]]  # the title runs on over the empty B1:E1
+    heights = {1: 24.0, 2: 20.0}
+    for r, row in enumerate(p.table[TITLE_ROWS:], start=TITLE_ROWS + 1):
+        f = findings[r - TITLE_ROWS - 1] if findings else None
         kinds = [centre, severity[f.severity] if f else centre, link if isinstance(row[2], Formula) else left, left, left]
         rows.append([(value if value != "" else None, guarded(value, kind)) for value, kind in zip(row, kinds)])
         lines = max(1, *(-(-text_width(str(v)) // max(w - 2, 1)) for v, w in zip(row[3:], WIDTHS[3:])))
@@ -259,4 +287,5 @@ def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):
     for r, record in enumerate([RECORD_HEAD, *p.records], start=1):
         rows[r - 1] += [(None, None)] * (RECORD_COL - 1 - len(rows[r - 1])) + [(record, None)]
     return SheetSpec(RESULT_SHEET, rows, widths={c: w for c, w in enumerate(WIDTHS, start=1)}, heights=heights,
-                     hidden_columns=(RECORD_COL,), print_columns=len(HEADS), title_rows=1, landscape=True)
+                     hidden_columns=(RECORD_COL,), print_columns=len(HEADS), title_rows=TITLE_ROWS, landscape=True,
+                     footer=FOOTER)

@@ -24,7 +24,10 @@ from .templates import templates_group
 @click.group(cls=ZhGroup, context_settings={"max_content_width": 100})
 @click.version_option(__version__, "--version", message="fullemp-xl %(version)s", help="显示版本并退出。")
 def cli():
-    """fullemp —— 充分就业社区认定：考评表、申报表的生成、校验、打分与汇总。
+    """fullemp —— 充分就业社区认定：生成考评表、申报表和社区名册，按名册分发，从实名制台账填报，校验、打分，
+    汇总各县区报送的表格，生成公示、认定公告、补助资金明细和下一年度的名册。
+
+    第一次使用：运行 `fullemp demo` 看一遍完整流程；每个命令加 --help 查看用法。
 
     退出码：0 无错误，1 输入有错误，2 文件或参数无法使用。
     """

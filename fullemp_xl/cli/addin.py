@@ -12,7 +12,7 @@ MACROS = Path(__file__).resolve().parent.parent.parent / "macros"
 
 @click.group("addin", cls=ZhGroup)
 def addin_group():
-    """Excel 加载项：“充分就业”选项卡（填报、校验、打分、清除标记）和 FE_ 函数。"""
+    """Excel 加载项（“充分就业”选项卡：填报、校验、打分、清除标记，以及 FE_ 工作表函数）：生成、检查、在 Windows 上安装。"""
 
 
 @addin_group.command("check", cls=ZhCommand)

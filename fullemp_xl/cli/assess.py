@@ -13,11 +13,12 @@ from ..core.model import worst_exit_code
 from ..rules import load_ruleset
 from .textreport import findings_summary, score_card
 from .base import Unusable, ZhCommand
+from .base import argument
 from .common import check_output_choice, domain_errors, echo_json, format_option, output_options, rules_option
 
 
 @click.command("score", cls=ZhCommand)
-@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@argument("file", metavar="文件", type=click.Path(dir_okay=False), help="考评表或申报表（.xlsx 或 .xlsm）。")
 @rules_option
 @format_option
 @click.option("--write", is_flag=True, help="把扣分说明、认定意见写入工作簿，并恢复被改成常数的公式。")
@@ -85,8 +86,18 @@ def report_monitor(report: dict, fmt: str) -> None:
     raise SystemExit(worst_exit_code(findings))
 
 
+def unmark_text(file, out, done) -> str:
+    """What --unmark did, truthfully: a clean --mark left a 校验结果 sheet and no marked cell."""
+    if not done.changed:
+        return f"{file}：没有校验标记，也没有“校验结果”工作表，" + ("文件未改动" if not out else f"原样写入：{out}")
+    what = "、".join(filter(None, [f"{done.cells} 处校验标记" if done.cells else "",
+                                   "“校验结果”工作表" if done.sheet else ""]))
+    where = f"写入：{out}" if out else f"已写回：{file}"
+    return f"已清除{what}，{where}" + (f"（原文件备份为 {done.backup}）" if done.backup else "")
+
+
 @click.command("validate", cls=ZhCommand)
-@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@argument("file", metavar="文件", type=click.Path(dir_okay=False), help="要校验的考评表或申报表（.xlsx 或 .xlsm）。")
 @rules_option
 @format_option
 @click.option("--mark", is_flag=True, help="在工作簿中把有问题的单元格标色、加批注，并添加“校验结果”工作表。")
@@ -103,16 +114,14 @@ def validate_command(file, rules, fmt, mark, unmark, out, in_place, force):
         if mark:
             raise Unusable("--mark 与 --unmark 只能选一个")
         check_output_choice(out, in_place, what="--unmark ")
-        cells, backup = api.clear_marks_file(file, out=out, in_place=in_place, force=force)
+        done = api.unmark_file(file, out=out, in_place=in_place, force=force)
+        backup = done.backup
         if fmt == "json":
-            written = None if not cells and in_place else str(out or file)
-            echo_json(document("unmark", file=file, cleared=cells, written=written,
+            written = None if in_place and backup is None else str(out or file)
+            echo_json(document("unmark", file=file, cleared=done.cells, written=written,
                                backup=str(backup) if backup else None))
         else:
-            if not cells and in_place:
-                click.echo(f"{file}：没有需要清除的校验标记，文件未改动")
-            else:
-                click.echo(f"已清除 {cells} 处校验标记，写入：{out or file}" + (f"（原文件备份为 {backup}）" if backup else ""))
+            click.echo(unmark_text(file, out, done))
         return
     if mark:
         check_output_choice(out, in_place, what="--mark ")

@@ -29,6 +29,33 @@ class ZhContext(click.Context):
     formatter_class = ZhHelpFormatter
 
 
+class ZhArgument(click.Argument):
+    """A positional argument with a description, listed under 参数 in the help (click before 8.5 has no `help`)."""
+
+    def __init__(self, *args, help: str | None = None, **kwargs):  # noqa: A002 - click's own keyword
+        super().__init__(*args, **kwargs)
+        self.help = help
+
+
+def argument(name: str, *, help: str, **kwargs):  # noqa: A002
+    """`@click.argument` with a description shown under 参数."""
+    return click.argument(name, cls=ZhArgument, help=help, **kwargs)
+
+
+def short_help(command: click.Command, limit: int = 70) -> str:
+    """The first sentence of a command's description, cut at a Chinese pause when too long.
+
+    click cuts at spaces only, so a Chinese sentence longer than the limit became "..."."""
+    if command.short_help:
+        return command.short_help
+    text = (command.help or "").strip().split("\n\n")[0].replace("\n", "")
+    first = text.split("。")[0]
+    if len(first) <= limit:
+        return first
+    cut = max(first.rfind(mark, 0, limit) for mark in "，、；：")
+    return (first[:cut] if cut > 0 else first[:limit]) + "……"
+
+
 class ZhCommand(click.Command):
     context_class = ZhContext
 
@@ -39,15 +66,24 @@ class ZhCommand(click.Command):
     def format_usage(self, ctx, formatter):
         formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix="用法：")
 
+    def format_arguments(self, ctx, formatter):
+        """click 8.5 lists arguments itself (in English): ours are listed under 参数 by format_options."""
+
     def format_options(self, ctx, formatter):
-        opts = []
+        args, opts = [], []
         for param in self.get_params(ctx):
+            if isinstance(param, click.Argument):
+                args.append((param.metavar or param.name.upper(), getattr(param, "help", None) or ""))
+                continue
             record = param.get_help_record(ctx)
             if record is not None:
                 name, text = record
                 for en, zh in HELP_WORDS:
                     text = text.replace(en, zh)
                 opts.append((name, text))
+        if args:
+            with formatter.section("参数"):
+                formatter.write_dl(args)
         if opts:
             with formatter.section("选项"):
                 formatter.write_dl(opts)
@@ -75,13 +111,31 @@ class ZhGroup(ZhCommand, click.Group):
         for name in self.list_commands(ctx):
             cmd = self.get_command(ctx, name)
             if cmd is not None and not cmd.hidden:
-                rows.append((name, cmd.get_short_help_str(limit=60)))
+                rows.append((name, short_help(cmd)))
         if rows:
             with formatter.section("命令"):
                 formatter.write_dl(rows)
 
 
+    def resolve_command(self, ctx, args):
+        """A mistyped command gets the likely one named (`fullemp socre` -> score), as a mistyped option does."""
+        name = click.utils.make_str(args[0])
+        if self.get_command(ctx, name) is None and not name.startswith("-") and not ctx.resilient_parsing:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=2, cutoff=0.7)
+            text = f"没有这个命令“{name}”。"
+            if close:
+                text += "你是不是想输入" + "或".join(f"“{c}”" for c in close) + "？"
+            raise UnknownCommand(text, ctx=ctx)
+        return super().resolve_command(ctx, args)
+
+
 ZhGroup.group_class = ZhGroup
+
+
+class UnknownCommand(click.UsageError):
+    """A command name we do not have; the message is already Chinese."""
 
 CLICK_MESSAGES = (  # click's own messages (8.1 to 8.x) as regular expressions, and their Chinese
     (r"^(?:File|Directory|Path) (.+) does not exist\.$", "“{0}”不存在，请检查路径。"),
@@ -139,6 +193,8 @@ def _param_label(exc: click.UsageError) -> str:
 def usage_text(exc: click.UsageError) -> str:
     """A usage error in Chinese, with Chinese punctuation throughout."""
     label = _param_label(exc)
+    if isinstance(exc, UnknownCommand):
+        return exc.message
     if isinstance(exc, click.MissingParameter):
         kind = "选项" if isinstance(exc.param, click.Option) else "参数"
         return f"缺少{kind}“{label}”。" if label else f"缺少{kind}。"

@@ -15,7 +15,9 @@ from .common import domain_errors
 @click.option("--pdf", is_flag=True, help="同时把文书转成 PDF（需要 LibreOffice）。")
 @domain_errors
 def demo_command(out_dir, pdf):
-    """用内置示例数据走一遍完整流程：生成模板、按名册分发、从台账填报、校验、打分、汇总，生成公示、认定公告、补助资金明细和下一年度的名册，并按新名册分发下一年度的表格。"""
+    """演示：用内置示例数据走一遍完整流程，结果放在一个文件夹里。
+
+    依次生成模板、按名册分发、从台账填报、校验、打分、汇总，生成公示、认定公告、补助资金明细和下一年度的名册，并按新名册分发下一年度的表格。"""
     from ..demo import run_demo, run_ledger_demo, run_merge_demo
 
     out = Path(out_dir)

@@ -9,9 +9,11 @@ import click
 from .. import api
 from ..core.jsondoc import document
 from .base import EXIT_CLEAN, EXIT_FINDINGS, Unusable, ZhCommand
+from .base import argument
 from .common import domain_errors, echo_json, format_option
 
-SUMMARY = click.argument("summary", metavar="汇总表", type=click.Path(dir_okay=False))
+SUMMARY = argument("summary", metavar="汇总表", type=click.Path(dir_okay=False),
+                   help="merge 生成的汇总表（.xlsx），其中的决定列由官员填写。")
 
 
 class DateType(click.ParamType):

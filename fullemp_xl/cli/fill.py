@@ -10,11 +10,13 @@ from ..core.jsondoc import document, findings_json
 from ..core.model import worst_exit_code
 from .textreport import findings_summary
 from .base import Unusable, ZhCommand
+from .base import argument
 from .common import check_output_choice, domain_errors, echo_json, format_option, progress_bar, rules_option
 
 
 @click.command("fill", cls=ZhCommand)
-@click.argument("form", metavar="[表格]", required=False, type=click.Path(dir_okay=False))
+@argument("form", metavar="[表格]", required=False, type=click.Path(dir_okay=False),
+          help="台账模式：要填入基础数据的考评表或申报表；按名册分发时不给。")
 @click.option("--registry", metavar="名册", type=click.Path(dir_okay=False), help="社区名册：为其中每个社区生成预填的申报表和考评表。")
 @click.option("--ledger", metavar="台账", type=click.Path(dir_okay=False), help="实名制台账：数出基础数据写入表格。")
 @click.option("--as", "stage", metavar="阶段", default=None, help="台账数据填入哪一列（自评 self 或考评 assessed），默认第一列。")
@@ -73,6 +75,10 @@ def fill_command(form, registry, ledger, stage, rules, fmt, force, out, in_place
         for month, (employed, unemployed) in result.months.items():
             click.echo(f"  {month}月：从业 {employed}，失业 {unemployed}")
         click.echo(f"已写入：{out or form}" + (f"（原文件备份为 {backup}）" if backup else ""))
+        if result.by_hand:
+            click.echo(f"台账数不出、仍要手工填写的 {len(result.by_hand)} 项（{ruleset.stage(result.stage).label}列）：")
+            for fact in result.by_hand:
+                click.echo(f"  {ruleset.facts[fact].label}")
         if result.findings:
             click.echo(f"台账：{findings_summary(result.findings)}")
             for f in result.findings:

@@ -8,6 +8,7 @@ import click
 from .. import api
 from ..summary.model import QUARANTINED
 from .base import Unusable, ZhCommand
+from .base import argument
 from .common import domain_errors, echo_json, format_option, rules_option
 
 class _Progress:
@@ -43,7 +44,8 @@ class _Progress:
 
 
 @click.command("merge", cls=ZhCommand)
-@click.argument("paths", nargs=-1, metavar="路径…", type=click.Path())
+@argument("paths", nargs=-1, metavar="路径…", type=click.Path(),
+          help="各县区提交的文件夹、单个文件或 .zip 压缩包，可以给多个。")
 @click.option("-o", "--output", "out", metavar="汇总表", type=click.Path(dir_okay=False), default=None,
               help="汇总表文件（.xlsx）。已是汇总表时重新汇总：保留官员填写的列，旧文件先备份。")
 @click.option("--registry", metavar="名册", type=click.Path(dir_okay=False), default=None,

@@ -6,6 +6,7 @@ import click
 from .. import api
 from .base import EXIT_CLEAN, EXIT_FINDINGS, ZhCommand, ZhGroup
 from ..core.jsondoc import document
+from .base import argument
 from .common import domain_errors, echo_json, format_option
 
 
@@ -15,7 +16,7 @@ def registry_group():
 
 
 @registry_group.command("next", cls=ZhCommand)
-@click.argument("summary", metavar="汇总表", type=click.Path(dir_okay=False))
+@argument("summary", metavar="汇总表", type=click.Path(dir_okay=False), help="本年度的汇总表（.xlsx），其中的决定列已填写。")
 @click.option("-o", "--output", "out", metavar="文件", type=click.Path(dir_okay=False), required=True,
               help="下一年度的社区名册（.xlsx），可直接用于 fullemp fill --registry。")
 @click.option("--force", is_flag=True, help="覆盖已存在的文件（原文件先备份）。")

@@ -14,6 +14,7 @@ from ..rules.kinds import excel_number
 from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
 from ..core.jsondoc import document
+from .base import argument
 from .common import domain_errors, echo_json, format_option
 
 
@@ -45,7 +46,7 @@ def list_command(fmt):
 
 
 @rules_group.command("install", cls=ZhCommand)
-@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@argument("file", metavar="文件", type=click.Path(dir_okay=False), help="规则集文件（.toml）。")
 @click.option("--force", is_flag=True, help="替换已安装的同名规则集（原文件会备份）。")
 @domain_errors
 def install_command(file, force):
@@ -64,7 +65,7 @@ def install_command(file, force):
 
 
 @rules_group.command("uninstall", cls=ZhCommand)
-@click.argument("rule_id", metavar="规则集")
+@argument("rule_id", metavar="规则集", help="本机安装的规则集 id（fullemp rules list 列出）。")
 @domain_errors
 def uninstall_command(rule_id):
     """删除本机安装的规则集（内置规则集不能删除）。"""
@@ -72,7 +73,7 @@ def uninstall_command(rule_id):
 
 
 @rules_group.command("show", cls=ZhCommand)
-@click.argument("rule_id", metavar="规则集")
+@argument("rule_id", metavar="规则集", help="规则集 id（如 zhangye-2023）或 .toml 文件路径。")
 @format_option
 @domain_errors
 def show_command(rule_id, fmt):
@@ -116,7 +117,7 @@ def show_command(rule_id, fmt):
 
 
 @rules_group.command("check", cls=ZhCommand)
-@click.argument("file", metavar="文件", type=click.Path(dir_okay=False))
+@argument("file", metavar="文件", type=click.Path(dir_okay=False), help="要检查的规则集文件（.toml）。")
 @format_option
 def check_command(file, fmt):
     """检查规则集文件，逐条说明问题所在的键和原因。退出码：0 无错误，1 有错误。"""

@@ -16,7 +16,7 @@ from .common import domain_errors
 
 @click.group("templates", cls=ZhGroup)
 def templates_group():
-    """生成空白模板（考评表、申报表）。"""
+    """生成空白模板：考评表、申报表、社区名册、实名制台账（Excel），公示、认定公告、补助资金明细（Word）。"""
 
 
 @templates_group.command("build", cls=ZhCommand)

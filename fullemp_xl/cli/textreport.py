@@ -27,7 +27,14 @@ def findings_summary(findings: list[Finding]) -> str:
     return "，".join(f"{counts[s]} 个{SEVERITY_LABEL[s]}" for s in ("error", "warning", "info") if counts[s])
 
 
+def not_filled_yet(findings) -> set[str]:
+    """Labels of the later stages left empty for a later office to fill (the county's 考评 at the clerk's)."""
+    return {f.field for f in findings if f.rule == "stage.empty" and f.severity == "info"}
+
+
 def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
+    later = not_filled_yet(card.findings)
+    empty = {f.field for f in card.findings if f.rule == "stage.empty"}  # its items' reasons would only repeat it
     lines = [f"{ruleset.name}（规则集 {ruleset.id} {ruleset.version}）"]
     if ruleset.provisional:
         lines.append(f"【注意】{ruleset.provisional}")
@@ -43,7 +50,8 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
         points = "—" if item.role == "penalty" and item.cap is None else _n(item.points)
         row = pad(item.shown, wide) + pad(titles[item.section], 14) + pad(points, 8)
         row += "".join(pad(_n(s.items[k].score), 8) for s in stages)
-        reasons = [f"{ruleset.stage(s.stage).label}：{'；'.join(s.items[k].reasons)}" for s in stages if s.items[k].reasons]
+        reasons = [f"{ruleset.stage(s.stage).label}：{'；'.join(s.items[k].reasons)}" for s in stages
+                   if s.items[k].reasons and ruleset.stage(s.stage).label not in empty]
         lines.append(row + ("  ".join(reasons)))
     lines.append("-" * text_width(head))
     if ruleset.has_parts:  # 基础得分, 加分, 扣分, then 总得分
@@ -58,6 +66,9 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
         lines.append(pad("合计", wide + 14) + pad(_n(ruleset.total), 8) + "".join(pad(_n(s.total), 8) for s in stages))
     for s in stages:
         label = ruleset.stage(s.stage).label
+        if label in later:
+            lines.append(f"{label}  尚未填写（由后续环节填写），暂不打分")
+            continue
         if ruleset.gates:
             failed = [g.label for g in s.gates if g.met is False]
             gate = {True: "符合", False: "不符合：" + "；".join(failed), None: "未填完"}[s.gates_met]
@@ -69,8 +80,9 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
     final = card.final
     if final is not None and final.decision is not None:
         lines.append(f"最终结论（按{ruleset.stage(final.stage).label}）：{final.decision.level}")
-    if card.findings:
+    findings = [f for f in card.findings if not (f.rule == "stage.empty" and f.field in later)]  # said above
+    if findings:
         lines.append("")
-        lines.append(f"校验：{findings_summary(list(card.findings))}")
-        lines += [f"  {f.line()}" for f in card.findings]
+        lines.append(f"校验：{findings_summary(findings)}")
+        lines += [f"  {f.line()}" for f in findings]
     return "\n".join(lines)

@@ -43,7 +43,7 @@ class Finding:
     def line(self) -> str:
         where = str(self.location) or "-"
         label = f"〔{self.field}〕" if self.field else ""
-        return f"{where}: {SEVERITY_LABEL[self.severity]} {label}{self.message} [{self.rule}]"
+        return f"{where}: {SEVERITY_LABEL[self.severity]} {label}{self.message}"  # the rule id only in JSON
 
     def as_json(self) -> dict[str, Any]:
         return {

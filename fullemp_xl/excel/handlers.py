@@ -99,9 +99,14 @@ def _clear(book, xb: XlwingsBook) -> list[dict]:
 def clear_book(book) -> str:
     """清除标记: remove exactly what 校验 added (colours, notes, the 校验结果 sheet)."""
     xb = XlwingsBook(book)
+    sheet = marking.RESULT_SHEET in [s.name for s in book.sheets]
     with xb.editing():
         n = len(_clear(book, xb))
-    return _alert(book, f"已清除 {n} 处校验标记。" if n else "没有需要清除的校验标记。")
+    if n:
+        return _alert(book, f"已清除 {n} 处校验标记和“{marking.RESULT_SHEET}”工作表。")
+    if sheet:  # a clean 校验 marks no cell but adds its sheet
+        return _alert(book, f"已删除“{marking.RESULT_SHEET}”工作表（没有标记的单元格）。")
+    return _alert(book, "没有需要清除的校验标记。")
 
 
 @_guard
@@ -131,7 +136,7 @@ def _original_fill(xb: XlwingsBook, earlier: list[dict]):
 def _mark(book, xb: XlwingsBook, findings) -> str:
     earlier = _clear(book, xb)
     sheets = [s.name for s in book.sheets]
-    p = marking.plan(findings, set(sheets), _original_fill(xb, earlier), lambda s, c: None)
+    p = marking.plan(findings, set(sheets), _original_fill(xb, earlier), lambda s, c: None, marking.title_line(xb))
     for (sheet, cell, colour, text), record in zip(p.cells, p.records):
         xb.lift(sheet)
         rng = book.sheets[sheet][cell]
@@ -146,7 +151,7 @@ def _mark(book, xb: XlwingsBook, findings) -> str:
     results["A1"].value = p.rows
     results[f"{_col(marking.RECORD_COL)}1"].value = [["fullemp 恢复记录（请勿修改）"]] + [[r] for r in p.records]
     results[f"{_col(marking.RECORD_COL)}:{_col(marking.RECORD_COL)}"].column_width = 0
-    for row, f in enumerate(findings, start=2):
+    for row, f in enumerate(findings, start=marking.TITLE_ROWS + 1):
         results[f"B{row}"].color = "#" + marking.FILLS[f.severity]
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     summary = "，".join(f"{n} 个{SEVERITY_LABEL[s]}" for s, n in counts.items() if n) or "未发现问题"

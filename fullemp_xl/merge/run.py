@@ -155,7 +155,7 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
         raise UnusableFile(output, "已存在，且不是 `fullemp merge` 生成的汇总表，不予覆盖：换一个文件名，或加 --force（原文件会先备份）")
     found = discover([Path(p) for p in paths])
     if not found.candidates and not found.problems:
-        raise UnusableFile(Path(paths[0]) if paths else output, "没有找到任何工作簿（.xlsx）或压缩包（.zip）：请检查路径")
+        raise UnusableFile(Path(paths[0]) if paths else output, no_forms(found, []))
     if started:
         started(len(found.candidates))
     now = now or dt.datetime.now()
@@ -170,6 +170,21 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
             return result
         finally:
             store.close()
+
+
+def no_forms(found, unusable: list[tuple[str, str, str]]) -> str:
+    """One message for every input that holds no 考评表 and no 申报表, whatever else it holds."""
+    from .discover import SKIP_REASONS
+
+    text = "没有可以汇总的考评表或申报表，未生成汇总表"
+    others = [*found.problems, *unusable]
+    if others:
+        shown = "；".join(f"{source}：{reason.rstrip('。')}" for source, _, reason in others[:3])
+        text += f"。找到的 {len(others)} 个文件不能汇总（{shown}{'等' if len(others) > 3 else ''}）"
+    skipped = [f"{n} 个{SKIP_REASONS.get(kind, kind)}" for kind, n in sorted(found.skipped.items()) if n]
+    if skipped:
+        text += f"{'，另有' if others else '。其中只有'} {'、'.join(skipped)}（不汇总）"
+    return text + "。请给出各社区提交的考评表、申报表所在的文件夹、工作簿或 .zip 压缩包"
 
 
 @dataclass
@@ -357,6 +372,8 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
            generated, force, year_note: str = "", scope: str | None = None) -> MergeResult:
     read = _read_all(found, store, jobs, rules, progress)
     ruleset = _one_rule_set(read, rules, store)
+    if not read.assessments and not read.declarations:  # a folder of ledgers and registries is no submission
+        raise UnusableFile(found.inputs[0] if found.inputs else output, no_forms(found, read.quarantine))
     entries, registry_findings = _registry(registry_path, ruleset)
     if scope:  # a county's own summary
         entries = _own_county(read, scope, entries)

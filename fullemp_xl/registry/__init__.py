@@ -58,6 +58,28 @@ class Distribution:
     communities: int = 0
 
 
+HEADER_ROWS = 10  # a registry typed by hand may start its header in row 1, or below a title and notes
+REQUIRED_HEADERS = tuple(label for _, label, _ in REGISTRY_COLUMNS[:3])
+
+
+def _header_text(value) -> str:
+    """“县(区)”, “ 社 区 ” and “县（区）” are one header."""
+    return "".join(str(value).split()).replace("(", "（").replace(")", "）")
+
+
+def find_header(cells) -> tuple[int | None, dict[str, int]]:
+    """The first of the top rows (cells: (row, column) -> value) that holds every required header:
+    (row, label -> column index)."""
+    rows: dict[int, dict[str, int]] = {}
+    for (row, col), value in cells.items():
+        if row <= HEADER_ROWS and value not in (None, ""):
+            rows.setdefault(row, {}).setdefault(_header_text(value), col - 1)
+    for row in sorted(rows):
+        if all(label in rows[row] for label in REQUIRED_HEADERS):
+            return row, rows[row]
+    return None, {}
+
+
 def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[Finding]]:
     check_workbook_file(path)  # the one screening and the one reader of every command
     book = open_book(path, file=path.name)
@@ -70,15 +92,15 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
         cells = book.sheet(sheet).values  # only the cells present, (row, column) -> value
     finally:
         book.close()
-    header = {str(v).strip(): col - 1 for (row, col), v in cells.items() if row == FIRST_DATA_ROW - 1 and v}
-    missing = [label for key, label, _ in REGISTRY_COLUMNS[:3] if label not in header]
-    if missing:
-        raise UnusableFile(path, f"社区名册第{FIRST_DATA_ROW - 1}行缺少表头：{'、'.join(missing)}。请用 `fullemp templates build` 生成的名册模板")
+    head_row, header = find_header(cells)
+    if head_row is None:
+        raise UnusableFile(path, f"社区名册的前 {HEADER_ROWS} 行中找不到表头：“{'”“'.join(REQUIRED_HEADERS)}”要在同一行"
+                                 f"（模板在第{FIRST_DATA_ROW - 1}行）。请用 `fullemp templates build` 生成的名册模板")
     index = {key: header.get(label) for key, label, _ in REGISTRY_COLUMNS}
     found, findings, seen = [], [], {}
     findings += _absent_columns(path, sheet, ruleset, index)
     titles_known = index["prior_title"] is not None
-    for n in sorted({row for row, _ in cells if row >= FIRST_DATA_ROW}):
+    for n in sorted({row for row, _ in cells if row > head_row}):
         values = {key: (cells.get((n, i + 1)) if i is not None else None)
                   for key, i in index.items()}
         if all(v in (None, "") for v in values.values()):

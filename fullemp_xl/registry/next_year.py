@@ -161,6 +161,9 @@ def registry_workbook(nxt: NextRegistry):
     note.value = NOTE_HEADER
     note.font, note.alignment, note.fill, note.border = copy(template.font), copy(template.alignment), copy(template.fill), copy(template.border)
     ws.column_dimensions[note.column_letter].width = 48
+    for merged in [m for m in ws.merged_cells.ranges if m.min_row < head and m.max_col == note_col - 1]:
+        ws.unmerge_cells(merged.coord)  # the title and the note above the table span the 变动说明 column too
+        ws.merge_cells(start_row=merged.min_row, start_column=merged.min_col, end_row=merged.max_row, end_column=note_col)
     for r, e in enumerate(nxt.entries, start=FIRST_DATA_ROW):
         values = {"county": e.county, "street": e.street, "community": e.community, "code": e.code,
                   "prior_title": e.prior_title or NO_TITLE, "prior_year": e.prior_year if e.prior_title else None,

@@ -602,15 +602,22 @@ def _problems_sheet(ws, fast: FastRows, findings: Iterable[Finding], info: str, 
     return counts
 
 
+def _nothing(ws, text: str, columns: int) -> None:
+    """The one line of an empty list, across the table (in the narrow 县（区） column it was crammed into two lines)."""
+    ws.merged_cells.add(f"B{FIRST_ROW}:{get_column_letter(columns)}{FIRST_ROW}")
+    ws.append([cell(ws, "", border=False), cell(ws, text, border=False)])
+
+
 def _duplicates_sheet(ws, duplicates: list[Duplicate], info: str) -> None:
     heads = ["序号", "县（区）", "街道（乡镇）", "社区", "采用的文件", "未采用的文件", "未采用的原因与差异"]
     _heading(ws, "重复提交（同一社区提交了不止一份考评表）", info + "　采用规则：表内最后保存时间较晚的；相同时取文件修改时间较晚的；"
              "再相同时取路径排序在后的", heads, [6, 12, 14, 16, 36, 36, 50])
-    for n, d in enumerate(duplicates, start=1):
+    for n, d in enumerate(duplicates, start=1):  # long file names wrap: the row is made tall enough for them
+        ws.row_dimensions[FIRST_ROW + n - 1].height = row_height([(d.kept, 36), (d.dropped, 36), (d.why, 50)])
         ws.append([cell(ws, n, align=CENTER), cell(ws, d.county), cell(ws, d.street), cell(ws, d.community),
                    cell(ws, d.kept), cell(ws, d.dropped), cell(ws, d.why)])
     if not duplicates:
-        ws.append([cell(ws, "", border=False), cell(ws, "没有重复提交")])
+        _nothing(ws, "没有重复提交", len(heads))
 
 
 def _missing_sheet(ws, missing: list[RegistryEntry], info: str) -> None:
@@ -622,7 +629,7 @@ def _missing_sheet(ws, missing: list[RegistryEntry], info: str) -> None:
                    cell(ws, _subsidy_flag(e.national_subsidy), align=CENTER),
                    cell(ws, _subsidy_flag(e.provincial_subsidy), align=CENTER)])
     if not missing:
-        ws.append([cell(ws, "", border=False), cell(ws, "名册中的社区都已提交")])
+        _nothing(ws, "名册中的社区都已提交", len(heads))
 
 
 def _outside_sheet(ws, outside: list[SummaryRow], info: str, target: Path) -> None:
@@ -635,7 +642,7 @@ def _outside_sheet(ws, outside: list[SummaryRow], info: str, target: Path) -> No
         ws.append([cell(ws, n, align=CENTER), cell(ws, row.county), cell(ws, row.street), cell(ws, row.community),
                    cell(ws, row.total, align=CENTER, fmt="0.##"), src])
     if not outside:
-        ws.append([cell(ws, "", border=False), cell(ws, "没有名册外的提交")])
+        _nothing(ws, "没有名册外的提交", len(heads))
 
 
 def _unmatched_sheet(ws, rows: list[SummaryRow], rs: RuleSet, info: str) -> None:

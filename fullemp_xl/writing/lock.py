@@ -114,14 +114,37 @@ def owner_name(owner: Path) -> str:
     return ""
 
 
+WORKBOOK = ("工作簿", "Excel、WPS 或 LibreOffice")
+DOCUMENT = ("Word 文档", "Word、WPS 或 LibreOffice")
+KIND_BY_SUFFIX = {**dict.fromkeys((".xlsx", ".xlsm", ".xls", ".xltx", ".xlam", ".ods", ".csv"), WORKBOOK),
+                  **dict.fromkeys((".docx", ".docm", ".doc", ".dotx", ".odt", ".rtf"), DOCUMENT)}
+
+
+def file_kind(target: Path) -> tuple[str, str]:
+    """(what the file is, which programs open it): from its content when it exists, else from its name."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(target) as zf:
+            names = zf.namelist()
+        if any(n.startswith("word/") for n in names):
+            return DOCUMENT
+        if any(n.startswith("xl/") for n in names):
+            return WORKBOOK
+    except (OSError, zipfile.BadZipFile, ValueError):
+        pass
+    return KIND_BY_SUFFIX.get(target.suffix.lower(), ("文件", "其他程序"))
+
+
 def refuse_if_open(target: Path) -> None:
     owner = owner_file(target)
     if owner is None:
         return
     who = owner_name(owner)
     by = f"（打开者：{who}）" if who else ""
-    raise UnusableFile(target, f"这个工作簿正在 Excel、WPS 或 LibreOffice 中打开{by}，发现了它的占用文件“{owner.name}”。"
-                               "为免覆盖正在编辑的内容，已取消写入：请先关闭该工作簿再试；如果确认已经关闭，删除这个占用文件后再试")
+    kind, programs = file_kind(target)
+    raise UnusableFile(target, f"这个{kind}正在 {programs} 中打开{by}，发现了它的占用文件“{owner.name}”。"
+                               f"为免覆盖正在编辑的内容，已取消写入：请先关闭该{kind}再试；如果确认已经关闭，删除这个占用文件后再试")
 
 
 class Lock:

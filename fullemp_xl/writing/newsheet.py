@@ -61,7 +61,8 @@ def sheet_xml(spec: SheetSpec) -> str:
             + f"<sheetData>{''.join(rows)}</sheetData>"
             '<printOptions horizontalCentered="1"/>'
             '<pageMargins left="0.5" right="0.5" top="0.6" bottom="0.8" header="0.3" footer="0.3"/>'
-            f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0"/>'
+            f'<pageSetup paperSize="9" orientation="{orientation}" fitToWidth="1" fitToHeight="0" firstPageNumber="1" '
+            'useFirstPageNumber="1"/>'
             f"<headerFooter><oddFooter>{xml_text(spec.footer)}</oddFooter></headerFooter>"
             "</worksheet>")
 

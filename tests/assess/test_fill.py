@@ -6,6 +6,7 @@ import json
 import re
 
 import openpyxl
+import pytest
 
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
@@ -167,6 +168,7 @@ def test_registry_distributes_safely_named_forms(tmp_path, zhangye):
     assert value(out / "甘州区" / "东街街道-南关社区-申报表.xlsx", names.STREET) == "东街街道"
 
 
+@pytest.mark.slow
 def test_registry_rerun_never_overwrites_a_filled_form(tmp_path, zhangye, good):
     registry = write_registry(tmp_path / "名册.xlsx", zhangye, REGISTRY_ROWS[:2])
     out = tmp_path / "分发"

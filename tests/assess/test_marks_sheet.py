@@ -58,11 +58,13 @@ def test_results_sheet_page_setup_and_content(tmp_path, many):
     ws = openpyxl.load_workbook(out)[marking.RESULT_SHEET]
     assert (ws.page_setup.paperSize, ws.page_setup.orientation) == (9, "landscape")
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight, ws.sheet_properties.pageSetUpPr.fitToPage) == (1, 0, True)
-    assert ws.print_title_rows == "$1:$1" and ws.print_area == f"'{marking.RESULT_SHEET}'!$A$1:$E${ws.max_row}"
-    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-    assert ws.column_dimensions["J"].hidden and ws.freeze_panes == "A2"
-    assert [c.value for c in ws[1][:5]] == marking.HEADS
-    for row in ws.iter_rows(min_row=2, max_col=5, values_only=True):
+    assert ws.print_title_rows == "$1:$2" and ws.print_area == f"'{marking.RESULT_SHEET}'!$A$1:$E${ws.max_row}"
+    assert ws.oddFooter.center.text == "校验结果　第 &P 页"
+    assert ws.column_dimensions["J"].hidden and ws.freeze_panes == "A3"
+    assert re.fullmatch(r"校验结果　甘州区 东街街道 南关社区　文件：many\.xlsx　校验日期：\d{4}年\d{1,2}月\d{1,2}日　共 68 条",
+                        ws["A1"].value)
+    assert [c.value for c in ws[2][:5]] == marking.HEADS
+    for row in ws.iter_rows(min_row=3, max_col=5, values_only=True):
         for value in row:
             assert not (isinstance(value, str) and not value.startswith("=HYPERLINK") and INTERNAL.search(value)), value
 
@@ -72,6 +74,8 @@ def test_printed_messages_have_no_command_lines():
     assert marking.printable("请用 `fullemp templates build` 生成的模板填写") == "请用本程序生成的模板填写"
 
 
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_results_print_with_the_header_on_every_page(tmp_path, many):
     require_soffice()
     marked = tmp_path / "marked.xlsx"
@@ -81,11 +85,32 @@ def test_results_print_with_the_header_on_every_page(tmp_path, many):
     assert len(texts) > 1
     numbers = set()
     for n, text in enumerate(texts, start=1):
-        assert "严重程度" in text and f"第 {n} 页，共 {len(texts)} 页" in text
+        assert "严重程度" in text and re.search(rf"校验结果\s+第\s*{n}\s*页", text)
+        assert re.search(r"校验结果\s+甘州区 东街街道 南关社区 文件：many\.xlsx 校验日期：\d{4}年\d+月\d+日\s+共 68 条", text), text[:300]
         numbers |= {int(m) for m in re.findall(r"^\s*(\d+)\s+错误", text, re.M)}
     assert numbers == set(range(1, 69))
 
 
+@pytest.mark.libreoffice
+@pytest.mark.pdf
+def test_results_printed_with_the_form_carry_whose_they_are_and_their_own_page_numbers(tmp_path, many):
+    """Printed with the whole workbook, the 校验结果 pages name the community, the file and the date and count from 1."""
+    require_soffice()
+    marked = tmp_path / "城关社区考评表.xlsx"
+    api.mark_file(many, out=marked)
+    [printed] = pdf([marked], tmp_path / "pdf")
+    texts = [t for t in pages(printed) if "严重程度" in t]
+    form_pages = len(pages(printed)) - len(texts)
+    assert len(texts) > 1 and form_pages > 1
+    for n, text in enumerate(texts, start=1):
+        # the file checked (the community's form), whatever the marked copy is called
+        assert re.search(r"校验结果\s+甘州区 东街街道 南关社区 文件：many\.xlsx 校验日期：\d{4}年\d+月\d+日\s+共 68 条", text)
+        footer = [line for line in text.splitlines() if line.strip()][-1]
+        assert re.fullmatch(rf"\s*校验结果\s+第\s*{n}\s*页\s*", footer), footer
+
+
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_results_without_findings_print_one_page(tmp_path, filled):
     require_soffice()
     marked = tmp_path / "marked.xlsx"
@@ -162,11 +187,11 @@ def test_results_text_that_looks_like_a_formula_stays_text(tmp_path, filled):
     out = tmp_path / "out.xlsx"
     out.write_bytes(patch.to_bytes())
     ws = openpyxl.load_workbook(out)[marking.RESULT_SHEET]
-    assert ws["E2"].value == finding.message and ws["E2"].data_type == "s" and ws["E2"].quotePrefix
-    assert ws["D2"].value == "@SUM(A1)" and ws["D2"].quotePrefix
-    assert ws["C2"].value.startswith("=HYPERLINK(\"#'基础数据'!E17\"")  # our own link is a formula
+    assert ws["E3"].value == finding.message and ws["E3"].data_type == "s" and ws["E3"].quotePrefix
+    assert ws["D3"].value == "@SUM(A1)" and ws["D3"].quotePrefix
+    assert ws["C3"].value.startswith("=HYPERLINK(\"#'基础数据'!E17\"")  # our own link is a formula
     rows = marking.plan([finding], {"基础数据"}, lambda s, c: {}, lambda s, c: None).rows
-    assert rows[1][4] == "'" + finding.message and isinstance(rows[1][2], Formula)  # for Excel through xlwings
+    assert rows[2][4] == "'" + finding.message and isinstance(rows[2][2], Formula)  # for Excel through xlwings
 
 
 @settings(max_examples=200, deadline=None)

@@ -26,6 +26,8 @@ from pdf_pages import pages, squeeze
 from conftest import run
 from conftest import write_registry
 
+pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf, pytest.mark.xdist_group("print")]  # one `printed` per run
+
 OTHER = ROOT / "tests" / "rulesets" / "other-city-150.toml"
 THREE = ROOT / "tests" / "rulesets" / "three-stage-85.toml"
 BONUS = ROOT / "tests" / "rulesets" / "bonus-penalty-100.toml"

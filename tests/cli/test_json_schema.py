@@ -17,6 +17,8 @@ from fullemp_xl.core.jsondoc import VERSIONS, schema, schema_id
 from fullemp_xl.rules import load_ruleset
 from tools import schemas as build
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("json_schema")]  # its module-scoped `demo` is built once per run
+
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("developer_docs")]  # its module-scoped `beside_demo` is built once per run
+
 GUIDE = ROOT / "docs" / "developer.md"
 BLOCKS = re.findall(r"```python\n(.*?)```", GUIDE.read_text(encoding="utf-8"), re.S)
 

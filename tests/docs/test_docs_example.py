@@ -26,6 +26,7 @@ def example(tmp_path):
     return path
 
 
+@pytest.mark.libreoffice
 def test_worked_example_scores_and_agrees_with_libreoffice(tmp_path):
     path = example(tmp_path)
     assert [p for p in check_file(path) if p.severity == "error"] == []

@@ -13,6 +13,8 @@ from fullemp_xl.forms.book import OpenpyxlBook, locate
 from fullemp_xl.summary.load import load_summary
 from fullemp_xl.merge.run import merge
 
+pytestmark = pytest.mark.xdist_group("documents_demo")  # its module-scoped `merged` is built once per run
+
 
 def prior(path):
     book = OpenpyxlBook(openpyxl.load_workbook(path))
@@ -66,6 +68,9 @@ def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged
     assert "南关社区" in listed and len(listed) >= len(decided.rows)
 
 
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.pdf
 def test_the_demos_documents_as_pdf(merged):
     import re
     import subprocess

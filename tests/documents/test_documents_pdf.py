@@ -12,8 +12,10 @@ import pytest
 from documents_data import OK, RARE, row, summary_with_profile, zhangye_rows
 from fullemp_xl.documents import layout as L
 from fullemp_xl.documents.pdf import PdfError, convert, convert_one
-from lo_oracle import require_soffice
+from lo_oracle import require_fonts, require_soffice
 from conftest import run
+
+pytestmark = [pytest.mark.libreoffice, pytest.mark.pdf, pytest.mark.xdist_group("documents_pdf")]  # one `published`
 
 # characters encoded for names that Noto Serif CJK SC (the 仿宋 / 宋体 face) lacks: the fallback chain must draw them
 FALLBACK = ["\U0002B740村社区", "\u9FEF湾社区", "\U0002B739坪社区"]
@@ -97,6 +99,7 @@ def test_the_table_header_is_on_every_page_of_a_long_list(published):
 
 
 def test_rarer_characters_are_drawn_by_the_fallback_faces(published):
+    require_fonts("HanaMinA", "HanaMinB")
     fonts = poppler("pdffonts", published / "市级公示.pdf")
     assert "HanaMin" in fonts or "WenKai" in fonts, fonts  # faces beyond Noto Serif CJK SC were needed and embedded
     text = squash(poppler("pdftotext", published / "市级公示.pdf", "-"))
@@ -158,6 +161,7 @@ def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
     from fullemp_xl.documents.pdf import fontconfig_file
 
     require_soffice()
+    require_fonts("Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai", "HanaMinA", "HanaMinB")
     env = {**os.environ, "FONTCONFIG_FILE": str(fontconfig_file())}
     found = subprocess.run(["fc-match", "-f", "%{family[0]}:%{style[0]}", family], capture_output=True, text=True,
                            env=env, check=True).stdout
@@ -167,6 +171,7 @@ def test_the_shipped_fontconfig_maps_the_official_fonts(family, face):
     assert {"HanaMinA", "HanaMinB"} <= set(chain.splitlines()[:8]), chain  # rarer characters have a face to fall back on
 
 
+@pytest.mark.slow
 def test_the_seal_and_date_never_stand_on_a_page_without_body_text(tmp_path):
     """GB/T 9704 7.3.5: 印章与正文同处一面. Whatever the length of the body (here the address grows a line at a
     time), the signature that moves to a new page takes the last body lines with it."""

@@ -5,13 +5,16 @@ prior titles) are written into 考评表 of four rule sets — zhangye-2023 (200
 (its level policy with downgrades and the exemption, 80 files), a three-stage, 85-point rule set
 written from the docs (80 files) and another city's 150-point table without gates that uses the
 per-unit award with a cap, an over-fulfillable target, shortfall deductions and fractional points
-(80 files), a 100-point table with 加分项 (最高加5分) and 扣分项 on the total (扣完为止, 80 files) — plus 40 申报表 with the monthly employment monitor. LibreOffice recalculates all of them
-in one headless run, and every formula cell is compared with the engine.
+(80 files), a 100-point table with 加分项 (最高加5分) and 扣分项 on the total (扣完为止, 80 files) — plus 40
+申报表 with the monthly employment monitor. LibreOffice recalculates them in batches of 40–100 files, one
+headless run per batch (pytest-xdist runs the batches side by side), and every formula cell is compared
+with the engine.
 """
 from __future__ import annotations
 
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -119,36 +122,40 @@ def monitor_case(rng: random.Random, ruleset, path):
     return months
 
 
-@pytest.fixture(scope="module")
-def recalculated(tmp_path_factory):
+# Batches of files, each recalculated in one LibreOffice run by one test: pytest-xdist spreads the batches over
+# the workers (one batch of 480 files took a single worker 343 s). Each batch draws its cases from its own seed.
+BATCHES = [(rules, part, count // 2) for rules, count in PLAN.items() for part in range(2)]
+OUTCOMES = {"zhangye-2023": {"市级充分就业社区", "不予认定", "取消市级充分就业社区资格", None},
+            "qiqihar-2022": {"市级充分就业社区", "省级充分就业社区", "国家级充分就业社区", "取消评定资格", "不予评定"},
+            "three-stage-85": {"市级充分就业社区", "不予认定"},
+            "other-city-150": {"市级充分就业示范社区", "市级充分就业社区", "不予认定"},
+            "bonus-penalty-100": {"市级充分就业示范社区", "市级充分就业社区", "不予认定"}}
+CELLS_PER_FILE = 30  # formula cells compared per file, at least (22,560 over all batches)
+
+
+def recalculated_batch(folder, rules: str, part: int, count: int):
+    """`count` random 考评表 of one rule set, recalculated by LibreOffice: [(output, (ruleset, stages, prior))]."""
     require_soffice()
-    folder = tmp_path_factory.mktemp("diff")
-    rng = random.Random(20231004)
+    ruleset = load_ruleset(rules)
+    rng = random.Random(f"20231004-{ruleset.id}-{part}")
     cases, paths = [], []
-    for rules, count in PLAN.items():
-        ruleset = load_ruleset(rules)
-        for k in range(count):
-            stages = {s.id: random_stage(rng, ruleset) for s in ruleset.stages}
-            prior = random_prior(rng, ruleset)
-            path = make_assessment(folder / f"{ruleset.id}-{k:03d}.xlsx", ruleset, stages,
-                                   prior=(prior.title, prior.year))
-            cases.append(("assessment", ruleset, stages, prior))
-            paths.append(path)
-    qiqihar = load_ruleset("qiqihar-2022")
-    for k in range(MONITOR_FILES):
-        path = folder / f"monitor-{k:03d}.xlsx"
-        cases.append(("monitor", qiqihar, monitor_case(rng, qiqihar, path), None))
-        paths.append(path)
-    outputs = recalculate(paths, folder / "out")
-    return list(zip(outputs, cases))
+    for k in range(count):
+        stages = {s.id: random_stage(rng, ruleset) for s in ruleset.stages}
+        prior = random_prior(rng, ruleset)
+        paths.append(make_assessment(folder / f"{ruleset.id}-{part}-{k:03d}.xlsx", ruleset, stages,
+                                     prior=(prior.title, prior.year)))
+        cases.append((ruleset, stages, prior))
+    return list(zip(recalculate(paths, folder / "out"), cases))
 
 
-def test_engine_and_libreoffice_agree_on_every_formula_cell(recalculated):
+@pytest.mark.slow
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("rules, part, count", BATCHES, ids=[f"{Path(r).stem}-{p}" for r, p, _ in BATCHES])
+def test_engine_and_libreoffice_agree_on_every_formula_cell(tmp_path, rules, part, count):
     mismatches, compared = [], 0
-    outcomes: dict[str, set] = {}
-    for out, (kind, ruleset, stages, prior) in recalculated:
-        if kind != "assessment":
-            continue
+    outcomes: set = set()
+    batch = recalculated_batch(tmp_path, rules, part, count)
+    for out, (ruleset, stages, prior) in batch:
         wb = openpyxl.load_workbook(out, data_only=True)
         book = OpenpyxlBook(wb, out.name)
         for stage, values in stages.items():
@@ -157,24 +164,34 @@ def test_engine_and_libreoffice_agree_on_every_formula_cell(recalculated):
                 office = wb[loc.sheet][loc.cell].value
                 compared += 1
                 if name.startswith("fe_level_"):
-                    outcomes.setdefault(ruleset.id, set()).add(engine)
+                    outcomes.add(engine)
                 if not same(engine, office):
                     mismatches.append(f"{out.name} {name} (prior {prior}): engine={engine} libreoffice={office!r}")
     assert not mismatches, f"{len(mismatches)} of {compared} cells differ:\n" + "\n".join(mismatches[:30])
-    assert compared >= 20000
-    # the random data reached every kind of outcome of each policy
-    assert {"市级充分就业社区", "不予认定", "取消市级充分就业社区资格", None} <= outcomes["zhangye-2023"]
-    assert {"市级充分就业社区", "省级充分就业社区", "国家级充分就业社区", "取消评定资格", "不予评定"} <= outcomes["qiqihar-2022"]
-    assert {"市级充分就业社区", "不予认定"} <= outcomes["three-stage-85"]
-    assert {"市级充分就业示范社区", "市级充分就业社区", "不予认定"} <= outcomes["other-city-150"]
-    assert {"市级充分就业示范社区", "市级充分就业社区", "不予认定"} <= outcomes["bonus-penalty-100"]
+    assert compared >= CELLS_PER_FILE * count
+    # the random data of each batch reached every kind of outcome of its policy
+    assert OUTCOMES[batch[0][1][0].id] <= outcomes
+    assert unit_line(batch[0][0]) == "单位名称：甘州区　东街街道　南关社区"
 
 
-def test_monitor_formulas_agree(recalculated):
+def unit_line(out):
+    wb = openpyxl.load_workbook(out, data_only=True)
+    loc = locate(OpenpyxlBook(wb), names.UNIT_LINE)
+    return wb[loc.sheet][loc.cell].value
+
+
+@pytest.mark.libreoffice
+def test_monitor_formulas_agree(tmp_path):
+    require_soffice()
+    qiqihar = load_ruleset("qiqihar-2022")
+    rng = random.Random(20231004)
+    cases, paths = [], []
+    for k in range(MONITOR_FILES):
+        path = tmp_path / f"monitor-{k:03d}.xlsx"
+        cases.append((qiqihar, monitor_case(rng, qiqihar, path)))
+        paths.append(path)
     mismatches, judged = [], 0
-    for out, (kind, ruleset, months, _) in recalculated:
-        if kind != "monitor":
-            continue
+    for out, (ruleset, months) in zip(recalculate(paths, tmp_path / "out"), cases):
         wb = openpyxl.load_workbook(out, data_only=True)
         book = OpenpyxlBook(wb, out.name)
         for month in range(1, 13):
@@ -193,10 +210,3 @@ def test_monitor_formulas_agree(recalculated):
                 mismatches.append(f"{out.name} {month}月: engine={expected_rate},{expected_ok} libreoffice={rate!r},{ok!r}")
     assert not mismatches, "\n".join(mismatches[:30])
     assert judged > 300
-
-
-def test_unit_line_shows_identity(recalculated):
-    out, _ = recalculated[0]
-    wb = openpyxl.load_workbook(out, data_only=True)
-    loc = locate(OpenpyxlBook(wb), names.UNIT_LINE)
-    assert wb[loc.sheet][loc.cell].value == "单位名称：甘州区　东街街道　南关社区"

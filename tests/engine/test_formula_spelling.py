@@ -38,6 +38,7 @@ def test_real_changes_still_count(a, b):
     assert formula_key(a) != formula_key(b)
 
 
+@pytest.mark.libreoffice
 def test_a_libreoffice_round_trip_changes_no_formula(tmp_path):
     zhangye, qiqihar = load_ruleset("zhangye-2023"), load_ruleset("qiqihar-2022")
     files = [tmp_path / "张掖考评表.xlsx", tmp_path / "齐齐哈尔考评表.xlsx", tmp_path / "齐齐哈尔申报表.xlsx"]
@@ -55,6 +56,7 @@ def test_a_libreoffice_round_trip_changes_no_formula(tmp_path):
     assert set(formulas_for(qiqihar.monitor))  # the declaration's monitor formulas were among those compared
 
 
+@pytest.mark.libreoffice
 def test_a_changed_formula_in_a_libreoffice_file_is_still_found(tmp_path):
     zhangye = load_ruleset("zhangye-2023")
     form = tmp_path / "考评表.xlsx"

@@ -21,6 +21,8 @@ from fullemp_xl.rules import load_ruleset
 from lo_oracle import recalculate, require_soffice
 from test_differential_lo import expected_cells, same
 
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("limits_lo")]  # its module-scoped `extremes` is built once per run
+
 HEAD = '''[ruleset]
 id = "extreme"
 version = "1.0"
@@ -152,6 +154,7 @@ def test_the_limits_found_are_excels(extremes):
     assert sizes["gates"] >= 50 and sizes["level lines"] >= 10
 
 
+@pytest.mark.libreoffice
 def test_every_kind_at_its_extreme_computes_in_libreoffice(extremes):
     require_soffice()
     folder, sizes = extremes

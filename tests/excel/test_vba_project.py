@@ -193,6 +193,7 @@ def test_modules_must_be_ascii_and_named():
                     [Module("m", 'Attribute VB_Name = "m"\r\n'), Module("M", 'Attribute VB_Name = "M"\r\n')])
 
 
+@pytest.mark.libreoffice
 def test_libreoffice_imports_every_module(tmp_path):
     require_soffice()
     xlsm = tmp_path / "fullemp.xlsm"

@@ -123,6 +123,7 @@ def test_a_value_the_form_cannot_read_is_said_plainly(forty):
     assert "平台建设基本条件" in spaced["message"] and "按 是 计" in spaced["message"]
 
 
+@pytest.mark.libreoffice
 def test_score_write_makes_the_form_agree_with_the_command_line(forty, tmp_path):
     out = tmp_path / "written.xlsx"
     proc = run("score", forty, "--write", "-o", out)

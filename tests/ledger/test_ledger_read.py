@@ -36,7 +36,7 @@ def openpyxl_rows(path: Path, sheet: str) -> list[tuple[int, dict]]:
     return sorted(rows.items())
 
 
-def varied_workbook(path: Path) -> Path:
+def varied_workbook(path: Path, *, far_cell: bool = True) -> Path:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "台账"
@@ -45,7 +45,8 @@ def varied_workbook(path: Path) -> Path:
         if isinstance(value, dt.datetime):
             ws.cell(k + 1, 1 + k % 5).number_format = "yyyy-mm-dd"
     ws["H3"] = CellRichText("富", TextBlock(InlineFont(b=True), "文本"))
-    ws["XFD1048576"] = "最后一格"
+    if far_cell:
+        ws["XFD1048576"] = "最后一格"
     wb.save(path)
     return path
 
@@ -55,13 +56,16 @@ def test_values_are_openpyxls(tmp_path):
     assert LedgerBook(path).rows("台账") == openpyxl_rows(path, "台账")
 
 
+@pytest.mark.libreoffice
 def test_values_are_openpyxls_after_a_libreoffice_round_trip(tmp_path):
-    saved = recalculate([varied_workbook(tmp_path / "v.xlsx")], tmp_path / "lo")[0]
+    # without the sheet's last cell (read above): LibreOffice takes half a minute over a sheet that reaches it
+    saved = recalculate([varied_workbook(tmp_path / "v.xlsx", far_cell=False)], tmp_path / "lo")[0]
     with zipfile.ZipFile(saved) as zf:
         assert "xl/sharedStrings.xml" in zf.namelist()  # LibreOffice writes shared strings
     assert LedgerBook(saved).rows("台账") == openpyxl_rows(saved, "台账")
 
 
+@pytest.mark.libreoffice
 def test_a_ledger_read_after_libreoffice_counts_the_same(tmp_path, zhangye):
     ledger = write_ledger(tmp_path / "台账.xlsx", zhangye, persons())
     saved = recalculate([ledger], tmp_path / "lo")[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from documents_data import OK, row, write
@@ -122,3 +123,30 @@ def test_existing_registry_is_kept_unless_forced(tmp_path):
     assert result.exit_code == 2 and out.read_bytes() == b"old"
     result = CliRunner().invoke(cli, ["registry", "next", str(summary), "-o", str(out), "--force"])
     assert result.exit_code == 1 and "2027年社区名册：9 个社区" in result.output
+
+
+@pytest.mark.libreoffice
+@pytest.mark.pdf
+def test_the_title_box_spans_the_change_column_in_print(tmp_path):
+    """Next year's registry adds a 变动说明 column: its title and note above the table span it too (rendered)."""
+    from lo_oracle import pdf, require_soffice
+    from pdf_pages import pages
+
+    require_soffice()
+    summary = zhangye_year(tmp_path)
+    out = tmp_path / "名册.xlsx"
+    assert CliRunner().invoke(cli, ["registry", "next", str(summary), "-o", str(out)]).exit_code in (0, 1)
+    ws = openpyxl.load_workbook(out)[names.REGISTRY_SHEET]
+    assert {str(m) for m in ws.merged_cells.ranges} >= {"A1:I1", "A2:I2"}
+    [page] = pages(pdf([out], tmp_path / "pdf")[0])
+    words = page.words
+
+    def centre(text):
+        box = next(w for w in words if w[4].startswith(text))
+        return (box[0] + box[2]) / 2
+
+    widths = [ws.column_dimensions[c].width for c in "ABCDEFGHI"]
+    a, i = centre("县（区）"), centre("变动说明")
+    unit = (i - a) / (widths[0] / 2 + sum(widths[1:8]) + widths[8] / 2)  # points per unit of column width
+    left, right = a - unit * widths[0] / 2, i + unit * widths[8] / 2
+    assert abs(centre("张掖市充分就业社区名册") - (left + right) / 2) < 0.05 * (right - left)  # centred over A:I

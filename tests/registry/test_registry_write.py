@@ -57,6 +57,7 @@ def test_fit_bytes_keeps_the_start_readable():
     assert fit_bytes("南关社区", 200) == "南关社区"
 
 
+@pytest.mark.libreoffice
 def test_formula_like_names_stay_text_in_the_forms(tmp_path, zhangye):
     registry = write_registry(tmp_path / "名册.xlsx", zhangye, ROWS)
     out = tmp_path / "分发"

@@ -19,6 +19,7 @@ from lo_oracle import require_soffice
 MEMORY_LIMIT_MIB = 1024  # the child's address space: a reader that tried to allocate per cell would hit it
 PEAK_BOUND_MIB = 400  # what any of these inputs may cost
 RULE_ID = re.compile(r"\[[a-z_]+\.[a-z_.]+\]")  # a finding's rule id, e.g. [value.invalid]
+SLOW = {"too-many-cells", "too-many-rows"}  # each takes half a minute or more on a busy machine
 CJK = re.compile(r"[\u4e00-\u9fff]")
 ENGLISH = re.compile(r"\b(?:the|is|are|not|does|invalid|error|errno|exception|traceback|warning|file|directory)\b", re.I)
 
@@ -53,7 +54,9 @@ def test_the_corpus_is_large_enough():
     assert len(KINDS) >= 40 and len({k.name for k in KINDS}) == len(KINDS)
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=[pytest.mark.libreoffice] * k.soffice + [pytest.mark.slow] * (k.name in SLOW))
+                                  for k in KINDS],
+                         ids=[k.name for k in KINDS])
 def test_hostile_input(kind, base, available, tmp_path):
     if kind.soffice:
         require_soffice()

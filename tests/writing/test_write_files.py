@@ -190,6 +190,7 @@ def test_output_folder_path_through_a_file(tmp_path, filled):
     assert proc.returncode == 2 and "不是文件夹" in proc.stderr and "内部错误" not in proc.stderr
 
 
+@pytest.mark.slow
 def test_demo_remakes_its_own_folder_and_leaves_other_folders_alone(tmp_path):
     folder = tmp_path / "演示"
     assert run("demo", "-o", folder).returncode == 0

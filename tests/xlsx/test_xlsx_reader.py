@@ -38,6 +38,7 @@ def same_as_openpyxl(path: Path) -> int:
     return n
 
 
+@pytest.mark.slow
 def test_equal_on_a_generated_corpus(tmp_path, zhangye):
     written = write_corpus(zhangye, good_values(), tmp_path, 60, damaged=0.15, inserted=0.3)
     checked = damaged = 0
@@ -53,6 +54,7 @@ def test_equal_on_a_generated_corpus(tmp_path, zhangye):
     assert damaged >= 3 and checked > 50 * 200
 
 
+@pytest.mark.libreoffice
 def test_equal_after_libreoffice_saves_them(tmp_path, zhangye, good):
     """LibreOffice writes shared strings, cached values, shared formulas and its own styles."""
     require_soffice()
