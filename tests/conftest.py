@@ -1,6 +1,8 @@
 """Shared fixtures: the rule set, base data that meets every standard, and template files on disk."""
 from __future__ import annotations
 
+import ast
+
 import os
 
 # xlwings registers its PRO engines at import time: the key must be set before any import of it.
@@ -34,6 +36,11 @@ else:  # pragma: no cover
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))  # bench/corpus.py makes realistic submissions for tests and benches alike
+# tests follow the house (tests/<package>/): a test module that borrows another's helpers (`from test_merge import
+# submission`) finds it whichever files pytest was asked to run; test file names are unique across the folders
+for _folder in sorted(p for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name.isidentifier()):
+    if str(_folder) not in sys.path:
+        sys.path.append(str(_folder))
 
 
 # ---------------------------------------------------------------- the command line as a user runs it
@@ -111,14 +118,18 @@ def item_scores(data: dict, item_id: str) -> dict:
 NOT_CHECKED: dict[str, tuple[str, list[str]]] = {}  # test file -> (what it checks, the tests skipped for want of soffice)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    report = (yield).get_result()
+def pytest_runtest_logreport(report):
+    """Collect the tests skipped for want of soffice. A report hook, not an item hook: with pytest-xdist the
+    reports reach the controlling process, which prints the summary (an item hook runs only in the workers)."""
     from lo_oracle import SOFFICE_MISSING
 
     if report.skipped and SOFFICE_MISSING in str(report.longrepr):
-        doc = ((getattr(item.module, "__doc__", None) or "").strip().splitlines() or [""])[0]
-        NOT_CHECKED.setdefault(item.location[0], (doc, []))[1].append(item.name)
+        path = report.location[0]
+        if path not in NOT_CHECKED:
+            module = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+            doc = ((ast.get_docstring(module) or "").strip().splitlines() or [""])[0]
+            NOT_CHECKED[path] = (doc, [])
+        NOT_CHECKED[path][1].append(report.location[2])
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -406,9 +406,10 @@ LAUGHS = (b'<!DOCTYPE worksheet [<!ENTITY a "hahahahahaha"><!ENTITY b "&a;&a;&a;
           b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;">]>')
 OPENPYXL_READERS = ("score", "validate", "mark", "fill-form", "registry")  # the commands that screen with FORM_LIMITS
 SCREENED = (*OPENPYXL_READERS, "fill-ledger")
-# one screening for every command (issue 18): the merge refuses what score refuses, and lists the file
-# in 问题清单 (exit code 1: the other files of a merge are still summarised)
-MERGE_READS = {"merge": 1}
+# one screening for every command (issue 18): the merge refuses what score refuses. Beside other forms it
+# lists the file in 问题清单 (exit 1); merged alone, as here, no form is left and the merge is refused with
+# the file named and why (exit 2, as for an empty folder: issue 21)
+MERGE_READS = {"merge": 2}
 CLEAN_FORM = {"score": 0, "validate": 0, "mark": 0, "fill-form": 0}
 ROW_DATA = {"fill-ledger": 1}
 

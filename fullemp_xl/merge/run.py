@@ -373,7 +373,8 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
     read = _read_all(found, store, jobs, rules, progress)
     ruleset = _one_rule_set(read, rules, store)
     if not read.assessments and not read.declarations:  # a folder of ledgers and registries is no submission
-        raise UnusableFile(found.inputs[0] if found.inputs else output, no_forms(found, read.quarantine))
+        not_forms = read.quarantine + [(source, "", reason) for source, reason in read.own]  # 台账、名册 … named
+        raise UnusableFile(found.inputs[0] if found.inputs else output, no_forms(found, not_forms))
     entries, registry_findings = _registry(registry_path, ruleset)
     if scope:  # a county's own summary
         entries = _own_county(read, scope, entries)

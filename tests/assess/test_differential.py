@@ -64,6 +64,7 @@ def test_damage_in_a_part_no_command_reads_is_refused_by_every_command(tmp_path)
     (tmp_path / "in").mkdir()
     mutant = M.Mutant("m.xlsx", ["damage_unread"], dict(base.members), [("docProps/app.xml", "crc")])
     path = M.write_mutant(mutant, tmp_path / "in")
+    M.write_mutant(M.Mutant("good.xlsx", [], dict(base.members)), tmp_path / "in")  # merge needs one usable form
     score, validate = M.score_verdict(path), M.score_verdict(path, "validate")
     merged = M.merge_verdicts(tmp_path / "in", tmp_path / "s.xlsx")["m.xlsx"]
     written = M.write_verdict(path, tmp_path / "out.xlsx")

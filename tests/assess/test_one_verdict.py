@@ -81,7 +81,7 @@ def test_in_place_write_of_a_file_whose_name_is_not_utf8(base, tmp_path):
     assert len(backups) == 1
 
 
-def test_merge_names_xlsb_files_and_what_they_are(tmp_path):
+def test_merge_names_xlsb_files_and_what_they_are(base, tmp_path):
     """Was "没有找到任何工作簿" for a folder of .xlsb only, and a .xlsb with VBA was called an .xlsm."""
     src = tmp_path / "in"
     src.mkdir()
@@ -91,6 +91,10 @@ def test_merge_names_xlsb_files_and_what_they_are(tmp_path):
         zf.writestr("xl/workbook.bin", b"\x83\x01\x00")
         zf.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0")
     code, out, err = M.run_cli(["merge", src, "-o", tmp_path / "s.xlsx", "--format", "json"])
+    error = json.loads(out)["error"]  # nothing to summarise: refused (exit 2), the file named with what it is
+    assert code == 2 and "二进制.xlsb" in error and ".xlsb" in error and ".xlsm" not in error
+    mutant(base, src, name="好.xlsx")  # beside a usable form it is listed in 问题清单
+    code, out, err = M.run_cli(["merge", src, "-o", tmp_path / "s.xlsx", "--format", "json", "--force"])
     [q] = json.loads(out)["quarantined"]
     assert code == 1 and q["file"].endswith("二进制.xlsb") and ".xlsb" in q["reason"] and ".xlsm" not in q["reason"]
     code, out, err = M.run_cli(["score", src / "二进制.xlsb"])
@@ -110,6 +114,7 @@ def test_duplicate_sheet_names_are_refused_by_every_command_with_one_reason(base
     src = tmp_path / "in"
     src.mkdir()
     path = mutant(base, src, "duplicate_sheet")
+    mutant(base, src, name="好.xlsx")  # merged alone, a refused file leaves nothing to summarise (exit 2)
     score, validate = M.score_verdict(path), M.score_verdict(path, "validate")
     merged = M.merge_verdicts(src, tmp_path / "s.xlsx")["m.xlsx"]
     assert score.code == 2 and "同名" in score.reason

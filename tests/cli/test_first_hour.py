@@ -239,7 +239,7 @@ def test_a_folder_without_forms_is_refused_the_same_way(tmp_path, zhangye, kind)
     assert proc.stderr.startswith(f"错误：{folder.name}：没有可以汇总的考评表或申报表，未生成汇总表"), proc.stderr
     assert proc.stderr.count("\n") == 1 and not out.exists()
     if kind == "only lists":
-        assert "台账.xlsx：这是实名制台账" in proc.stderr and "社区名册.xlsx：这是社区名册" in proc.stderr
+        assert "台账.xlsx：本程序生成的实名制台账" in proc.stderr and "社区名册.xlsx：本程序生成的社区名册" in proc.stderr
 
 
 # ---------------------------------------------------------------- printed sheets of the 汇总表

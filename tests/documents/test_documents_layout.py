@@ -180,8 +180,8 @@ def published(tmp_path_factory):
     (folder / "发文机关.toml").write_text(_profile(counties), encoding="utf-8")
     summary = write(folder / "汇总表.xlsx", rows)
     procs = [
-        run("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", folder / "县区公示", "--pdf"),
-        run("notice", summary, "--stage", "city", "--start", "2026-12-21", "-o", folder / "市级公示.docx", "--pdf"),
+        run("notice", summary, "--stage", "county", "--start", "2026-11-30", "-o", folder / "县区公示", "--pdf"),
+        run("notice", summary, "--stage", "city", "--start", "2026-12-07", "-o", folder / "市级公示.docx", "--pdf"),
         run("announce", summary, "-o", folder / "认定公告.docx", "--pdf", "--number", "3"),
         run("subsidy", summary, "-o", folder / "补助资金", "--pdf"),
     ]
@@ -269,7 +269,7 @@ def test_the_objection_paragraph_carries_the_profiles_fields(published):
     folder, _, _ = published
     city = squeeze("".join(p.text for p in pages(folder / "市级公示.pdf")))
     for field in ("可通过书面（信函、当面）、电话、电子邮件方式向张掖市人力资源和社会保障局反映", "实事求是、客观公正",
-                  "署实名", "以寄出邮戳日期为准", "受理时间：2026年12月21日至", "每个工作日上午8:30—12:00、下午14:30—17:30",
+                  "署实名", "以寄出邮戳日期为准", "受理时间：2026年12月7日至", "每个工作日上午8:30—12:00、下午14:30—17:30",
                   "监督电话：0936-8219999", "邮政编码：734000", "电子邮箱：jyk@zhangye.example.cn"):
         assert squeeze(field) in city, field
     plain = squeeze("".join(p.text for p in pages(folder / "县区公示" / "甘州区-公示.pdf")))  # no optional fields given

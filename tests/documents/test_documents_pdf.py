@@ -42,7 +42,7 @@ def published(tmp_path_factory):
     rows = zhangye_rows() + [row("临泽县", "板桥镇", n, 91, decisions=OK) for n in [*FALLBACK, *LONG]]
     summary = summary_with_profile(folder, rows)
     procs = [
-        run("notice", summary, "--stage", "county", "--start", "2026-09-28", "-o", folder / "县区公示", "--pdf", "--jobs", "2"),
+        run("notice", summary, "--stage", "county", "--start", "2026-09-21", "-o", folder / "县区公示", "--pdf", "--jobs", "2"),
         run("notice", summary, "--stage", "city", "--start", "2026-09-30", "-o", folder / "市级公示.docx", "--pdf"),
         run("announce", summary, "-o", folder / "认定公告.docx", "--pdf", "--number", "3"),
         run("subsidy", summary, "-o", folder / "补助资金", "--pdf"),
@@ -65,7 +65,7 @@ def test_names_and_dates_are_in_the_pdfs(published):
     for name in ["南关社区", "{{ x }}社区", "<w:p>社区", "=1+1社区", *RARE[:5], *FALLBACK, *LONG]:
         assert squash(name) in city, name
     county = squash(poppler("pdftotext", published / "县区公示" / "甘州区-公示.pdf", "-"))
-    assert "2026年9月28日至2026年10月9日" in county
+    assert "2026年9月21日至2026年9月28日" in county  # 中秋节 (25 September) off: it ends before the city's begins
     subsidy = squash(poppler("pdftotext", published / "补助资金" / "临泽县-2026年度补助资金明细.pdf", "-"))
     assert "人民币陆拾陆万元整" in subsidy and "660,000.00" in subsidy  # 3 + 3 + 60 funded; 埇桥社区 excluded
 

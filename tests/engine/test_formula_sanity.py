@@ -203,7 +203,7 @@ def _pytest_without_soffice(tmp_path, ci: bool):
     if ci:
         env["CI"] = "true"
     return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-rs",
-                           "tests/engine/test_differential_lo.py::test_unit_line_shows_identity"],
+                           "tests/engine/test_differential_lo.py::test_monitor_formulas_agree"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
 
