@@ -78,9 +78,16 @@ def test_official_layout(zhangye):
     heads = [ws[f"{c}3"].value for c in "ABCDFG"]
     assert heads == ["序号", "项目", "考核内容", "标准分", "评分标准", "考评成绩"]
     assert (ws["G4"].value, ws["H4"].value) == ("自评", "考评")
-    # section cells merged across their items: 服务工作标准 spans six rows
-    spans = [r for r in ws.merged_cells.ranges if r.min_col == 2 and r.max_row - r.min_row == 5]
-    assert len(spans) == 1 and ws.cell(spans[0].min_row, 2).value == "服务工作标准"
+    # section cells merged across their items on each page: 服务工作标准 spans six rows over a page break,
+    # labelled again (续) at the top of the next page, so no merged cell is cut by the break
+    starts = {b.id + 1 for b in ws.row_breaks.brk}
+    rows = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value in ("服务工作标准", "服务工作标准（续）")]
+    pieces = [next((m for m in ws.merged_cells.ranges if m.min_col == 2 and m.min_row == r), None) for r in rows]
+    covered = sum(1 if m is None else m.max_row - m.min_row + 1 for m in pieces)
+    assert covered == 6 and len(rows) == 2 and rows[1] in starts
+    assert ws.cell(rows[1], 2).value == "服务工作标准（续）" and ws.cell(rows[1], 1).value == "3"
+    for m in ws.merged_cells.ranges:  # no merged cell spans a page break
+        assert not any(m.min_row < r <= m.max_row for r in starts), m
     total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
     assert ws.cell(total_row, 4).value == 100 and ws.cell(total_row, 5).value == 100
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
