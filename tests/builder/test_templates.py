@@ -152,3 +152,16 @@ def test_inserted_rows_still_read_correctly(tmp_path, zhangye, good):
     assert [s.total for s in a.stages] == [s.total for s in b.stages] == [100, 94]
     assert [i.score for i in a.stages[1].items] == [i.score for i in b.stages[1].items]
     assert not [f for f in b.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("rules", ["zhangye-2023", "qiqihar-2022", *(str(p) for p in sorted((ROOT / "tests" / "rulesets").glob("*.toml")))])
+def test_no_merged_cell_is_cut_by_a_page_break(rules):
+    """Breaks fall between items; a section going on over a break is merged per page, labelled （续） on the
+    next, so the write-back (which changes row heights and breaks, never merges) keeps every piece whole."""
+    ws = build_assessment(load_ruleset(rules))["考评表"]
+    starts = {b.id + 1 for b in ws.row_breaks.brk}
+    for m in ws.merged_cells.ranges:
+        assert not any(m.min_row < r <= m.max_row for r in starts), m
+    for cell in ws["B"]:
+        if isinstance(cell.value, str) and cell.value.endswith("（续）"):
+            assert cell.row in starts, cell.value
