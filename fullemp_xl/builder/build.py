@@ -8,6 +8,8 @@ and page breaks between the items of the 考评表 (a section may go on over a p
 """
 from __future__ import annotations
 
+from itertools import pairwise
+
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
@@ -333,7 +335,7 @@ def _label_sections(ws: Worksheet, spans, widths) -> None:
     starts = sorted(b.id + 1 for b in ws.row_breaks.brk)
     for section, top, bottom in spans:
         cuts = [top, *(r for r in starts if top < r <= bottom), bottom + 1]
-        for k, (first, end) in enumerate(zip(cuts, cuts[1:])):
+        for k, (first, end) in enumerate(pairwise(cuts)):
             title = section.title if k == 0 else f"{section.title}（续）"
             for col, value in (("A", section.shown), ("B", title), ("D", _points_shown(section))):
                 if end - 1 > first:
