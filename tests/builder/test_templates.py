@@ -165,3 +165,23 @@ def test_no_merged_cell_is_cut_by_a_page_break(rules):
     for cell in ws["B"]:
         if isinstance(cell.value, str) and cell.value.endswith("（续）"):
             assert cell.row in starts, cell.value
+
+
+def test_a_form_built_with_whole_section_merges_keeps_each_section_on_one_page(zhangye):
+    """A 考评表 from before sections could break (序号/项目/标准分 merged over the whole section) keeps its
+    sections whole when the write-back lays it out again: the merges in the file are the blocks."""
+    from fullemp_xl.builder.layout import paginate
+
+    wb = build_assessment(zhangye)
+    ws = wb["考评表"]
+    cells = OpenpyxlBook(wb).cells()
+    rows = [int(cells[names.score("self", i)][1][1:]) for i in zhangye.sections[2].items]  # 服务工作标准
+    top, bottom = min(rows), max(rows)
+    assert any(top < r <= bottom for r in (b.id + 1 for b in ws.row_breaks.brk))  # as built, it goes on over a page
+    for m in [m for m in list(ws.merged_cells.ranges) if m.min_row >= top and m.max_row <= bottom and m.min_col in (1, 2, 4)]:
+        ws.unmerge_cells(m.coord)
+    for col in "ABD":
+        ws.merge_cells(f"{col}{top}:{col}{bottom}")  # the old layout: one merge over the section's six rows
+    paginate(wb, zhangye)
+    starts = {b.id + 1 for b in ws.row_breaks.brk}
+    assert not any(top < r <= bottom for r in starts) and top in starts
