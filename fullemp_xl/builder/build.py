@@ -3,9 +3,12 @@
 Every field gets a workbook-scoped defined name (forms.names); formulas come from `formulas`.
 The same spec is what the readers use, so a template and its reader cannot drift apart. Every
 printable sheet gets its page setup from `layout`: A4, fit to width, titles repeated, page numbers,
-and page breaks that keep a section of the 考评表 on one page.
+and page breaks between the items of the 考评表 (a section may go on over a page, its 序号, 项目 and
+标准分 printed again on the next; an item never does).
 """
 from __future__ import annotations
+
+from itertools import pairwise
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -225,7 +228,8 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
 
 
 # ---------------------------------------------------------------- 考评表
-def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
+def _score_sheet(wb: Workbook, ruleset: RuleSet):
+    """The 考评表; returns what `_label_sections` needs once the page breaks are known."""
     ws = wb.active
     ws.title = ASSESSMENT
     stages = ruleset.stages
@@ -268,14 +272,15 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     _fit(ws, h2, *[(s.label, widths[score_col[s.id]]) for s in stages], font_pt=11)
 
     row = h2 + 1
+    spans: list = []
     extras = [s for s in ruleset.printed_sections if s.role != "score"]
     for section in ruleset.scored_sections:
-        row = _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths)
+        row = _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths, spans)
     total = _points(ruleset.total)
     if extras:  # 基础得分, then 加分项 and 扣分项, then 总得分 (= 基础得分 + 加分 − 扣分)
         _total_row(wb, ws, ruleset, row, "基础得分", total, names.base, formulas.base_formula, score_col, reason_col)
         for section in extras:
-            row = _section_rows(wb, ws, ruleset, section, row + 1, score_col, reason_col, widths) - 1
+            row = _section_rows(wb, ws, ruleset, section, row + 1, score_col, reason_col, widths, spans) - 1
         row += 1
         label = "总得分（基础得分" + ("＋加分" if ruleset.bonus_sections else "") + ("－扣分" if ruleset.penalty_sections else "") + "）"
         _total_row(wb, ws, ruleset, row, label, None, names.total, formulas.total_formula, score_col, reason_col)
@@ -294,6 +299,7 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     ws.freeze_panes = f"A{h2 + 1}"
     page_setup(ws, landscape=True, area=f"A1:{last}{row}", title_rows=f"{h1}:{h2}")
     protect(ws)
+    return spans, widths
 
 
 def _points_shown(section_or_item):
@@ -303,8 +309,8 @@ def _points_shown(section_or_item):
     return _points(section_or_item.points)
 
 
-def _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths) -> int:
-    """The rows of one section of the table; returns the row after them."""
+def _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths, spans) -> int:
+    """The rows of one section of the table (its span goes into `spans`); returns the row after them."""
     top = row
     for item in section.items:
         put(ws, f"C{row}", item.content, align=LEFT)
@@ -318,12 +324,27 @@ def _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths) 
         title = section.title if len(section.items) == 1 else ""  # a merged 项目 spreads over its items
         _fit(ws, row, (item.content, widths["C"]), (item.criteria, widths["F"]), (title, widths["B"]))
         row += 1
-    for col, value in (("A", section.shown), ("B", section.title), ("D", _points_shown(section))):
-        if row - 1 > top:
-            merge(ws, f"{col}{top}:{col}{row - 1}", value, align=CENTER)
-        else:
-            put(ws, f"{col}{top}", value, align=CENTER)
+    spans.append((section, top, row - 1))  # its 序号, 项目 and 标准分 are put once the page breaks are known
     return row
+
+
+def _label_sections(ws: Worksheet, spans, widths) -> None:
+    """序号, 项目 and 标准分 of each section, merged over its items on each page it prints on: a section
+    that goes on over a page break is labelled again (项目 with “（续）”) at the top of the next page, so
+    no merged cell is cut by a break."""
+    starts = sorted(b.id + 1 for b in ws.row_breaks.brk)
+    for section, top, bottom in spans:
+        cuts = [top, *(r for r in starts if top < r <= bottom), bottom + 1]
+        for k, (first, end) in enumerate(pairwise(cuts)):
+            title = section.title if k == 0 else f"{section.title}（续）"
+            for col, value in (("A", section.shown), ("B", title), ("D", _points_shown(section))):
+                if end - 1 > first:
+                    merge(ws, f"{col}{first}:{col}{end - 1}", value, align=CENTER)
+                else:
+                    put(ws, f"{col}{first}", value, align=CENTER)
+            if end - 1 == first:  # one row shows the whole 项目 (the first pass sized it for its item only)
+                needed = text_height([(title, widths["B"])])
+                ws.row_dimensions[first].height = max(ws.row_dimensions[first].height or 0, needed)
 
 
 def _total_row(wb, ws, ruleset, row, label, points, name_of, formula_of, score_col, reason_col) -> None:
@@ -379,9 +400,11 @@ def _summary(wb: Workbook, ws: Worksheet, ruleset: RuleSet, row: int, score_col:
 def build_assessment(ruleset: RuleSet) -> Workbook:
     require_within_limits(ruleset)
     wb = Workbook()
-    _score_sheet(wb, ruleset)
+    spans, widths = _score_sheet(wb, ruleset)
     _data_sheet(wb, ruleset)
-    paginate(wb, ruleset)
+    paginate(wb, ruleset)  # breaks between items, the sections not yet merged
+    _label_sections(wb[ASSESSMENT], spans, widths)
+    paginate(wb, ruleset)  # the same breaks, unless a one-row piece had to grow for its 项目
     write_meta(wb, ruleset, ASSESSMENT)
     wb.active = 0
     return wb

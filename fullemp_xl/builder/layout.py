@@ -80,7 +80,7 @@ def keep_together(ws: Worksheet, blocks: list[tuple[int, int]]) -> list[int]:
     if ws.print_title_rows:
         first, last = (int(x) for x in str(ws.print_title_rows).replace("$", "").split(":"))
         titles = sum(row_points(ws, r) for r in range(first, last + 1))
-    starts = {first: last for first, last in blocks}
+    starts = {first: last for first, last in _joined(blocks)}
     ws.row_breaks = RowBreak()
     breaks, used, row = [], 0.0, min_row
     while row <= max_row:
@@ -93,6 +93,17 @@ def keep_together(ws: Worksheet, blocks: list[tuple[int, int]]) -> list[int]:
         used += height
         row = last + 1
     return breaks
+
+
+def _joined(blocks: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping blocks as one (a merged range and the rows it must stay with)."""
+    out: list[tuple[int, int]] = []
+    for first, last in sorted(blocks):
+        if out and first <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], last))
+        else:
+            out.append((first, last))
+    return out
 
 
 def lines_needed(text, width_units: float, font_pt: float = 10, per_unit: float = POINTS_PER_WIDTH) -> int:
@@ -159,24 +170,26 @@ def _rows_of(wb, sheet: str) -> dict[str, int]:
 
 
 def paginate(wb, ruleset) -> None:
-    """Page breaks of the 考评表 and its 基础数据 that keep each section, the summary under the table,
-    the unit information and the table of rates on one page each.
+    """Page breaks of the 考评表 and its 基础数据. On the 考评表 a page may end between any two items;
+    what is merged over several rows (a section's 序号, 项目 and 标准分 on one page, see
+    build._label_sections) stays on one page, 合计 with the last item, and the summary under the
+    table with the unit information and the table of rates each on one page.
 
-    Found through the defined names, so writers call it again after rows were inserted or made taller."""
+    Found through the defined names and the merged ranges, so writers call it again after rows were
+    made taller: the merges in the file then decide (a file built before sections could break keeps
+    each section whole)."""
     if names.ASSESSMENT in wb.sheetnames:
-        row_of, stage = _rows_of(wb, names.ASSESSMENT), ruleset.stages[0].id
-        blocks = []
-        for section in ruleset.printed_sections:
-            rows = [row_of[names.score(stage, i)] for i in section.items if names.score(stage, i) in row_of]
-            if rows:
-                blocks.append((min(rows), max(rows)))
-        if blocks and names.total(stage) in row_of:
-            blocks[-1] = (blocks[-1][0], row_of[names.total(stage)])  # 合计 stays with the last section
+        ws, row_of, stage = wb[names.ASSESSMENT], _rows_of(wb, names.ASSESSMENT), ruleset.stages[0].id
+        blocks = [(m.min_row, m.max_row) for m in ws.merged_cells.ranges if m.max_row > m.min_row]
+        items = [row_of[names.score(stage, i)] for section in ruleset.printed_sections for i in section.items
+                 if names.score(stage, i) in row_of]
+        if items and names.total(stage) in row_of:
+            blocks.append((max(items), row_of[names.total(stage)]))  # 合计 stays with the last item
         tail = [row_of[names.opinion(s.id)] for s in ruleset.stages if names.opinion(s.id) in row_of]
         first = names.section(stage, ruleset.printed_sections[0])
         if tail and first in row_of:
             blocks.append((row_of[first] - 1, max(tail)))
-        keep_together(wb[names.ASSESSMENT], blocks)
+        keep_together(ws, blocks)
     if names.DATA_SHEET in wb.sheetnames:
         row_of, stage = _rows_of(wb, names.DATA_SHEET), ruleset.stages[0].id
         blocks = []

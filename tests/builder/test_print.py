@@ -4,8 +4,9 @@ Real files (scored 考评表 of three rule sets, one filled from a ledger, a 申
 monitor, a ledger of 205 persons, a registry of 60 communities) are rendered to PDF in one headless
 run. Each page is then read back with poppler: its footer is whole and numbered, no word lies outside
 the page or over another word (text a row is too low for shows as this), the 考评表 breaks only where
-we put breaks, no section is split, the deduction reasons are printed in the 认定意见, no tool jargon
-is printed, title rows repeat, and every expected row is on exactly one page.
+we put breaks, no item is split and no page ends while the next item would have fitted (a section
+may go on over a page, labelled again there), the deduction reasons are printed in the 认定意见, no
+tool jargon is printed, title rows repeat, and every expected row is on exactly one page.
 """
 from __future__ import annotations
 
@@ -92,6 +93,12 @@ def check_pages(found):
         assert not page.overlaps(), (page.number, page.overlaps()[:5])
 
 
+def fill(page) -> float:
+    """How far down the printable area (between the margins) the page's text reaches, the footer left out."""
+    top, bottom = MARGINS["top"] * 72, page.height - MARGINS["bottom"] * 72
+    return (max(w[3] for w in page.words if w[3] < bottom) - top) / (bottom - top)
+
+
 def breaks(path, sheet) -> int:
     return len(openpyxl.load_workbook(path)[sheet].row_breaks.brk)
 
@@ -116,11 +123,15 @@ def test_assessment_prints_whole_sections_with_reasons(printed, form):
     for page in sheet:
         assert page.has("考核内容") and page.has("评分标准")  # the title rows repeat
         assert not page.has("本表按规则集") and not page.has("fullemp")  # no tool jargon on the official form
-    for section in ruleset.sections:
-        where = {n for n, p in enumerate(sheet) for i in section.items if p.has(i.content)}
-        assert len(where) == 1, f"section {section.id} split over pages {where}"
-        assert sum(p.text.count(squeeze(i.content)) for p in sheet for i in section.items) == len(section.items)
-        assert sheet[where.pop()].has(section.title)
+    for section in ruleset.sections:  # a section may go on over a page, an item never
+        for item in section.items:
+            where = [n for n, p in enumerate(sheet) if p.has(item.content)]
+            assert len(where) == 1 and sheet[where[0]].text.count(squeeze(item.content)) == 1, (item.id, where)
+            assert sheet[where[0]].has(item.criteria), f"item {item.id} split over pages"
+            assert sheet[where[0]].has(section.title)  # its section is labelled on every page it prints on
+    for n, page in enumerate(sheet[:-1]):  # no page ends early when the next item would have fitted on it
+        if any(sheet[n + 1].has(i.content) for i in ruleset.items):
+            assert fill(page) > 0.75, f"page {n + 1} of {form} is {fill(page):.0%} full and the next item went on"
     last = ruleset.printed_sections[-1].items[-1]
     total = "总得分（基础得分" if ruleset.has_parts else "合计"
     assert [p.has(total) for p in sheet] == [p.has(last.content) for p in sheet]

@@ -78,9 +78,16 @@ def test_official_layout(zhangye):
     heads = [ws[f"{c}3"].value for c in "ABCDFG"]
     assert heads == ["序号", "项目", "考核内容", "标准分", "评分标准", "考评成绩"]
     assert (ws["G4"].value, ws["H4"].value) == ("自评", "考评")
-    # section cells merged across their items: 服务工作标准 spans six rows
-    spans = [r for r in ws.merged_cells.ranges if r.min_col == 2 and r.max_row - r.min_row == 5]
-    assert len(spans) == 1 and ws.cell(spans[0].min_row, 2).value == "服务工作标准"
+    # section cells merged across their items on each page: 服务工作标准 spans six rows over a page break,
+    # labelled again (续) at the top of the next page, so no merged cell is cut by the break
+    starts = {b.id + 1 for b in ws.row_breaks.brk}
+    rows = [r for r in range(5, ws.max_row + 1) if ws.cell(r, 2).value in ("服务工作标准", "服务工作标准（续）")]
+    pieces = [next((m for m in ws.merged_cells.ranges if m.min_col == 2 and m.min_row == r), None) for r in rows]
+    covered = sum(1 if m is None else m.max_row - m.min_row + 1 for m in pieces)
+    assert covered == 6 and len(rows) == 2 and rows[1] in starts
+    assert ws.cell(rows[1], 2).value == "服务工作标准（续）" and ws.cell(rows[1], 1).value == "3"
+    for m in ws.merged_cells.ranges:  # no merged cell spans a page break
+        assert not any(m.min_row < r <= m.max_row for r in starts), m
     total_row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "合计")
     assert ws.cell(total_row, 4).value == 100 and ws.cell(total_row, 5).value == 100
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
@@ -145,3 +152,36 @@ def test_inserted_rows_still_read_correctly(tmp_path, zhangye, good):
     assert [s.total for s in a.stages] == [s.total for s in b.stages] == [100, 94]
     assert [i.score for i in a.stages[1].items] == [i.score for i in b.stages[1].items]
     assert not [f for f in b.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize("rules", ["zhangye-2023", "qiqihar-2022", *(str(p) for p in sorted((ROOT / "tests" / "rulesets").glob("*.toml")))])
+def test_no_merged_cell_is_cut_by_a_page_break(rules):
+    """Breaks fall between items; a section going on over a break is merged per page, labelled （续） on the
+    next, so the write-back (which changes row heights and breaks, never merges) keeps every piece whole."""
+    ws = build_assessment(load_ruleset(rules))["考评表"]
+    starts = {b.id + 1 for b in ws.row_breaks.brk}
+    for m in ws.merged_cells.ranges:
+        assert not any(m.min_row < r <= m.max_row for r in starts), m
+    for cell in ws["B"]:
+        if isinstance(cell.value, str) and cell.value.endswith("（续）"):
+            assert cell.row in starts, cell.value
+
+
+def test_a_form_built_with_whole_section_merges_keeps_each_section_on_one_page(zhangye):
+    """A 考评表 from before sections could break (序号/项目/标准分 merged over the whole section) keeps its
+    sections whole when the write-back lays it out again: the merges in the file are the blocks."""
+    from fullemp_xl.builder.layout import paginate
+
+    wb = build_assessment(zhangye)
+    ws = wb["考评表"]
+    cells = OpenpyxlBook(wb).cells()
+    rows = [int(cells[names.score("self", i)][1][1:]) for i in zhangye.sections[2].items]  # 服务工作标准
+    top, bottom = min(rows), max(rows)
+    assert any(top < r <= bottom for r in (b.id + 1 for b in ws.row_breaks.brk))  # as built, it goes on over a page
+    for m in [m for m in list(ws.merged_cells.ranges) if m.min_row >= top and m.max_row <= bottom and m.min_col in (1, 2, 4)]:
+        ws.unmerge_cells(m.coord)
+    for col in "ABD":
+        ws.merge_cells(f"{col}{top}:{col}{bottom}")  # the old layout: one merge over the section's six rows
+    paginate(wb, zhangye)
+    starts = {b.id + 1 for b in ws.row_breaks.brk}
+    assert not any(top < r <= bottom for r in starts) and top in starts
