@@ -58,6 +58,36 @@ def test_the_sample_checks_clean_and_prints_its_serial_numbers():
     assert rs.total == 100 and rs.has_parts
 
 
+def _table_rows(path, rs) -> dict[str, tuple]:
+    """item id -> (序号, 考核内容) as the reopened 考评表 holds them (序号 merged over a section: its top cell)."""
+    wb = openpyxl.load_workbook(path)
+    book, out = OpenpyxlBook(wb), {}
+    for item in rs.items:
+        loc = locate(book, names.score(rs.stages[0].id, item))
+        ws = wb[loc.sheet]
+        row = ws[loc.cell].row
+        top = next((r.min_row for r in ws.merged_cells.ranges if r.min_col == 1 and r.min_row <= row <= r.max_row), row)
+        out[item.id] = (ws.cell(top, 1).value, ws.cell(row, 3).value)
+    return out
+
+
+def test_the_table_prints_each_items_own_serial_number(tmp_path):
+    """（一）、1 as the rule set writes them, at the head of the item's row; the section's 序号 stays in column A."""
+    rs = load_ruleset(SAMPLE)
+    rows = _table_rows(make_assessment(tmp_path / "考评表.xlsx", rs, {}), rs)
+    assert rows["1.1"] == ("一", "（一）有就业服务窗口和信息公开栏。")
+    assert rows["2.2"] == ("二", "（二）完成职业培训任务。")
+    assert rows["b1"] == ("附1", "1. 获得省级以上表彰。")
+    assert rows["p3"] == ("附2", "3. 如实填报基础数据。")
+    written = variant(tmp_path, 'label = "3"\ncontent = "如实填报基础数据。"', 'label = "附2.3"\ncontent = "如实填报基础数据。"')
+    rs = load_ruleset(written)
+    assert _table_rows(make_assessment(tmp_path / "附.xlsx", rs, {}), rs)["p3"] == ("附2", "附2.3 如实填报基础数据。")
+    assert rs.item("p3").shown == "附2.3"  # named as written, not 附2附2.3
+    plain = load_ruleset("zhangye-2023")  # no item labels: the content alone, as before
+    rows = _table_rows(make_assessment(tmp_path / "张掖.xlsx", plain, {}), plain)
+    assert all(content == item.content for item, (_, content) in zip(plain.items, rows.values()))
+
+
 @pytest.mark.parametrize("old, new, expected", [
     ('kind = "bonus"\nmax = 5', 'kind = "bonus"', "sections[3].max: 缺少"),
     ('kind = "bonus"\nmax = 5', 'kind = "bonus"\npoints = 5', "加分项不计入满分，不写 points"),
