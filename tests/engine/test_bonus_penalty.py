@@ -277,10 +277,27 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
                "--office", "甘州区人力资源和社会保障局", "--contact", "王某", "--phone", "0936-0000000",
                "--address", "甘州区某路1号", "--email", "gz@example.cn", env=env)
     assert proc.returncode in (0, 1) and out.exists(), proc.stdout + proc.stderr
-    listed = {r[3]: r for r in table_rows(out)[2:]}
+    rows = table_rows(out)
+    assert rows[0] == ["序号", "县（区）", "街道（乡镇）", "社区", "总得分", "备注"]  # the column shows the 总得分, not a 综合得分
+    assert "总得分85分以上且实地考察符合条件" in docx_text(out)
+    listed = {r[3]: r for r in rows[2:]}
     assert listed["南关社区"][4] == "98.5" and "基础得分97分，加分3.5分，扣分2分" in listed["南关社区"][5]
     assert "基础得分100分，加分5分，扣分10分" in listed["北关社区"][5]
     assert "测试四市" in docx_text(out) or "甘州区" in docx_text(out)
+
+
+def test_the_documents_name_the_score_they_show(tmp_path):
+    """The score column is the 总得分; the notice's criteria name the score the bands read (不含加分的得分 when so)."""
+    from types import SimpleNamespace
+    from fullemp_xl.documents.context import common, notice_context
+    for path, read in ((SAMPLE, "总得分"), (variant(tmp_path, "with_bonus = true", "with_bonus = false"), "不含加分的得分")):
+        summary = SimpleNamespace(ruleset=load_ruleset(path), year=2025)
+        base = common(summary, office={}, date="", doc_number="", attachment="")
+        assert base["score_name"] == "总得分"
+        notice = notice_context(summary, [], stage="county", county="甘州区", start="", end="", days=5, base=base)
+        assert notice["criteria"].startswith(f"{read}85分以上")
+    zhangye = SimpleNamespace(ruleset=load_ruleset("zhangye-2023"), year=2025)
+    assert common(zhangye, office={}, date="", doc_number="", attachment="")["score_name"] == "综合得分"
 
 
 def test_plain_rule_sets_show_no_parts():
