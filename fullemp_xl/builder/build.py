@@ -313,7 +313,7 @@ def _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths, 
     """The rows of one section of the table (its span goes into `spans`); returns the row after them."""
     top = row
     for item in section.items:
-        put(ws, f"C{row}", item.content, align=LEFT)
+        put(ws, f"C{row}", item.printed_content, align=LEFT)  # （一）有…: the item's own 序号 when given
         put(ws, f"E{row}", _points_shown(item), align=CENTER)
         put(ws, f"F{row}", item.criteria, align=LEFT)
         for s in ruleset.stages:
@@ -322,7 +322,7 @@ def _section_rows(wb, ws, ruleset, section, row, score_col, reason_col, widths, 
             put(ws, f"{reason_col[s.id]}{row}", None, font=NOTE_FONT, align=TOP_LEFT).protection = UNLOCKED
             define(wb, names.reason(s.id, item), ws, f"{reason_col[s.id]}{row}")
         title = section.title if len(section.items) == 1 else ""  # a merged 项目 spreads over its items
-        _fit(ws, row, (item.content, widths["C"]), (item.criteria, widths["F"]), (title, widths["B"]))
+        _fit(ws, row, (item.printed_content, widths["C"]), (item.criteria, widths["F"]), (title, widths["B"]))
         row += 1
     spans.append((section, top, row - 1))  # its 序号, 项目 and 标准分 are put once the page breaks are known
     return row

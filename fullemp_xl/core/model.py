@@ -117,11 +117,17 @@ class Item:
     role: str = "score"  # score: part of the full mark; bonus: 加分项 outside it; penalty: 扣分项 off the total
     label: str = ""  # the 序号 as the official table prints it (附1, （一）); the id when empty
     cap: Fraction | None = None  # penalty items: the most this item takes off (None: 扣完为止)
+    row_label: str = ""  # its own 序号 as the rule set writes it (（一）, 1): printed in its table row
 
     @property
     def shown(self) -> str:
-        """The 序号 printed and named to people."""
+        """The 序号 named to people (附1.2, 二（一）)."""
         return self.label or self.id
+
+    @property
+    def printed_content(self) -> str:
+        """考核内容 as its table row prints it: after the item's own 序号 when the rule set gives one."""
+        return numbered(self.row_label, self.content)
 
     @property
     def key(self) -> str:
@@ -155,9 +161,16 @@ class Section:
             points = "扣完为止" if self.cap is None else f"最多扣{n(self.cap)}分"
         else:
             points = f"{n(self.points)}分"
-        last = self.shown[-1:]
-        sep = ". " if self.shown.isascii() and last.isalnum() else "" if last in "、.．)）" else " "
-        return f"{self.shown}{sep}{self.title}（{points}）"
+        return f"{numbered(self.shown, self.title)}（{points}）"
+
+
+def numbered(label: str, text: str) -> str:
+    """A text after its printed 序号: "1. 平台建设", "（一）有……", "一、就业服务", "附1 加分项"; the text alone without one."""
+    if not label:
+        return text
+    last = label[-1:]
+    sep = ". " if label.isascii() and last.isalnum() else "" if last in "、.．)）" else " "
+    return f"{label}{sep}{text}"
 
 
 @dataclass(frozen=True)

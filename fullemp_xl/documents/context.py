@@ -14,6 +14,7 @@ from ..summary.model import SummaryRow, normalise_name
 from ..summary.status import standing
 from ..core.model import RuleSet
 from ..core.money import rmb_figures, rmb_words
+from ..engine.scoring import score_label
 from ..rules.kinds import excel_number
 from ..rules.policies import EXCLUDE_FLAGS
 
@@ -99,6 +100,11 @@ def parts_text(row: SummaryRow) -> str:
     return "，".join(f"{PART_WORDS[k]}{score_text(v)}分" for k, v in row.parts.items() if k in PART_WORDS)
 
 
+def score_name(rs: RuleSet) -> str:
+    """What the score column shows: 总得分 (基础得分＋加分－扣分) under a rule set with 加分项 or 扣分项, else 综合得分."""
+    return "总得分" if rs.has_parts else "综合得分"
+
+
 def row_values(row: SummaryRow, no: int) -> dict:
     remark = []
     parts = parts_text(row)
@@ -117,7 +123,7 @@ def common(summary, *, office: dict, date: str, doc_number: str, attachment: str
     rs = summary.ruleset
     return {"office": office, "doc_number": doc_number, "date": date, "year": summary.year,
             "jurisdiction": rs.jurisdiction, "basis": basis_text(rs), "title_name": rs.levels.titles[0],
-            "designation": designation(rs),
+            "designation": designation(rs), "score_name": score_name(rs),
             "threshold": threshold(rs), "attachment": attachment}
 
 
@@ -151,13 +157,13 @@ def notice_context(summary, listed: list[SummaryRow], *, stage: str, county: str
                    base: dict) -> dict:
     rs = summary.ruleset
     gates = "、基本条件全部符合" if rs.gates and rs.levels.requires_gates else ""
-    floor = threshold(rs)
+    floor, read = threshold(rs), score_label(rs)  # the score the bands read: 综合得分, 总得分 or 不含加分的得分
     if stage == "county":
-        criteria = f"综合得分{floor}分以上{gates}且实地考察符合条件"
+        criteria = f"{read}{floor}分以上{gates}且实地考察符合条件"
     elif "county" in rs.publication.stages:
-        criteria = f"经县（区）公示无异议、推荐到市的综合得分{floor}分以上{gates}"
+        criteria = f"经县（区）公示无异议、推荐到市的{read}{floor}分以上{gates}"
     else:
-        criteria = f"综合得分{floor}分以上{gates}且考核合格"
+        criteria = f"{read}{floor}分以上{gates}且考核合格"
     ordered = sorted(listed, key=lambda r: -rank(rs, r.level))  # stable: the summary's order within a title
     groups, rows = _groups(ordered, lambda r: r.level)
     return {**base, "stage": stage, "stage_name": "县（区）" if stage == "county" else "市", "county": county or "",

@@ -18,7 +18,7 @@ FILE_NAMES = {NOTICE: "notice.docx", ANNOUNCEMENT: "announcement.docx", SUBSIDY:
 TITLES = {NOTICE: "公示", ANNOUNCEMENT: "认定公告", SUBSIDY: "补助资金明细"}
 FIXED_TIME = dt.datetime(2026, 1, 1)  # core properties: the same content on every build
 
-NOTICE_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "综合得分", "备注"]
+NOTICE_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "{{ score_name }}", "备注"]  # 综合得分, or 总得分 with 加分项/扣分项
 NOTICE_WIDTHS = [14, 22, 30, 42, 22, 26]
 LIST_HEAD = ["序号", "县（区）", "街道（乡镇）", "社区", "认定称号"]
 LIST_WIDTHS = [14, 26, 38, 44, 34]

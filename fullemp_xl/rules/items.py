@@ -126,6 +126,8 @@ def item_label(section_label: str, label: str) -> str:
     """How an item with a printed 序号 is named to people: after its section's (二（一）, 附1.2)."""
     if not label:
         return ""
+    if section_label and label.startswith(section_label):  # written whole already: 附1.2 under 附1
+        return label
     joint = section_label[-1:].isdigit() and label[:1].isdigit()
     return f"{section_label}{'.' if joint else ''}{label}"
 
@@ -161,9 +163,10 @@ def parse_item(p, table: dict, section: str, where: str, role: str = "score", se
                                     "base、award 的 points，per_unit_award 的 max 和 bands 的最高档之和应等于标准分")
     if good and all(isinstance(part, Base) for part in good):
         p.problem(f"{label}.parts", "这一项只有 base，总是满分：请写出扣分或得分的规则", "warning")
+    own = _label(p, table, where)
     return Item(item_id, section, p.text(table, "content", where), p.text(table, "criteria", where),
                 points, good, p.text(table, "reading", where, required=False), role,
-                item_label(section_label, _label(p, table, where)), cap)
+                item_label(section_label, own), cap, own)
 
 
 def parse_part(p, raw, where: str, item_points: Fraction | None, role: str = "score"):

@@ -183,9 +183,11 @@ def test_bonus_and_penalty_print_as_such_tables_do(printed):
     path, ruleset = forms["bonus"]
     text = "".join(p.text for p in pages(rendered["bonus"]))
     for words in ("基础得分", "附1", "附2", "加分项", "扣分项", "总得分（基础得分＋加分－扣分）", "附1加分项（最高加5分）小计",
-                  "附2扣分项（扣完为止）小计"):
+                  "附2扣分项（扣完为止）小计", "（一）有就业服务窗口和信息公开栏。", "1.获得省级以上表彰。"):  # items' own 序号
         assert squeeze(words) in text, words
-    assert text.index(squeeze("基础得分")) < text.index(squeeze("获得省级以上表彰。")) < text.index(squeeze("总得分"))
+    def at(word):  # (page, top) of the first word holding it: the order down the page, not poppler's reading order
+        return next((p.number, w[1]) for p in pages(rendered["bonus"]) for w in p.words if word in w[4])
+    assert at("基础得分") < at("获得省级以上表彰。") < at("总得分（")
     opinion = value(path, names.opinion("assessed"))
     assert "未加分：附1.2：未被评为省级创业型社区，不加2分" in opinion and "扣分项：附2.1" in opinion
     assert squeeze(opinion) in text

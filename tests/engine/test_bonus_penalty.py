@@ -58,6 +58,36 @@ def test_the_sample_checks_clean_and_prints_its_serial_numbers():
     assert rs.total == 100 and rs.has_parts
 
 
+def _table_rows(path, rs) -> dict[str, tuple]:
+    """item id -> (序号, 考核内容) as the reopened 考评表 holds them (序号 merged over a section: its top cell)."""
+    wb = openpyxl.load_workbook(path)
+    book, out = OpenpyxlBook(wb), {}
+    for item in rs.items:
+        loc = locate(book, names.score(rs.stages[0].id, item))
+        ws = wb[loc.sheet]
+        row = ws[loc.cell].row
+        top = next((r.min_row for r in ws.merged_cells.ranges if r.min_col == 1 and r.min_row <= row <= r.max_row), row)
+        out[item.id] = (ws.cell(top, 1).value, ws.cell(row, 3).value)
+    return out
+
+
+def test_the_table_prints_each_items_own_serial_number(tmp_path):
+    """（一）、1 as the rule set writes them, at the head of the item's row; the section's 序号 stays in column A."""
+    rs = load_ruleset(SAMPLE)
+    rows = _table_rows(make_assessment(tmp_path / "考评表.xlsx", rs, {}), rs)
+    assert rows["1.1"] == ("一", "（一）有就业服务窗口和信息公开栏。")
+    assert rows["2.2"] == ("二", "（二）完成职业培训任务。")
+    assert rows["b1"] == ("附1", "1. 获得省级以上表彰。")
+    assert rows["p3"] == ("附2", "3. 如实填报基础数据。")
+    written = variant(tmp_path, 'label = "3"\ncontent = "如实填报基础数据。"', 'label = "附2.3"\ncontent = "如实填报基础数据。"')
+    rs = load_ruleset(written)
+    assert _table_rows(make_assessment(tmp_path / "附.xlsx", rs, {}), rs)["p3"] == ("附2", "附2.3 如实填报基础数据。")
+    assert rs.item("p3").shown == "附2.3"  # named as written, not 附2附2.3
+    plain = load_ruleset("zhangye-2023")  # no item labels: the content alone, as before
+    rows = _table_rows(make_assessment(tmp_path / "张掖.xlsx", plain, {}), plain)
+    assert all(content == item.content for item, (_, content) in zip(plain.items, rows.values()))
+
+
 @pytest.mark.parametrize("old, new, expected", [
     ('kind = "bonus"\nmax = 5', 'kind = "bonus"', "sections[3].max: 缺少"),
     ('kind = "bonus"\nmax = 5', 'kind = "bonus"\npoints = 5', "加分项不计入满分，不写 points"),
@@ -247,10 +277,27 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
                "--office", "甘州区人力资源和社会保障局", "--contact", "王某", "--phone", "0936-0000000",
                "--address", "甘州区某路1号", "--email", "gz@example.cn", env=env)
     assert proc.returncode in (0, 1) and out.exists(), proc.stdout + proc.stderr
-    listed = {r[3]: r for r in table_rows(out)[2:]}
+    rows = table_rows(out)
+    assert rows[0] == ["序号", "县（区）", "街道（乡镇）", "社区", "总得分", "备注"]  # the column shows the 总得分, not a 综合得分
+    assert "总得分85分以上且实地考察符合条件" in docx_text(out)
+    listed = {r[3]: r for r in rows[2:]}
     assert listed["南关社区"][4] == "98.5" and "基础得分97分，加分3.5分，扣分2分" in listed["南关社区"][5]
     assert "基础得分100分，加分5分，扣分10分" in listed["北关社区"][5]
     assert "测试四市" in docx_text(out) or "甘州区" in docx_text(out)
+
+
+def test_the_documents_name_the_score_they_show(tmp_path):
+    """The score column is the 总得分; the notice's criteria name the score the bands read (不含加分的得分 when so)."""
+    from types import SimpleNamespace
+    from fullemp_xl.documents.context import common, notice_context
+    for path, read in ((SAMPLE, "总得分"), (variant(tmp_path, "with_bonus = true", "with_bonus = false"), "不含加分的得分")):
+        summary = SimpleNamespace(ruleset=load_ruleset(path), year=2025)
+        base = common(summary, office={}, date="", doc_number="", attachment="")
+        assert base["score_name"] == "总得分"
+        notice = notice_context(summary, [], stage="county", county="甘州区", start="", end="", days=5, base=base)
+        assert notice["criteria"].startswith(f"{read}85分以上")
+    zhangye = SimpleNamespace(ruleset=load_ruleset("zhangye-2023"), year=2025)
+    assert common(zhangye, office={}, date="", doc_number="", attachment="")["score_name"] == "综合得分"
 
 
 def test_plain_rule_sets_show_no_parts():
