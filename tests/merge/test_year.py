@@ -311,6 +311,28 @@ def test_a_notice_starting_on_a_holiday_is_refused_with_the_first_working_day(tm
     assert "2026年10月1日 不是工作日" in proc.stderr and "--start 2026-10-08" in proc.stderr, proc.stderr
 
 
+def test_a_county_notice_from_the_citys_summary_is_warned_about_and_the_countys_own_is_not(tmp_path, zhangye):
+    city = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    proc = run("notice", city, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", tmp_path / "a.docx")
+    assert proc.returncode == 0, proc.stderr
+    assert "警告：这是市级汇总表" in proc.stderr and "--county 本县区" in proc.stderr, proc.stderr
+    assert "警告：这是市级汇总表" in proc.stdout  # in the report too
+    proc = run("notice", city, "--stage", "county", "--start", "2026-12-07", "-o", tmp_path / "各县", "--format", "json")
+    assert proc.returncode == 0 and any("这是市级汇总表" in n for n in json.loads(proc.stdout)["notes"])
+    assert "这是市级汇总表" in proc.stderr
+    # the county's own summary (merge --county): no warning
+    src = tmp_path / "甘州区"
+    submission(src, zhangye)
+    own = src / "甘州区汇总表.xlsx"
+    assert run("merge", src, "-o", own, "--county", "甘州区").returncode == 0
+    set_decisions(own, "南关社区", 实地考察="符合")
+    office = ("--office", "甘州区人力资源和社会保障局", "--doc-prefix", "甘人社", "--number", "1", "--contact", "就业科",
+              "--phone", "0936-8212345", "--address", "甘州区人民路1号", "--email", "jy@example.cn")
+    proc = run("notice", own, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", src / "公示.docx", *office)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "市级汇总表" not in proc.stdout + proc.stderr
+
+
 def test_a_subsidy_statement_dated_after_its_report_deadline_asks_for_one(tmp_path):
     summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
     proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-21")
