@@ -163,7 +163,7 @@ def notice_command(summary, stage, county, start, days, holidays, out, fmt, **kw
                          **settings)
     from ..documents.publish import CITY_SUMMARY_NOTE
 
-    if CITY_SUMMARY_NOTE in outcome.notes:  # loud in every format: on the error stream, whatever stdout carries
+    if CITY_SUMMARY_NOTE in outcome.notes and fmt != "json":  # loud: on the error stream too (JSON: in "notes")
         click.echo(CITY_SUMMARY_NOTE, err=True)
     d = outcome.details
     period = f"公示期 {_cn(d['start'])}至{_cn(d['end'])}（{d['days']}个工作日）"
