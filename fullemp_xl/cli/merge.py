@@ -72,7 +72,8 @@ def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_p
     fullemp merge 甘州区/ 临泽县.zip -o 汇总表.xlsx --registry 社区名册.xlsx
     fullemp merge --refresh 汇总表.xlsx
 
-    县（区）汇总表（--county）放在县（区）的文件夹中一并报送时，市里的汇总会采用其中的实地考察和县（区）公示结果。
+    县（区）汇总表（--county）放在县（区）的文件夹中一并报送时，市里的汇总会采用其中的实地考察和县（区）公示结果；
+    县（区）未推荐的社区（不符合、有异议或未填）以县（区）汇总表为准，不列入市级公示。
 
     \b
     退出码：0 无错误，1 有无法使用的文件或有错误的表格，2 路径或参数无法使用。

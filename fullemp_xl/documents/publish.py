@@ -177,6 +177,12 @@ def _record(outcome: Outcome, summary_path, lines: list, settings: Settings) -> 
 
 
 # ---------------------------------------------------------------- 公示
+CITY_SUMMARY_NOTE = ("警告：这是市级汇总表，不是县（区）自己的汇总表。县（区）公示应由县（区）实地考察后自己的汇总表生成"
+                     "（第六条：县区汇总、考察、公示后推荐到市）；按市级汇总表生成的县区公示，没有县（区）填写的实地考察结论。"
+                     "请先由县（区）汇总本县（区）的表格：fullemp merge 本县区文件夹 -o 县区汇总表.xlsx --registry 社区名册.xlsx"
+                     " --county 本县区，在其中填写实地考察，再用它生成：fullemp notice 县区汇总表.xlsx --stage county")
+
+
 def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | None = None, days: int | None = None,
                 holidays=None, settings: Settings = Settings(), summary: Summary | None = None) -> Outcome:
     """公示 of the county stage (one county, or every county into a folder) or of the city stage.
@@ -204,6 +210,8 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
         raise DateConflict(problem)
     end = notice_end(start, days, calendar)
     outcome = Outcome(summary, details={"start": start.isoformat(), "end": end.isoformat(), "days": days, "stage": stage})
+    if stage == "county" and not summary.county:
+        outcome.notes.append(CITY_SUMMARY_NOTE)
     names = C.counties(summary.rows)
     if county and not C.in_county(summary.rows, county):
         raise UnusableFile(Path(summary_path), f"汇总表中没有县（区）“{county}”（有：{'、'.join(names) or '无'}）")

@@ -93,7 +93,7 @@ def _listing(outcome) -> str:
     left_out = sum(len(d.selection.excluded) for d in outcome.documents if d.selection)
     if left_out:
         lines.append(f"因实地考察、公示异议、不予认定或民政撤销未列入 {left_out} 个（命令 fullemp notice / announce 列出原因）。")
-    return "\n".join(lines + _problems(outcome))
+    return "\n".join(lines + [f"· {n}" for n in outcome.notes if n.startswith("警告：")] + _problems(outcome))
 
 
 def _problems(outcome) -> list[str]:

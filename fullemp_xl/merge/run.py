@@ -255,13 +255,24 @@ def _own_county(read: _Read, county: str, entries):
     return None if entries is None else [e for e in entries if normalise_name(e.county) == wanted]
 
 
-def _carry(county_summaries, identities: dict, decisions: dict, total_of) -> tuple[int, list[Finding]]:
-    """Each county's own entries (实地考察, county 公示异议) into the city's summary, where the city has not
-    decided otherwise and the county decided on the same form (the same recomputed total)."""
+RECOMMENDS = ("符合", "无")  # 实地考察 符合 and 公示异议 无: what a county's recommendation is made of
+
+
+def _carry(county_summaries, identities: dict, decisions: dict, total_of, ruleset: RuleSet) -> tuple[int, list[Finding]]:
+    """Each county's own entries (实地考察, county 公示异议) into the city's summary, where the county decided on
+    the same form (the same recomputed total).
+
+    With a county 公示 (张掖 第六条: the county inspects, publishes and recommends), these columns are the
+    county's: where the county did not recommend (不符合, 有, or still blank) its summary is followed even over
+    the city's entry, so that a community the county did not recommend does not reach the city's 公示. The city's
+    own stricter entry (不符合 / 有 where the county said 符合 / 无) is kept. Each change is said in the 问题清单
+    (what the city typed stays in the 变更记录). Without a county 公示 the city may inspect itself: the county's
+    entries only fill the city's blanks."""
     keys = list(identities)
+    county_stage = "county" in ruleset.publication.stages
     carried, notes = 0, []
     for source, county in county_summaries:
-        rows = [r for r in county.rows if r.decisions.inspection or r.decisions.objection]
+        rows = [r for r in county.rows if county_stage or r.decisions.inspection or r.decisions.objection]
         found = match([identities[k] for k in keys], rows)
         for q, row in found.found.items():
             key = keys[q]
@@ -276,13 +287,25 @@ def _carry(county_summaries, identities: dict, decisions: dict, total_of) -> tup
             took = False
             for col in ("inspection", "objection"):
                 theirs, ours = getattr(row.decisions, col), getattr(here, col)
+                if theirs == ours:
+                    continue
+                head = C.OFFICIAL_HEADERS[col]
                 if theirs and not ours:
                     setattr(here, col, theirs)
                     took = True
-                elif theirs and ours != theirs:
+                elif county_stage and theirs not in RECOMMENDS:  # the county did not recommend: that stands
+                    setattr(here, col, theirs)
+                    took = True
+                    shown = f"“{theirs}”" if theirs else "空白（县区尚未填写，未推荐）"
                     notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
-                                         "", C.OFFICIAL_HEADERS[col], "警告",
-                                         f"{label}：县（区）汇总表中“{C.OFFICIAL_HEADERS[col]}”为“{theirs}”，市汇总表中为“{ours}”：按市汇总表"))
+                                         "", head, "警告",
+                                         f"{label}：县（区）汇总表中“{head}”为{shown}，市汇总表中为“{ours}”：按县（区）汇总表"
+                                         "（这一列是县（区）的考察和公示结果，县区未推荐的社区不进入市级公示）；"
+                                         "如县（区）的结果有误，请县（区）改正其汇总表后重新报送"))
+                elif theirs:
+                    notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
+                                         "", head, "警告",
+                                         f"{label}：县（区）汇总表中“{head}”为“{theirs}”，市汇总表中为“{ours}”：按市汇总表"))
             carried += took
     return carried, notes
 
@@ -405,7 +428,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         final = store.get(kept[key].index).final
         return final.total if final else None
 
-    carried, carry_notes = _carry(read.county_summaries, identities, decisions, total_of)
+    carried, carry_notes = _carry(read.county_summaries, identities, decisions, total_of, ruleset)
     rows_by_key: dict[tuple, SummaryRow] = {}
 
     def rows():

@@ -43,6 +43,8 @@ def test_notice_button_writes_every_notice_next_to_the_summary(summary):
     actions = alerts(book)
     assert [a["func"] for a in actions] == ["alert"] and actions[0]["args"][0] == message  # the workbook is not touched
     assert RARE[0] in docx_text(folder / "市级公示.docx")
+    # the county 公示 made from the city's summary: said in the message, as the command line says it
+    assert "警告：这是市级汇总表" in message and "--county" in message
 
 
 def test_announcement_button_reads_unsaved_decisions(summary):

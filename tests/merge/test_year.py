@@ -301,7 +301,7 @@ def _check_entries(out, expected) -> None:
 
 
 # ---------------------------------------------------------------- 6. the year's timeline
-from documents_data import OK, row as summary_row_of, summary_with_profile  # noqa: E402
+from documents_data import OK, docx_text, row as summary_row_of, summary_with_profile  # noqa: E402
 
 
 def test_a_notice_starting_on_a_holiday_is_refused_with_the_first_working_day(tmp_path):
@@ -309,6 +309,27 @@ def test_a_notice_starting_on_a_holiday_is_refused_with_the_first_working_day(tm
     proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-10-01", "-o", tmp_path / "a.docx")
     assert proc.returncode == 1 and not (tmp_path / "a.docx").exists()
     assert "2026年10月1日 不是工作日" in proc.stderr and "--start 2026-10-08" in proc.stderr, proc.stderr
+
+
+def test_a_county_notice_from_the_citys_summary_is_warned_about_and_the_countys_own_is_not(tmp_path, zhangye):
+    city = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    proc = run("notice", city, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", tmp_path / "a.docx")
+    assert proc.returncode == 0, proc.stderr
+    assert "警告：这是市级汇总表" in proc.stderr and "--county 本县区" in proc.stderr, proc.stderr
+    assert "警告：这是市级汇总表" in proc.stdout  # in the report too
+    proc = run("notice", city, "--stage", "county", "--start", "2026-12-07", "-o", tmp_path / "各县", "--format", "json")
+    assert proc.returncode == 0 and any("这是市级汇总表" in n for n in json.loads(proc.stdout)["notes"])
+    # the county's own summary (merge --county): no warning
+    src = tmp_path / "甘州区"
+    submission(src, zhangye)
+    own = src / "甘州区汇总表.xlsx"
+    assert run("merge", src, "-o", own, "--county", "甘州区").returncode == 0
+    set_decisions(own, "南关社区", 实地考察="符合")
+    office = ("--office", "甘州区人力资源和社会保障局", "--doc-prefix", "甘人社", "--number", "1", "--contact", "就业科",
+              "--phone", "0936-8212345", "--address", "甘州区人民路1号", "--email", "jy@example.cn")
+    proc = run("notice", own, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", src / "公示.docx", *office)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "市级汇总表" not in proc.stdout + proc.stderr
 
 
 def test_a_subsidy_statement_dated_after_its_report_deadline_asks_for_one(tmp_path):
@@ -406,6 +427,44 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     assert rows["南关社区"]["decisions"]["inspection"] == ""
     ws = openpyxl.load_workbook(tmp_path / "市2.xlsx")[SHEETS["problems"]]
     assert any("不是这份表格" in (r[8] or "") for r in ws.iter_rows(min_row=4, values_only=True))
+
+
+def test_a_community_the_county_did_not_recommend_does_not_reach_the_citys_notice(tmp_path, zhangye):
+    ganzhou = tmp_path / "来件" / "甘州区"
+    for name in ("南关社区", "西关社区", "北关社区", "东关社区"):
+        submission(ganzhou, zhangye, community=name)
+    county = ganzhou / "甘州区汇总表.xlsx"
+    assert run("merge", ganzhou, "-o", county, "--county", "甘州区").returncode == 0
+    set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无")  # recommended
+    set_decisions(county, "西关社区", 实地考察="符合", 公示异议="有")  # an objection in the county's 公示
+    set_decisions(county, "北关社区", 实地考察="符合")  # the county's 公示 not finished: not recommended yet
+    set_decisions(county, "东关社区", 实地考察="符合", 公示异议="无")
+    city = tmp_path / "市" / "汇总表.xlsx"
+    city.parent.mkdir()
+    assert run("merge", tmp_path / "来件", "-o", city).returncode == 0
+    # the city types over the county's columns (as if told by telephone), and inspects 东关 itself
+    set_decisions(city, "西关社区", 公示异议="无")
+    set_decisions(city, "北关社区", 公示异议="无")
+    set_decisions(city, "东关社区", 实地考察="不符合")
+    proc = run("merge", "--refresh", city, "--format", "json")
+    data = json.loads(proc.stdout)
+    rows = {c["community"]: c for c in data["communities"]}
+    assert [n for n, c in rows.items() if c["standing"]["city_notice"]] == ["南关社区"], rows
+    assert rows["西关社区"]["decisions"]["objection"] == "有" and rows["北关社区"]["decisions"]["objection"] == ""
+    assert rows["东关社区"]["decisions"]["inspection"] == "不符合"  # the city's stricter verdict is kept
+    ws = openpyxl.load_workbook(city)[SHEETS["problems"]]
+    said = [r[8] or "" for r in ws.iter_rows(min_row=4, values_only=True)]
+    assert any("西关社区" in t and "按县（区）汇总表" in t for t in said), said
+    assert any("北关社区" in t and "未推荐" in t for t in said), said
+    changed = [(line.community, line.column, line.old, line.new) for line in load_summary(city).log]
+    assert ("西关社区", "公示异议", "有", "无") in changed  # what the city typed stays in the 变更记录
+    office = ("--office", "张掖市人力资源和社会保障局", "--doc-prefix", "张人社", "--number", "1", "--contact", "就业科",
+              "--phone", "0936-8212345", "--address", "张掖市人民路1号", "--email", "jy@example.cn")
+    out = tmp_path / "市" / "市级公示.docx"
+    proc = run("notice", city, "--stage", "city", "--start", "2026-12-14", "-o", out, *office)
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    text = docx_text(out)
+    assert "南关社区" in text and not any(n in text for n in ("西关社区", "北关社区", "东关社区"))
 
 
 def test_each_notice_has_its_own_objection_column(tmp_path, zhangye):
