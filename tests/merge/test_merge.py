@@ -14,11 +14,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import ROOT, good_values, make_assessment
+from conftest import ROOT, good_values, make_assessment, write_registry
 from fullemp_xl import api
 from fullemp_xl.builder.declaration import build_declaration
 from fullemp_xl.forms.book import OpenpyxlBook, locate
-from fullemp_xl.builder.lists import FIRST_DATA_ROW, build_registry
 from fullemp_xl.demo import _gbk_member
 from fullemp_xl.summary.load import load_summary
 from fullemp_xl.summary.write import SHEETS
@@ -74,13 +73,7 @@ def set_saved(path: Path, when: dt.datetime) -> None:
 
 
 def registry(path: Path, zhangye, rows: list[tuple]) -> Path:
-    wb = build_registry(zhangye)
-    ws = wb["社区名册"]
-    for k, row in enumerate(rows):
-        for col, value in enumerate(row, start=1):
-            ws.cell(FIRST_DATA_ROW + k, col, value)
-    wb.save(path)
-    return path
+    return write_registry(path, zhangye, rows)
 
 
 # ---------------------------------------------------------------- recompute, never trust
