@@ -24,11 +24,11 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as _defused_fromstring
 
 from ..errors import UnusableFile
+from ..ooxml.a1 import CELL, cell_ref, column_number, range_area
 from .limits import MIB, Limits
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 CHUNK = 1 << 20
-REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
 UNSAFE = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理：请用 Excel 打开后另存为 .xlsx"
 DAMAGED = "工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx；若打不开，请向提交人要一份完好的文件"
 
@@ -62,28 +62,6 @@ def parse_xml(data: bytes):
         return _defused_fromstring(data, forbid_dtd=True)
     except DefusedXmlException:
         raise UnsafeXml(UNSAFE) from None
-
-
-def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def cell_ref(ref: str | None) -> tuple[int, int] | None:
-    """'XFD1048576' -> (1048576, 16384); None for anything else."""
-    match = REF.match(ref or "")
-    return (int(match.group(2)), column_number(match.group(1))) if match else None
-
-
-def range_area(ref: str | None) -> int:
-    """How many cells 'A1:C3' covers (9); a single cell is 1; an unreadable range counts 1."""
-    first, _, last = (ref or "").partition(":")
-    a, b = cell_ref(first), cell_ref(last or first)
-    if a is None or b is None:
-        return 1
-    return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
 
 
 @dataclass
@@ -210,9 +188,9 @@ def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter=None
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_CELL_REF = re.compile(rb"\sr=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")  # r= of a cell
+_CELL_REF = re.compile(rb"\sr=[\"']" + CELL.encode() + rb"[\"']")  # r= of a cell
 _ROW_REF = re.compile(rb"\sr=[\"'](\d{1,7})[\"']")  # r= of a row
-_CELL_REF_QUICK = re.compile(rb' r="\$?([A-Za-z]{1,3})\$?(\d{1,7})"')  # the same, as every producer writes them
+_CELL_REF_QUICK = re.compile(rb' r="' + CELL.encode() + rb'"')  # the same, as every producer writes them
 _ROW_REF_QUICK = re.compile(rb' r="(\d{1,7})"')
 _AREA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\s[^>]*?\bref=[\"']([^\"']*)[\"']")
 
