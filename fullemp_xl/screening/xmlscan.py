@@ -20,21 +20,14 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as _defused_fromstring
-
 from ..errors import UnusableFile
 from ..ooxml.a1 import CELL, cell_ref, column_number, range_area
+from ..ooxml.xml import UNSAFE, UnsafeXml, parse_xml  # noqa: F401 - parse_xml: screening's readers use the one parse
 from .limits import MIB, Limits
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 CHUNK = 1 << 20
-UNSAFE = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理：请用 Excel 打开后另存为 .xlsx"
 DAMAGED = "工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx；若打不开，请向提交人要一份完好的文件"
-
-
-class UnsafeXml(ValueError):
-    """A DTD, entity or external reference: refused wherever it appears."""
 
 
 class _TooBig(Exception):
@@ -54,14 +47,6 @@ def expat_parser(namespaces: bool = True):
     parser.UnparsedEntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse
     return parser
-
-
-def parse_xml(data: bytes):
-    """An ElementTree element from a small XML part, through defusedxml with DTDs forbidden."""
-    try:
-        return _defused_fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise UnsafeXml(UNSAFE) from None
 
 
 @dataclass
