@@ -2,8 +2,8 @@
 
 Safe: a DOCTYPE, an entity declaration or an external reference anywhere refuses the file (no
 producer of workbooks writes them; they are how XML bombs and file disclosure work). The same
-refusal guards every XML parser of ours (`parse_xml`, `expat_parser`), and openpyxl parses through
-defusedxml. Complete: a part that breaks off, whose compressed data is damaged or whose checksum
+refusal guards every XML parser of ours (`ooxml.xml.parse_xml`, `expat_parser`), and openpyxl parses
+through defusedxml. Complete: a part that breaks off, whose compressed data is damaged or whose checksum
 is wrong is damage, reported as such, never read in part. Measured: the elements that make a
 reader allocate (cells, rows, merged and hyperlinked ranges, shared strings, comments, and all
 other elements) are counted as they stream past, and a limit stops the scan the moment it is
