@@ -19,6 +19,7 @@ _DESTINATION = re.compile(r"=?(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!,:()\[
 _COLUMNS: dict[str, int] = {}
 _LETTER: dict[int, str] = {}
 _REFS: dict[str, tuple[int, int]] = {}  # the same addresses recur in every form: remembered
+_IN_SHEET: dict[str, tuple[int, int]] = {}  # those of them inside a worksheet
 _REMEMBER = 200_000
 
 
@@ -79,10 +80,15 @@ def in_sheet(row: int, col: int) -> bool:
 
 def sheet_ref(ref: str) -> tuple[int, int]:
     """`split_ref`, refusing with OutsideSheet (a ValueError) an address outside a worksheet."""
-    row, col = split_ref(ref)
-    if not in_sheet(row, col):
+    found = _IN_SHEET.get(ref)  # the reader asks once per cell: one look-up when seen before
+    if found is not None:
+        return found
+    found = split_ref(ref)
+    if not (0 < found[0] <= MAX_ROW and 0 < found[1] <= MAX_COL):
         raise OutsideSheet(ref)
-    return row, col
+    if len(_IN_SHEET) < _REMEMBER:
+        _IN_SHEET[ref] = found
+    return found
 
 
 def cell_ref(ref: str | None) -> tuple[int, int] | None:
