@@ -17,6 +17,7 @@ PACKAGE = ROOT / "fullemp_xl"
 LAYERS = [
     {"errors"},
     {"core"},
+    {"ooxml"},  # A1 references (and, in time, the rest every reader and writer shares)
     {"writing", "screening"},
     {"rules", "xlsx"},
     {"forms", "ledger", "summary"},

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..core.model import SEVERITY_LABEL, Finding
 from ..errors import UnusableFile
+from ..ooxml.a1 import sheet_ref
 from ..writing.text import Formula, excel_value
 from ..writing.styles import fill_record as raw_fill_record
 from ..writing.styles import fill_xml, solid_fill
@@ -32,8 +33,15 @@ WIDTHS = (6, 9, 20, 26, 62)
 RECORD_COL = 10  # hidden column J of the 校验结果 sheet
 RECORD_HEAD = "fullemp 恢复记录（请勿修改）"
 ORDER = ("error", "warning", "info")
-CELL_REF = re.compile(r"^\$?[A-Z]{1,3}\$?[1-9]\d{0,6}$")
 BUTTONS = (("fullemp score", "“打分”"), ("fullemp validate", "“校验”"), ("fullemp fill", "“填报”"))
+
+
+def _is_cell(ref: str) -> bool:
+    try:
+        sheet_ref(ref)
+    except ValueError:  # OutsideSheet too
+        return False
+    return True
 
 
 class DamagedMarks(UnusableFile):
@@ -157,7 +165,7 @@ def read_records(rows, *, first_row: int = 2) -> list[dict]:
         except ValueError:
             raise DamagedMarks(n, "记录不完整或格式不对") from None
         if not (isinstance(record, dict) and isinstance(record.get("sheet"), str) and isinstance(record.get("cell"), str)
-                and CELL_REF.match(record["cell"]) and _fill_ok(record.get("fill"))):
+                and _is_cell(record["cell"]) and _fill_ok(record.get("fill"))):
             raise DamagedMarks(n, "缺少工作表、单元格或底色")
         out.append(record)
     return out
@@ -191,7 +199,7 @@ def clear_marks(patch: "WorkbookPatch") -> int:
     ws = patch.sheet(RESULT_SHEET)
     column = {}
     for cell in ws.all_cells():
-        row, col = _split(cell.ref)
+        row, col = sheet_ref(cell.ref)
         if col == RECORD_COL and row >= 2:
             column[row] = cell.value(patch.shared_strings())
     records = read_records([column.get(r) for r in range(2, max(column, default=1) + 1)])
@@ -237,12 +245,6 @@ def apply_marks(patch: "WorkbookPatch", findings: list[Finding], title: str = RE
             patch.notes(sheet).add(ref, text, AUTHOR)
     patch.add_sheet(results_sheet(p, findings, patch))
     return len(p.cells)
-
-
-def _split(ref: str) -> tuple[int, int]:
-    from ..writing.sheet import split_ref
-
-    return split_ref(ref)
 
 
 def results_sheet(p: MarkPlan, findings: list[Finding], patch: "WorkbookPatch"):

@@ -15,9 +15,9 @@ import zlib
 from pathlib import Path
 
 from ..errors import UnusableFile
+from ..ooxml.a1 import sheet_ref
 from ..writing.notes import SHAPE, note_shapes
 from ..writing.package import Package, resolve
-from ..writing.sheet import split_ref
 from ..writing.tags import DamagedPackage, attrs, elements, find_element
 
 LEGACY_DRAWING = re.compile(r"<(?:[\w.-]+:)?legacyDrawing\b[^>]*/>")
@@ -110,7 +110,7 @@ def _others_note_cells(pkg: Package, sheet_part: str, author: str) -> set[tuple[
             for comment in _others_notes(xml, author):
                 ref = attrs(comment[:comment.index(">") + 1]).get("ref", "").replace("$", "")
                 if ref:
-                    cells.add(split_ref(ref))
+                    cells.add(sheet_ref(ref))
     return cells
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from ..ooxml.a1 import column_letter
 from ..writing.text import put_text
 
 THIN = Side(style="thin", color="808080")
@@ -63,7 +64,7 @@ def finance_workbook(values: dict) -> Workbook:
     ws = wb.active
     ws.title = "补助资金明细"
     for k, width in enumerate(WIDTHS, start=1):
-        ws.column_dimensions[chr(64 + k)].width = width
+        ws.column_dimensions[column_letter(k)].width = width
     title = f"{values['county']}{values['subsidy_year']}年度{values['title_name']}补助资金明细"
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(FUNDED_HEAD))
     put(ws, 1, 1, title, font=TITLE, box=False)

@@ -9,10 +9,10 @@ on the remote engine (Office.js sends neither protection nor formats).
 """
 from __future__ import annotations
 
-import re
 from contextlib import contextmanager
 
 from ..errors import UnusableFile
+from ..ooxml.a1 import destination, sheet_ref
 from ..writing.text import excel_value
 
 # what Worksheet.Protect takes besides DrawingObjects / Contents / Scenarios (Excel's object model)
@@ -20,24 +20,6 @@ ALLOW = ("AllowFormattingCells", "AllowFormattingColumns", "AllowFormattingRows"
          "AllowInsertingRows", "AllowInsertingHyperlinks", "AllowDeletingColumns", "AllowDeletingRows",
          "AllowSorting", "AllowFiltering", "AllowUsingPivotTables")
 XL_NONE = -4142  # Interior.Pattern of a cell without fill
-
-REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)$")
-
-
-def _a1(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row}"
-
-
-def _split(cell: str) -> tuple[int, int]:
-    m = re.match(r"([A-Z]+)(\d+)", cell)
-    col = 0
-    for ch in m.group(1):
-        col = col * 26 + ord(ch) - 64
-    return int(m.group(2)), col
 
 
 class XlwingsBook:
@@ -61,8 +43,7 @@ class XlwingsBook:
         if self._cells is None:
             out = {}
             for name in self.book.names:
-                m = REF.match(str(name.refers_to))
-                out[name.name] = None if m is None else ((m.group(1) or "").replace("''", "'") or m.group(2), m.group(3) + m.group(4))
+                out[name.name] = destination(str(name.refers_to))
             self._cells = out
         return self._cells
 
@@ -76,7 +57,7 @@ class XlwingsBook:
 
     def read(self, sheet: str, cell: str) -> object:
         top, left, values = self._grid(sheet)
-        row, col = _split(cell)
+        row, col = sheet_ref(cell)
         r, c = row - top, col - left
         if not (0 <= r < len(values) and 0 <= c < len(values[0])):
             return None
@@ -93,7 +74,7 @@ class XlwingsBook:
         self.book.sheets[sheet][cell].value = excel_value(value)  # outside text never becomes a formula
         if sheet in self._grids:  # keep later reads in this run consistent with what was written
             top, left, values = self._grids[sheet]
-            row, col = _split(cell)
+            row, col = sheet_ref(cell)
             if 0 <= row - top < len(values) and 0 <= col - left < len(values[0]):
                 values[row - top][col - left] = value
 

@@ -17,6 +17,7 @@ from ..forms.reader import NotOurWorkbook, read_meta
 from ..core.model import SEVERITY_LABEL
 from ..rules import RuleSetError
 from ..errors import UnusableFile
+from ..ooxml.a1 import column_letter
 from .adapter import XlwingsBook
 
 TITLE = "充分就业社区"
@@ -149,17 +150,13 @@ def _mark(book, xb: XlwingsBook, findings) -> str:
             p.records[p.records.index(record)] = json.dumps(rec, ensure_ascii=False)
     results = book.sheets.add(marking.RESULT_SHEET, after=book.sheets[len(sheets) - 1])
     results["A1"].value = p.rows
-    results[f"{_col(marking.RECORD_COL)}1"].value = [["fullemp 恢复记录（请勿修改）"]] + [[r] for r in p.records]
-    results[f"{_col(marking.RECORD_COL)}:{_col(marking.RECORD_COL)}"].column_width = 0
+    results[f"{column_letter(marking.RECORD_COL)}1"].value = [["fullemp 恢复记录（请勿修改）"]] + [[r] for r in p.records]
+    results[f"{column_letter(marking.RECORD_COL)}:{column_letter(marking.RECORD_COL)}"].column_width = 0
     for row, f in enumerate(findings, start=marking.TITLE_ROWS + 1):
         results[f"B{row}"].color = "#" + marking.FILLS[f.severity]
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     summary = "，".join(f"{n} 个{SEVERITY_LABEL[s]}" for s, n in counts.items() if n) or "未发现问题"
     return f"校验完成：{summary}。有问题的单元格已标色并加批注，详见“{marking.RESULT_SHEET}”工作表。"
-
-
-def _col(n: int) -> str:
-    return chr(64 + n)
 
 
 @_guard

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..ooxml.a1 import sheet_ref
 from ..writing.workbook import WorkbookPatch
 from . import names
 from ..screening.gate import check_workbook_file
-from ..writing.sheet import split_ref
 
 COMPUTED = ("fe_meta_", "fe_score_", "fe_section_", "fe_total_", "fe_gate_", "fe_level_", "fe_rate_", "fe_unit",
             "fe_mon_month_", "fe_mon_total_", "fe_mon_rate_", "fe_mon_ok_")
@@ -36,7 +36,7 @@ def holds_data(path: Path, *, ignore: tuple[str, ...] = ()) -> bool:
         if form in LIST_SHEETS:
             shared = patch.shared_strings()
             return any(c.value(shared) not in (None, "") for c in patch.sheet(LIST_SHEETS[form]).all_cells()
-                       if split_ref(c.ref)[0] >= FIRST_LIST_ROW)
+                       if sheet_ref(c.ref)[0] >= FIRST_LIST_ROW)
         for name, where in cells.items():
             if name.startswith(COMPUTED) or name in ignore or where is None:
                 continue

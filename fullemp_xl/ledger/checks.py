@@ -5,8 +5,9 @@ import datetime as dt
 
 from ..core.idnumber import birth_date, mask, problem
 from ..core.model import Finding, LedgerSpec, Location
+from ..ooxml.a1 import column_letter
 from .count import matcher
-from .read import Ledger, _letter
+from .read import Ledger
 
 
 def check_ledger(ledger: Ledger, spec: LedgerSpec, today: dt.date | None = None) -> list[Finding]:
@@ -17,7 +18,7 @@ def check_ledger(ledger: Ledger, spec: LedgerSpec, today: dt.date | None = None)
     date_cols = [c for c in spec.columns if c.type == "date"]
 
     def where(row: int, col_id: str) -> Location:
-        return Location(ledger.file, ledger.sheet, f"{_letter(order.index(col_id))}{row}")
+        return Location(ledger.file, ledger.sheet, f"{column_letter(order.index(col_id) + 1)}{row}")
 
     seen: dict[str, int] = {}
     for number, row in ledger.rows:

@@ -16,6 +16,7 @@ from ..core.idnumber import looks_like_id, normalise, stored_as_number
 from ..core.model import Finding, LedgerSpec, Location
 from ..core.numbers import MAX_COUNT, parse_count, parse_flag
 from ..errors import UnusableFile
+from ..ooxml.a1 import column_letter
 from .sheetrows import LedgerBook
 
 LEDGER_SHEET = "台账"
@@ -142,16 +143,7 @@ def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
             if problem:
                 shown = problem if col.type == "id" else f"{problem}，这里填的是{what_it_holds(raw)}"
                 ledger.findings.append(Finding("ledger.value", "error", f"第{number}行：{col.label}{shown}",
-                                               Location(path.name, sheet_name, f"{_letter(k)}{number}"), col.label))
+                                               Location(path.name, sheet_name, f"{column_letter(k + 1)}{number}"), col.label))
                 ledger.unreadable.add((number, col.id))
         ledger.rows.append((number, values))
     return ledger
-
-
-def _letter(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        out = chr(65 + rem) + out
-    return out

@@ -19,9 +19,10 @@ import zlib
 from pathlib import Path
 
 from ..errors import UnusableFile
+from ..ooxml.a1 import split_ref
 from ..screening import LEDGER_LIMITS, Limits, parse_xml, screen_workbook
 from ..screening.screen import sheet_parts
-from ..screening.xmlscan import DAMAGED, UNSAFE, UnsafeXml, column_number, expat_parser, stream_into
+from ..screening.xmlscan import DAMAGED, UNSAFE, UnsafeXml, expat_parser, stream_into
 
 Row = tuple[int, dict[int, object]]  # (Excel row number, 0-based column -> value)
 MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -163,14 +164,13 @@ class _SheetStream:
             return _Refused(DAMAGED.format(what=f"工作表“{name}”{what}"))
 
         def column(ref: str) -> int:
+            try:
+                found = split_ref(ref)[1] - 1
+            except ValueError:
+                raise refuse(f"中的单元格地址“{ref[:20]}”无效") from None
             letters = ref.rstrip("0123456789")
-            found = columns.get(letters)
-            if found is None:
-                if not (0 < len(letters) <= 3 and letters.isalpha() and letters.isascii()):
-                    raise refuse(f"中的单元格地址“{ref[:20]}”无效")
-                found = columns[letters] = column_number(letters) - 1
-            if len(letters) == len(ref):
-                raise refuse(f"中的单元格地址“{ref[:20]}”无效")
+            if letters.isalpha():  # 'E' of 'E49': the next cells of column E skip the parse
+                columns[letters] = found
             return found
 
         def start(tag: str, attrs: dict) -> None:

@@ -27,6 +27,7 @@ from ..core.numbers import cell_text as _text
 from ..core.numbers import parse_count, parse_flag, shown
 from ..core.filenames import safe_filename
 from ..errors import UnusableFile
+from ..ooxml.a1 import column_letter
 from ..writing.batch import Planned, write_all
 from ..writing.files import folder_problem, os_error_message
 from ..writing.lock import Lock
@@ -105,7 +106,7 @@ def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[F
                   for key, i in index.items()}
         if all(v in (None, "") for v in values.values()):
             continue
-        where = lambda key: Location(path.name, sheet, f"{chr(65 + index[key])}{n}" if index[key] is not None else f"A{n}")  # noqa: E731
+        where = lambda key: Location(path.name, sheet, f"{column_letter(index[key] + 1)}{n}" if index[key] is not None else f"A{n}")  # noqa: E731
         county, street, community = (_text(values[k]) for k in ("county", "street", "community"))
         bad = False
         for key, value in (("county", county), ("street", street), ("community", community)):

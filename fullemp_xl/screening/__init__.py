@@ -13,8 +13,8 @@ about what its own bytes cost, whatever it claims to hold.
 
     gate     check_workbook_file (screen with the form limits) and load_workbook (screen, then openpyxl)
 
-May import errors (for UnusableFile) and the standard library, defusedxml and olefile; nothing
-else of ours. The readers (xlsx, ledger, summary) and the gate's callers import it.
+May import errors (for UnusableFile), ooxml (A1 references, the one safe XML parse) and the standard
+library, lxml and olefile; nothing else of ours. The readers (xlsx, ledger, summary) and the gate's callers import it.
 """
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Safe: a DOCTYPE, an entity declaration or an external reference anywhere refuses the file (no
 producer of workbooks writes them; they are how XML bombs and file disclosure work). The same
-refusal guards every XML parser of ours (`parse_xml`, `expat_parser`), and openpyxl parses through
-defusedxml. Complete: a part that breaks off, whose compressed data is damaged or whose checksum
+refusal guards every XML parser of ours (`ooxml.xml.parse_xml`, `expat_parser`), and openpyxl parses
+through defusedxml. Complete: a part that breaks off, whose compressed data is damaged or whose checksum
 is wrong is damage, reported as such, never read in part. Measured: the elements that make a
 reader allocate (cells, rows, merged and hyperlinked ranges, shared strings, comments, and all
 other elements) are counted as they stream past, and a limit stops the scan the moment it is
@@ -20,21 +20,14 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring as _defused_fromstring
-
 from ..errors import UnusableFile
+from ..ooxml.a1 import CELL, cell_ref, column_number, range_area
+from ..ooxml.xml import UNSAFE, UnsafeXml, parse_xml  # noqa: F401 - parse_xml: screening's readers use the one parse
 from .limits import MIB, Limits
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
 CHUNK = 1 << 20
-REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d{1,7})$")
-UNSAFE = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理：请用 Excel 打开后另存为 .xlsx"
 DAMAGED = "工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx；若打不开，请向提交人要一份完好的文件"
-
-
-class UnsafeXml(ValueError):
-    """A DTD, entity or external reference: refused wherever it appears."""
 
 
 class _TooBig(Exception):
@@ -54,36 +47,6 @@ def expat_parser(namespaces: bool = True):
     parser.UnparsedEntityDeclHandler = refuse
     parser.ExternalEntityRefHandler = refuse
     return parser
-
-
-def parse_xml(data: bytes):
-    """An ElementTree element from a small XML part, through defusedxml with DTDs forbidden."""
-    try:
-        return _defused_fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise UnsafeXml(UNSAFE) from None
-
-
-def column_number(letters: str) -> int:
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def cell_ref(ref: str | None) -> tuple[int, int] | None:
-    """'XFD1048576' -> (1048576, 16384); None for anything else."""
-    match = REF.match(ref or "")
-    return (int(match.group(2)), column_number(match.group(1))) if match else None
-
-
-def range_area(ref: str | None) -> int:
-    """How many cells 'A1:C3' covers (9); a single cell is 1; an unreadable range counts 1."""
-    first, _, last = (ref or "").partition(":")
-    a, b = cell_ref(first), cell_ref(last or first)
-    if a is None or b is None:
-        return 1
-    return (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
 
 
 @dataclass
@@ -210,9 +173,9 @@ def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter=None
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_CELL_REF = re.compile(rb"\sr=[\"']\$?([A-Za-z]{1,3})\$?(\d{1,7})[\"']")  # r= of a cell
+_CELL_REF = re.compile(rb"\sr=[\"']" + CELL.encode() + rb"[\"']")  # r= of a cell
 _ROW_REF = re.compile(rb"\sr=[\"'](\d{1,7})[\"']")  # r= of a row
-_CELL_REF_QUICK = re.compile(rb' r="\$?([A-Za-z]{1,3})\$?(\d{1,7})"')  # the same, as every producer writes them
+_CELL_REF_QUICK = re.compile(rb' r="' + CELL.encode() + rb'"')  # the same, as every producer writes them
 _ROW_REF_QUICK = re.compile(rb' r="(\d{1,7})"')
 _AREA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\s[^>]*?\bref=[\"']([^\"']*)[\"']")
 

@@ -17,13 +17,14 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
+
+from ..ooxml.a1 import column_letter
 
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-LETTERS = [get_column_letter(k) for k in range(1, 200)]
+LETTERS = [column_letter(k) for k in range(1, 200)]
 
 
 def xml_text(value: str) -> str:

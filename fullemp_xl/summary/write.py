@@ -19,13 +19,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 
 from ..core.model import RuleSet
+from ..ooxml.a1 import column_letter
 from ..rules.kinds import excel_number
 from ..rules.policies import coverage_target
 from ..writing.text import FORMULA_START as DANGEROUS  # the one safe-text rule (writing.text)
@@ -192,12 +192,12 @@ def _page(ws, *, title_rows: str | None, landscape: bool = True) -> None:
 def _heading(ws, title: str, info: str, heads: list[str], widths: list[float], *, official: set[int] = frozenset(),
              folds: list[tuple[str, str]] = (), span: int | None = None, repeat_head: bool = True):
     for k, w in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(k)].width = w
+        ws.column_dimensions[column_letter(k)].width = w
     for first, last in folds:  # folded columns: one click away on screen, not on paper
         ws.column_dimensions.group(first, last, hidden=True, outline_level=1)
     if folds:
         ws.column_dimensions.max_outline = 1  # -> sheetFormatPr outlineLevelCol: Excel shows the +/− buttons
-    last = get_column_letter(span or len(heads))  # the title is centred over the printed columns
+    last = column_letter(span or len(heads))  # the title is centred over the printed columns
     ws.merged_cells.add(f"A{TITLE_ROW}:{last}{TITLE_ROW}")
     ws.merged_cells.add(f"A{INFO_ROW}:{last}{INFO_ROW}")
     ws.row_dimensions[TITLE_ROW].height = 30
@@ -299,7 +299,7 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
     cols = C.summary_columns(rs)
     official = {k for k, c in enumerate(cols) if c.official}
     title = f"{data.county or rs.jurisdiction}充分就业社区认定汇总表（{data.year}年）"
-    letters = {c.key: get_column_letter(k) for k, c in enumerate(cols, start=1)}
+    letters = {c.key: column_letter(k) for k, c in enumerate(cols, start=1)}
     info += "　（各项得分、表内记录的合计已折叠：点击列号上方的“+”展开）"
     folds = [(letters[a], letters[b]) for a, b in _folded(cols)]
     _heading(ws, title, info, [c.header for c in cols], [c.width for c in cols], official=official, folds=folds,
@@ -350,8 +350,8 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
         if row.eligible:
             proposed.add(_proposed_row(row, rs))
     last = max(row_no, FIRST_ROW)
-    ws.auto_filter.ref = f"A{HEAD_ROW}:{get_column_letter(len(cols))}{last}"
-    ws.print_area = f"A1:{get_column_letter(C.printed_columns(rs))}{last}"
+    ws.auto_filter.ref = f"A{HEAD_ROW}:{column_letter(len(cols))}{last}"
+    ws.print_area = f"A1:{column_letter(C.printed_columns(rs))}{last}"
     for col in cols:
         if col.kind == "choice":
             letter = letters[col.key]
@@ -500,7 +500,7 @@ def _counties_sheet(ws, totals: _Totals, data: SummaryInput, info: str) -> list[
     _heading(ws, f"分县统计（{data.year}年）", note, heads, widths, repeat_head=len(names) > ONE_PAGE_COUNTIES)
     summary = SHEETS["summary"]
     cols = C.summary_columns(rs)
-    letter = {c.key: get_column_letter(k) for k, c in enumerate(cols, start=1)}
+    letter = {c.key: column_letter(k) for k, c in enumerate(cols, start=1)}
     out = []
 
     def col(key):
@@ -604,7 +604,7 @@ def _problems_sheet(ws, fast: FastRows, findings: Iterable[Finding], info: str, 
 
 def _nothing(ws, text: str, columns: int) -> None:
     """The one line of an empty list, across the table (in the narrow 县（区） column it was crammed into two lines)."""
-    ws.merged_cells.add(f"B{FIRST_ROW}:{get_column_letter(columns)}{FIRST_ROW}")
+    ws.merged_cells.add(f"B{FIRST_ROW}:{column_letter(columns)}{FIRST_ROW}")
     ws.append([cell(ws, "", border=False), cell(ws, text, border=False)])
 
 
@@ -676,7 +676,7 @@ def _published_sheet(ws, lines: list) -> None:
     from .timeline import HEADS
 
     for k, w in enumerate([6, 12, 6, 12, 12, 12, 12, 22, 20, 40], start=1):
-        ws.column_dimensions[get_column_letter(k)].width = w
+        ws.column_dimensions[column_letter(k)].width = w
     ws.append([cell(ws, f"{SHEETS['published']}（由本汇总表生成的公示、认定公告、补助资金明细，供核对日期）", border=False)])
     ws.append([cell(ws, "由 fullemp notice / announce / subsidy 自动记入；重新汇总时保留", font=NOTE_FONT, border=False)])
     ws.append([cell(ws, h, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL) for h in HEADS])

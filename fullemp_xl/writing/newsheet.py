@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
+from ..ooxml.a1 import column_letter
 from .package import Package
 from .tags import attrs, elements, esc_attr, find_element, namespace_prefix, root_prefix, set_attrs
 from .text import cell_xml, xml_text
@@ -40,7 +39,7 @@ def sheet_xml(spec: SheetSpec) -> str:
     last_col = max(last_col, *spec.hidden_columns) if spec.hidden_columns else last_col
     rows = []
     for r, row in enumerate(spec.rows, start=1):
-        cells = "".join(cell_xml(f"{get_column_letter(c)}{r}", None if s is None else str(s), v)
+        cells = "".join(cell_xml(f"{column_letter(c)}{r}", None if s is None else str(s), v)
                         for c, (v, s) in enumerate(row, start=1) if v is not None or s is not None)
         height = f' ht="{spec.heights[r]}" customHeight="1"' if r in spec.heights else ""
         rows.append(f'<row r="{r}"{height}>{cells}</row>')
@@ -54,7 +53,7 @@ def sheet_xml(spec: SheetSpec) -> str:
     return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<worksheet xmlns="{MAIN}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-            f'<dimension ref="A1:{get_column_letter(last_col)}{max(len(spec.rows), 1)}"/>'
+            f'<dimension ref="A1:{column_letter(last_col)}{max(len(spec.rows), 1)}"/>'
             f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
             '<sheetFormatPr defaultRowHeight="15"/>'
             + (f"<cols>{''.join(cols)}</cols>" if cols else "")
@@ -94,7 +93,7 @@ def add_sheet(pkg: Package, spec: SheetSpec) -> str:
     if spec.title_rows:
         names.append(("_xlnm.Print_Titles", f"{_quoted(spec.name)}!$1:${spec.title_rows}"))
     if spec.print_columns:
-        last = get_column_letter(spec.print_columns)
+        last = column_letter(spec.print_columns)
         names.append(("_xlnm.Print_Area", f"{_quoted(spec.name)}!$A$1:${last}${max(len(spec.rows), 1)}"))
     if names:
         entries = "".join(f'<{p}definedName name="{n}" localSheetId="{index}">{xml_text(v)}</{p}definedName>' for n, v in names)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from ..ooxml.a1 import sheet_ref
 from .package import Package
-from .sheet import SheetXml, rich_text, split_ref
+from .sheet import SheetXml, rich_text
 from .tags import attrs, elements, esc_attr, find_element, namespace_prefix, root_prefix, unescape
 from .text import xml_text
 
@@ -118,7 +119,7 @@ class Notes:
         self.dirty = True
 
     def _add_shape(self, ref: str, lines: int) -> None:
-        row, col = split_ref(ref)
+        row, col = sheet_ref(ref)
         if self.vml is None:
             block = 1 + max((int(n) for part in self.pkg.names() if part.endswith(".vml")
                              for n in re.findall(r'data="([\d,]+)"', self.pkg.text(part)) for n in n.split(",") if n),
@@ -149,7 +150,7 @@ class Notes:
                 self.comments = self.comments[:start] + self.comments[end:]
                 gone += 1
         if self.vml is not None:
-            cells = {split_ref(r) for r in refs}
+            cells = {sheet_ref(r) for r in refs}
             for row, col, shape in list(note_shapes(self.vml)):
                 if (row, col) in cells:
                     self.vml = self.vml.replace(shape, "", 1)

@@ -10,10 +10,10 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from openpyxl.formula.translate import Translator
 
+from ..ooxml.a1 import column_letter, sheet_ref
 from .tags import DamagedPackage, attrs, find_element, root_prefix, set_attrs, unescape
 from .text import xml_text
 
@@ -23,12 +23,6 @@ FORMULA = re.compile(r"<(?:[\w.-]+:)?f(?=[\s/>])([^>]*?)(?:/>|>(.*?)</(?:[\w.-]+
 VALUE = re.compile(r"<(?:[\w.-]+:)?v>(.*?)</(?:[\w.-]+:)?v>", re.S)
 TEXT = re.compile(r"<(?:[\w.-]+:)?t(?:\s[^>]*)?>(.*?)</(?:[\w.-]+:)?t>|<(?:[\w.-]+:)?rPh\b.*?</(?:[\w.-]+:)?rPh>", re.S)
 ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """'E15' → (15, 5)."""
-    letters, row = coordinate_from_string(ref.replace("$", ""))
-    return row, column_index_from_string(letters)
 
 
 def rich_text(fragment: str) -> str:
@@ -86,10 +80,10 @@ class Row:
             for m in CELL.finditer(self.body or ""):
                 a = attrs("<c" + m.group(1) + ">")
                 if "r" in a:
-                    col = split_ref(a["r"])[1]
+                    col = sheet_ref(a["r"])[1]
                 else:
                     col += 1
-                    a["r"] = f"{get_column_letter(col)}{self.num}"
+                    a["r"] = f"{column_letter(col)}{self.num}"
                 out.append((col, Cell(a["r"], m.group(0), a)))
             self._cells = out
         return self._cells
@@ -137,7 +131,7 @@ class SheetXml:
         return next((r for r in self.rows if r.num == num), None)
 
     def cell(self, ref: str) -> Cell | None:
-        r, c = split_ref(ref)
+        r, c = sheet_ref(ref)
         row = self.row(r)
         if row is None:
             return None
@@ -153,7 +147,7 @@ class SheetXml:
         cell = self.cell(ref)
         if cell is not None:
             return cell.style or "0"
-        r, c = split_ref(ref)
+        r, c = sheet_ref(ref)
         row = self.row(r)
         if row is not None:
             a = attrs(row.open_tag)
@@ -170,7 +164,7 @@ class SheetXml:
     # ------------------------------------------------------------ writing
     def set(self, ref: str, xml: str) -> None:
         """Replace (or create) the cell at ref with the complete <c> element `xml`."""
-        r, c = split_ref(ref)
+        r, c = sheet_ref(ref)
         row = self.row(r) or self._new_row(r)
         cells = row.cells()
         k = next((i for i, (col, _) in enumerate(cells) if col >= c), len(cells))
@@ -243,13 +237,13 @@ class SheetXml:
         a = attrs(head[span[0]:span[1]])
         try:
             first, _, last = a.get("ref", "A1").partition(":")
-            r1, c1 = split_ref(first)
-            r2, c2 = split_ref(last or first)
+            r1, c1 = sheet_ref(first)
+            r2, c2 = sheet_ref(last or first)
         except ValueError:
             return head
         rows, cols = [r for r, _ in self.extent], [c for _, c in self.extent]
         r1, c1, r2, c2 = min(r1, *rows), min(c1, *cols), max(r2, *rows), max(c2, *cols)
-        ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+        ref = f"{column_letter(c1)}{r1}:{column_letter(c2)}{r2}"
         return head[:span[0]] + set_attrs(head[span[0]:span[1]], {"ref": ref}) + head[span[1]:]
 
     def insert_element(self, xml: str, before: tuple[str, ...]) -> None:

@@ -10,8 +10,7 @@ load and a stale calculation chain is dropped, so cached results never contradic
 """
 from __future__ import annotations
 
-import re
-
+from ..ooxml.a1 import destination
 from .newsheet import SheetSpec, add_sheet, remove_sheet
 from .notes import Notes
 from .package import Package
@@ -20,7 +19,6 @@ from .styles import Styles
 from .tags import attrs, elements, find_element, set_attrs, unescape
 from .text import Formula, cell_xml, looks_like_formula
 
-NAME_REF = re.compile(r"^=?(?:'((?:[^']|'')+)'|([^!'\[\]]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 AFTER_ROW_BREAKS = ("colBreaks", "customProperties", "cellWatches", "ignoredErrors", "smartTags", "drawing",
                     "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls",
                     "webPublishItems", "tableParts", "extLst", "AlternateContent")
@@ -87,8 +85,7 @@ class WorkbookPatch:
             a = attrs(xml[start:head_end])
             if "localSheetId" in a or "name" not in a:
                 continue
-            m = NAME_REF.match(unescape(xml[head_end:end].rsplit("<", 1)[0]).strip())
-            out[a["name"]] = None if m is None else ((m.group(1) or "").replace("''", "'") or m.group(2), m.group(3) + m.group(4))
+            out[a["name"]] = destination(unescape(xml[head_end:end].rsplit("<", 1)[0]))
         return out
 
     # ------------------------------------------------------------ cells

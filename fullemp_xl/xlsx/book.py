@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..ooxml.a1 import split_ref
 from .package import DEFAULT_LIMITS, Limits, Package
-from .sheet import SheetCells, read_sheet, split_ref
+from .sheet import SheetCells, read_sheet
 from .workbook import WorkbookParts
 
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import UnusableFile
+from ..ooxml.xml import DamagedXml, UnsafeXml
+from ..ooxml.xml import iterparse_xml as _iterparse_xml
+from ..ooxml.xml import parse_xml as _parse_xml
 from ..screening.kind import refuse_non_workbook_bytes, refuse_other_documents
 from ..screening.screen import regular_file_size
 
@@ -26,31 +29,21 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 DAMAGED = "工作簿已损坏，无法读取：请用 Excel 打开后另存为 .xlsx 再提交"
 
-# One parser for every part: no DTD loading, no entity resolution, no network; huge_tree off keeps
-# libxml2's own limits on depth and text size.
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_blank_text=False)
-
-
-def parse_xml(data: bytes, name: str, source: Path) -> etree._Element:
-    """A whole part as an element tree; damaged XML or any DTD is refused."""
+def parse_xml(data: bytes, name: str, source: Path):
+    """A whole part as an element tree (ooxml.xml.parse_xml); damaged XML or any DTD is refused."""
     try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError:
+        return _parse_xml(data)
+    except DamagedXml:
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理")
-    return root
+    except UnsafeXml:
+        raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理") from None
 
 
 def iterparse_xml(data: bytes, name: str, source: Path, tag: str):
     """Stream the elements `tag` of a large part (the caller clears them); damage is raised at its point."""
     try:
-        for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, resolve_entities=False,
-                                          no_network=True, load_dtd=False, huge_tree=False):
-            yield element
-    except etree.XMLSyntaxError:
+        yield from _iterparse_xml(data, tag)
+    except DamagedXml:
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
 
 

@@ -8,59 +8,24 @@ cell over a generated corpus.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-
 from ..errors import UnusableFile
+from ..ooxml.a1 import (
+    MAX_COL,
+    MAX_ROW,
+    OutsideSheet,
+    column_letter,
+    plain_ref,
+    range_bounds,
+    sheet_ref,
+)
 from .numfmt import from_excel
 from .package import Package, iterparse_xml, parse_xml
 from .workbook import WorkbookParts, ns_of, text_of
 
-MAX_ROW, MAX_COL = 1_048_576, 16_384
 STREAM_ABOVE = 4 * 1024 * 1024  # parts larger than this are streamed (memory stays bounded)
-_COLS: dict[str, int] = {}
-
-
-_REFS: dict[str, tuple[int, int]] = {}
 _PLAIN: set[str] = set()  # addresses seen already written as the forms name them ('E49')
-_REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
-
-
-def split_ref(ref: str) -> tuple[int, int]:
-    """'AB12' -> (12, 28); 'ab12' and '$AB$12' too (Excel and LibreOffice read them so). The same
-    references recur in every form, so they are remembered. Anything else raises ValueError."""
-    found = _REFS.get(ref)
-    if found is not None:
-        return found
-    m = _REF.fullmatch(ref)
-    if m is None:
-        raise ValueError(ref)
-    letters, digits = m.group(1).upper(), m.group(2)
-    col = _COLS.get(letters)
-    if col is None:
-        col = 0
-        for ch in letters:
-            col = col * 26 + ord(ch) - 64
-        _COLS[letters] = col
-    found = (int(digits), col)
-    if len(_REFS) < 200_000:
-        _REFS[ref] = found
-    return found
-
-
-def plain_ref(ref: str) -> str:
-    """A cell address as the forms name it: 'e49' and '$E$49' -> 'E49'."""
-    row, col = split_ref(ref)
-    return f"{column_letter(col)}{row}"
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _number(text: str):
@@ -126,7 +91,7 @@ def _hide_merged(cells: SheetCells, merged, ns: str) -> None:
             if ":" not in ref:
                 continue
             try:
-                (r1, c1), (r2, c2) = (split_ref(x.replace("$", "")) for x in ref.split(":"))
+                r1, c1, r2, c2 = range_bounds(ref)
             except ValueError:
                 continue
             if (r2 - r1 + 1) * (c2 - c1 + 1) <= 4096:
@@ -159,15 +124,12 @@ class _Reader:
 
     def key(self, ref: str) -> tuple[int, int]:
         """(row, column) of a cell address, refusing addresses outside a worksheet."""
-        key = _REFS.get(ref)
-        if key is None:
-            try:
-                key = split_ref(ref)
-            except ValueError:
-                raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
-        if not (0 < key[0] <= MAX_ROW and 0 < key[1] <= MAX_COL):
-            raise self.damaged("单元格超出工作表范围")
-        return key
+        try:
+            return sheet_ref(ref)
+        except OutsideSheet:
+            raise self.damaged("单元格超出工作表范围") from None
+        except ValueError:
+            raise self.damaged(f"单元格地址“{ref[:20]}”无效") from None
 
     def plain(self, ref: str) -> str:
         """'e49' or '$E$49' -> 'E49' (remembered); an address that is none is damage."""
@@ -309,7 +271,9 @@ class _Reader:
         if t == "b":
             return bool(int(text)) if text.strip() in ("0", "1") else text
         if t == "d":
-            from openpyxl.utils.datetime import from_ISO8601  # rare (Strict files): openpyxl only then
+            from openpyxl.utils.datetime import (
+                from_ISO8601,  # rare (Strict files): openpyxl only then
+            )
 
             return from_ISO8601(text)
         if t == "inlineStr":
@@ -321,7 +285,9 @@ def _formula(f, coordinate: str, shared: dict) -> str:
     kind = f.get("t")
     value = "=" + (f.text or "")
     if kind == "shared":
-        from openpyxl.formula.translate import Translator  # only files with shared formulas pay for it
+        from openpyxl.formula.translate import (
+            Translator,  # only files with shared formulas pay for it
+        )
 
         idx = f.get("si")
         if idx in shared:

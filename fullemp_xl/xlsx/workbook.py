@@ -6,26 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
-import re
 from functools import cached_property
 
 from ..errors import UnusableFile
+from ..ooxml.a1 import destination
 from .numfmt import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, MAC_EPOCH, WINDOWS_EPOCH, is_date_format, is_timedelta_format
 from .package import Package, parse_xml
 
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 REL_NS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
           "{http://purl.oclc.org/ooxml/officeDocument/relationships}")
-DEST = re.compile(r"^(?:'(?P<quoted>(?:[^']|'')+)'|(?P<plain>[^'!,:()]+))!\$?(?P<col>[A-Za-z]{1,3})\$?(?P<row>\d+)$")
-
-
-def _destination(text: str) -> tuple[str, str]:
-    """'基础数据'!$E$15 -> ('基础数据', 'E15'); anything but one cell -> ('', '')."""
-    m = DEST.match(text.strip())
-    if m is None:
-        return "", ""
-    sheet = m.group("quoted").replace("''", "'") if m.group("quoted") else m.group("plain")
-    return sheet, f"{m.group('col').upper()}{m.group('row')}"
 
 
 def ns_of(element) -> str:
@@ -130,7 +120,7 @@ class WorkbookParts:
         for dn in root.iter(ns + "definedName"):
             if dn.get("localSheetId") is not None:
                 continue  # sheet-scoped: openpyxl keeps these on the sheet, not in wb.defined_names
-            names[dn.get("name", "")] = _destination(dn.text or "")
+            names[dn.get("name", "")] = destination(dn.text or "") or ("", "")
         return ns, rels, MAC_EPOCH if date1904 else WINDOWS_EPOCH, sheets, order, names, worksheets
 
     def _part(self, kind: str) -> str | None:

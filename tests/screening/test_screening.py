@@ -13,7 +13,8 @@ from hostile import make_base, many_cells, rewrite, strict
 from fullemp_xl.errors import UnusableFile
 from fullemp_xl.screening.gate import check_workbook_file, load_workbook
 from fullemp_xl.screening import FORM_LIMITS, Limits, parse_xml, screen_workbook
-from fullemp_xl.screening.xmlscan import UnsafeXml, range_area
+from fullemp_xl.ooxml.a1 import range_area
+from fullemp_xl.screening.xmlscan import UnsafeXml
 
 
 @pytest.fixture(scope="module")

@@ -18,13 +18,11 @@ import importlib
 import inspect
 import re
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 from .buttons import ADDIN_NAME, BUTTONS
 from .compiled import undefined_types
 from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, XlwingsMismatch, macro_files, xlwings_bas
-from ...screening import parse_xml
-from ...screening.xmlscan import UnsafeXml
+from ...ooxml.xml import DamagedXml, UnsafeXml, parse_xml
 
 NAMESPACES = ("http://schemas.microsoft.com/office/2006/01/customui", "http://schemas.microsoft.com/office/2009/07/customui")
 # the part of the customUI schema a ribbon tab of buttons uses: element -> (children, attributes)
@@ -132,11 +130,11 @@ def _modules(files: dict[str, str], problems: list[str]) -> dict[str, str]:
 
 def _check_ui(text: str, modules: dict[str, str], problems: list[str]) -> None:
     try:
-        root = parse_xml(text.encode("utf-8"))  # defusedxml, no DTD: the same protection as every XML parser of ours
+        root = parse_xml(text.encode("utf-8"))  # ooxml.xml: the one safe parse of every reader of ours
     except UnsafeXml:
         problems.append("customUI.xml 含有 DOCTYPE/ENTITY 声明，不予处理")
         return
-    except ET.ParseError as exc:
+    except DamagedXml as exc:
         problems.append(f"customUI.xml 不是合法的 XML：{exc}")
         return
     ns, _, tag = root.tag[1:].partition("}") if root.tag.startswith("{") else ("", "", root.tag)
@@ -178,7 +176,8 @@ def _check_ui(text: str, modules: dict[str, str], problems: list[str]) -> None:
         if tag == "button":
             buttons[el.get("id")] = el.get("onAction", "")
         for child in el:
-            walk(child, tag)
+            if isinstance(child.tag, str):  # comments and processing instructions are no elements
+                walk(child, tag)
 
     walk(root, "")
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
