@@ -503,3 +503,15 @@ def band_score(ruleset: RuleSet, total, base=None, penalty=None):
     if total is None or ruleset.levels.with_bonus or not ruleset.bonus_sections or base is None:
         return total
     return max(0, base - (penalty or 0))
+
+
+def score_label(ruleset: RuleSet) -> str:
+    """What the decision calls the score it reads."""
+    if not ruleset.has_parts:
+        return "综合得分"
+    return "总得分" if ruleset.levels.with_bonus or not ruleset.bonus_sections else "不含加分的得分"
+
+
+def score_name(ruleset: RuleSet) -> str:
+    """What a score column shows: 总得分 (基础得分＋加分－扣分) under a rule set with 加分项 or 扣分项, else 综合得分."""
+    return "总得分" if ruleset.has_parts else "综合得分"

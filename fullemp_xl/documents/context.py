@@ -12,9 +12,8 @@ from decimal import Decimal
 
 from ..summary.model import SummaryRow, normalise_name
 from ..summary.status import standing
-from ..core.model import RuleSet
+from ..core.model import RuleSet, score_label, score_name
 from ..core.money import rmb_figures, rmb_words
-from ..engine.scoring import score_label
 from ..rules.kinds import excel_number
 from ..rules.policies import EXCLUDE_FLAGS
 
@@ -98,11 +97,6 @@ def parts_text(row: SummaryRow) -> str:
     if row.parts.get("base") == row.total and not row.parts.get("bonus") and not row.parts.get("penalty"):
         return ""
     return "，".join(f"{PART_WORDS[k]}{score_text(v)}分" for k, v in row.parts.items() if k in PART_WORDS)
-
-
-def score_name(rs: RuleSet) -> str:
-    """What the score column shows: 总得分 (基础得分＋加分－扣分) under a rule set with 加分项 or 扣分项, else 综合得分."""
-    return "总得分" if rs.has_parts else "综合得分"
 
 
 def row_values(row: SummaryRow, no: int) -> dict:

@@ -10,7 +10,7 @@ from fractions import Fraction
 from typing import Mapping
 
 from ..core.model import (Decision, GateResult, Item, ItemScore, LevelPolicy, PriorTitle, RuleSet, StageResult,
-                          band_score)
+                          band_score, score_label)
 from ..rules.kinds import Veto
 
 Values = Mapping[str, object]
@@ -81,13 +81,6 @@ def score_parts(ruleset: RuleSet, sections: dict) -> tuple[Fraction | None, Frac
 
 def level_score(ruleset: RuleSet, result: StageResult) -> Fraction | None:
     return band_score(ruleset, result.total, result.base, result.penalty)
-
-
-def score_label(ruleset: RuleSet) -> str:
-    """What the decision calls the score it reads."""
-    if not ruleset.has_parts:
-        return "综合得分"
-    return "总得分" if ruleset.levels.with_bonus or not ruleset.bonus_sections else "不含加分的得分"
 
 
 def check_gates(ruleset: RuleSet, values: Values) -> tuple[GateResult, ...]:

@@ -18,7 +18,7 @@ from ..builder.build import NO_TITLE
 from ..builder.lists import FIRST_DATA_ROW, REGISTRY_COLUMNS, build_registry
 from ..summary.model import RegistryEntry, normalise_name
 from ..summary.status import standing
-from ..core.model import RuleSet
+from ..core.model import RuleSet, score_name
 from ..writing.text import put_text
 from ..summary.load import load_summary
 from ..writing.files import write_output
@@ -70,7 +70,7 @@ def _title_after(rs: RuleSet, row, st, year: int) -> tuple[str, int | None, str,
         note = f"{why}，原称号暂保留" if held else why
         return held, row.prior_year, note, f"{label}：{why}：请在汇总表中填完决定后重新生成"
     if held:
-        reason = st.excluded or f"综合得分{_score(row.total)}分，{row.level or '不符合认定条件'}"
+        reason = st.excluded or f"{score_name(rs)}{_score(row.total)}分，{row.level or '不符合认定条件'}"
         return "", None, f"{year}年取消原“{held}”称号（{reason}）", ""
     return "", None, "", ""
 

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 
-from ..core.model import RuleSet
+from ..core.model import RuleSet, score_label
 from ..ooxml.a1 import column_letter
 from ..rules.kinds import excel_number
 from ..rules.policies import coverage_target
@@ -467,7 +467,7 @@ def _proposed_row(row: SummaryRow, rs: RuleSet) -> tuple:
 def _proposed_sheet(ws, fast: FastRows, proposed: Iterable[tuple], rs: RuleSet, info: str) -> None:
     floor = excel_number(rs.levels.bands[0].min) if rs.levels.bands else ""
     gates = "且基本条件全部符合" if rs.gates and rs.levels.requires_gates else ""
-    _heading(ws, f"拟认定名单（综合得分{floor}分以上{gates}）", info + "　按县（区）、街道、社区排列；"
+    _heading(ws, f"拟认定名单（{score_label(rs)}{floor}分以上{gates}）", info + "　按县（区）、街道、社区排列；"
              "实地考察、公示异议、最终认定取自“汇总”工作表（重新汇总或 --refresh 后更新）", PROPOSED_HEADS, PROPOSED_WIDTHS)
     text = (fast.style(BODY_FONT, WRAP, None, None, True, False), fast.style(BODY_FONT, WRAP, None, None, True, True))
     center = fast.style(BODY_FONT, CENTER, None, None, True, False)

@@ -259,6 +259,8 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
     jsonschema.validate(shown, schema("rules-show"))
     assert [(s["label"], s["kind"], s["max"]) for s in shown["sections"]][3:] == [("附1", "bonus", 5), ("附2", "penalty", None)]
     wb = openpyxl.load_workbook(summary)
+    titles = [c.value for row in wb["拟认定名单"].iter_rows(max_row=2) for c in row if c.value]
+    assert any(str(t).startswith("拟认定名单（总得分") for t in titles), titles  # the score the bands read, named so
     ws = wb["汇总"]
     head = [c.value for c in ws[3]]
     assert {"基础得分", "加分", "扣分", "扣分项附2.1", "加分项附1.1（3分）"} <= set(head)
