@@ -259,8 +259,8 @@ RECOMMENDS = ("符合", "无")  # 实地考察 符合 and 公示异议 无: what
 
 
 def _carry(county_summaries, identities: dict, decisions: dict, total_of, ruleset: RuleSet) -> tuple[int, list[Finding]]:
-    """Each county's own entries (实地考察, county 公示异议) into the city's summary, where the county decided on
-    the same form (the same recomputed total).
+    """Each county's own entries (实地考察, county 公示异议; 民政变动, 变更后名称 and 备注 where the city's are blank)
+    into the city's summary, where the county decided on the same form (the same recomputed total).
 
     With a county 公示 (张掖 第六条: the county inspects, publishes and recommends), these columns are the
     county's: where the county did not recommend (不符合, 有, or still blank) its summary is followed even over
@@ -306,6 +306,11 @@ def _carry(county_summaries, identities: dict, decisions: dict, total_of, rulese
                     notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
                                          "", head, "警告",
                                          f"{label}：县（区）汇总表中“{head}”为“{theirs}”，市汇总表中为“{ours}”：按市汇总表"))
+            for col in ("civil", "new_name", "note"):  # 民政变动, 变更后名称, 备注: the county's fill the city's blanks
+                theirs, ours = getattr(row.decisions, col), getattr(here, col)
+                if theirs and not ours:
+                    setattr(here, col, theirs)
+                    took = True
             carried += took
     return carried, notes
 

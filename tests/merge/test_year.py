@@ -405,7 +405,7 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     proc = run("merge", ganzhou, "-o", tmp_path / "x.xlsx", "--registry", reg, "--county", "甘洲区")  # a typo
     assert proc.returncode == 2 and "没有县（区）“甘洲区”" in proc.stderr and "甘州区" in proc.stderr
     # the county inspects, publishes its 公示 and recommends
-    set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无")
+    set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无", 备注="县区已现场核对台账")
     set_decisions(county, "西关社区", 实地考察="不符合")
     assert run("merge", "--refresh", county).returncode == 0  # a county summary refreshes as one
     city = tmp_path / "市汇总表.xlsx"
@@ -414,6 +414,7 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     assert data["county_summaries"] == ["来件/甘州区/甘州区汇总表.xlsx"] and data["carried"] == 2
     rows = {c["community"]: c for c in data["communities"]}
     assert rows["南关社区"]["decisions"]["inspection"] == "符合" and rows["南关社区"]["standing"]["city_notice"]
+    assert rows["南关社区"]["decisions"]["note"] == "县区已现场核对台账"  # the county's 备注 comes along
     assert rows["西关社区"]["decisions"]["inspection"] == "不符合" and not rows["西关社区"]["standing"]["city_notice"]
     assert rows["沙河社区"]["decisions"]["inspection"] == ""  # 临泽县 sent no summary: nothing invented
     assert not any(o["file"].endswith("甘州区汇总表.xlsx") for o in data["own_files"])  # read, not skipped
