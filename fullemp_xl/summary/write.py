@@ -122,7 +122,8 @@ class SummaryInput:
     outside: list[SummaryRow] = field(default_factory=list)
     registry_counts: dict[str, int] | None = None  # county -> communities in the registry
     unmatched: list[SummaryRow] = field(default_factory=list)  # earlier entries no community matches now
-    log: Callable[[], list[LogLine]] = list  # the 变更记录, asked for after the rows are written
+    earlier_log: list[LogLine] = field(default_factory=list)  # the 变更记录 as the previous run left it
+    log: Callable[[], list[LogLine]] = list  # this run's new 变更记录 lines, asked for after the rows are written
     year_note: str = ""  # where the 评分年度 came from, when it is not certain (the clock)
     published: list = field(default_factory=list)  # summary.timeline.Published: the 发布记录, carried forward
     county: str = ""  # a county's own summary (merge --county)
@@ -234,8 +235,8 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
             _missing_sheet(sheets["missing"], data.missing, info)
             _outside_sheet(sheets["outside"], data.outside, info, target)
         _unmatched_sheet(sheets["unmatched"], data.unmatched, data.ruleset, info)
-        log = data.log()
-        _log_sheet(sheets["log"], log, info)
+        new_lines = data.log()
+        _log_sheet(sheets["log"], data.earlier_log + new_lines, info)
         _published_sheet(sheets["published"], data.published)
         _meta_sheet(wb, data)
         _snapshot_sheet(wb, stats.snapshot + [(*snapshot_key(r), *(r.decisions.shown(c.key) for c in C.OFFICIAL))
@@ -245,7 +246,7 @@ def write_summary(data: SummaryInput, target: Path) -> dict:
         wb.save(target)
         splice(target, [rows, problems_rows, proposed_rows])
     return {"counties": county_table, "rows": stats.rows, "eligible": stats.eligible, "problems": problems,
-            "bins": stats.bins, "changes": sum(1 for line in log if line.found == data.generated)}
+            "bins": stats.bins, "changes": len(new_lines)}
 
 
 # ---------------------------------------------------------------- 汇总
