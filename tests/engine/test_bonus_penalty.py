@@ -167,7 +167,7 @@ def test_the_opinion_names_bonus_not_given_apart_from_points_lost():
 
 # ---------------------------------------------------------------- LibreOffice computes what the engine does
 def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
-    from test_differential_lo import GOOD as DRAWN, expected_cells, random_prior, random_stage, same
+    from test_differential_lo import GOOD as DRAWN, engine_and_office, random_prior, random_stage, same
 
     require_soffice()
     rng = random.Random(23)
@@ -182,17 +182,12 @@ def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
             cases.append((rs, stages, prior))
     mismatches, compared, totals = [], 0, set()
     for out, (rs, stages, prior) in zip(recalculate(paths, tmp_path / "lo"), cases):
-        wb = openpyxl.load_workbook(out, data_only=True)
-        book = OpenpyxlBook(wb, out.name)
-        for stage, values in stages.items():
-            for name, engine in expected_cells(rs, stage, values, prior).items():
-                loc = locate(book, name)
-                office = wb[loc.sheet][loc.cell].value
-                compared += 1
-                if name.startswith("fe_total_") and engine is not None:
-                    totals.add("above 100" if engine > 100 else "zero" if engine == 0 else "between")
-                if not same(engine, office):
-                    mismatches.append(f"{out.name} {name}: engine={engine} libreoffice={office!r}")
+        for name, engine, office in engine_and_office(out, rs, stages, prior):
+            compared += 1
+            if name.startswith("fe_total_") and engine is not None:
+                totals.add("above 100" if engine > 100 else "zero" if engine == 0 else "between")
+            if not same(engine, office):
+                mismatches.append(f"{out.name} {name}: engine={engine} libreoffice={office!r}")
     assert not mismatches, f"{len(mismatches)} of {compared} cells differ:\n" + "\n".join(mismatches[:30])
     assert compared > 2000 and {"above 100", "between", "zero"} <= totals
 

@@ -107,6 +107,16 @@ def same(engine, office) -> bool:
     return engine == office
 
 
+def engine_and_office(out, ruleset, stages: dict, prior: PriorTitle):
+    """(defined name, the engine's value, LibreOffice's recalculated value) for every formula cell of one form."""
+    wb = openpyxl.load_workbook(out, data_only=True)
+    book = OpenpyxlBook(wb, out.name)
+    for stage, values in stages.items():
+        for name, engine in expected_cells(ruleset, stage, values, prior).items():
+            loc = locate(book, name)
+            yield name, engine, wb[loc.sheet][loc.cell].value
+
+
 def monitor_case(rng: random.Random, ruleset, path):
     book = OpenpyxlBook(build_declaration(ruleset), path.name)
     months = {}
@@ -156,17 +166,12 @@ def test_engine_and_libreoffice_agree_on_every_formula_cell(tmp_path, rules, par
     outcomes: set = set()
     batch = recalculated_batch(tmp_path, rules, part, count)
     for out, (ruleset, stages, prior) in batch:
-        wb = openpyxl.load_workbook(out, data_only=True)
-        book = OpenpyxlBook(wb, out.name)
-        for stage, values in stages.items():
-            for name, engine in expected_cells(ruleset, stage, values, prior).items():
-                loc = locate(book, name)
-                office = wb[loc.sheet][loc.cell].value
-                compared += 1
-                if name.startswith("fe_level_"):
-                    outcomes.add(engine)
-                if not same(engine, office):
-                    mismatches.append(f"{out.name} {name} (prior {prior}): engine={engine} libreoffice={office!r}")
+        for name, engine, office in engine_and_office(out, ruleset, stages, prior):
+            compared += 1
+            if name.startswith("fe_level_"):
+                outcomes.add(engine)
+            if not same(engine, office):
+                mismatches.append(f"{out.name} {name} (prior {prior}): engine={engine} libreoffice={office!r}")
     assert not mismatches, f"{len(mismatches)} of {compared} cells differ:\n" + "\n".join(mismatches[:30])
     assert compared >= CELLS_PER_FILE * count
     # the random data of each batch reached every kind of outcome of its policy
