@@ -204,7 +204,7 @@ def test_score_restores_an_overwritten_formula_on_a_protected_sheet(tmp_path, fo
 def test_the_replay_fails_a_click_that_ignores_protection(tmp_path, form, monkeypatch, handler, broken):
     import contextlib
 
-    from fullemp_xl.excel.adapter import XlwingsBook
+    from fullemp_xl.forms.xlwingsbook import XlwingsBook
     from xl_remote import ProtectionError
 
     path = overwrite_formula(form, tmp_path / "broken.xlsx") if broken else form
