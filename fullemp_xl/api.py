@@ -17,17 +17,17 @@ from pathlib import Path
 
 from .core import DEFAULT_RULESET
 from .errors import UnusableFile
-from .forms.names import ASSESSMENT, DECLARATION
+from .forms.names import ASSESSMENT, DECLARATION  # noqa: F401  (named by cli/ and excel/)
 from .forms.reader import NotOurWorkbook, read_meta
-from .rules import RuleSetError, UnknownRuleSet, load_ruleset
-from .rules.kinds import excel_number, percent_text
+from .rules import RuleSetError, UnknownRuleSet, load_ruleset  # noqa: F401  (UnknownRuleSet: cli's)
+from .rules.kinds import excel_number, percent_text  # noqa: F401  (how the command line writes numbers)
 
 __all__ = ["open_book", "score_file", "monitor_file", "distribute", "fill_file", "validate_file", "write_scores", "mark_file",
            "clear_marks_file", "unmark_file", "build_templates", "load_ruleset", "UnusableFile",
            "merge", "refresh", "load_summary", "notice", "announcement", "subsidy", "next_registry"]
 
-# Also named by the callers: the form kinds ASSESSMENT and DECLARATION, the errors NotOurWorkbook,
-# RuleSetError, UnknownRuleSet (FullempError and UnusableFile are `errors`'), excel_number and percent_text.
+# Named by the callers too: the form kinds ASSESSMENT and DECLARATION, the errors NotOurWorkbook, RuleSetError and
+# UnknownRuleSet (FullempError and UnusableFile are `errors`'), and excel_number, percent_text (numbers as shown).
 
 
 # ------------------------------------------------------------------ one form file (考评表, 申报表)
@@ -124,7 +124,7 @@ def fill_json(result, ruleset, file: str, ledger: str) -> dict:
 
 
 # ------------------------------------------------------------------ the workbook open in Excel (the buttons)
-# `book` is any forms.book.Book: excel.adapter.XlwingsBook over the open workbook, read through the same
+# `book` is any forms.book.Book: forms.xlwingsbook.XlwingsBook (excel_book) over the open workbook, read through the same
 # form reader and pipeline as `fullemp score` (no copy of the workbook on disk).
 
 def excel_book(book):
