@@ -266,8 +266,8 @@ def rules_folder() -> Path:
     return user_dir()
 
 
-def unreadable_ruleset(path: str | Path) -> str:
-    """Why a rule-set file cannot be read at all (missing, not UTF-8, not TOML …); "" when it can."""
+def unreadable_ruleset(path: str | Path) -> str | None:
+    """Why a rule-set file cannot be read at all (missing, not UTF-8, not TOML …); None when it can."""
     from .rules.source import unreadable
 
     return unreadable(Path(path))
