@@ -63,8 +63,8 @@ def main(n: int = 15) -> None:
     print(f"  {'command-line path: api.score_file (openpyxl load)':<51} {median_ms(lambda: api.score_file(form), n):7.1f} ms")
     import zlib
 
-    from fullemp_xl.excel.addin import macros, package
-    from fullemp_xl.excel.vba import compress
+    from fullemp_xl.addin import macros, package
+    from fullemp_xl.addin.vba import compress
 
     print(f"  {'build fullemp.xlam (5 modules, compound file, zip)':<51} {median_ms(package.package_bytes, n):7.1f} ms")
     data = macros.xlwings_bas().replace("\n", "\r\n").encode("ascii")

@@ -26,9 +26,9 @@ LAYERS = [
     {"assess"},
     {"registry", "documents"},
     {"merge"},
+    {"demo", "addin"},  # the demo run; the add-in's generator (names the Excel side's modules only as strings)
     {"api"},
-    {"demo"},
-    {"excel"},  # the Excel side (and the add-in it ships, built by `fullemp addin build`)
+    {"excel"},  # the Excel side: buttons, FE_ functions, xlwings Server
     {"cli"},
     {"__main__"},
 ]
@@ -109,3 +109,15 @@ def test_core_imports_nothing_of_ours_but_the_errors():
     core = {me: {d for d in found if part(d) not in ("core", "errors")} for me, found in imports().items()
             if part(me) == "core"}
     assert {me: found for me, found in core.items() if found} == {}
+
+
+# The callers of the facade: they reach the rest of the package only through api (plus the errors, the
+# plain data of core, and the package itself for its version).
+FACADE_CALLERS = {"cli", "excel"}
+FACADE_ALLOWED = {"api", "errors", "core", "__init__"}
+
+
+def test_cli_and_excel_go_through_the_facade():
+    bypass = sorted(f"{me} -> {dst}" for me, found in imports().items() if part(me) in FACADE_CALLERS
+                    for dst in found if part(dst) not in FACADE_ALLOWED | {part(me)})
+    assert bypass == [], "call it through fullemp_xl.api (add a thin function there)"

@@ -35,11 +35,11 @@ class ProtectionError(AssertionError):
     """What Excel answers with run-time error 1004."""
 
 
-def _cell_value(value):
+def _cell_value(value, data_type: str = "f"):
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith("="):
-        return ""  # formulas: openpyxl files carry no cached value
+    if isinstance(value, str) and value.startswith("=") and data_type == "f":
+        return ""  # formulas: openpyxl files carry no cached value (a text "=…" is shown as it is)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return value
@@ -52,7 +52,7 @@ def payload(path) -> dict:
     sheets = []
     for ws in wb.worksheets:
         rows, cols = max(ws.max_row, 1), max(ws.max_column, 1)
-        grid = [[_cell_value(ws.cell(r, c).value) for c in range(1, cols + 1)] for r in range(1, rows + 1)]
+        grid = [[_cell_value(ws.cell(r, c).value, ws.cell(r, c).data_type) for c in range(1, cols + 1)] for r in range(1, rows + 1)]
         notes = [{"address": c.coordinate} for row in ws.iter_rows() for c in row if c.comment is not None]
         sheets.append({"name": ws.title, "values": grid, "tables": [], "pictures": [], "notes": notes})
     names = []

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from .. import api
 from .base import ZhCommand, ZhGroup
 
 MACROS = Path(__file__).resolve().parent.parent.parent / "macros"
@@ -21,16 +22,13 @@ def addin_group():
 def check_command(folder):
     """检查加载项的源文件：功能区 XML 符合架构、每个回调和 RunPython 目标都存在且可调用、
     每个 FE_ 函数的 VBA 包装与 Python 的参数一致、#Const App、VBA 只含 ASCII。"""
-    from ..excel.addin import write_macros
-    from ..excel.addin.check import check
-
     path = Path(folder) if folder else MACROS
     if folder is None and not path.exists():  # installed without the repository: check what we generate
         import tempfile
 
         path = Path(tempfile.mkdtemp())
-        write_macros(path)
-    problems = check(path)
+        api.write_addin_sources(path)
+    problems = api.check_addin(path)
     for p in problems:
         click.echo(f"  错误：{p}")
     click.echo(f"{path}：" + ("检查通过" if not problems else f"{len(problems)} 个问题"))
@@ -44,21 +42,17 @@ def check_command(folder):
               help="写入加载项的 Python（Windows 路径，如 C:\\Python312\\pythonw.exe）；不给时加载项会提示运行 fullemp addin install。")
 def build_command(out, interpreter):
     """生成功能区 XML、VBA 源文件和 fullemp.xlam（含 VBA 工程：按钮回调、FE_ 函数、xlwings 运行模块）。"""
-    import xlwings
-
-    from ..excel.addin import ADDIN_NAME, BUTTONS, build_xlam, write_macros
-    from ..excel.addin.macros import XlwingsMismatch
-
     folder = Path(out)
-    for path in write_macros(folder):
+    for path in api.write_addin_sources(folder):
         click.echo(f"已生成：{path}")
+    mismatch, _ = api.addin_errors()
     try:
-        target = build_xlam(folder / f"{ADDIN_NAME}.xlam", interpreter)
-    except XlwingsMismatch as exc:
+        target, name, buttons, xlwings_version = api.build_addin(folder, interpreter)
+    except mismatch as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2)
-    click.echo(f"已生成：{target}（VBA 工程 {ADDIN_NAME}：ThisWorkbook、Sheet1、fullemp_ribbon、fullemp_udfs、"
-               f"xlwings {xlwings.__version__}；{len(BUTTONS)} 个按钮）")
+    click.echo(f"已生成：{target}（VBA 工程 {name}：ThisWorkbook、Sheet1、fullemp_ribbon、fullemp_udfs、"
+               f"xlwings {xlwings_version}；{buttons} 个按钮）")
     if not interpreter:
         click.echo("提示：未记录 Python。在 Windows 上请用 fullemp addin install 安装，它会写入当时的 Python。")
 
@@ -67,25 +61,20 @@ def build_command(out, interpreter):
 def install_command():
     """在 Windows 上安装加载项：把记录了当前 Python 的 fullemp.xlam 放进 Excel 的启动文件夹（XLSTART），
     Excel 每次启动时加载它（与 xlwings addin install 的做法相同）。"""
-    from ..excel.addin.install import install
-
-    _report(install)
+    _report(api.install_addin)
 
 
 @addin_group.command("uninstall", cls=ZhCommand)
 def uninstall_command():
     """在 Windows 上卸载加载项：从 Excel 的启动文件夹删除 fullemp.xlam（先关闭 Excel）。"""
-    from ..excel.addin.install import uninstall
-
-    _report(uninstall)
+    _report(api.uninstall_addin)
 
 
 def _report(step):
-    from ..excel.addin.install import InstallError
-
+    _, failed = api.addin_errors()
     try:
         report = step()
-    except InstallError as exc:
+    except failed as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(2)
     for line in report.lines:

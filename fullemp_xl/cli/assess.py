@@ -6,11 +6,8 @@ import click
 from fractions import Fraction
 
 from .. import api
-from ..builder.build import DECLARATION
 from ..core.jsondoc import document, findings_json
-from ..rules.kinds import percent_text
 from ..core.model import worst_exit_code
-from ..rules import load_ruleset
 from .textreport import findings_summary, score_card
 from .base import Unusable, ZhCommand
 from .base import argument
@@ -33,7 +30,7 @@ def score_command(file, rules, fmt, write, out, in_place, force):
     \b
     退出码：0 无错误，1 工作簿有错误，2 文件或参数无法使用。
     """
-    if api.form_of(file) == DECLARATION:
+    if api.form_of(file) == api.DECLARATION:
         if write or out or in_place or force:
             raise Unusable("申报表没有可写回的打分结果；--write 只用于考评表")
         report_monitor(api.monitor_file(file, rules), fmt)
@@ -45,7 +42,7 @@ def score_command(file, rules, fmt, write, out, in_place, force):
         if out or in_place:
             check_output_choice(None, None, what="只有加 --write 才会写入工作簿；")
         card, changes, backup = api.score_file(file, rules), [], None
-    ruleset = load_ruleset(rules or card.ruleset)
+    ruleset = api.load_ruleset(rules or card.ruleset)
     if fmt == "json":
         data = api.score_json(card, ruleset, file)
         data["restored"] = changes
@@ -76,7 +73,7 @@ def report_monitor(report: dict, fmt: str) -> None:
                 click.echo(f"  {m['month']:>2}月  {shown}")
             else:
                 state = "达标" if m["met"] else "未达标"
-                click.echo(f"  {m['month']:>2}月  从业 {m['employed']}，失业 {m['unemployed']}，就业率 {percent_text(Fraction(m['employed'], m['employed'] + m['unemployed']))}  {state}")
+                click.echo(f"  {m['month']:>2}月  从业 {m['employed']}，失业 {m['unemployed']}，就业率 {api.percent_text(Fraction(m['employed'], m['employed'] + m['unemployed']))}  {state}")
         below = "、".join(f"{m}月" for m in mon["below"]) or "无"
         click.echo(f"已填 {mon['filled']} 个月；未达标的月份：{below}")
         if findings:

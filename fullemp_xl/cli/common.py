@@ -8,8 +8,7 @@ import sys
 
 import click
 
-from ..forms.reader import NotOurWorkbook
-from ..rules import RuleSetError, UnknownRuleSet
+from .. import api
 from ..errors import EXIT_UNUSABLE, FullempError, UnusableFile
 from .base import Unusable
 
@@ -46,11 +45,11 @@ def domain_errors(fn):
             return fn(*args, **kwargs)
         except UnusableFile as exc:
             raise Unusable(f"{exc.path.name if hasattr(exc.path, 'name') else exc.path}：{exc.message}") from None
-        except NotOurWorkbook as exc:
+        except api.NotOurWorkbook as exc:
             raise Unusable(f"{exc.file}：{exc.message}") from None
-        except UnknownRuleSet as exc:
+        except api.UnknownRuleSet as exc:
             raise Unusable("找不到规则集：" + "；".join(p.message for p in exc.problems)) from None
-        except RuleSetError as exc:
+        except api.RuleSetError as exc:
             raise Unusable("规则集有问题：\n" + "\n".join(f"  {p}" for p in exc.problems)) from None
         except FullempError as exc:  # any other error of ours that ends the command: its message, never a traceback
             if exc.exit_code != EXIT_UNUSABLE:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 
+from .. import api
 from .base import ZhCommand
 from .common import domain_errors
 
@@ -18,22 +19,20 @@ def demo_command(out_dir, pdf):
     """演示：用内置示例数据走一遍完整流程，结果放在一个文件夹里。
 
     依次生成模板、按名册分发、从台账填报、校验、打分、汇总，生成公示、认定公告、补助资金明细和下一年度的名册，并按新名册分发下一年度的表格。"""
-    from ..demo import run_demo, run_ledger_demo, run_merge_demo
-
     out = Path(out_dir)
     click.echo(f"正在生成演示（输出到 {out}）……")
-    results = run_demo(out)
+    results = api.run_demo(out)
     click.echo(f"\n· 分发：按社区名册为每个社区生成预填的申报表、考评表：{out / '0-分发'}")
     for r in results:
         state = f"{r.errors} 个错误，{r.warnings} 个警告" if r.errors or r.warnings else "无问题"
         click.echo(f"\n· {r.community}：{r.note}")
         click.echo(f"  结论：{r.level}（合计 {r.total} 分）；校验：{state}")
         click.echo(f"  提交：{r.submission}\n  打分：{r.scored}\n  标记：{r.marked}")
-    fill, ledger, filled = run_ledger_demo(out)
+    fill, ledger, filled = api.run_ledger_demo(out)
     click.echo(f"\n· 台账填报：从示例台账（{fill.rows} 人）数出 {len(fill.counted)} 项基础数据，写入南关社区考评表的自评列，"
                f"每项附计算说明（行号，不含姓名和身份证号）")
     click.echo(f"  台账：{ledger}\n  结果：{filled}")
-    merged = run_merge_demo(out)
+    merged = api.run_merge_demo(out)
     r = merged.result
     click.echo(f"\n· 汇总：各县区报送的文件（按县区分的文件夹、Windows 压缩的 .zip、一份补报、一个损坏的文件）与社区名册对照，"
                f"{r.communities} 个社区，符合认定条件 {r.eligible} 个；重复提交 {len(r.duplicates)} 处，"
@@ -46,12 +45,10 @@ def demo_command(out_dir, pdf):
 
 
 def _documents(out: Path, summary: Path, pdf: bool) -> None:
-    from ..demo.documents import run_documents_demo
-
     def progress(done, total, path):
         click.echo(f"  PDF {done}/{total}：{path.name}", err=True)
 
-    docs = run_documents_demo(summary, out / "6-文书", pdf=pdf, progress=progress)
+    docs = api.run_documents_demo(summary, out / "6-文书", pdf=pdf, progress=progress)
     click.echo(f"\n· 文书：像官员那样在汇总表中填写实地考察、公示异议、最终认定（{docs.summary.name}），发文机关信息为示例"
                f"（{docs.profile.name}），由汇总表生成公示、认定公告、补助资金明细（Word{'、PDF' if pdf else ''}，按 GB/T 9704 排版）：")
     for path in [*docs.documents, *docs.pdfs, *docs.sheets]:

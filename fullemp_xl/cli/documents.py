@@ -62,17 +62,12 @@ def document_errors(fn):
     """The documents' own errors: Chinese messages, exit 2 (unusable) or 1 (nothing to publish)."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        from ..documents.engine import TemplateProblems
-        from ..documents.pdf import PdfError
-        from ..documents.profile import ProfileError
-        from ..documents.publish import DateConflict, NothingToPublish
-        from ..core.workdays import HolidayFileError, UnknownYear
-
+        unusable, nothing = api.document_errors()
         try:
             return fn(*args, **kwargs)
-        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError) as exc:
+        except unusable as exc:
             raise Unusable(str(exc)) from None
-        except (NothingToPublish, DateConflict) as exc:
+        except nothing as exc:
             click.echo(f"未生成：{exc}", err=True)
             raise SystemExit(EXIT_FINDINGS) from None
     return domain_errors(wrapper)
@@ -161,10 +156,9 @@ def notice_command(summary, stage, county, start, days, holidays, out, fmt, **kw
         raise Unusable("--county 只用于县区公示（--stage county）")
     outcome = api.notice(summary, stage=stage, county=county, start=start, days=days, out=out, holidays=holidays,
                          **settings)
-    from ..documents.publish import CITY_SUMMARY_NOTE
-
-    if CITY_SUMMARY_NOTE in outcome.notes and fmt != "json":  # loud: on the error stream too (JSON: in "notes")
-        click.echo(CITY_SUMMARY_NOTE, err=True)
+    note = api.city_summary_note()
+    if note in outcome.notes and fmt != "json":  # loud: on the error stream too (JSON: in "notes")
+        click.echo(note, err=True)
     d = outcome.details
     period = f"公示期 {_cn(d['start'])}至{_cn(d['end'])}（{d['days']}个工作日）"
     _report(outcome, fmt, f"{'县（区）' if stage == 'county' else '市级'}公示：{period}", summary)

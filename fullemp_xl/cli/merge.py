@@ -6,7 +6,6 @@ import sys
 import click
 
 from .. import api
-from ..summary.model import QUARANTINED
 from .base import Unusable, ZhCommand
 from .base import argument
 from .common import domain_errors, echo_json, format_option, rules_option
@@ -33,7 +32,7 @@ class _Progress:
     def step(self, result) -> None:
         if self.bar is None:
             return
-        if result.kind == QUARANTINED:
+        if api.is_quarantined(result):
             self.bad += 1
             self.bar.set_postfix_str(f"无法使用 {self.bad} 个", refresh=False)
         self.bar.update(1)
@@ -94,11 +93,7 @@ def merge_command(paths, out, registry, rules, year, jobs, fmt, quiet, refresh_p
     finally:
         progress.close()
     if fmt == "json":
-        from ..merge.report import as_json
-
-        echo_json(as_json(result, refresh_path or None))
+        echo_json(api.merge_report(result, fmt="json", refreshed=refresh_path or None))
     else:
-        from ..merge.report import as_text
-
-        click.echo(as_text(result))
+        click.echo(api.merge_report(result))
     raise SystemExit(result.exit_code)

@@ -5,13 +5,9 @@ from pathlib import Path
 
 import click
 
-from ..engine.limits import check_file
-from ..rules import RuleSetError, builtin_ids, installed_ids, load_ruleset, user_dir
-from ..rules.install import install, uninstall
+from .. import api
 from ..core import DEFAULT_RULESET
 from ..core.model import number
-from ..rules.kinds import excel_number
-from ..rules.source import unreadable
 from .base import Unusable, ZhCommand, ZhGroup
 from ..core.jsondoc import document
 from .base import argument
@@ -29,20 +25,20 @@ def rules_group():
 def list_command(fmt):
     """列出内置规则集和本机已安装的规则集。"""
     rows = []
-    for source, ids in (("内置", builtin_ids()), ("已安装", installed_ids())):
+    for source, ids in (("内置", api.builtin_rulesets()), ("已安装", api.installed_rulesets())):
         for rule_id in ids:
-            rs = load_ruleset(rule_id)
+            rs = api.load_ruleset(rule_id)
             rows.append({"id": rs.id, "version": rs.version, "name": rs.name, "jurisdiction": rs.jurisdiction,
                          "items": len(rs.items), "total": number(rs.total), "provisional": rs.provisional or None,
                          "source": "builtin" if source == "内置" else "installed", "path": str(rs.path)})
     if fmt == "json":
-        echo_json(document("rules-list", rulesets=rows, folder=str(user_dir())))
+        echo_json(document("rules-list", rulesets=rows, folder=str(api.rules_folder())))
         return
     for row in rows:
         mark = "（评分表为暂用）" if row["provisional"] else ""
         where = "内置" if row["source"] == "builtin" else "已安装"
         click.echo(f"{row['id']:<16} {row['version']:<6} {where:<4} {row['name']}，{row['items']} 项，总分 {row['total']}{mark}")
-    click.echo(f"安装的规则集在：{user_dir()}（`fullemp rules install 文件` 安装）")
+    click.echo(f"安装的规则集在：{api.rules_folder()}（`fullemp rules install 文件` 安装）")
 
 
 @rules_group.command("install", cls=ZhCommand)
@@ -57,10 +53,7 @@ def install_command(file, force):
     """
     if not Path(file).is_file():
         raise Unusable(f"找不到文件：{file}")
-    errors = [p for p in check_file(Path(file)) if p.severity == "error"]
-    if errors:
-        raise RuleSetError(errors)
-    rule_id, dest, what = install(Path(file), force=force)
+    rule_id, dest, what = api.install_ruleset(Path(file), force=force)
     click.echo(f"{what}：{rule_id} → {dest}")
 
 
@@ -69,7 +62,7 @@ def install_command(file, force):
 @domain_errors
 def uninstall_command(rule_id):
     """删除本机安装的规则集（内置规则集不能删除）。"""
-    click.echo(f"已删除：{uninstall(rule_id)}")
+    click.echo(f"已删除：{api.uninstall_ruleset(rule_id)}")
 
 
 @rules_group.command("show", cls=ZhCommand)
@@ -78,7 +71,7 @@ def uninstall_command(rule_id):
 @domain_errors
 def show_command(rule_id, fmt):
     """显示规则集的评分表、基础数据、门槛和认定层级。"""
-    rs = load_ruleset(rule_id)
+    rs = api.load_ruleset(rule_id)
     if fmt == "json":
         echo_json(document(
             "rules-show", id=rs.id, version=rs.version, name=rs.name, source=rs.source, total=number(rs.total),
@@ -99,19 +92,19 @@ def show_command(rule_id, fmt):
     click.echo(f"{rs.name}（{rs.id} {rs.version}）\n来源：{rs.source}")
     if rs.provisional:
         click.echo(f"【注意】{rs.provisional}")
-    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages) + f"；总分 {excel_number(rs.total)} 分")
+    click.echo("评分阶段：" + "、".join(s.label for s in rs.stages) + f"；总分 {api.excel_number(rs.total)} 分")
     for section in rs.printed_sections:
         click.echo(f"\n{section.caption}")
         for item in section.items:
             points = " " if item.role == "penalty" and item.cap is None else \
-                f"（{'最多扣' if item.role == 'penalty' else ''}{excel_number(item.points)}分）"
+                f"（{'最多扣' if item.role == 'penalty' else ''}{api.excel_number(item.points)}分）"
             click.echo(f"  {item.shown}{points}{item.content}")
             click.echo(f"      评分标准：{item.criteria}")
             if item.reading:
                 click.echo(f"      解读：{item.reading}")
     click.echo(f"\n{rs.levels.gates_label if rs.gates else '认定门槛'}：" + ("；".join(g.label for g in rs.gates) or "无"))
     for band in rs.levels.bands:
-        click.echo(f"认定层级：{excel_number(band.min)}分及以上 → {band.new_title}" + (f"（{band.recommend}）" if band.recommend else ""))
+        click.echo(f"认定层级：{api.excel_number(band.min)}分及以上 → {band.new_title}" + (f"（{band.recommend}）" if band.recommend else ""))
     if rs.levels.reading:
         click.echo(f"口径：{rs.levels.reading}")
 
@@ -121,10 +114,10 @@ def show_command(rule_id, fmt):
 @format_option
 def check_command(file, fmt):
     """检查规则集文件，逐条说明问题所在的键和原因。退出码：0 无错误，1 有错误。"""
-    problem = unreadable(Path(file))
+    problem = api.unreadable_ruleset(file)
     if problem:
         raise Unusable(f"{file}：{problem}")
-    problems = check_file(file)
+    problems = api.check_ruleset_file(file)
     errors = [p for p in problems if p.severity == "error"]
     if fmt == "json":
         echo_json(document("rules-check", file=file, ok=not errors,
@@ -147,14 +140,10 @@ def check_command(file, fmt):
 @domain_errors
 def new_command(source, out, new_id, force):
     """从内置规则集复制出一个新规则集，作为本地评分表的起点。"""
-    from ..rules.newfile import new_ruleset_text
-    from ..writing import write_output
-
     path = Path(out)
     if path.exists() and not force:
         raise Unusable(f"{path} 已存在，不予覆盖；换一个文件名，或加 --force（原文件会先备份）")
-    text, rule_id = new_ruleset_text(source, new_id or path.stem)
-    write_output(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), force=force)
+    rule_id = api.new_ruleset(source, path, new_id or path.stem, force=force)
     click.echo(f"已生成：{path}（id = {rule_id}）")
     click.echo(f"下一步：照录本地评分表，修改后运行 `fullemp rules check {path}`，"
                f"再用 `fullemp templates build --rules {path} -o 模板` 生成模板；"

@@ -5,11 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..builder.build import ASSESSMENT, DECLARATION
+from .. import api
 from ..core import DEFAULT_RULESET
-from ..builder.templates import build_templates
-from ..forms.filled import holds_data
-from ..rules import builtin_ids, installed_ids, load_ruleset
 from .base import Unusable, ZhCommand, ZhGroup
 from .common import domain_errors
 
@@ -30,17 +27,15 @@ def build_command(rules, out_dir, force):
 
     已存在且填有数据的同名文件不会被覆盖（除非加 --force）；已存在的 Word 模板（可能是改过的）也不覆盖。
     """
-    ruleset = load_ruleset(rules)
+    ruleset = api.load_ruleset(rules)
     out = Path(out_dir)
-    for form in (ASSESSMENT, DECLARATION, "社区名册", "台账"):
+    for form in (api.ASSESSMENT, api.DECLARATION, "社区名册", "台账"):
         target = out / f"{form}.xlsx"
-        if target.exists() and not force and holds_data(target):
+        if target.exists() and not force and api.holds_data(target):
             raise Unusable(f"{target} 已存在且填有数据，不予覆盖；换一个输出文件夹，或加 --force")
-    for path in build_templates(ruleset, out):
+    for path in api.build_templates(ruleset, out):
         click.echo(f"已生成：{path}")
-    from ..documents.templates import write_templates
-
-    written, kept = write_templates(out, force=force)
+    written, kept = api.write_document_templates(out, force=force)
     for path in written:
         click.echo(f"已生成：{path}")
     for path in kept:
@@ -52,6 +47,6 @@ def build_command(rules, out_dir, force):
 
 def _installed(ruleset) -> bool:
     """Whether later commands will find this rule set by the id its forms record (the same content)."""
-    if ruleset.id in builtin_ids():
+    if ruleset.id in api.builtin_rulesets():
         return True
-    return ruleset.id in installed_ids() and load_ruleset(ruleset.id).digest == ruleset.digest
+    return ruleset.id in api.installed_rulesets() and api.load_ruleset(ruleset.id).digest == ruleset.digest

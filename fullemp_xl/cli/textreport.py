@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..builder.style import text_width
+from .. import api
 from ..core.model import SEVERITY_LABEL, Finding, RuleSet, ScoreCard
 from ..core.numbers import shown
-from ..rules.kinds import excel_number
 
 
 def pad(text: str, width: int) -> str:
     text = str(text)
-    while text_width(text) > width:
+    while api.text_width(text) > width:
         text = text[:-2] + "…"
-    return text + " " * (width - text_width(text))
+    return text + " " * (width - api.text_width(text))
 
 
 def _n(value) -> str:
-    return "—" if value is None else excel_number(value)
+    return "—" if value is None else api.excel_number(value)
 
 
 def findings_summary(findings: list[Finding]) -> str:
@@ -41,10 +40,10 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
     who = " ".join(shown(v) for v in card.identity.values() if v) or "（单位未填写）"
     lines.append(f"文件：{card.source}    单位：{who}")
     stages = card.stages
-    wide = max([6] + [text_width(i.shown) + 1 for i in ruleset.items])
+    wide = max([6] + [api.text_width(i.shown) + 1 for i in ruleset.items])
     head = pad("序号", wide) + pad("项目", 14) + pad("标准分", 8) + "".join(pad(ruleset.stage(s.stage).label, 8) for s in stages) + (
         "扣分、未加分说明" if ruleset.bonus_sections else "扣分说明")
-    lines += [head, "-" * text_width(head)]
+    lines += [head, "-" * api.text_width(head)]
     titles = {s.id: s.title for s in ruleset.sections}
     for k, item in enumerate(ruleset.items):
         points = "—" if item.role == "penalty" and item.cap is None else _n(item.points)
@@ -53,7 +52,7 @@ def score_card(card: ScoreCard, ruleset: RuleSet) -> str:
         reasons = [f"{ruleset.stage(s.stage).label}：{'；'.join(s.items[k].reasons)}" for s in stages
                    if s.items[k].reasons and ruleset.stage(s.stage).label not in empty]
         lines.append(row + ("  ".join(reasons)))
-    lines.append("-" * text_width(head))
+    lines.append("-" * api.text_width(head))
     if ruleset.has_parts:  # 基础得分, 加分, 扣分, then 总得分
         lines.append(pad("基础得分", wide + 14) + pad(_n(ruleset.total), 8) + "".join(pad(_n(s.base), 8) for s in stages))
         if ruleset.bonus_sections:

@@ -13,7 +13,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-from .. import api
+from ..assess import files
 from ..assess import pipeline
 from ..forms import names
 from ..forms.book import OpenpyxlBook, locate
@@ -27,6 +27,7 @@ from ..builder.lists import FIRST_DATA_ROW, build_ledger, build_registry
 from ..core.idnumber import check_digit
 from ..errors import UnusableFile
 from ..merge.run import merge
+from ..registry import distribute
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,7 @@ def run_demo(out_dir: Path) -> list[DemoResult]:
     build_templates(ruleset, out_dir / "模板")
     registry = write_sample_registry(out_dir / "0-分发" / "社区名册.xlsx", ruleset,
                                      data["communities"] + data.get("registry_only", []))
-    api.distribute(registry, out_dir / "0-分发", rules=ruleset.id)
+    distribute(registry, ruleset, out_dir / "0-分发")
     results = []
     for k, c in enumerate(data["communities"], start=1):
         stages = {s.id: {**data["base"], **c.get(s.id, {})} for s in ruleset.stages}
@@ -129,9 +130,9 @@ def run_demo(out_dir: Path) -> list[DemoResult]:
         submission.parent.mkdir(parents=True, exist_ok=True)
         save_atomically(book.wb, submission, backup=False)
         scored = out_dir / "2-打分结果" / f"{stem}.xlsx"
-        card, _, _ = api.write_scores(submission, out=scored)
+        card, _, _ = files.write_scores(submission, out=scored)
         marked = out_dir / "3-校验标记" / f"{stem}.xlsx"
-        findings, _, _ = api.mark_file(submission, out=marked)
+        findings, _, _ = files.mark_file(submission, out=marked)
         final = card.final
         level = final.decision.level if final and final.decision else "暂不能认定（数据有误）"
         total = pipeline.number_text(final.total) if final else "—"
@@ -147,7 +148,7 @@ def run_ledger_demo(out_dir: Path):
     ledger = write_sample_ledger(out_dir / "4-台账填报" / "南关社区-台账.xlsx", ruleset)
     form = out_dir / "0-分发" / "甘州区" / "东街街道-南关社区-考评表.xlsx"
     filled = out_dir / "4-台账填报" / "南关社区-考评表（自评已按台账填报）.xlsx"
-    result, _, _ = api.fill_file(form, ledger, out=filled)
+    result, _, _ = files.fill_file(form, ledger, out=filled)
     return result, ledger, filled
 
 

@@ -18,7 +18,7 @@ from ..core.workdays import UnknownYear, load_calendar
 from ..documents.publish import NothingToPublish, Settings, make_announcement, make_notice, make_subsidy
 from ..documents.profile import PROFILE_FILE
 from ..summary.write import SHEETS
-from .. import api
+from ..registry import distribute
 from ..registry.next_year import write_next_registry
 from ..documents.context import counties
 from ..documents.pdf import convert
@@ -129,5 +129,5 @@ def run_documents_demo(summary_path: Path, out_dir: Path, *, pdf: bool = False, 
     result.registry = out_dir / f"社区名册-{year + 1}.xlsx"
     write_next_registry(decided, result.registry, force=True)
     result.forms = out_dir / f"分发-{year + 1}"
-    api.distribute(result.registry, result.forms, rules=rs.id)
+    distribute(result.registry, rs, result.forms)
     return result

@@ -2,17 +2,17 @@
 
 Each `*_book(book)` takes an xlwings Book (live Excel, or xlwings' remote engine in the tests), reads the
 summary as it is on screen — the officials' decision columns included, saved or not — through the same
-loader as the command line (`summary.load.load_summary`, on a snapshot of the values), and writes the
+loader as the command line (`summary.load.read_summary`, over the values xlwings reads from the open
+workbook: no copy on disk), and writes the
 documents beside the workbook's file with the issuing-office file (发文机关.toml) found there. It never
 changes the workbook. The zero-argument functions at the end are the RunPython entry points.
 """
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from pathlib import Path
 
-from ..writing.text import put_text
+from .. import api
 from .handlers import _alert, _guard
 
 NOTICE_FOLDER, SUBSIDY_FOLDER, ANNOUNCEMENT_FILE = "公示", "补助资金", "认定公告.docx"
@@ -22,70 +22,43 @@ class _NoFolder(Exception):
     pass
 
 
-def _snapshot(book, target: Path) -> None:
-    """The summary's sheets as values in a plain workbook (text stays text), for summary.load.load_summary."""
-    from openpyxl import Workbook
-
-    from ..summary.write import META_SHEET, SHEETS
-
-    wb = Workbook()
-    wb.remove(wb.active)
+def _sheets(book) -> dict:
+    """The summary's sheets as shown on screen: {name: (values row by row, top row, left column)}."""
     present = [s.name for s in book.sheets]
-    for name in (SHEETS["summary"], SHEETS["missing"], SHEETS["published"], META_SHEET):
-        if name not in present:
-            continue
-        used = book.sheets[name].used_range
-        values = used.options(ndim=2).value or []
-        ws = wb.create_sheet(name)
-        for r, row in enumerate(values, start=used.row):
-            for c, value in enumerate(row, start=used.column):
-                if value in (None, ""):
-                    continue
-                put_text(ws.cell(r, c), value)  # a community named "=…" is a name, not a formula
-    wb.save(target)
+    out = {}
+    for name in api.summary_sheets():
+        if name in present:
+            used = book.sheets[name].used_range
+            out[name] = (used.options(ndim=2).value or [], used.row, used.column)
+    return out
 
 
 def _load(book):
     """(summary, the workbook's path on disk): the summary as shown on screen."""
-    from ..summary.load import load_summary
-
     full = Path(str(book.fullname))
     if not full.is_absolute() or not full.parent.is_dir():  # a workbook never saved, or Excel on the web
         raise _NoFolder
-    with tempfile.TemporaryDirectory(prefix="fullemp-summary-") as tmp:
-        snap = Path(tmp) / "汇总表.xlsx"
-        _snapshot(book, snap)
-        summary = load_summary(snap)
-    summary.path = full
-    return summary, full
+    return api.read_summary_book(_sheets(book), full), full
 
 
 def _guarded(fn):
     """_guard plus the documents' own errors, each as a message box."""
     def wrapper(book, *args, **kwargs):
-        from ..documents.engine import TemplateProblems
-        from ..documents.pdf import PdfError
-        from ..documents.profile import ProfileError
-        from ..documents.publish import DateConflict, NothingToPublish
-        from ..core.workdays import HolidayFileError, UnknownYear
-
+        unusable, nothing = api.document_errors()
         try:
             return fn(book, *args, **kwargs)
         except _NoFolder:
             return _alert(book, "请先把汇总表保存到电脑上的文件夹中，文书会生成在它旁边。")
-        except (TemplateProblems, ProfileError, PdfError, UnknownYear, HolidayFileError, NothingToPublish,
-                DateConflict) as exc:
+        except unusable + nothing as exc:
             return _alert(book, str(exc))
     wrapper.__name__, wrapper.__doc__ = fn.__name__, fn.__doc__
     return _guard(wrapper)
 
 
-def _settings(book=None, summary=None):
-    from ..documents.publish import Settings
-
+def _settings(book=None, summary=None) -> dict:
     # a button regenerates (the earlier file is kept as a backup). The workbook is never changed, so the
     # 发布记录 is not written from here: the dates are still checked against what the command line recorded.
-    return Settings(force=True, record=lambda lines: "")
+    return dict(force=True, record=lambda lines: "")
 
 
 def _listing(outcome) -> str:
@@ -116,7 +89,6 @@ def first_working_day(calendar, day: dt.date) -> dt.date:
 @_guarded
 def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = None) -> str:
     """公示: every 公示 the decisions allow (each county's, and the city's), starting on the first working day from today."""
-    from ..documents.publish import DateConflict, NothingToPublish, make_notice
     from ..core.workdays import load_calendar
 
     summary, path = _load(book)
@@ -126,14 +98,14 @@ def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = No
     for stage in summary.ruleset.publication.stages:
         out = folder if stage == "county" else folder / "市级公示.docx"
         try:
-            outcome = make_notice(path, stage=stage, start=start, out=out, settings=_settings(book, summary), summary=summary)
-        except (NothingToPublish, DateConflict) as exc:  # e.g. the city 公示 while the county's is still running
+            outcome = api.notice(path, stage=stage, start=start, out=out, loaded=summary, **_settings(book, summary))
+        except api.document_errors()[1] as exc:  # e.g. the city 公示 while the county's is still running
             skipped.append(str(exc))
             continue
         written.append(outcome)
         skipped += outcome.skipped
     if not written:
-        raise NothingToPublish("；".join(skipped))
+        raise api.nothing_to_publish("；".join(skipped))
     d = written[0].details
     period = "至".join(_cn(dt.date.fromisoformat(d[k])) for k in ("start", "end"))
     head = f"公示期 {period}（{d['days']}个工作日），文书在 {folder}："
@@ -143,22 +115,18 @@ def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = No
 @_guarded
 def announce_book(book, *, out_dir: Path | None = None) -> str:
     """公告: the 认定公告 of every community finally certified in the open summary."""
-    from ..documents.publish import make_announcement
-
     summary, path = _load(book)
     target = (Path(out_dir) if out_dir else path.parent) / ANNOUNCEMENT_FILE
-    outcome = make_announcement(path, out=target, settings=_settings(book, summary), summary=summary)
+    outcome = api.announcement(path, out=target, loaded=summary, **_settings(book, summary))
     return _alert(book, f"认定公告已生成（{target}）：\n" + _listing(outcome))
 
 
 @_guarded
 def subsidy_book(book, *, out_dir: Path | None = None) -> str:
     """补助: one 补助资金明细 per county (Word and a workbook for its finance office)."""
-    from ..documents.publish import make_subsidy
-
     summary, path = _load(book)
     folder = Path(out_dir) if out_dir else path.parent / SUBSIDY_FOLDER
-    outcome = make_subsidy(path, out_dir=folder, settings=_settings(book, summary), summary=summary)
+    outcome = api.subsidy(path, out_dir=folder, loaded=summary, **_settings(book, summary))
     lines = [f"补助资金明细已生成（{folder}）："]
     for c in outcome.details["counties"]:
         lines.append(f"· {c['county']}：{c['funded']} 个社区，合计 {c['total']} 元（{c['total_words']}）；不予补助 {c['excluded']} 个")

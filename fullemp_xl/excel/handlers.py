@@ -9,16 +9,9 @@ from __future__ import annotations
 
 import json
 
-from ..assess import marking, pipeline
-from ..forms import names
-from ..forms.book import locate
-from ..forms.names import ASSESSMENT, DECLARATION
-from ..forms.reader import NotOurWorkbook, read_meta
+from .. import api
 from ..core.model import SEVERITY_LABEL
-from ..rules import RuleSetError
 from ..errors import UnusableFile
-from ..ooxml.a1 import column_letter
-from .adapter import XlwingsBook
 
 TITLE = "充分就业社区"
 INPUT_PREFIXES = ("fe_county", "fe_street", "fe_community", "fe_prior_", "fe_basic_info", "fe_work_info",
@@ -41,9 +34,9 @@ def _guard(fn):
     def wrapper(book, *args, **kwargs):
         try:
             return fn(book, *args, **kwargs)
-        except NotOurWorkbook as exc:
+        except api.NotOurWorkbook as exc:
             return _alert(book, f"{exc.message}")
-        except (UnusableFile, RuleSetError) as exc:
+        except (UnusableFile, api.RuleSetError) as exc:
             return _alert(book, str(getattr(exc, "message", exc)))
         except Exception as exc:  # a bug of ours: say so plainly, never a traceback in front of an official
             return _alert(book, f"程序内部错误（{type(exc).__name__}：{exc}）。工作簿未被改动的部分保持原样；"
@@ -52,14 +45,14 @@ def _guard(fn):
     return wrapper
 
 
-# marking.fill_record of builder.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
+# assess.marking.fill_record of builder.style's INPUT_FILL, FORMULA_FILL and of no fill (a test keeps them equal);
 # the templates print without shading, so all three are "no fill"
 NO_FILL_RECORD = {"pattern": None, "fg": {"type": "rgb", "value": "00000000", "tint": 0.0},
                   "bg": {"type": "rgb", "value": "00000000", "tint": 0.0}}
 INPUT_RECORD = FORMULA_RECORD = NO_FILL_RECORD
 
 
-def template_fill(book: XlwingsBook):
+def template_fill(book):
     """The fill a template gave each of our cells: what a mark replaces (the remote engine cannot read colours)."""
     by_cell = {where: name for name, where in book.cells().items() if where}
 
@@ -75,21 +68,22 @@ def template_fill(book: XlwingsBook):
     return original
 
 
-def _clear(book, xb: XlwingsBook) -> list[dict]:
+def _clear(book, xb) -> list[dict]:
     """Undo 校验's marks; returns their records (what each marked cell looked like before)."""
-    if marking.RESULT_SHEET not in [s.name for s in book.sheets]:
+    result_sheet, record_col, _, _ = api.mark_layout()
+    if result_sheet not in [s.name for s in book.sheets]:
         return []
-    sheet = book.sheets[marking.RESULT_SHEET]
+    sheet = book.sheets[result_sheet]
     column = sheet.used_range.options(ndim=2).value
-    col = marking.RECORD_COL - sheet.used_range.column
+    col = record_col - sheet.used_range.column
     rows = [r[col] for r in column[1:]] if 0 <= col < len(column[0]) else []
-    records = marking.read_records(rows)
+    records = api.mark_records(rows)
     for rec in records:
         if rec["sheet"] not in [s.name for s in book.sheets]:
             continue
         xb.lift(rec["sheet"])
         rng = book.sheets[rec["sheet"]][rec["cell"]]
-        rng.color = marking.record_colour(rec)
+        rng.color = api.mark_colour(rec)
         if not rec.get("kept_note") and rng.note is not None:
             rng.note.delete()
     sheet.delete()
@@ -99,22 +93,23 @@ def _clear(book, xb: XlwingsBook) -> list[dict]:
 @_guard
 def clear_book(book) -> str:
     """清除标记: remove exactly what 校验 added (colours, notes, the 校验结果 sheet)."""
-    xb = XlwingsBook(book)
-    sheet = marking.RESULT_SHEET in [s.name for s in book.sheets]
+    xb = api.excel_book(book)
+    result_sheet = api.mark_layout()[0]
+    sheet = result_sheet in [s.name for s in book.sheets]
     with xb.editing():
         n = len(_clear(book, xb))
     if n:
-        return _alert(book, f"已清除 {n} 处校验标记和“{marking.RESULT_SHEET}”工作表。")
+        return _alert(book, f"已清除 {n} 处校验标记和“{result_sheet}”工作表。")
     if sheet:  # a clean 校验 marks no cell but adds its sheet
-        return _alert(book, f"已删除“{marking.RESULT_SHEET}”工作表（没有标记的单元格）。")
+        return _alert(book, f"已删除“{result_sheet}”工作表（没有标记的单元格）。")
     return _alert(book, "没有需要清除的校验标记。")
 
 
 @_guard
 def validate_book(book) -> str:
     """校验: colour and annotate each finding's cell and write a 校验结果 sheet linking to them."""
-    xb = XlwingsBook(book)
-    findings = pipeline.check_workbook(xb)
+    xb = api.excel_book(book)
+    findings = api.check_book(xb)
     with xb.editing():
         text = _mark(book, xb, findings)
     if not xb.reads_formulas:
@@ -123,7 +118,7 @@ def validate_book(book) -> str:
     return _alert(book, text)
 
 
-def _original_fill(xb: XlwingsBook, earlier: list[dict]):
+def _original_fill(xb, earlier: list[dict]):
     """What a mark replaces: the earlier mark's record, else the cell's own fill (desktop), else the template's."""
     recorded = {(r["sheet"], r["cell"]): r["fill"] for r in earlier}
     template = template_fill(xb)
@@ -134,10 +129,11 @@ def _original_fill(xb: XlwingsBook, earlier: list[dict]):
     return original
 
 
-def _mark(book, xb: XlwingsBook, findings) -> str:
+def _mark(book, xb, findings) -> str:
     earlier = _clear(book, xb)
+    result_sheet, record_col, title_rows, fills = api.mark_layout()
     sheets = [s.name for s in book.sheets]
-    p = marking.plan(findings, set(sheets), _original_fill(xb, earlier), lambda s, c: None, marking.title_line(xb))
+    p = api.mark_plan(xb, findings, set(sheets), _original_fill(xb, earlier))
     for (sheet, cell, colour, text), record in zip(p.cells, p.records):
         xb.lift(sheet)
         rng = book.sheets[sheet][cell]
@@ -148,37 +144,37 @@ def _mark(book, xb: XlwingsBook, findings) -> str:
             rec = json.loads(record)
             rec["kept_note"] = True
             p.records[p.records.index(record)] = json.dumps(rec, ensure_ascii=False)
-    results = book.sheets.add(marking.RESULT_SHEET, after=book.sheets[len(sheets) - 1])
+    results = book.sheets.add(result_sheet, after=book.sheets[len(sheets) - 1])
     results["A1"].value = p.rows
-    results[f"{column_letter(marking.RECORD_COL)}1"].value = [["fullemp 恢复记录（请勿修改）"]] + [[r] for r in p.records]
-    results[f"{column_letter(marking.RECORD_COL)}:{column_letter(marking.RECORD_COL)}"].column_width = 0
-    for row, f in enumerate(findings, start=marking.TITLE_ROWS + 1):
-        results[f"B{row}"].color = "#" + marking.FILLS[f.severity]
+    results[f"{api.column_letter(record_col)}1"].value = [["fullemp 恢复记录（请勿修改）"]] + [[r] for r in p.records]
+    results[f"{api.column_letter(record_col)}:{api.column_letter(record_col)}"].column_width = 0
+    for row, f in enumerate(findings, start=title_rows + 1):
+        results[f"B{row}"].color = "#" + fills[f.severity]
     counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "info")}
     summary = "，".join(f"{n} 个{SEVERITY_LABEL[s]}" for s, n in counts.items() if n) or "未发现问题"
-    return f"校验完成：{summary}。有问题的单元格已标色并加批注，详见“{marking.RESULT_SHEET}”工作表。"
+    return f"校验完成：{summary}。有问题的单元格已标色并加批注，详见“{result_sheet}”工作表。"
 
 
 @_guard
 def score_book(book) -> str:
     """打分: the engine's reasons for lost points and the decision, written into their cells."""
-    xb = XlwingsBook(book)
-    meta = read_meta(xb)
-    if meta.form == DECLARATION:
-        report = pipeline.monitor_report(xb)
+    xb = api.excel_book(book)
+    meta = api.book_meta(xb)
+    if meta.form == api.DECLARATION:
+        report = api.monitor_book(xb)
         mon = report["monitor"]
         below = "、".join(f"{m}月" for m in mon["below"]) or "无"
         return _alert(book, f"{mon['label']}：已填 {mon['filled']} 个月，未达到 {mon['percent']}% 的月份：{below}。")
-    card = pipeline.assess(xb)
-    ruleset = pipeline.load_ruleset(card.ruleset)
+    card = api.assess_book(xb)
+    ruleset = api.load_ruleset(card.ruleset)
     with xb.editing():  # restoring a formula writes into a locked cell
-        changes = pipeline.write_results(xb, card, ruleset)
+        changes = api.write_results(xb, card, ruleset)
     final = card.final
     if final is None or final.decision is None:
         text = "基础数据未填完或有误，暂不能认定。请先点“校验”查看问题。"
     else:
         label = ruleset.stage(final.stage).label
-        score = pipeline.parts_text(final) if ruleset.has_parts else f"合计 {pipeline.number_text(final.total)} 分"
+        score = api.score_text(final, ruleset)
         text = f"{label}{score}：{final.decision.level}。{final.decision.reason}"
     if changes:
         text += f"\n已恢复 {len(changes)} 个被改动的公式。"
@@ -188,26 +184,20 @@ def score_book(book) -> str:
 @_guard
 def fill_book(book, ledger_path: str | None = None, stage: str | None = None) -> str:
     """填报: count base data from the ledger named in the workbook (基础数据 › 台账文件) or given."""
-    from ..assess.ledger_fill import fill_from_ledger
-
-    xb = XlwingsBook(book)
-    meta = read_meta(xb)
-    ruleset = pipeline.load_ruleset(meta.ruleset)
-    if meta.form not in (ASSESSMENT, DECLARATION):
-        raise NotOurWorkbook(book.name, "填报只用于考评表和申报表")
+    xb = api.excel_book(book)
+    meta = api.book_meta(xb)
+    ruleset = api.load_ruleset(meta.ruleset)
+    if meta.form not in (api.ASSESSMENT, api.DECLARATION):
+        raise api.NotOurWorkbook(book.name, "填报只用于考评表和申报表")
     if ledger_path is None:
-        loc = locate(xb, names.LEDGER_PATH)
-        ledger_path = str(xb.read(loc.sheet, loc.cell) or "").strip().strip('"') if loc else ""
+        ledger_path = api.ledger_path_in(xb)
     if not ledger_path:
         return _alert(book, "请先在“基础数据”工作表的“台账文件”一格填写台账文件的完整路径（如 D:\\台账\\南关社区台账.xlsx），再点“填报”。")
     if stage is None:
-        loc = locate(xb, names.FILL_STAGE)
-        chosen = str(xb.read(loc.sheet, loc.cell) or "").strip() if loc else ""
+        chosen = api.fill_stage_in(xb)
         stage = next((s.id for s in ruleset.stages if s.label == chosen), ruleset.stages[0].id)
-    from pathlib import Path
-
     with xb.editing():
-        result = fill_from_ledger(xb, Path(ledger_path), stage=stage)
+        result = api.fill_book(xb, ledger_path, stage=stage)
     errors = sum(f.severity == "error" for f in result.findings)
     text = f"已从台账（{result.rows} 人）填入 {len(result.counted) or len(result.months)} 项数据到“{ruleset.stage(stage).label}”列。"
     if errors:

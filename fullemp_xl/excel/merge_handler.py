@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..forms.book import read_name
-from ..summary.write import FORM
-from .adapter import XlwingsBook
+from .. import api
 from .handlers import _alert, _guard
 
 FOLDER_PICKER = 4  # msoFileDialogFolderPicker
@@ -20,8 +18,7 @@ WEB = "Excel 网页版不能选择文件夹、也不能重新打开工作簿：�
 
 
 def is_summary(book) -> bool:
-    value, _ = read_name(XlwingsBook(book), "fe_meta_form")
-    return str(value or "").strip() == FORM
+    return api.is_summary_book(api.excel_book(book))
 
 
 def summary_path(folder: Path) -> Path:
@@ -60,8 +57,6 @@ def pick_folder(book) -> Path | None:
 @_guard
 def merge_book(book, folder: str | None = None) -> str:
     """汇总: refresh the open 汇总表, or merge a folder into a new one beside it."""
-    from ..merge.run import merge, refresh
-
     if is_summary(book):
         if not desktop(book):  # the web has no file here to save, close and reopen
             return _alert(book, WEB)
@@ -70,7 +65,7 @@ def merge_book(book, folder: str | None = None) -> str:
         app = book.app
         book.close()
         try:
-            result = refresh(path)
+            result = api.refresh(path)
         finally:
             reopened = app.books.open(str(path))
         return _alert(reopened, describe(result))
@@ -83,7 +78,7 @@ def merge_book(book, folder: str | None = None) -> str:
     else:
         chosen = Path(folder)
     out = summary_path(chosen)
-    result = merge([chosen], out, force=False)
+    result = api.merge([chosen], out, force=False)
     if desktop(book):
         book.app.books.open(str(out))
     return _alert(book, describe(result) + f"\n汇总表：{out}")

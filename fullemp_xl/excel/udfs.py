@@ -40,16 +40,16 @@ class _Problem(Exception):
 
 
 def _ruleset(rules):
-    from ..rules import RuleSetError, load_ruleset
+    from .. import api
 
     try:
-        return load_ruleset(rules or DEFAULT_RULES)
-    except RuleSetError as exc:
+        return api.load_ruleset(rules or DEFAULT_RULES)
+    except api.RuleSetError as exc:
         raise _Problem(exc.problems[0].message) from None
 
 
 def _values(ruleset, values) -> dict:
-    from ..forms.reader import PARSERS
+    from .. import api
 
     if values is None or isinstance(values, (str, int, float)):
         raise _Problem("基础数据应为基础数据表中的一整列（如 基础数据!E15:E48）")
@@ -59,7 +59,7 @@ def _values(ruleset, values) -> dict:
         raise _Problem(f"基础数据应为{len(facts)}个（基础数据表一列），实际为{len(values)}个")
     out = {}
     for fact, raw in zip(facts, values):
-        parsed = PARSERS[fact.type](raw)
+        parsed = api.parse_fact(fact.type, raw)
         if parsed.problem:
             raise _Problem(f"{fact.label}：{parsed.problem}")
         out[fact.id] = parsed.value
@@ -67,21 +67,21 @@ def _values(ruleset, values) -> dict:
 
 
 def _item_score(item, values, rules):
-    from ..engine.scoring import score_item
+    from .. import api
 
     rs = _ruleset(rules)
     try:
         target = rs.item(_item_id(item))
     except KeyError:
         raise _Problem(f"没有序号为“{item}”的评分项") from None
-    return score_item(target, _values(rs, values), rs)
+    return api.score_item(target, _values(rs, values), rs)
 
 
 def _stage(values, rules):
-    from ..engine.scoring import score_stage
+    from .. import api
 
     rs = _ruleset(rules)
-    return score_stage(rs, rs.stages[0].id, _values(rs, values))
+    return api.score_stage(rs, rs.stages[0].id, _values(rs, values))
 
 
 def _number(value):
@@ -167,7 +167,7 @@ def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAU
 
     from ..core.model import PriorTitle
     from ..core.numbers import parse_count, parse_score
-    from ..engine.scoring import decide
+    from .. import api
 
     rs = _ruleset(rules)
     parsed = parse_score(total, float(rs.total + sum(s.points for s in rs.bonus_sections)))  # 总得分 may carry 加分
@@ -188,7 +188,7 @@ def FE_LEVEL(total, gates_met=None, prior_title="", prior_year=None, rules=DEFAU
     prior = PriorTitle(title, year) if title and title != "无" else None
     if prior and title not in rs.levels.titles:
         raise _Problem(f"“{title}”不是本规则集的称号")
-    return decide(rs.levels, Fraction(str(parsed.value)), met, prior, rs.year).level
+    return api.decide(rs.levels, Fraction(str(parsed.value)), met, prior, rs.year).level
 
 
 @func

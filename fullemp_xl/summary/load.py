@@ -84,18 +84,47 @@ def _subsidy_flag(value, in_registry) -> bool | None:
 
 class _Sheet:
     """A sheet as the values Excel shows (formulas by their cached result), row by row — what the loader
-    needs of openpyxl's read-only worksheets, from the merge's own strict reader."""
+    needs: `iter_rows`, from the merge's own strict reader (`of_cells`) or from rows of values (`of_rows`:
+    an open workbook in Excel, read through xlwings)."""
 
-    def __init__(self, cells):
-        self.grid: dict[int, dict[int, object]] = {}
+    def __init__(self, grid: dict[int, dict[int, object]]):
+        self.grid = grid
+        self.width = max((c for row in grid.values() for c in row), default=0)
+
+    @classmethod
+    def of_cells(cls, cells) -> "_Sheet":
+        grid: dict[int, dict[int, object]] = {}
         for key, value in cells.values.items():
-            self.grid.setdefault(key[0], {})[key[1]] = cells.cached[key] if key in cells.cached else value
-        self.width = max((c for row in self.grid.values() for c in row), default=0)
+            grid.setdefault(key[0], {})[key[1]] = cells.cached[key] if key in cells.cached else value
+        return cls(grid)
+
+    @classmethod
+    def of_rows(cls, rows, top: int = 1, left: int = 1) -> "_Sheet":
+        """Rows of values whose first cell is at (top, left); blank cells (None, "") are left out."""
+        grid: dict[int, dict[int, object]] = {}
+        for r, row in enumerate(rows or [], start=top):
+            for c, value in enumerate(row, start=left):
+                if value not in (None, ""):
+                    grid.setdefault(r, {})[c] = value
+        return cls(grid)
 
     def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = True):
         for r in range(min_row, (max_row or max(self.grid, default=0)) + 1):
             row = self.grid.get(r, {})
             yield tuple(row.get(c) for c in range(1, self.width + 1))
+
+
+class _BookSheets:
+    """The sheets of a workbook read by the strict reader, by name (each read when asked for)."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.book.sheetnames
+
+    def __getitem__(self, name: str) -> _Sheet:
+        return _Sheet.of_cells(self.book.sheet(name))
 
 
 def load_summary(path: str | Path) -> Summary:
@@ -113,36 +142,48 @@ def load_summary(path: str | Path) -> Summary:
     try:
         if META_SHEET not in book.sheetnames or SHEETS["summary"] not in book.sheetnames:
             check_workbook_file(path, replace(SUMMARY_LIMITS, measure_sheets=True))
-            raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表（缺少“汇总”工作表或隐藏的汇总表信息）")
-        meta: dict[str, list[str]] = {}
-        for row in _Sheet(book.sheet(META_SHEET)).iter_rows(min_row=2):
-            if row and row[0]:
-                meta.setdefault(_text(row[0]), []).append(_text(row[1] if len(row) > 1 else ""))
-        first = {k: v[0] for k, v in meta.items()}
-        if first.get("fe_meta_form") != FORM:
-            raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表")
-        try:
-            ruleset = load_ruleset(first.get("fe_meta_ruleset") or "")
-        except Exception:
-            raise UnusableFile(path, f"汇总表所用的规则集“{first.get('fe_meta_ruleset')}”找不到：请用 --rules 指定") from None
-        summary = Summary(path, ruleset, int(first.get("fe_meta_year") or ruleset.year), first.get("fe_meta_generated", ""),
-                          first.get("fe_meta_schema", ""), meta=meta)
-        _read_rows(_Sheet(book.sheet(SHEETS["summary"])), summary)
-        if SHEETS["missing"] in book.sheetnames:
-            summary.missing = _read_missing(_Sheet(book.sheet(SHEETS["missing"])))
-        if SHEETS["unmatched"] in book.sheetnames:
-            summary.unmatched = _read_unmatched(_Sheet(book.sheet(SHEETS["unmatched"])))
-        if SNAPSHOT_SHEET in book.sheetnames:
-            summary.snapshot = _read_snapshot(_Sheet(book.sheet(SNAPSHOT_SHEET)))
-        if SHEETS["log"] in book.sheetnames:
-            summary.log = _read_log(_Sheet(book.sheet(SHEETS["log"])))
-        if SHEETS["published"] in book.sheetnames:
-            from .timeline import read_lines
-
-            summary.published = read_lines(_Sheet(book.sheet(SHEETS["published"])).iter_rows(min_row=FIRST_ROW))
-        return summary
+        return read_summary(_BookSheets(book), path)
     finally:
         book.close()
+
+
+def sheets_of_rows(sheets: dict[str, tuple[list, int, int]]) -> dict[str, _Sheet]:
+    """{name: (rows of values, top row, left column)} as the sheets read_summary takes."""
+    return {name: _Sheet.of_rows(rows, top, left) for name, (rows, top, left) in sheets.items()}
+
+
+def read_summary(sheets, path: Path) -> Summary:
+    """The summary in `sheets` (name -> a sheet with iter_rows, as load_summary reads the file or
+    sheets_of_rows makes from an open workbook); `path` is the summary's file."""
+    if META_SHEET not in sheets or SHEETS["summary"] not in sheets:
+        raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表（缺少“汇总”工作表或隐藏的汇总表信息）")
+    meta: dict[str, list[str]] = {}
+    for row in sheets[META_SHEET].iter_rows(min_row=2):
+        if row and row[0]:
+            meta.setdefault(_text(row[0]), []).append(_text(row[1] if len(row) > 1 else ""))
+    first = {k: v[0] for k, v in meta.items()}
+    if first.get("fe_meta_form") != FORM:
+        raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表")
+    try:
+        ruleset = load_ruleset(first.get("fe_meta_ruleset") or "")
+    except Exception:
+        raise UnusableFile(path, f"汇总表所用的规则集“{first.get('fe_meta_ruleset')}”找不到：请用 --rules 指定") from None
+    summary = Summary(path, ruleset, int(first.get("fe_meta_year") or ruleset.year), first.get("fe_meta_generated", ""),
+                      first.get("fe_meta_schema", ""), meta=meta)
+    _read_rows(sheets[SHEETS["summary"]], summary)
+    if SHEETS["missing"] in sheets:
+        summary.missing = _read_missing(sheets[SHEETS["missing"]])
+    if SHEETS["unmatched"] in sheets:
+        summary.unmatched = _read_unmatched(sheets[SHEETS["unmatched"]])
+    if SNAPSHOT_SHEET in sheets:
+        summary.snapshot = _read_snapshot(sheets[SNAPSHOT_SHEET])
+    if SHEETS["log"] in sheets:
+        summary.log = _read_log(sheets[SHEETS["log"]])
+    if SHEETS["published"] in sheets:
+        from .timeline import read_lines
+
+        summary.published = read_lines(sheets[SHEETS["published"]].iter_rows(min_row=FIRST_ROW))
+    return summary
 
 
 def _header(ws) -> tuple[int, dict[int, str]]:

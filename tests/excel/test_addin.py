@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
-from fullemp_xl.excel.addin import BUTTONS, macro_files, macros
-from fullemp_xl.excel.addin.check import check
-from fullemp_xl.excel.addin.install import InstallError, install_into
+from fullemp_xl.addin import BUTTONS, macro_files, macros
+from fullemp_xl.addin.check import check
+from fullemp_xl.addin.install import InstallError, install_into
 from conftest import run
 
 
@@ -142,7 +142,7 @@ def profile(tmp_path):
 
 
 def test_install_copies_into_the_startup_folder_as_xlwings_does(tmp_path, windows_python):
-    from fullemp_xl.excel.addin.install import interpreter_for
+    from fullemp_xl.addin.install import interpreter_for
 
     appdata = profile(tmp_path)
     exe = interpreter_for(str(windows_python / "python.exe"))
@@ -160,7 +160,7 @@ def test_install_copies_into_the_startup_folder_as_xlwings_does(tmp_path, window
 
 
 def test_uninstall_removes_what_install_wrote(tmp_path, windows_python):
-    from fullemp_xl.excel.addin.install import uninstall_from
+    from fullemp_xl.addin.install import uninstall_from
 
     appdata = profile(tmp_path)
     install_into(appdata, windows_python / "pythonw.exe")
@@ -171,7 +171,7 @@ def test_uninstall_removes_what_install_wrote(tmp_path, windows_python):
 
 
 def test_install_and_uninstall_remove_an_earlier_versions_addins_copy(tmp_path, windows_python):
-    from fullemp_xl.excel.addin.install import uninstall_from
+    from fullemp_xl.addin.install import uninstall_from
 
     appdata = profile(tmp_path)
     old = appdata / "Microsoft" / "AddIns" / "fullemp.xlam"
@@ -242,7 +242,7 @@ def test_build_command_writes_sources_and_the_addin(tmp_path):
 
 # ---------------------------------------------------------------- icons
 def test_icons_come_from_microsofts_excel_control_identifiers():
-    from fullemp_xl.excel.addin.check import IMAGES_FILE, excel_images
+    from fullemp_xl.addin.check import IMAGES_FILE, excel_images
 
     text = IMAGES_FILE.read_text(encoding="utf-8")
     header = [line for line in text.splitlines() if line.startswith("#")]
@@ -263,7 +263,7 @@ def built_modules(tmp_path) -> dict[str, str]:
     """The VBA modules of the built add-in, as olevba reads them."""
     from oletools.olevba import VBA_Parser
 
-    from fullemp_xl.excel.addin import package
+    from fullemp_xl.addin import package
 
     xlam = package.build_xlam(tmp_path / "fullemp.xlam")
     return {name.rsplit(".", 1)[0]: code for _, _, name, code in VBA_Parser(str(xlam)).extract_macros()}
@@ -272,7 +272,7 @@ def built_modules(tmp_path) -> dict[str, str]:
 def test_a_mac_compiles_the_project_and_reaches_our_message(tmp_path):
     import xlwings
 
-    from fullemp_xl.excel.addin.compiled import compiled_lines, undefined_types
+    from fullemp_xl.addin.compiled import compiled_lines, undefined_types
 
     modules = built_modules(tmp_path)
     assert undefined_types(modules) == []  # no Dictionary (or any other missing class) on any system

@@ -98,3 +98,24 @@ def test_the_subsidy_button_reports_the_summarys_problems_as_the_commands_do(sum
 
     message = dh.subsidy_book(open_book(summary, edit=conflict))
     assert "需要核对" in message and "不能认定" in message
+
+
+def test_the_buttons_read_the_open_summary_as_load_summary_reads_its_file_without_a_copy(summary, monkeypatch):
+    """One reading of a summary: the open workbook's values go through summary.load.read_summary, the
+    code `fullemp notice` reads the file with — no temporary .xlsx written and read back."""
+    import tempfile
+
+    from fullemp_xl import api
+
+    def no_temporary(*args, **kwargs):
+        raise AssertionError("the open summary is read from the workbook, not from a copy on disk")
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_temporary)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_temporary)
+    shown, path = dh._load(open_book(summary))
+    filed = api.load_summary(summary)
+    assert path == summary and shown.path == summary
+    assert (shown.ruleset.id, shown.year, shown.meta) == (filed.ruleset.id, filed.year, filed.meta)
+    assert shown.rows == filed.rows and len(shown.rows) > 5
+    assert shown.missing == filed.missing and shown.published == filed.published
+    assert shown.problems == filed.problems

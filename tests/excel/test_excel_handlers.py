@@ -175,7 +175,7 @@ def test_score_button_on_a_qiqihar_declaration_reports_the_months(tmp_path):
 
 
 def test_an_unexpected_error_becomes_a_message(tmp_path, form, monkeypatch):
-    monkeypatch.setattr(handlers.pipeline, "assess", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(handlers.api, "assess_book", lambda *a, **k: 1 / 0)
     message, _ = run_handler(handlers.score_book, form, tmp_path / "xl.xlsx")
     assert message.startswith("程序内部错误（ZeroDivisionError")
 
@@ -204,7 +204,7 @@ def test_score_restores_an_overwritten_formula_on_a_protected_sheet(tmp_path, fo
 def test_the_replay_fails_a_click_that_ignores_protection(tmp_path, form, monkeypatch, handler, broken):
     import contextlib
 
-    from fullemp_xl.excel.adapter import XlwingsBook
+    from fullemp_xl.forms.xlwingsbook import XlwingsBook
     from xl_remote import ProtectionError
 
     path = overwrite_formula(form, tmp_path / "broken.xlsx") if broken else form
@@ -217,13 +217,13 @@ def test_the_replay_fails_a_click_that_ignores_protection(tmp_path, form, monkey
 
 
 def test_protection_is_put_back_after_an_error_half_way(tmp_path, form, monkeypatch):
-    real = handlers.pipeline.write_results
+    real = handlers.api.write_results
 
     def breaks_after_writing(book, card, ruleset):
         real(book, card, ruleset)
         raise RuntimeError("磁盘已满")
 
-    monkeypatch.setattr(handlers.pipeline, "write_results", breaks_after_writing)
+    monkeypatch.setattr(handlers.api, "write_results", breaks_after_writing)
     broken = overwrite_formula(form, tmp_path / "broken.xlsx")
     message, _ = run_handler(handlers.score_book, broken, tmp_path / "xl.xlsx")  # asserts protection restored
     assert message.startswith("程序内部错误（RuntimeError")

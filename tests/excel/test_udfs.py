@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser
 
 from conftest import ROOT, good_values
-from fullemp_xl.excel.addin import package
+from fullemp_xl.addin import package
 from fullemp_xl.excel import udfs
 from fullemp_xl.core.money import rmb_upper
 from fullemp_xl.rules import load_ruleset

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from oletools.olevba import VBA_Parser, decompress_stream
 
 from conftest import ROOT
-from fullemp_xl.excel.addin import macros, package
-from fullemp_xl.excel.vba import Module, cfb, compress, vba_project
+from fullemp_xl.addin import macros, package
+from fullemp_xl.addin.vba import Module, cfb, compress, vba_project
 from lo_oracle import require_soffice, to_ods
 
 

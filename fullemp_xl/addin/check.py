@@ -22,7 +22,7 @@ from pathlib import Path
 from .buttons import ADDIN_NAME, BUTTONS
 from .compiled import undefined_types
 from .macros import PY_UDFS, RIBBON_MODULE, UDF_MODULE, XlwingsMismatch, macro_files, xlwings_bas
-from ...ooxml.xml import DamagedXml, UnsafeXml, parse_xml
+from ..ooxml.xml import DamagedXml, UnsafeXml, parse_xml
 
 NAMESPACES = ("http://schemas.microsoft.com/office/2006/01/customui", "http://schemas.microsoft.com/office/2009/07/customui")
 # the part of the customUI schema a ribbon tab of buttons uses: element -> (children, attributes)

@@ -1,4 +1,6 @@
-"""An xlwings Book as a forms.book.Book: defined names to cells, values read in one go per sheet.
+"""An xlwings Book as a forms.book.Book: defined names to cells, values read in one go per sheet — the
+reader adapter through which the Excel buttons reach the same form reader and pipeline as `fullemp score`
+(imports no xlwings: it is handed the Book).
 
 Works on a live Excel workbook (COM on Windows) and on xlwings' remote engine (xlwings Server /
 Lite, and the tests). The remote engine cannot read formulas; `reads_formulas` says so and the

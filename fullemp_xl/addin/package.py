@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..vba import vba_project
+from .vba import vba_project
 from .buttons import ADDIN_NAME
 from .macros import CONFIG_SHEET, custom_ui, vba_modules
 

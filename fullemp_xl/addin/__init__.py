@@ -2,9 +2,11 @@
 
 In: `buttons.BUTTONS` (one entry per ribbon button, naming its RunPython entry point) and the
 UDFs of `excel.udfs`. Out: the macros/ sources (customUI.xml and our VBA modules), `fullemp.xlam`
-with those modules and xlwings' runtime module in a VBA project written by `excel.vba`, the
-findings of `fullemp addin check`, and the Windows install. May import `excel.vba`, `excel.udfs`
-and the handlers named by the buttons (to check them); xlwings only for its runtime module.
+with those modules and xlwings' runtime module in a VBA project written by `addin.vba`, the
+findings of `fullemp addin check`, and the Windows install. It sits below `api` (which offers
+build, check and install to the command line) and so names the Excel side only by module name:
+`excel.udfs` and the handlers the buttons name are imported by name (importlib) when the VBA is
+generated or checked, never by an import statement; xlwings only for its runtime module.
 """
 from .buttons import ADDIN_NAME, BUTTONS, Button
 from .macros import custom_ui, macro_files, vba_modules, write_macros

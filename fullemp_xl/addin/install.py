@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import FullempError
+from ..errors import FullempError
 from .buttons import ADDIN_NAME
 from .macros import XlwingsMismatch
 from .package import build_xlam
