@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..summary.load import load_summary
+from ..summary.columns import official_headers
 from ..summary.write import HEAD_ROW
 from ..writing.files import write_output
 from ..core.workdays import UnknownYear, load_calendar
@@ -24,7 +25,7 @@ from ..documents.context import counties
 from ..documents.pdf import convert
 
 DECIDED = "汇总表（已填写决定）.xlsx"
-OFFICIAL_CHOICES = {"实地考察": "符合", "公示异议": "无", "最终认定": "认定"}
+OFFICIAL_CHOICES = {"inspection": "符合", "objection": "无", "final": "认定"}  # column key -> what the demo's officials type
 
 
 @dataclass
@@ -48,6 +49,7 @@ def decide_as_officials(summary: Path, target: Path) -> Path:
     """A copy of the summary with the blank decision cells of every eligible community filled in."""
     import openpyxl
 
+    heads = official_headers(load_summary(summary).ruleset)  # the rule set's own, labelled by stage
     wb = openpyxl.load_workbook(summary)
     ws = wb[SHEETS["summary"]]
     header = {str(c.value).strip(): c.column for c in ws[HEAD_ROW] if c.value}
@@ -55,8 +57,8 @@ def decide_as_officials(summary: Path, target: Path) -> Path:
     for row in range(HEAD_ROW + 1, ws.max_row + 1):
         if ws.cell(row, eligible).value != "是":
             continue
-        for head, value in OFFICIAL_CHOICES.items():
-            cell = ws.cell(row, header[head])
+        for key, value in OFFICIAL_CHOICES.items():
+            cell = ws.cell(row, header[heads[key]])
             if cell.value in (None, ""):
                 cell.value = value
     write_output(target, wb.save, force=True)

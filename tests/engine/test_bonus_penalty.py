@@ -268,7 +268,7 @@ def test_a_form_scores_validates_merges_and_reaches_the_notice(tmp_path):
     nanguan, beiguan = rows["南关社区"], rows["北关社区"]
     assert [nanguan[head.index(h)] for h in ("基础得分", "加分", "扣分", "认定得分")] == [97, 3.5, 2, 98.5]
     assert [beiguan[head.index(h)] for h in ("基础得分", "加分", "扣分", "认定得分")] == [100, 5, 10, 95]
-    inspection = head.index("实地考察") + 1
+    inspection = head.index("县区实地考察") + 1  # the default process: the county inspects (张掖 第六条)
     for r in range(4, ws.max_row + 1):
         if ws.cell(r, head.index("社区") + 1).value in rows:
             ws.cell(r, inspection).value = "符合"
