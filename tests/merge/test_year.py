@@ -322,21 +322,21 @@ from documents_data import OK, docx_text, row as summary_row_of, summary_with_pr
 
 
 def test_a_notice_starting_on_a_holiday_is_refused_with_the_first_working_day(tmp_path):
-    summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    summary = summary_with_profile(tmp_path / "县", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)],
+                                   county="甘州区")  # the county's own summary (merge --county)
     proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-10-01", "-o", tmp_path / "a.docx")
     assert proc.returncode == 1 and not (tmp_path / "a.docx").exists()
     assert "2026年10月1日 不是工作日" in proc.stderr and "--start 2026-10-08" in proc.stderr, proc.stderr
 
 
-def test_a_county_notice_from_the_citys_summary_is_warned_about_and_the_countys_own_is_not(tmp_path, zhangye):
+def test_a_county_notice_from_the_citys_summary_is_refused_and_the_countys_own_is_made(tmp_path, zhangye):
     city = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
     proc = run("notice", city, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", tmp_path / "a.docx")
-    assert proc.returncode == 0, proc.stderr
-    assert "警告：这是市级汇总表" in proc.stderr and "--county 本县区" in proc.stderr, proc.stderr
-    assert "警告：这是市级汇总表" in proc.stdout  # in the report too
+    assert proc.returncode == 2 and not (tmp_path / "a.docx").exists(), proc.stdout + proc.stderr
+    assert "这是市级汇总表，不能生成县（区）公示" in proc.stderr and "--county 甘州区" in proc.stderr, proc.stderr
     proc = run("notice", city, "--stage", "county", "--start", "2026-12-07", "-o", tmp_path / "各县", "--format", "json")
-    assert proc.returncode == 0 and any("这是市级汇总表" in n for n in json.loads(proc.stdout)["notes"])
-    # the county's own summary (merge --county): no warning
+    assert proc.returncode == 2 and not (tmp_path / "各县").exists()
+    # the county's own summary (merge --county): made
     src = tmp_path / "甘州区"
     submission(src, zhangye)
     own = src / "甘州区汇总表.xlsx"
@@ -391,9 +391,9 @@ def test_documents_are_recorded_in_the_summary_and_checked_against_each_other(tm
     proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--date", "2026-12-10")
     assert proc.returncode == 1 and not (tmp_path / "公告.docx").exists()
     assert "2026年12月11日" in proc.stderr and "2026年12月12日 以后" in proc.stderr, proc.stderr
-    # a county 公示 after the city's has started
+    # no county 公示 from the city's summary at all (the county publishes from its own, before the city's)
     proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-12-08", "-o", tmp_path / "县.docx")
-    assert proc.returncode == 1 and "市级公示已于 2026年12月7日 开始" in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "这是市级汇总表" in proc.stderr, proc.stderr
     assert run("announce", summary, "-o", tmp_path / "公告.docx", "--date", "2026-12-14").returncode == 0
     proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-11")  # before the 公告
     assert proc.returncode == 1 and "认定公告的成文日期 2026年12月14日" in proc.stderr, proc.stderr
