@@ -201,6 +201,10 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     rs = summary.ruleset
     if stage == "county" and not summary.county and stage in rs.publication.stages:
         raise UnusableFile(Path(summary_path), city_summary_refusal(rs, county or next(iter(C.counties(summary.rows)), "本县区")))
+    if stage == "city" and summary.county:
+        raise UnusableFile(Path(summary_path), f"这是{summary.county}自己的汇总表（merge --county），不能生成市级公示：市级公示由市里的汇总表"
+                                               "生成（各县区报送的表格连同县区汇总表一起汇总）：`fullemp merge 各县区报送 -o 汇总表.xlsx "
+                                               "--registry 社区名册.xlsx`，再用它生成 `fullemp notice 汇总表.xlsx --stage city`")
     if stage not in rs.publication.stages:
         raise UnusableFile(Path(summary_path), f"规则集 {rs.id} 没有{'县（区）' if stage == 'county' else '市级'}公示"
                                                f"（{rs.publication.source or '公示层级：' + '、'.join(rs.publication.stages)}）")

@@ -84,6 +84,13 @@ def test_the_city_summary_makes_no_county_notice(summary, tmp_path, county):
     assert "Traceback" not in proc.stderr and not out.exists()
 
 
+def test_a_county_summary_makes_no_city_notice(ganzhou, tmp_path):
+    out = tmp_path / "市级公示.docx"
+    proc = run("notice", ganzhou, "--stage", "city", "--start", "2026-12-14", "-o", out)
+    assert proc.returncode == 2 and not out.exists(), proc.stdout + proc.stderr
+    assert "这是甘州区自己的汇总表（merge --county），不能生成市级公示" in proc.stderr and "fullemp merge 各县区报送" in proc.stderr
+
+
 def test_city_notice_lists_those_the_counties_recommended(summary, tmp_path):
     out = tmp_path / "市级公示.docx"
     result = fullemp("notice", summary, "--stage", "city", "--start", "2026-12-14", "-o", out)
