@@ -245,6 +245,14 @@ def mark_colour(record: dict):
 
 # ------------------------------------------------------------------ rule sets (`fullemp rules`)
 
+def official_columns(ruleset) -> list:
+    """The summary's officials' columns (summary.columns.Column: key, header, choices), labelled by the rule set's
+    review process."""
+    from .summary.columns import official_columns as columns
+
+    return columns(ruleset)
+
+
 def builtin_rulesets() -> list[str]:
     """The ids of the rule sets that ship with fullemp."""
     from .rules import builtin_ids
@@ -491,11 +499,12 @@ def nothing_to_publish(reason: str) -> Exception:
     return NothingToPublish(reason)
 
 
-def city_summary_note() -> str:
-    """The warning a county 公示 made from the city's summary carries."""
-    from .documents.publish import CITY_SUMMARY_NOTE
+def city_summary_refusal(summary) -> str:
+    """Why the city's summary makes no county 公示 (第六条: the county publishes from its own summary)."""
+    from .documents.context import counties
+    from .documents.publish import city_summary_refusal as refusal
 
-    return CITY_SUMMARY_NOTE
+    return refusal(summary.ruleset, next(iter(counties(summary.rows)), "本县区"))
 
 
 # ------------------------------------------------------------------ the demo (`fullemp demo`)

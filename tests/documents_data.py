@@ -46,11 +46,15 @@ def zhangye_rows() -> list[SummaryRow]:
 
 
 def write(path: Path, rows: list[SummaryRow], rules: str = "zhangye-2023", year: int = 2026,
-          missing: list[RegistryEntry] | None = ()) -> Path:
-    """missing=None: a summary merged without a registry; () (the default): with one, every community submitted."""
+          missing: list[RegistryEntry] | None = (), county: str = "") -> Path:
+    """missing=None: a summary merged without a registry; () (the default): with one, every community submitted.
+    county: that county's own summary (merge --county), with its rows only."""
     rs = load_ruleset(rules)
+    if county:
+        rows = [r for r in rows if r.county == county]
     data = SummaryInput(ruleset=rs, year=year, generated="2026-12-01 09:00", rows=lambda: iter(rows),
-                        missing=None if missing is None else list(missing))
+                        missing=None if missing is None else list(missing), county=county,
+                        meta={"county": county} if county else {})
     write_summary(data, path)
     return path
 
@@ -85,7 +89,16 @@ email = "lz@zhangye.example.cn"
 def summary_with_profile(folder: Path, rows=None, **kwargs) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "发文机关.toml").write_text(PROFILE, encoding="utf-8")
-    return write(folder / "汇总表.xlsx", zhangye_rows() if rows is None else rows, **kwargs)
+    name = f"{kwargs['county']}汇总表.xlsx" if kwargs.get("county") else "汇总表.xlsx"
+    return write(folder / name, zhangye_rows() if rows is None else rows, **kwargs)
+
+
+def county_summaries(folder: Path, rows=None, **kwargs) -> dict[str, Path]:
+    """Each county's own summary (as `merge --county` makes it: its rows only), beside the issuing-office file:
+    the county 公示 is made from these, never from the city's summary."""
+    rows = zhangye_rows() if rows is None else rows
+    counties = list(dict.fromkeys(r.county for r in rows))
+    return {c: summary_with_profile(folder, rows, county=c, **kwargs) for c in counties}
 
 
 def docx_text(path) -> str:

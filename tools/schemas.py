@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from fullemp_xl.core.jsondoc import VERSIONS, schema_id
+from fullemp_xl.core.model import STEP_KINDS
 
 FOLDER = Path(__file__).resolve().parent.parent / "fullemp_xl" / "schemas"  # where the package ships them
 STR, INT, BOOL, NUM = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}, {"type": "number"}
@@ -133,7 +134,11 @@ SCHEMAS = {
                                                    "reading": STR}, PRINTED))}, {**PRINTED, "max": opt(NUM)})),
         "facts": array(obj({"id": STR, "label": STR, "type": STR, "unit": STR})),
         "gates": array(obj({"id": STR, "label": STR})),
-        "levels": array(obj({"min": NUM, "title": STR, "new_title": STR, "recommend": opt(STR)}))}),
+        "levels": array(obj({"min": NUM, "title": STR, "new_title": STR, "recommend": opt(STR)})),
+        # the review process ([[process]]) and the summary's officials' columns it gives (key stable, header by stage)
+        "process": array(obj({"stage": {"enum": ["county", "city"]}, "name": STR, "source": STR,
+                              "steps": array(obj({"kind": {"enum": list(STEP_KINDS)}, "name": STR}))})),
+        "official_columns": array(obj({"key": STR, "header": STR}))}),
     "rules-check": document("rules-check", {
         "file": STR, "ok": BOOL,
         "problems": array(obj({"key": STR, "severity": {"enum": ["error", "warning"]}, "message": STR}))}),

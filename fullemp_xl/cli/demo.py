@@ -37,7 +37,8 @@ def demo_command(out_dir, pdf):
     click.echo(f"\n· 汇总：各县区报送的文件（按县区分的文件夹、Windows 压缩的 .zip、一份补报、一个损坏的文件）与社区名册对照，"
                f"{r.communities} 个社区，符合认定条件 {r.eligible} 个；重复提交 {len(r.duplicates)} 处，"
                f"无法使用 {len(r.quarantined)} 个文件，名册中未提交 {len(r.missing or [])} 个")
-    click.echo(f"  报送：{merged.inputs}\n  汇总表：{merged.summary}（官员在“实地考察”“公示异议”“最终认定”列填写后，"
+    heads = "".join(f"“{c.header}”" for c in api.official_columns(api.load_summary(merged.summary).ruleset) if c.choices)
+    click.echo(f"  报送：{merged.inputs}\n  汇总表：{merged.summary}（官员在{heads}等列填写后，"
                f"`fullemp merge --refresh` 重新汇总会保留这些内容）")
     _documents(out, merged.summary, pdf)
     click.echo(f"\n模板：{out / '模板'}")
@@ -49,8 +50,12 @@ def _documents(out: Path, summary: Path, pdf: bool) -> None:
         click.echo(f"  PDF {done}/{total}：{path.name}", err=True)
 
     docs = api.run_documents_demo(summary, out / "6-文书", pdf=pdf, progress=progress)
+    if docs.county_summaries:
+        click.echo(f"\n· 县区汇总：各县区用 `fullemp merge … --county 本县区` 汇总本县区的表格，在自己的汇总表中填写县区实地考察、"
+                   f"县区公示异议，县区公示由它生成（第六条：县区考察、公示后推荐到市）：{docs.county_summaries[0].parent}")
     click.echo(f"\n· 文书：像官员那样在汇总表中填写实地考察、公示异议、最终认定（{docs.summary.name}），发文机关信息为示例"
-               f"（{docs.profile.name}），由汇总表生成公示、认定公告、补助资金明细（Word{'、PDF' if pdf else ''}，按 GB/T 9704 排版）：")
+               f"（{docs.profile.name}），由县区汇总表生成县区公示，由市级汇总表生成市级公示、认定公告、补助资金明细"
+               f"（Word{'、PDF' if pdf else ''}，按 GB/T 9704 排版）：")
     for path in [*docs.documents, *docs.pdfs, *docs.sheets]:
         click.echo(f"  {path}")
     for note in docs.notes:

@@ -146,7 +146,8 @@ def notice_command(summary, stage, county, start, days, holidays, out, fmt, **kw
     被官员的决定排除的社区（实地考察不符合、公示有异议、不予认定、民政撤销）不会列入，原因显示在终端。
 
     \b
-    县（区）公示应由县（区）自己的汇总表（merge --county）生成；给的是市级汇总表时照常生成，但醒目警告。
+    县（区）公示由县（区）自己的汇总表（merge --county）生成，市级公示由市里的汇总表生成；给错了汇总表时不生成（退出码 2），
+    并说明该用哪一张、怎样生成。
 
     \b
     退出码：0 已生成，1 已生成但汇总表有需要核对的地方，或没有可公示的社区，2 文件或参数无法使用。
@@ -156,9 +157,6 @@ def notice_command(summary, stage, county, start, days, holidays, out, fmt, **kw
         raise Unusable("--county 只用于县区公示（--stage county）")
     outcome = api.notice(summary, stage=stage, county=county, start=start, days=days, out=out, holidays=holidays,
                          **settings)
-    note = api.city_summary_note()
-    if note in outcome.notes and fmt != "json":  # loud: on the error stream too (JSON: in "notes")
-        click.echo(note, err=True)
     d = outcome.details
     period = f"公示期 {_cn(d['start'])}至{_cn(d['end'])}（{d['days']}个工作日）"
     _report(outcome, fmt, f"{'县（区）' if stage == 'county' else '市级'}公示：{period}", summary)

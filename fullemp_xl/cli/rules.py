@@ -87,7 +87,10 @@ def show_command(rule_id, fmt):
             facts=[{"id": f.id, "label": f.label, "type": f.type, "unit": f.unit} for f in rs.facts.values()],
             gates=[{"id": g.id, "label": g.label} for g in rs.gates],
             levels=[{"min": number(b.min), "title": b.title, "new_title": b.new_title,
-                     "recommend": b.recommend or None} for b in rs.levels.bands]))
+                     "recommend": b.recommend or None} for b in rs.levels.bands],
+            process=[{"stage": p.id, "name": p.name, "source": p.source,
+                      "steps": [{"kind": st.kind, "name": st.name} for st in p.steps]} for p in rs.publication.process],
+            official_columns=[{"key": c.key, "header": c.header} for c in api.official_columns(rs)]))
         return
     click.echo(f"{rs.name}（{rs.id} {rs.version}）\n来源：{rs.source}")
     if rs.provisional:
@@ -107,6 +110,11 @@ def show_command(rule_id, fmt):
         click.echo(f"认定层级：{api.excel_number(band.min)}分及以上 → {band.new_title}" + (f"（{band.recommend}）" if band.recommend else ""))
     if rs.levels.reading:
         click.echo(f"口径：{rs.levels.reading}")
+    click.echo("\n认定程序：")
+    for stage in rs.publication.process:
+        click.echo(f"  {stage.name}（{stage.label}" + (f"，{stage.source}" if stage.source else "") + "）："
+                   + " → ".join(st.name for st in stage.steps))
+    click.echo("汇总表中官员填写的列：" + "、".join(c.header for c in api.official_columns(rs)))
 
 
 @rules_group.command("check", cls=ZhCommand)

@@ -249,13 +249,76 @@ class CoverageTarget:
     label: str
 
 
+STEP_KINDS = {  # what the tool does with each official step of the review process
+    "report": "申报、自评上报（表格本身）",
+    "review": "初审、审核（按考评表打分，没有单独的列）",
+    "inspection": "实地考察（汇总表一列：符合 / 不符合）",
+    "notice": "公示（汇总表一列：公示期内有无异议；`fullemp notice --stage`）",
+    "recommend": "推荐（实地考察符合且公示无异议的，推荐到上一级）",
+    "certify": "认定（汇总表的“最终认定”列）",
+    "announce": "公告（`fullemp announce`）",
+}
+PROCESS_STAGES = {"county": "县区", "city": "市级"}  # stage id -> how a column of that stage is labelled
+
+
+@dataclass(frozen=True)
+class Step:
+    """One official step of a stage of the review process, named as the rule set's document names it."""
+
+    kind: str  # one of STEP_KINDS
+    name: str  # e.g. 初审, 实地考察, 公示, 推荐 (张掖 第六条); 实地考核, 评定 (齐齐哈尔 六（二）)
+
+
+@dataclass(frozen=True)
+class ProcessStage:
+    """Who does what, in order: the county's stage or the city's."""
+
+    id: str  # county / city
+    name: str  # e.g. 县区推荐, 市级认定
+    steps: tuple[Step, ...]
+    source: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the summary labels this stage's columns: 县区 / 市级."""
+        return PROCESS_STAGES.get(self.id, self.id)
+
+    def has(self, kind: str) -> bool:
+        return any(s.kind == kind for s in self.steps)
+
+    def step(self, kind: str) -> Step | None:
+        return next((s for s in self.steps if s.kind == kind), None)
+
+
+def default_process(publishers: tuple[str, ...]) -> tuple[ProcessStage, ...]:
+    """The process of a rule set that declares none: 张掖 第六条's when the county publishes a 公示, else the
+    city inspects, publishes and certifies."""
+    if "county" not in publishers:
+        return (ProcessStage("city", "市级认定", (Step("inspection", "实地考察"), Step("notice", "公示"),
+                                               Step("certify", "认定"), Step("announce", "公告"))),)
+    county = ProcessStage("county", "县区推荐", (Step("review", "初审"), Step("inspection", "实地考察"),
+                                                Step("notice", "公示"), Step("recommend", "推荐")))
+    city = [Step("review", "审核"), *([Step("notice", "公示")] if "city" in publishers else []),
+            Step("certify", "认定"), Step("announce", "公告")]
+    return county, ProcessStage("city", "市级认定", tuple(city))
+
+
 @dataclass(frozen=True)
 class Publication:
-    """The public notices the process requires (公示 of at least n working days at each stage)."""
+    """The review process (who inspects, publishes and certifies, stage by stage) and its public notices
+    (公示 of at least n working days at each stage that publishes one)."""
 
     notice_days: int = 5
-    stages: tuple[str, ...] = ("county", "city")  # who publishes a 公示
+    stages: tuple[str, ...] = ("county", "city")  # who publishes a 公示 (the process's stages with a notice step)
     source: str = ""
+    process: tuple[ProcessStage, ...] = ()  # () -> default_process(stages)
+
+    def __post_init__(self):
+        if not self.process:
+            object.__setattr__(self, "process", default_process(self.stages))
+
+    def stage(self, stage_id: str) -> ProcessStage | None:
+        return next((s for s in self.process if s.id == stage_id), None)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """The demo's last steps: from its summary to the 公示, the 认定公告, the subsidy statements, next year's
-registry and next year's forms (`run_documents_demo`, called by `fullemp demo` after its merge step).
+registry and next year's forms (`run_documents_demo`, called by `fullemp demo` after its merge step). The county
+公示 are made from each county's own summary (`merge --county` of the same submissions), as 张掖 第六条 has it.
 
 Officials' decisions are filled in a copy of the summary as an office would (实地考察 符合, 公示异议 无,
 最终认定 认定 for every community that meets the rules, where the cell is still blank); the issuing-office
@@ -8,10 +9,11 @@ file is a fictional example beside it.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..summary.load import load_summary
+from ..summary.columns import official_headers
 from ..summary.write import HEAD_ROW
 from ..writing.files import write_output
 from ..core.workdays import UnknownYear, load_calendar
@@ -24,7 +26,8 @@ from ..documents.context import counties
 from ..documents.pdf import convert
 
 DECIDED = "汇总表（已填写决定）.xlsx"
-OFFICIAL_CHOICES = {"实地考察": "符合", "公示异议": "无", "最终认定": "认定"}
+COUNTY_FOLDER = "县区汇总表"  # each county's own summary (merge --county), beside the documents
+OFFICIAL_CHOICES = {"inspection": "符合", "objection": "无", "final": "认定"}  # column key -> what the demo's officials type
 
 
 @dataclass
@@ -37,10 +40,11 @@ class DocumentsDemo:
     registry: Path | None = None
     forms: Path | None = None
     notes: list[str] = field(default_factory=list)  # what was not made, and why
+    county_summaries: list[Path] = field(default_factory=list)  # each county's own, its decisions typed in
 
     @property
     def written(self) -> list[Path]:
-        return [self.summary, self.profile, *self.documents, *self.pdfs, *self.sheets,
+        return [self.summary, *self.county_summaries, self.profile, *self.documents, *self.pdfs, *self.sheets,
                 *([self.registry] if self.registry else [])]
 
 
@@ -48,6 +52,7 @@ def decide_as_officials(summary: Path, target: Path) -> Path:
     """A copy of the summary with the blank decision cells of every eligible community filled in."""
     import openpyxl
 
+    heads = official_headers(load_summary(summary).ruleset)  # the rule set's own, labelled by stage
     wb = openpyxl.load_workbook(summary)
     ws = wb[SHEETS["summary"]]
     header = {str(c.value).strip(): c.column for c in ws[HEAD_ROW] if c.value}
@@ -55,12 +60,31 @@ def decide_as_officials(summary: Path, target: Path) -> Path:
     for row in range(HEAD_ROW + 1, ws.max_row + 1):
         if ws.cell(row, eligible).value != "是":
             continue
-        for head, value in OFFICIAL_CHOICES.items():
-            cell = ws.cell(row, header[head])
+        for key, value in OFFICIAL_CHOICES.items():
+            cell = ws.cell(row, header[heads[key]])
             if cell.value in (None, ""):
                 cell.value = value
     write_output(target, wb.save, force=True)
     return target
+
+
+def county_summaries(summary, folder: Path) -> list[Path]:
+    """Each county's own summary as the county makes it (`merge --county`, from the same submissions and registry),
+    with the county officials' decisions typed in as `decide_as_officials` does: the county 公示 is made from it.
+    [] when the summary does not record the submissions it was merged from (then no county 公示)."""
+    from ..merge.run import merge
+
+    sources = [Path(s) for s in summary.sources if s and Path(s).exists()]
+    if not sources:
+        return []
+    registry = Path(summary.registry) if summary.registry and Path(summary.registry).exists() else None
+    out = []
+    for county in counties(summary.rows):
+        merged = folder / f"{county}汇总表.xlsx"
+        merge(sources, merged, registry=registry, rules=summary.ruleset.id, year=summary.year, county=county, force=True,
+              jobs=1)
+        out.append(decide_as_officials(merged, folder / f"{county}{DECIDED}"))
+    return out
 
 
 def write_profile(path: Path, jurisdiction: str, counties: list[str], signing: dt.date) -> Path:
@@ -103,12 +127,17 @@ def run_documents_demo(summary_path: Path, out_dir: Path, *, pdf: bool = False, 
     write_profile(result.profile, rs.jurisdiction, counties(summary.rows), signing)
     settings = Settings(number="1", force=True)
     steps = []
-    if county_start:
-        for stage, start in (("county", county_start), ("city", city_start)):
-            if stage in rs.publication.stages:
-                out = out_dir / "公示-县区" if stage == "county" else out_dir / "公示-市级.docx"
-                steps.append(lambda stage=stage, start=start, out=out: make_notice(
-                    decided, stage=stage, start=start, out=out, settings=settings, summary=summary))
+    if county_start and "county" in rs.publication.stages:  # each county from its own summary (张掖 第六条)
+        owns = county_summaries(summary, out_dir / COUNTY_FOLDER)
+        if not owns:
+            result.notes.append("县（区）公示：由各县区自己的汇总表（merge --county）生成，本汇总表没有记下报送的文件，无法重新汇总各县区")
+        for own in owns:
+            result.county_summaries.append(own)
+            steps.append(lambda own=own: make_notice(own, stage="county", start=county_start, out=out_dir / "公示-县区",
+                                                     settings=replace(settings, profile=result.profile)))
+    if city_start and "city" in rs.publication.stages:
+        steps.append(lambda: make_notice(decided, stage="city", start=city_start, out=out_dir / "公示-市级.docx",
+                                         settings=settings, summary=summary))
     steps.append(lambda: make_announcement(decided, out=out_dir / "认定公告.docx", settings=settings, summary=summary))
     if rs.subsidy is not None:
         steps.append(lambda: make_subsidy(decided, out_dir=out_dir / "补助资金", settings=settings, summary=summary))

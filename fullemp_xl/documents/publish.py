@@ -177,10 +177,18 @@ def _record(outcome: Outcome, summary_path, lines: list, settings: Settings) -> 
 
 
 # ---------------------------------------------------------------- 公示
-CITY_SUMMARY_NOTE = ("警告：这是市级汇总表，不是县（区）自己的汇总表。县（区）公示应由县（区）实地考察后自己的汇总表生成"
-                     "（第六条：县区汇总、考察、公示后推荐到市）；按市级汇总表生成的县区公示，没有县（区）填写的实地考察结论。"
-                     "请先由县（区）汇总本县（区）的表格：fullemp merge 本县区文件夹 -o 县区汇总表.xlsx --registry 社区名册.xlsx"
-                     " --county 本县区，在其中填写实地考察，再用它生成：fullemp notice 县区汇总表.xlsx --stage county")
+def city_summary_refusal(rs, county: str | None) -> str:
+    """Why a county 公示 is not made from the city's summary, and the commands that make it from the county's own."""
+    stage = rs.publication.stage("county")
+    steps = "、".join(st.name for st in stage.steps) if stage else "实地考察、公示、推荐"
+    where = f"{stage.source}：" if stage and stage.source else ""
+    inspection = next((f"{stage.label}{st.name}" for st in stage.steps if st.kind == "inspection"), "实地考察") if stage \
+        else "实地考察"
+    name = county or "甘州区"
+    return (f"这是市级汇总表，不能生成县（区）公示：县（区）公示由县（区）自己的汇总表生成（{where}县区{steps}），"
+            f"市级汇总表中没有县（区）自己填写的{inspection}。请用 `fullemp merge 县区文件夹 --county {name} -o {name}汇总表.xlsx "
+            f"--registry 社区名册.xlsx` 生成本县区的汇总表，在其中填写{inspection}，再用它生成："
+            f"`fullemp notice {name}汇总表.xlsx --stage county --start 开始日期 -o {name}-公示.docx`")
 
 
 def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | None = None, days: int | None = None,
@@ -191,6 +199,12 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     still where the profile and holiday files are looked for."""
     summary, template, name, usage, profile = _prepare(summary_path, NOTICE, settings, summary)
     rs = summary.ruleset
+    if stage == "county" and not summary.county and stage in rs.publication.stages:
+        raise UnusableFile(Path(summary_path), city_summary_refusal(rs, county or next(iter(C.counties(summary.rows)), "本县区")))
+    if stage == "city" and summary.county:
+        raise UnusableFile(Path(summary_path), f"这是{summary.county}自己的汇总表（merge --county），不能生成市级公示：市级公示由市里的汇总表"
+                                               "生成（各县区报送的表格连同县区汇总表一起汇总）：`fullemp merge 各县区报送 -o 汇总表.xlsx "
+                                               "--registry 社区名册.xlsx`，再用它生成 `fullemp notice 汇总表.xlsx --stage city`")
     if stage not in rs.publication.stages:
         raise UnusableFile(Path(summary_path), f"规则集 {rs.id} 没有{'县（区）' if stage == 'county' else '市级'}公示"
                                                f"（{rs.publication.source or '公示层级：' + '、'.join(rs.publication.stages)}）")
@@ -210,8 +224,6 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
         raise DateConflict(problem)
     end = notice_end(start, days, calendar)
     outcome = Outcome(summary, details={"start": start.isoformat(), "end": end.isoformat(), "days": days, "stage": stage})
-    if stage == "county" and not summary.county:
-        outcome.notes.append(CITY_SUMMARY_NOTE)
     names = C.counties(summary.rows)
     if county and not C.in_county(summary.rows, county):
         raise UnusableFile(Path(summary_path), f"汇总表中没有县（区）“{county}”（有：{'、'.join(names) or '无'}）")

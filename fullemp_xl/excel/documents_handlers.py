@@ -88,7 +88,9 @@ def first_working_day(calendar, day: dt.date) -> dt.date:
 
 @_guarded
 def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = None) -> str:
-    """公示: every 公示 the decisions allow (each county's, and the city's), starting on the first working day from today."""
+    """公示: every 公示 the decisions allow, starting on the first working day from today: the county's from a county's
+    own summary (merge --county, which makes no city 公示), the city's from the city's (which makes no county 公示:
+    said in the message)."""
     from ..core.workdays import load_calendar
 
     summary, path = _load(book)
@@ -96,6 +98,11 @@ def notice_book(book, *, start: dt.date | None = None, out_dir: Path | None = No
     start = start or first_working_day(load_calendar(near=path), dt.date.today())
     written, skipped = [], []
     for stage in summary.ruleset.publication.stages:
+        if stage == "county" and not summary.county:  # 第六条: the county publishes from its own summary
+            skipped.append("县（区）公示：" + api.city_summary_refusal(summary))
+            continue
+        if stage == "city" and summary.county:  # a county's own summary: its 公示 only; the city's is the city's
+            continue
         out = folder if stage == "county" else folder / "市级公示.docx"
         try:
             outcome = api.notice(path, stage=stage, start=start, out=out, loaded=summary, **_settings(book, summary))

@@ -108,7 +108,8 @@ def _changes(previous: Summary | None, attached: dict, unmatched: list, rows_by_
         for col in C.OFFICIAL:
             a, b = before.shown(col.key), now.shown(col.key)
             if a != b:
-                out.append(LogLine(generated, previous.generated, row.county, row.street, row.community, col.header, a, b))
+                out.append(LogLine(generated, previous.generated, row.county, row.street, row.community,
+                                   C.official_header(previous.ruleset, col.key), a, b))
     return out
 
 
@@ -289,7 +290,7 @@ def _carry(county_summaries, identities: dict, decisions: dict, total_of, rulese
                 theirs, ours = getattr(row.decisions, col), getattr(here, col)
                 if theirs == ours:
                     continue
-                head = C.OFFICIAL_HEADERS[col]
+                head = C.official_header(ruleset, col)
                 if theirs and not ours:
                     setattr(here, col, theirs)
                     took = True
@@ -446,7 +447,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
                 extra.append(_finding(result, "申报表", "提示", "没有找到这个社区的申报表（按县区、街道、社区名称配对）"))
             store.add_findings(0, result.source, _file_lines(result))
             row = summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
-            extra += [_finding(result, C.OFFICIAL_HEADERS.get(p.column, ""), "警告", p.message)
+            extra += [_finding(result, (C.official_header(ruleset, p.column) if p.column else ""), "警告", p.message)
                       for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (summary.check)
             store.add_findings(2, "", extra)
             rows_by_key[key] = row

@@ -20,7 +20,7 @@ IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED_STAGE_IDS = frozenset({"score", "section", "total", "gate", "level", "reason", "opinion", "meta", "prior"})
 FACT_TYPES = {"count": "人数/件数（非负整数）", "flag": "是/否", "percent": "百分比"}
 TOP_KEYS = {"ruleset", "stages", "facts", "rates", "conditions", "gates", "levels", "sections", "monitor", "ledger",
-            "subsidy", "coverage", "publication"}
+            "subsidy", "coverage", "publication", "process"}
 HEAD_KEYS = {"id", "version", "name", "declaration", "jurisdiction", "year", "source", "total", "provisional", "items_from"}
 
 
@@ -104,7 +104,7 @@ class Parser:
         ledger = parse_ledger(self, data.get("ledger"), self.facts)
         subsidy = parse_subsidy(self, data.get("subsidy"), levels.titles)
         coverage = parse_coverage(self, data.get("coverage"))
-        publication = parse_publication(self, data.get("publication"))
+        publication = parse_publication(self, data.get("publication"), data.get("process"))
         for fact_id in self.facts:
             if fact_id not in self.used_facts:
                 self.problem(f"facts.{fact_id}", "这项基础数据没有被任何计分规则、门槛或“其中”关系用到", "warning")

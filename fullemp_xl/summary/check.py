@@ -13,9 +13,6 @@ from ..summary import columns as C
 from ..summary.model import SummaryRow
 from ..summary.status import standing
 
-_OFFICIAL = {c.key: c for c in C.OFFICIAL}
-
-
 @dataclass(frozen=True)
 class Problem:
     county: str
@@ -33,8 +30,9 @@ def row_problems(row: SummaryRow, ruleset: RuleSet) -> list[Problem]:
     that asks for more than the rule set allows."""
     who = (row.county, row.street, row.community)
     out = []
+    columns = {c.key: c for c in C.official_columns(ruleset)}
     for key, raw in row.decisions.invalid.items():
-        col = _OFFICIAL[key]
+        col = columns.get(key) or next(c for c in C.OFFICIAL if c.key == key)
         out.append(Problem(*who, key, f"“{col.header}”填了“{raw[:20]}”，应为{' / '.join(col.choices)}之一；按未填写处理"))
     conflict = standing(row, ruleset.publication).conflict
     if conflict:

@@ -6,7 +6,7 @@ columns; the item columns depend on the rule set ("3.1（10分）").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.model import RuleSet
 from ..rules.kinds import excel_number
@@ -45,17 +45,19 @@ RESULT = (
     Column("subsidy", "补助资格", 18),
     Column("errors", "错误数", 6, "int"),
 )
-OFFICIAL = (
-    Column("inspection", "实地考察", 8, "choice", INSPECTION, True, "县区（或市）实地考察的结论：符合 / 不符合"),
-    Column("objection", "公示异议", 8, "choice", OBJECTION, True,
-           "公示期内有无异议：无 / 有（有县区公示的规则集：县区公示的结果，无异议即推荐到市）"),
-    Column("city_objection", "市级公示异议", 8, "choice", OBJECTION, True, "市级公示期内有无异议：无 / 有（有县区、市两级公示时）"),
+OFFICIAL = (  # every officials' column; a rule set's summary has those of its process (official_columns)
+    Column("inspection", "实地考察", 8, "choice", INSPECTION, True, "实地考察的结论：符合 / 不符合"),
+    Column("objection", "公示异议", 8, "choice", OBJECTION, True, "公示期内有无异议：无 / 有"),
+    Column("city_objection", "市级公示异议", 8, "choice", OBJECTION, True, "市级公示期内有无异议：无 / 有"),
     Column("final", "最终认定", 8, "choice", FINAL, True, "市里最终是否认定：认定 / 不予认定"),
     Column("civil", "民政变动", 8, "choice", CIVIL, True, "民政部门撤销、合并或更名的社区（张掖 第十条）"),
     Column("new_name", "变更后名称", 12, "text", (), True, "更名的，填新的社区名称"),
     Column("note", "备注", 16, "text", (), True, ""),
 )
-OFFICIAL_HEADERS = {c.key: c.header for c in OFFICIAL}
+OFFICIAL_KEYS = tuple(c.key for c in OFFICIAL)
+PROCESS_KEYS = ("inspection", "objection", "city_objection", "final")  # the columns the declared process gives
+# the headers of summaries written before the columns were labelled by stage: still read (header -> key)
+LEGACY_HEADERS = {"实地考察": "inspection", "公示异议": "objection", "市级公示异议": "city_objection", "最终认定": "final"}
 DETAILS = (  # beyond the printed columns: on screen, not on paper
     Column("code", "社区代码", 12),
     Column("prior_year", "取得年份", 8, "int"),
@@ -99,8 +101,37 @@ def two_notices(ruleset: RuleSet) -> bool:
 
 
 def official_columns(ruleset: RuleSet) -> list[Column]:
-    """The officials' columns of this rule set's stages."""
-    return [c for c in OFFICIAL if c.key != "city_objection" or two_notices(ruleset)]
+    """The officials' columns of this rule set: those of its process, stage by stage in the declared order and
+    labelled by stage (县区实地考察, 县区公示异议, 市级公示异议, 最终认定 …), then 民政变动, 变更后名称, 备注.
+
+    The keys stay what the merge and the documents know: `objection` is the first (or only) 公示's result,
+    `city_objection` the city's where the county publishes one too."""
+    base = {c.key: c for c in OFFICIAL}
+    out, notices = [], 0
+    for stage in ruleset.publication.process:
+        for step in stage.steps:
+            if step.kind == "inspection":
+                out.append(replace(base["inspection"], header=f"{stage.label}{step.name}",
+                                   prompt=f"{stage.label}{step.name}（{stage.source or stage.name}）的结论：符合 / 不符合"))
+            elif step.kind == "notice":
+                key = "objection" if not notices else "city_objection"
+                notices += 1
+                after = "，无异议的推荐到市" if stage.has("recommend") else ""
+                out.append(replace(base[key], header=f"{stage.label}{step.name}异议",
+                                   prompt=f"{stage.label}{step.name}期内有无异议：无 / 有{after}"))
+            elif step.kind == "certify":
+                out.append(replace(base["final"], prompt=f"市里最终是否{step.name}：认定 / 不予认定"))
+    return out + [c for c in OFFICIAL if c.key not in PROCESS_KEYS]
+
+
+def official_headers(ruleset: RuleSet) -> dict[str, str]:
+    """Column key -> the header this rule set's summary gives it (for messages, tests and the Excel side)."""
+    return {c.key: c.header for c in official_columns(ruleset)}
+
+
+def official_header(ruleset: RuleSet, key: str) -> str:
+    """The header of one officials' column; a key the process has no column for keeps its plain name."""
+    return official_headers(ruleset).get(key) or next(c.header for c in OFFICIAL if c.key == key)
 
 
 def summary_columns(ruleset: RuleSet) -> list[Column]:
@@ -119,5 +150,16 @@ def printed_columns(ruleset: RuleSet) -> int:
 
 
 def header_keys(ruleset: RuleSet) -> dict[str, str]:
-    """Header text -> column key."""
-    return {c.header: c.key for c in summary_columns(ruleset)}
+    """Header text -> column key; the headers of earlier summaries (实地考察, 公示异议 …) are read as aliases."""
+    return official_aliases(ruleset) | {c.header: c.key for c in summary_columns(ruleset)}
+
+
+def official_aliases(ruleset: RuleSet) -> dict[str, str]:
+    """The earlier, unlabelled headers of this rule set's officials' columns -> key (only for the keys it has)."""
+    keys = {c.key for c in official_columns(ruleset)}
+    return {h: k for h, k in LEGACY_HEADERS.items() if k in keys}
+
+
+def official_header_keys(ruleset: RuleSet) -> dict[str, str]:
+    """Header text -> key of the officials' columns only (the 未对上 sheet), with the earlier headers."""
+    return official_aliases(ruleset) | {c.header: c.key for c in official_columns(ruleset)}

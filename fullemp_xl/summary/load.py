@@ -174,7 +174,7 @@ def read_summary(sheets, path: Path) -> Summary:
     if SHEETS["missing"] in sheets:
         summary.missing = _read_missing(sheets[SHEETS["missing"]])
     if SHEETS["unmatched"] in sheets:
-        summary.unmatched = _read_unmatched(sheets[SHEETS["unmatched"]])
+        summary.unmatched = _read_unmatched(sheets[SHEETS["unmatched"]], summary.ruleset)
     if SNAPSHOT_SHEET in sheets:
         summary.snapshot = _read_snapshot(sheets[SNAPSHOT_SHEET])
     if SHEETS["log"] in sheets:
@@ -196,9 +196,10 @@ def _header(ws) -> tuple[int, dict[int, str]]:
 
 def _read_rows(ws, summary: Summary) -> None:
     rs = summary.ruleset
-    keys = C.header_keys(rs)
+    keys, aliases = C.header_keys(rs), C.official_aliases(rs)
     head_row, header = _header(ws)
-    index = {keys[t]: k for k, t in header.items() if t in keys}
+    index = {keys[t]: k for k, t in header.items() if t in aliases}  # an earlier summary's 实地考察, 公示异议 …
+    index |= {keys[t]: k for k, t in header.items() if t in keys and t not in aliases}  # today's headers win
     for required in ("county", "street", "community"):
         if required not in index:
             raise UnusableFile(summary.path, f"“汇总”工作表找不到“{next(c.header for c in C.IDENTITY if c.key == required)}”列：请不要改动表头")
@@ -250,9 +251,9 @@ def _by_header(ws, heads: dict[str, str]):
         yield get
 
 
-def _read_unmatched(ws) -> list[SummaryRow]:
+def _read_unmatched(ws, ruleset: RuleSet) -> list[SummaryRow]:
     heads = {"县（区）": "county", "街道（乡镇）": "street", "社区": "community", "社区代码": "code", "认定得分": "total",
-             "来源文件": "source", **{c.header: c.key for c in C.OFFICIAL}}
+             "来源文件": "source", **C.official_header_keys(ruleset)}
     out = []
     for get in _by_header(ws, heads):
         community = _text(get("community"))

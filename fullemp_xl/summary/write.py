@@ -468,8 +468,10 @@ def _proposed_row(row: SummaryRow, rs: RuleSet) -> tuple:
 def _proposed_sheet(ws, fast: FastRows, proposed: Iterable[tuple], rs: RuleSet, info: str) -> None:
     floor = excel_number(rs.levels.bands[0].min) if rs.levels.bands else ""
     gates = "且基本条件全部符合" if rs.gates and rs.levels.requires_gates else ""
+    heads = [*PROPOSED_HEADS]
+    heads[7:10] = [C.official_header(rs, k) for k in ("inspection", "objection", "final")]
     _heading(ws, f"拟认定名单（{score_label(rs)}{floor}分以上{gates}）", info + "　按县（区）、街道、社区排列；"
-             "实地考察、公示异议、最终认定取自“汇总”工作表（重新汇总或 --refresh 后更新）", PROPOSED_HEADS, PROPOSED_WIDTHS)
+             f"{'、'.join(heads[7:10])}取自“汇总”工作表（重新汇总或 --refresh 后更新）", heads, PROPOSED_WIDTHS)
     text = (fast.style(BODY_FONT, WRAP, None, None, True, False), fast.style(BODY_FONT, WRAP, None, None, True, True))
     center = fast.style(BODY_FONT, CENTER, None, None, True, False)
     number = fast.style(BODY_FONT, CENTER, None, "0.##", True, False)
@@ -647,16 +649,17 @@ def _outside_sheet(ws, outside: list[SummaryRow], info: str, target: Path) -> No
 
 
 def _unmatched_sheet(ws, rows: list[SummaryRow], rs: RuleSet, info: str) -> None:
-    heads = ["序号", "县（区）", "街道（乡镇）", "社区", "社区代码", "认定得分", "来源文件", *[c.header for c in C.OFFICIAL]]
+    official = C.official_columns(rs)
+    heads = ["序号", "县（区）", "街道（乡镇）", "社区", "社区代码", "认定得分", "来源文件", *[c.header for c in official]]
     _heading(ws, "未对应的决定（上次汇总中填写了决定、本次找不到对应社区的）", info + "　这些内容不会丢失：社区的考评表重新提交"
              "（或名称、街道改正）后，重新汇总时自动回到“汇总”工作表", heads,
-             [6, 12, 14, 16, 14, 9, 30, *[c.width for c in C.OFFICIAL]],
+             [6, 12, 14, 16, 14, 9, 30, *[c.width for c in official]],
              official={k for k, h in enumerate(heads) if k >= 7})
     for n, row in enumerate(rows, start=1):
         ws.append([cell(ws, n, align=CENTER), cell(ws, row.county), cell(ws, row.street), cell(ws, row.community),
                    cell(ws, row.code), cell(ws, row.total, align=CENTER, fmt="0.##"), cell(ws, row.source),
                    *[cell(ws, row.decisions.shown(c.key), align=CENTER if c.choices else WRAP, fill=OFFICIAL_FILL)
-                     for c in C.OFFICIAL]])
+                     for c in official]])
     if not rows:
         ws.append([cell(ws, "", border=False), cell(ws, "没有")])
 

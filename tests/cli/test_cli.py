@@ -339,6 +339,9 @@ def test_demo_runs_the_whole_job(tmp_path):
     assert "重复提交 1 处，无法使用 1 个文件，名册中未提交 1 个" in out
     docs = tmp_path / "demo" / "6-文书"
     assert (docs / "认定公告.docx").exists() and (docs / "公示-市级.docx").exists() and "文书：" in out
+    # the county 公示 from the county's own summary (merge --county), never from the city's (issue 19)
+    assert (docs / "公示-县区" / "甘州区-公示.docx").exists() and (docs / "县区汇总表" / "甘州区汇总表（已填写决定）.xlsx").exists()
+    assert "县区汇总：" in out and "“县区实地考察”" in out
     assert list((docs / "补助资金").glob("甘州区-*补助资金明细.xlsx")) and list(docs.glob("分发-*/甘州区/*南关社区-考评表.xlsx"))
 
 

@@ -188,7 +188,7 @@ HOLIDAYS_2027_B = '[2027]\nholidays = ["2027-01-05"]\n'  # the same size as A
 
 
 def test_the_file_beside_the_summary_sets_the_notice_end_date(tmp_path):
-    summary = summary_with_profile(tmp_path / "市级")
+    summary = summary_with_profile(tmp_path / "县区", county="甘州区")  # the county's own summary
     (summary.parent / HOLIDAY_FILE).write_text('[2027]\nholidays = ["2027-01-01~2027-01-04"]\n', encoding="utf-8")
     outcome = make_notice(summary, stage="county", county="甘州区", start=D(2026, 12, 28), out=tmp_path / "公示.docx")
     # 28–31 December, then (1–4 January off in the file beside the summary) 5 January 2027
@@ -198,7 +198,7 @@ def test_the_file_beside_the_summary_sets_the_notice_end_date(tmp_path):
 
 
 def test_without_a_file_beside_the_summary_the_unknown_year_is_an_error(tmp_path):
-    summary = summary_with_profile(tmp_path / "市级")
+    summary = summary_with_profile(tmp_path / "县区", county="甘州区")
     with pytest.raises(UnknownYear):
         make_notice(summary, stage="county", county="甘州区", start=D(2026, 12, 28), out=tmp_path / "公示.docx")
 

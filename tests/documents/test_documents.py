@@ -8,7 +8,8 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from documents_data import OK, PROFILE, RARE, docx_text, row, summary_with_profile, table_rows
+from documents_data import (OK, PROFILE, RARE, county_summaries, docx_text, row, summary_with_profile, table_rows,
+                            write, zhangye_rows)
 from fullemp_xl.cli import cli
 from fullemp_xl.summary.model import Decisions
 from conftest import run
@@ -24,12 +25,18 @@ def summary(tmp_path):
     return summary_with_profile(tmp_path / "市")
 
 
+@pytest.fixture
+def ganzhou(tmp_path):
+    """甘州区's own summary (merge --county): the county 公示 is made from it."""
+    return county_summaries(tmp_path / "县")["甘州区"]
+
+
 COUNTY_GANZHOU = ["南关社区", "{{ x }}社区", "<w:p>社区", "=1+1社区"]
 
 
-def test_county_notice_lists_the_inspected_and_reports_the_rest(summary, tmp_path):
+def test_county_notice_lists_the_inspected_and_reports_the_rest(ganzhou, tmp_path):
     out = tmp_path / "甘州区公示.docx"
-    result = fullemp("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", out)
+    result = fullemp("notice", ganzhou, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", out)
     assert result.exit_code == 0, result.output
     assert "公示期 2026年12月7日至2026年12月11日（5个工作日）" in result.output
     assert "北关社区：实地考察不符合" in result.output and "争议社区：公示期内有异议" in result.output
@@ -47,18 +54,41 @@ def test_county_notice_lists_the_inspected_and_reports_the_rest(summary, tmp_pat
         assert excluded not in text
 
 
-def test_county_notices_for_every_county(summary, tmp_path):
+def test_each_county_notice_comes_from_its_own_summary(tmp_path):
     out = tmp_path / "县区公示"
-    result = fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", out, "--format", "json")
-    assert result.exit_code == 0, result.output
-    data = json.loads(result.output)
-    files = {d["output"]: d["listed"] for d in data["documents"]}
+    documents = []
+    for county, own in county_summaries(tmp_path / "县").items():
+        result = fullemp("notice", own, "--stage", "county", "--start", "2026-12-07", "-o", out, "--format", "json")
+        assert result.exit_code == 0, result.output
+        documents += json.loads(result.output)["documents"]
+    files = {d["output"]: d["listed"] for d in documents}
     assert files == {str(out / "甘州区-公示.docx"): 4, str(out / "临泽县-公示.docx"): 5}
     lz = docx_text(out / "临泽县-公示.docx")
     assert all(name in lz for name in RARE[:5]) and RARE[5] not in lz  # 𫟦园社区: 最终不予认定
     assert "临泽县人力资源和社会保障局" in lz and "撤销社区" not in lz
-    excluded = {e["community"]: e["reason"] for d in data["documents"] for e in d["excluded"]}
+    excluded = {e["community"]: e["reason"] for d in documents for e in d["excluded"]}
     assert excluded["撤销社区"] == "民政部门已撤销该社区"
+
+
+@pytest.mark.parametrize("county", [None, "甘州区"])
+def test_the_city_summary_makes_no_county_notice(summary, tmp_path, county):
+    """第六条: the county inspects, publishes and recommends; its 公示 is made from its own summary (issue 19)."""
+    out = tmp_path / "县区公示"
+    proc = run("notice", summary, "--stage", "county", *(["--county", county] if county else []), "--start", "2026-12-07",
+               "-o", out)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    name = county or "甘州区"
+    assert "这是市级汇总表，不能生成县（区）公示" in proc.stderr and "第六条（二）：县区初审、实地考察、公示、推荐" in proc.stderr
+    assert f"请用 `fullemp merge 县区文件夹 --county {name} -o {name}汇总表.xlsx --registry 社区名册.xlsx` 生成本县区的汇总表" \
+        in proc.stderr and "填写县区实地考察" in proc.stderr
+    assert "Traceback" not in proc.stderr and not out.exists()
+
+
+def test_a_county_summary_makes_no_city_notice(ganzhou, tmp_path):
+    out = tmp_path / "市级公示.docx"
+    proc = run("notice", ganzhou, "--stage", "city", "--start", "2026-12-14", "-o", out)
+    assert proc.returncode == 2 and not out.exists(), proc.stdout + proc.stderr
+    assert "这是甘州区自己的汇总表（merge --county），不能生成市级公示" in proc.stderr and "fullemp merge 各县区报送" in proc.stderr
 
 
 def test_city_notice_lists_those_the_counties_recommended(summary, tmp_path):
@@ -173,7 +203,8 @@ def test_missing_profile_fields_are_named(tmp_path):
     assert result.exit_code == 0, result.output
     assert "0936-0000000" in docx_text(out)
     (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0], encoding="utf-8")
-    result = fullemp("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", out, "--force")
+    own = write(folder / "甘州区汇总表.xlsx", zhangye_rows(), county="甘州区")  # beside the same profile
+    result = fullemp("notice", own, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", out, "--force")
     assert result.exit_code == 2 and '[county."甘州区"]' in result.output and "--office" in result.output
     (folder / "发文机关.toml").write_text(PROFILE.split('[county."甘州区"]')[0].replace('number = "3"\n', ""), encoding="utf-8")
     result = fullemp("announce", summary, "-o", tmp_path / "公告.docx")
@@ -200,10 +231,10 @@ def test_existing_documents_are_kept_unless_forced(summary, tmp_path):
     assert result.exit_code == 2 and "输入文件相同" in result.output
 
 
-def test_bad_arguments_and_inputs(summary, tmp_path):
-    result = fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "--days", "3", "-o", tmp_path / "a.docx")
+def test_bad_arguments_and_inputs(summary, ganzhou, tmp_path):
+    result = fullemp("notice", ganzhou, "--stage", "county", "--start", "2026-12-07", "--days", "3", "-o", tmp_path / "a.docx")
     assert result.exit_code == 2 and "不得少于5个工作日" in result.output
-    result = fullemp("notice", summary, "--stage", "county", "--county", "山丹县", "--start", "2026-12-07", "-o", tmp_path / "a.docx")
+    result = fullemp("notice", ganzhou, "--stage", "county", "--county", "山丹县", "--start", "2026-12-07", "-o", tmp_path / "a.docx")
     assert result.exit_code == 2 and "没有县（区）“山丹县”" in result.output and "甘州区" in result.output
     result = fullemp("notice", summary, "--stage", "city", "--start", "2026-12-07", "-o", tmp_path / "a.docx", "--template",
                      tmp_path / "none.docx")
@@ -212,7 +243,7 @@ def test_bad_arguments_and_inputs(summary, tmp_path):
     openpyxl.Workbook().save(other)
     result = fullemp("announce", other, "-o", tmp_path / "a.docx")
     assert result.exit_code == 2 and "不是 `fullemp merge` 生成的汇总表" in result.output
-    proc = run("notice", summary, "--stage", "county", "--start", "2026-12-7x", "-o", tmp_path / "a.docx")
+    proc = run("notice", ganzhou, "--stage", "county", "--start", "2026-12-7x", "-o", tmp_path / "a.docx")
     assert proc.returncode == 2 and "不是日期" in proc.stderr
 
 
@@ -225,13 +256,14 @@ def test_doubtful_decisions_and_conflicts_exit_1(tmp_path):
     result = fullemp("announce", summary, "-o", out, "--number", "2")
     assert result.exit_code == 1, result.output
     assert "低分社区" in result.output and "不能认定" in result.output  # a conflict: never listed
-    assert "“实地考察”填了“可以”" in result.output
+    assert "“县区实地考察”填了“可以”" in result.output
     assert [r[3] for r in table_rows(out) if r[0].isdigit()] == ["南关社区"]
 
 
 def test_nothing_to_publish(tmp_path):
     summary = summary_with_profile(tmp_path / "市", [row("甘州区", "东街街道", "新乐社区", 91)])
-    result = fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", tmp_path / "a.docx", "--county", "甘州区")
+    own = summary_with_profile(tmp_path / "县", [row("甘州区", "东街街道", "新乐社区", 91)], county="甘州区")
+    result = fullemp("notice", own, "--stage", "county", "--start", "2026-12-07", "-o", tmp_path / "a.docx", "--county", "甘州区")
     assert result.exit_code == 1 and "没有可以公示的社区" in result.output and "待实地考察" in result.output
     result = fullemp("announce", summary, "-o", tmp_path / "a.docx")
     assert result.exit_code == 1 and "没有最终认定的社区" in result.output
@@ -283,7 +315,8 @@ def test_the_announcement_and_the_summarys_proposed_list_agree(summary, tmp_path
     announced = {r[3] for r in table_rows(out) if r[0].isdigit()}
     assert announced == {name for name, step in proposed.items() if step == "已认定"}
     county = tmp_path / "县区"
-    assert fullemp("notice", summary, "--stage", "county", "--start", "2026-12-07", "-o", county).exit_code == 0
+    for own in county_summaries(tmp_path / "县").values():
+        assert fullemp("notice", own, "--stage", "county", "--start", "2026-12-07", "-o", county).exit_code == 0
     noticed = {r[3] for f in county.glob("*.docx") for r in table_rows(f) if r[0].isdigit()}
     assert noticed == {name for name, step in proposed.items() if step in ("已认定", "待市级认定")}
 

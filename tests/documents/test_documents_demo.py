@@ -27,13 +27,13 @@ def test_documents_demo_on_a_summary(tmp_path):
     summary = write(tmp_path / "汇总表.xlsx", rows)
     result = run_documents_demo(summary, tmp_path / "文书")
     names_ = {p.name for p in result.documents}
-    assert names_ == {"甘州区-公示.docx", "临泽县-公示.docx", "公示-市级.docx", "认定公告.docx",
-                      "甘州区-2026年度补助资金明细.docx", "临泽县-2026年度补助资金明细.docx"}
+    # no county 公示: they come from the counties' own summaries, and this one records no submissions to merge again
+    assert names_ == {"公示-市级.docx", "认定公告.docx", "甘州区-2026年度补助资金明细.docx", "临泽县-2026年度补助资金明细.docx"}
+    assert any("县（区）公示：由各县区自己的汇总表（merge --county）生成" in n for n in result.notes), result.notes
     assert all(p.exists() for p in result.written) and result.profile.name == "发文机关.toml"
     decided = load_summary(result.summary)
     assert [r.decisions.final for r in decided.rows] == ["认定", "", "认定"]  # only where the rules allow it
     assert "南关社区" in docx_text(tmp_path / "文书" / "认定公告.docx")
-    assert "2026年11月2日至2026年11月6日" in docx_text(tmp_path / "文书" / "公示-县区" / "甘州区-公示.docx")
     assert prior(result.forms / "甘州区" / "东街街道-南关社区-考评表.xlsx") == ("市级充分就业社区", 2026)
     assert result.summary.name == DECIDED
 
@@ -51,6 +51,13 @@ def merged(tmp_path_factory):
 def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged):
     out, summary = merged
     result = run_documents_demo(summary, out / "6-文书")
+    # each county's 公示 from its own summary (merge --county of the same submissions), its decisions typed in
+    owns = {load_summary(p).county: p for p in result.county_summaries}
+    assert "甘州区" in owns and all(load_summary(p).rows for p in owns.values())
+    assert {r.county for r in load_summary(owns["甘州区"]).rows} == {"甘州区"}
+    notice = out / "6-文书" / "公示-县区" / "甘州区-公示.docx"
+    assert notice in result.documents and "2026年11月2日至2026年11月6日" in docx_text(notice)
+    assert [line.county for line in load_summary(owns["甘州区"]).published] == ["甘州区"]  # recorded in the county's own
     decided = load_summary(result.summary)
     certified = [r for r in decided.rows if r.decisions.final == "认定"]
     assert [r.community for r in certified] == ["南关社区"]  # the one community of the demo that meets every standard

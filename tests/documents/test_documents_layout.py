@@ -179,8 +179,9 @@ def published(tmp_path_factory):
         rows.append(row(county, "城关镇", f"{county[:2]}二社区", 93, decisions=OK, national=k % 2 == 1))
     (folder / "发文机关.toml").write_text(_profile(counties), encoding="utf-8")
     summary = write(folder / "汇总表.xlsx", rows)
+    owns = [write(folder / f"{county}汇总表.xlsx", rows, county=county) for county in counties]  # merge --county
     procs = [
-        run("notice", summary, "--stage", "county", "--start", "2026-11-30", "-o", folder / "县区公示", "--pdf"),
+        *[run("notice", own, "--stage", "county", "--start", "2026-11-30", "-o", folder / "县区公示", "--pdf") for own in owns],
         run("notice", summary, "--stage", "city", "--start", "2026-12-07", "-o", folder / "市级公示.docx", "--pdf"),
         run("announce", summary, "-o", folder / "认定公告.docx", "--pdf", "--number", "3"),
         run("subsidy", summary, "-o", folder / "补助资金", "--pdf"),
@@ -197,7 +198,7 @@ def published(tmp_path_factory):
               run("announce", qsummary, "-o", qqhr / "认定公告.docx", "--pdf", "--number", "1")]
     for proc in procs:
         assert proc.returncode in (0, 1), proc.stdout + proc.stderr
-    return folder, counties, procs[0].stdout
+    return folder, counties, "".join(proc.stdout for proc in procs[:len(owns)])
 
 
 def test_every_countys_signature_is_centred_on_its_date_inside_the_block(published):

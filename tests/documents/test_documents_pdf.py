@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from documents_data import OK, RARE, row, summary_with_profile, zhangye_rows
+from documents_data import OK, RARE, county_summaries, row, summary_with_profile, zhangye_rows
 from fullemp_xl.documents import layout as L
 from fullemp_xl.documents.pdf import PdfError, convert, convert_one
 from lo_oracle import require_fonts, require_soffice
@@ -41,15 +41,17 @@ def published(tmp_path_factory):
     folder = tmp_path_factory.mktemp("pdf") / "市"
     rows = zhangye_rows() + [row("临泽县", "板桥镇", n, 91, decisions=OK) for n in [*FALLBACK, *LONG]]
     summary = summary_with_profile(folder, rows)
+    owns = county_summaries(folder, rows)  # each county's own (merge --county): the county 公示 is made from it
     procs = [
-        run("notice", summary, "--stage", "county", "--start", "2026-09-21", "-o", folder / "县区公示", "--pdf", "--jobs", "2"),
+        *[run("notice", own, "--stage", "county", "--start", "2026-09-21", "-o", folder / "县区公示", "--pdf")
+          for own in owns.values()],
         run("notice", summary, "--stage", "city", "--start", "2026-09-30", "-o", folder / "市级公示.docx", "--pdf"),
         run("announce", summary, "-o", folder / "认定公告.docx", "--pdf", "--number", "3"),
-        run("subsidy", summary, "-o", folder / "补助资金", "--pdf"),
+        run("subsidy", summary, "-o", folder / "补助资金", "--pdf", "--jobs", "2"),
     ]
     for proc in procs:
         assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "PDF 1/2" in procs[0].stderr and "PDF 2/2" in procs[0].stderr  # progress, per county in parallel
+    assert "PDF 1/2" in procs[-1].stderr and "PDF 2/2" in procs[-1].stderr  # progress, per county in parallel
     return folder
 
 

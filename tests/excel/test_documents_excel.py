@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from documents_data import RARE, docx_text, summary_with_profile, table_rows, write, zhangye_rows
+from documents_data import RARE, county_summaries, docx_text, summary_with_profile, table_rows, write, zhangye_rows
 from fullemp_xl.excel import documents_handlers as dh
 from xl_remote import payload
 
@@ -37,14 +37,24 @@ def test_notice_button_writes_every_notice_next_to_the_summary(summary):
     book = open_book(summary)
     message = dh.notice_book(book, start=dt.date(2026, 12, 7))
     folder = summary.parent / "公示"
-    assert (folder / "甘州区-公示.docx").exists() and (folder / "临泽县-公示.docx").exists()
     assert (folder / "市级公示.docx").exists()
-    assert "公示期 2026年12月7日至2026年12月11日（5个工作日）" in message and "未列入 4 个" in message
+    assert "公示期 2026年12月7日至2026年12月11日（5个工作日）" in message
     actions = alerts(book)
     assert [a["func"] for a in actions] == ["alert"] and actions[0]["args"][0] == message  # the workbook is not touched
     assert RARE[0] in docx_text(folder / "市级公示.docx")
-    # the county 公示 made from the city's summary: said in the message, as the command line says it
-    assert "警告：这是市级汇总表" in message and "--county" in message
+    # no county 公示 from the city's summary (第六条): said in the message, as the command line says it
+    assert not list(folder.glob("*县*-公示.docx")) and not (folder / "甘州区-公示.docx").exists()
+    assert "未生成：县（区）公示：这是市级汇总表，不能生成县（区）公示" in message and "--county 甘州区" in message
+
+
+def test_notice_button_on_a_county_summary_writes_its_county_notice(tmp_path):
+    own = county_summaries(tmp_path / "县")["甘州区"]
+    message = dh.notice_book(open_book(own), start=dt.date(2026, 12, 7))
+    folder = own.parent / "公示"
+    assert (folder / "甘州区-公示.docx").exists() and not (folder / "临泽县-公示.docx").exists()
+    assert "甘州区" in docx_text(folder / "甘州区-公示.docx") and "这是市级汇总表" not in message
+    assert "未列入 2 个" in message and "市级公示" not in message  # 北关社区 不符合, 争议社区 有异议
+    assert not (folder / "市级公示.docx").exists()  # the city publishes its own, from its summary
 
 
 def test_announcement_button_reads_unsaved_decisions(summary):

@@ -247,14 +247,30 @@ def test_registry_missing_outside_prior_titles_and_subsidy(tmp_path, zhangye):
     assert counties["甘州区"]["registry"] == 3 and counties["山丹县"]["registry"] is None
 
 
+def official_heads(path: Path) -> dict[str, str]:
+    """Column key -> header of the officials' columns of the summary at `path` (labelled by its rule set's stages)."""
+    from fullemp_xl.rules import load_ruleset
+    from fullemp_xl.summary.columns import official_headers
+    from fullemp_xl.summary.write import META_SHEET
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(min_row=2, max_col=2, values_only=True) if r[0]}
+    wb.close()
+    return official_headers(load_ruleset(meta["fe_meta_ruleset"]))
+
+
 def set_decisions(path: Path, community: str, **values) -> None:
+    """Type into a community's officials' cells as an official does: by column key (inspection=, objection=,
+    city_objection=, final=, civil=, new_name=, note=), found by the header the summary's rule set gives it;
+    any other name is a header as written (e.g. an earlier summary's 实地考察)."""
+    keys = official_heads(path)
     wb = openpyxl.load_workbook(path)
     ws = wb[SHEETS["summary"]]
     heads = {c.value: c.column for c in ws[3]}
     for row in ws.iter_rows(min_row=4):
         if row[heads["社区"] - 1].value == community:
-            for header, value in values.items():
-                cell = row[heads[header] - 1]
+            for name, value in values.items():
+                cell = row[heads[keys.get(name, name)] - 1]
                 cell.value = value
                 if isinstance(value, str):
                     cell.data_type = "s"  # typed as text ('=… in Excel), not as a formula
@@ -268,8 +284,8 @@ def test_officials_columns_survive_rerun_and_refresh(tmp_path, zhangye):
     submission(src, zhangye, community="西关社区", changes={"valid_complaints": 2})
     out = tmp_path / "汇总表.xlsx"
     assert run("merge", src, "-o", out).returncode == 0
-    set_decisions(out, "南关社区", 实地考察="符合", 公示异议="无", 最终认定="认定", 备注="=不是公式")
-    set_decisions(out, "西关社区", 实地考察="合格")  # not one of the choices: reported, read as blank
+    set_decisions(out, "南关社区", inspection="符合", objection="无", final="认定", note="=不是公式")
+    set_decisions(out, "西关社区", inspection="合格")  # not one of the choices: reported, read as blank
     submission(src, zhangye, community="北关社区")
     proc = run("merge", src, "-o", out)
     assert "保留了" in proc.stdout or "已保留" in proc.stdout
@@ -428,8 +444,8 @@ def test_coverage_targets_of_the_rule_set(tmp_path):
     out = tmp_path / "s.xlsx"
     proc = run("merge", src, "-o", out, "--registry", reg, "--year", "2022")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    set_decisions(out, "社区0", 实地考察="符合", 最终认定="认定")
-    set_decisions(out, "社区1", 实地考察="符合", 最终认定="认定")
+    set_decisions(out, "社区0", inspection="符合", final="认定")
+    set_decisions(out, "社区1", inspection="符合", final="认定")
     require_soffice()
     [again] = recalculate([out], tmp_path / "lo")
     ws = openpyxl.load_workbook(again, data_only=True)["分县统计"]

@@ -56,7 +56,7 @@ def test_a_registry_without_subsidy_columns_pays_nobody_by_default(tmp_path, zha
     assert row["provincial_subsidy"] is None
     [note] = [n for n in data["registry_notes"] if "补助" in n]
     assert "已享受国家级补助" in note and "待核实" in note
-    set_decisions(out, "南关社区", 实地考察="符合", 公示异议="无", 最终认定="认定")
+    set_decisions(out, "南关社区", inspection="符合", objection="无", final="认定")
     assert load_summary(out).rows[0].provincial_subsidy is None  # read back as not known, never as 否
     proc = run("subsidy", out, "-o", tmp_path / "补助", "--office", "甘州区人力资源和社会保障局", "--doc-prefix", "甘人社",
                "--number", "1", "--date", "2026-12-18")
@@ -109,7 +109,7 @@ def test_a_decision_the_rules_do_not_allow_is_one_problem_for_every_command(tmp_
     out = tmp_path / "汇总表.xlsx"
     assert merge_json(src, "-o", out, "--registry", reg)[0].returncode == 0
     for name in ("南关社区", "低分社区"):
-        set_decisions(out, name, 实地考察="符合", 公示异议="无", 最终认定="认定")
+        set_decisions(out, name, inspection="符合", objection="无", final="认定")
     proc = run("merge", "--refresh", out)
     colour, notes = _mark(out, "低分社区", "最终认定")
     assert colour.endswith("FF8080") and len(notes) == 1 and "不能认定" in notes[0]
@@ -126,7 +126,7 @@ def test_a_decision_the_rules_do_not_allow_is_one_problem_for_every_command(tmp_
     for name, proc in results.items():
         assert proc.returncode == 1, (name, proc.stdout, proc.stderr)
         assert "低分社区" in proc.stdout and "不能认定" in proc.stdout, (name, proc.stdout)
-    set_decisions(out, "低分社区", 最终认定="不予认定")  # fixed: the mark goes at the next refresh
+    set_decisions(out, "低分社区", final="不予认定")  # fixed: the mark goes at the next refresh
     run("merge", "--refresh", out)
     colour, notes = _mark(out, "低分社区", "最终认定")
     assert not colour.endswith("FF8080") and notes == []
@@ -163,7 +163,7 @@ def test_a_community_matched_by_county_and_name_keeps_every_entry_on_refresh(tmp
     submission(src, zhangye)
     out = tmp_path / "汇总表.xlsx"
     merge_json(src, "-o", out, "--registry", reg)  # exit 1: the blank 街道 is an error of the form
-    set_decisions(out, "城关社区", 实地考察="符合", 民政变动="撤销", 备注="2026年撤销，并入南关社区")
+    set_decisions(out, "城关社区", inspection="符合", civil="撤销", note="2026年撤销，并入南关社区")
     proc = run("merge", "--refresh", out)
     assert "本次没有它们的考评表" not in proc.stdout and "找不到对应" not in proc.stdout, proc.stdout
     d = decisions_of(out)["城关社区"]
@@ -206,7 +206,7 @@ def test_entries_without_a_community_are_kept_and_come_back(tmp_path, zhangye):
     submission(src, zhangye, community="西关社区")
     out = tmp_path / "汇总表.xlsx"
     run("merge", src, "-o", out)
-    set_decisions(out, "南关社区", 实地考察="符合", 备注="已考察")
+    set_decisions(out, "南关社区", inspection="符合", note="已考察")
     held = tmp_path / a.name
     shutil.move(a, held)  # the file is taken away for a correction
     proc = run("merge", "--refresh", out)
@@ -221,7 +221,7 @@ def test_entries_without_a_community_are_kept_and_come_back(tmp_path, zhangye):
     summary = load_summary(out)
     assert summary.unmatched == []
     assert decisions_of(out)["南关社区"].note == "已考察"
-    assert [line.column for line in summary.log] == ["实地考察", "备注"]  # typed once, logged once
+    assert [line.column for line in summary.log] == ["县区实地考察", "备注"]  # typed once, logged once
 
 
 def test_every_change_of_an_official_entry_is_logged(tmp_path, zhangye):
@@ -229,14 +229,14 @@ def test_every_change_of_an_official_entry_is_logged(tmp_path, zhangye):
     submission(src, zhangye)
     out = tmp_path / "汇总表.xlsx"
     run("merge", src, "-o", out)
-    set_decisions(out, "南关社区", 实地考察="符合")
+    set_decisions(out, "南关社区", inspection="符合")
     run("merge", "--refresh", out)
-    set_decisions(out, "南关社区", 实地考察="不符合", 备注="复核不符合")
+    set_decisions(out, "南关社区", inspection="不符合", note="复核不符合")
     data = json.loads(run("merge", "--refresh", out, "--format", "json").stdout)
     assert data["changes"] == 2
     log = load_summary(out).log
     assert [(line.community, line.column, line.old, line.new) for line in log] == [
-        ("南关社区", "实地考察", "", "符合"), ("南关社区", "实地考察", "符合", "不符合"), ("南关社区", "备注", "", "复核不符合")]
+        ("南关社区", "县区实地考察", "", "符合"), ("南关社区", "县区实地考察", "符合", "不符合"), ("南关社区", "备注", "", "复核不符合")]
     # two refreshes may fall in the same second: found is never before since
     assert all(line.found and line.since and line.found >= line.since for line in log)
 
@@ -251,12 +251,12 @@ def test_two_refreshes_in_the_same_second_count_only_the_new_changes(tmp_path, z
     out = tmp_path / "汇总表.xlsx"
     same_second = dt.datetime(2026, 12, 7, 10, 0, 0)
     merge_lib([src], out, jobs=1, now=same_second)
-    set_decisions(out, "南关社区", 实地考察="符合")
+    set_decisions(out, "南关社区", inspection="符合")
     assert refresh_lib(out, jobs=1, now=same_second).changes == 1
-    set_decisions(out, "南关社区", 备注="复核")
+    set_decisions(out, "南关社区", note="复核")
     assert refresh_lib(out, jobs=1, now=same_second).changes == 1
     assert refresh_lib(out, jobs=1, now=same_second).changes == 0
-    assert [line.column for line in load_summary(out).log] == ["实地考察", "备注"]
+    assert [line.column for line in load_summary(out).log] == ["县区实地考察", "备注"]
 
 # ---------------------------------------------------------------- the property: entries survive refreshes and renames
 import tempfile  # noqa: E402
@@ -269,9 +269,8 @@ from fullemp_xl.merge.run import merge as merge_lib  # noqa: E402
 from fullemp_xl.merge.run import refresh as refresh_lib  # noqa: E402
 
 PEOPLE = ["南关社区", "西关社区", "北关社区"]
-ENTRY_VALUES = {"实地考察": ["符合", "不符合"], "公示异议": ["无", "有"], "民政变动": ["撤销", "更名"],
-                "备注": ["已考察", "=1+1", "请补材料"]}
-ATTR = {"实地考察": "inspection", "公示异议": "objection", "民政变动": "civil", "备注": "note"}
+ENTRY_VALUES = {"inspection": ["符合", "不符合"], "objection": ["无", "有"], "civil": ["撤销", "更名"],
+                "note": ["已考察", "=1+1", "请补材料"]}  # column key -> what officials type
 ACTIONS = st.one_of(
     st.tuples(st.just("set"), st.sampled_from(PEOPLE), st.sampled_from(sorted(ENTRY_VALUES)), st.integers(0, 3)),
     st.tuples(st.just("rename"), st.sampled_from(PEOPLE), st.sampled_from(["a", "b", "c"])),
@@ -292,11 +291,11 @@ def test_random_entries_refreshes_and_renames_keep_the_same_entries(zhangye, act
         expected: dict[str, dict[str, str]] = {name: {} for name in PEOPLE}
         for action in actions:
             if action[0] == "set":
-                _, name, header, k = action
-                choices = ENTRY_VALUES[header]
+                _, name, key, k = action
+                choices = ENTRY_VALUES[key]
                 value = choices[k % len(choices)] if k < 3 else None  # 3: cleared
-                set_decisions(out, name, **{header: value})
-                expected[name][ATTR[header]] = value or ""
+                set_decisions(out, name, **{key: value})
+                expected[name][key] = value or ""
             elif action[0] == "rename":
                 _, name, stem = action
                 target = files[name].with_name(f"{stem}-{name}-重命名.xlsx")
@@ -323,26 +322,26 @@ from documents_data import OK, docx_text, row as summary_row_of, summary_with_pr
 
 
 def test_a_notice_starting_on_a_holiday_is_refused_with_the_first_working_day(tmp_path):
-    summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
+    summary = summary_with_profile(tmp_path / "县", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)],
+                                   county="甘州区")  # the county's own summary (merge --county)
     proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-10-01", "-o", tmp_path / "a.docx")
     assert proc.returncode == 1 and not (tmp_path / "a.docx").exists()
     assert "2026年10月1日 不是工作日" in proc.stderr and "--start 2026-10-08" in proc.stderr, proc.stderr
 
 
-def test_a_county_notice_from_the_citys_summary_is_warned_about_and_the_countys_own_is_not(tmp_path, zhangye):
+def test_a_county_notice_from_the_citys_summary_is_refused_and_the_countys_own_is_made(tmp_path, zhangye):
     city = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
     proc = run("notice", city, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", tmp_path / "a.docx")
-    assert proc.returncode == 0, proc.stderr
-    assert "警告：这是市级汇总表" in proc.stderr and "--county 本县区" in proc.stderr, proc.stderr
-    assert "警告：这是市级汇总表" in proc.stdout  # in the report too
+    assert proc.returncode == 2 and not (tmp_path / "a.docx").exists(), proc.stdout + proc.stderr
+    assert "这是市级汇总表，不能生成县（区）公示" in proc.stderr and "--county 甘州区" in proc.stderr, proc.stderr
     proc = run("notice", city, "--stage", "county", "--start", "2026-12-07", "-o", tmp_path / "各县", "--format", "json")
-    assert proc.returncode == 0 and any("这是市级汇总表" in n for n in json.loads(proc.stdout)["notes"])
-    # the county's own summary (merge --county): no warning
+    assert proc.returncode == 2 and not (tmp_path / "各县").exists()
+    # the county's own summary (merge --county): made
     src = tmp_path / "甘州区"
     submission(src, zhangye)
     own = src / "甘州区汇总表.xlsx"
     assert run("merge", src, "-o", own, "--county", "甘州区").returncode == 0
-    set_decisions(own, "南关社区", 实地考察="符合")
+    set_decisions(own, "南关社区", inspection="符合")
     office = ("--office", "甘州区人力资源和社会保障局", "--doc-prefix", "甘人社", "--number", "1", "--contact", "就业科",
               "--phone", "0936-8212345", "--address", "甘州区人民路1号", "--email", "jy@example.cn")
     proc = run("notice", own, "--stage", "county", "--county", "甘州区", "--start", "2026-12-07", "-o", src / "公示.docx", *office)
@@ -392,9 +391,9 @@ def test_documents_are_recorded_in_the_summary_and_checked_against_each_other(tm
     proc = run("announce", summary, "-o", tmp_path / "公告.docx", "--date", "2026-12-10")
     assert proc.returncode == 1 and not (tmp_path / "公告.docx").exists()
     assert "2026年12月11日" in proc.stderr and "2026年12月12日 以后" in proc.stderr, proc.stderr
-    # a county 公示 after the city's has started
+    # no county 公示 from the city's summary at all (the county publishes from its own, before the city's)
     proc = run("notice", summary, "--stage", "county", "--county", "甘州区", "--start", "2026-12-08", "-o", tmp_path / "县.docx")
-    assert proc.returncode == 1 and "市级公示已于 2026年12月7日 开始" in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "这是市级汇总表" in proc.stderr, proc.stderr
     assert run("announce", summary, "-o", tmp_path / "公告.docx", "--date", "2026-12-14").returncode == 0
     proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-11")  # before the 公告
     assert proc.returncode == 1 and "认定公告的成文日期 2026年12月14日" in proc.stderr, proc.stderr
@@ -423,8 +422,8 @@ def test_a_county_merges_its_own_folder_and_the_city_carries_its_entries(tmp_pat
     proc = run("merge", ganzhou, "-o", tmp_path / "x.xlsx", "--registry", reg, "--county", "甘洲区")  # a typo
     assert proc.returncode == 2 and "没有县（区）“甘洲区”" in proc.stderr and "甘州区" in proc.stderr
     # the county inspects, publishes its 公示 and recommends
-    set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无", 备注="县区已现场核对台账")
-    set_decisions(county, "西关社区", 实地考察="不符合")
+    set_decisions(county, "南关社区", inspection="符合", objection="无", note="县区已现场核对台账")
+    set_decisions(county, "西关社区", inspection="不符合")
     assert run("merge", "--refresh", county).returncode == 0  # a county summary refreshes as one
     city = tmp_path / "市汇总表.xlsx"
     proc, data = merge_json(tmp_path / "来件", "-o", city, "--registry", reg)
@@ -454,17 +453,17 @@ def test_a_community_the_county_did_not_recommend_does_not_reach_the_citys_notic
         submission(ganzhou, zhangye, community=name)
     county = ganzhou / "甘州区汇总表.xlsx"
     assert run("merge", ganzhou, "-o", county, "--county", "甘州区").returncode == 0
-    set_decisions(county, "南关社区", 实地考察="符合", 公示异议="无")  # recommended
-    set_decisions(county, "西关社区", 实地考察="符合", 公示异议="有")  # an objection in the county's 公示
-    set_decisions(county, "北关社区", 实地考察="符合")  # the county's 公示 not finished: not recommended yet
-    set_decisions(county, "东关社区", 实地考察="符合", 公示异议="无")
+    set_decisions(county, "南关社区", inspection="符合", objection="无")  # recommended
+    set_decisions(county, "西关社区", inspection="符合", objection="有")  # an objection in the county's 公示
+    set_decisions(county, "北关社区", inspection="符合")  # the county's 公示 not finished: not recommended yet
+    set_decisions(county, "东关社区", inspection="符合", objection="无")
     city = tmp_path / "市" / "汇总表.xlsx"
     city.parent.mkdir()
     assert run("merge", tmp_path / "来件", "-o", city).returncode == 0
     # the city types over the county's columns (as if told by telephone), and inspects 东关 itself
-    set_decisions(city, "西关社区", 公示异议="无")
-    set_decisions(city, "北关社区", 公示异议="无")
-    set_decisions(city, "东关社区", 实地考察="不符合")
+    set_decisions(city, "西关社区", objection="无")
+    set_decisions(city, "北关社区", objection="无")
+    set_decisions(city, "东关社区", inspection="不符合")
     proc = run("merge", "--refresh", city, "--format", "json")
     data = json.loads(proc.stdout)
     rows = {c["community"]: c for c in data["communities"]}
@@ -476,7 +475,7 @@ def test_a_community_the_county_did_not_recommend_does_not_reach_the_citys_notic
     assert any("西关社区" in t and "按县（区）汇总表" in t for t in said), said
     assert any("北关社区" in t and "未推荐" in t for t in said), said
     changed = [(line.community, line.column, line.old, line.new) for line in load_summary(city).log]
-    assert ("西关社区", "公示异议", "有", "无") in changed  # what the city typed stays in the 变更记录
+    assert ("西关社区", "县区公示异议", "有", "无") in changed  # what the city typed stays in the 变更记录
     office = ("--office", "张掖市人力资源和社会保障局", "--doc-prefix", "张人社", "--number", "1", "--contact", "就业科",
               "--phone", "0936-8212345", "--address", "张掖市人民路1号", "--email", "jy@example.cn")
     out = tmp_path / "市" / "市级公示.docx"
@@ -493,10 +492,10 @@ def test_each_notice_has_its_own_objection_column(tmp_path, zhangye):
     out = tmp_path / "汇总表.xlsx"
     run("merge", src, "-o", out)
     heads = [c.value for c in openpyxl.load_workbook(out)[SHEETS["summary"]][3]]
-    assert "公示异议" in heads and "市级公示异议" in heads
+    assert "县区公示异议" in heads and "市级公示异议" in heads and "公示异议" not in heads
     for name in ("南关社区", "西关社区"):
-        set_decisions(out, name, 实地考察="符合", 公示异议="无", 最终认定="认定")
-    set_decisions(out, "西关社区", 市级公示异议="有")  # an objection in the city's 公示
+        set_decisions(out, name, inspection="符合", objection="无", final="认定")
+    set_decisions(out, "西关社区", city_objection="有")  # an objection in the city's 公示
     data = json.loads(run("merge", "--refresh", out, "--format", "json").stdout)
     rows = {c["community"]: c for c in data["communities"]}
     assert rows["南关社区"]["standing"]["certified"] and not rows["西关社区"]["standing"]["certified"]

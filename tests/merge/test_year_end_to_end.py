@@ -90,13 +90,13 @@ def test_a_whole_year_with_six_counties(tmp_path, zhangye):
         for c in data["communities"]:
             assert c["code"] == codes[(county, c["community"])]  # the 社区代码 went into the forms and came back
             if c["eligible"]:
-                set_decisions(summary, c["community"], 实地考察="符合")
+                set_decisions(summary, c["community"], inspection="符合")
         ok(run("merge", "--refresh", summary))  # a refresh between the steps
         ok(run("notice", summary, "--stage", "county", "--county", county, "--start", county_start.isoformat(),
                "-o", inbox / county / f"{county}-公示.docx", *office(county)))
         for c in data["communities"]:
             if c["eligible"]:
-                set_decisions(summary, c["community"], 公示异议="无")
+                set_decisions(summary, c["community"], objection="无")
         ok(run("merge", "--refresh", summary))
         [notice] = load_summary(summary).published
         assert (notice.stage, notice.county, notice.start, notice.end) == ("县区", county, "2026-11-02", "2026-11-06")
@@ -117,8 +117,8 @@ def test_a_whole_year_with_six_counties(tmp_path, zhangye):
     assert proc.returncode == 1 and "县（区）公示" in proc.stderr
     ok(run("notice", city, "--stage", "city", "--start", "2026-11-16", "-o", tmp_path / "市" / "市级公示.docx", *office(None)))
     for c in listed:
-        set_decisions(city, c["community"], 最终认定="认定")
-    set_decisions(city, "隆畅社区", 备注="牧区社区，已实地复核")
+        set_decisions(city, c["community"], final="认定")
+    set_decisions(city, "隆畅社区", note="牧区社区，已实地复核")
     ok(run("merge", "--refresh", city))
     proc = run("announce", city, "-o", tmp_path / "市" / "认定公告.docx", *office(None), "--date", "2026-11-19")
     assert proc.returncode == 1 and "2026年11月20日" in proc.stderr  # before the city 公示 ended
