@@ -35,11 +35,13 @@ def parse_xml(data: bytes) -> etree._Element:
     return root
 
 
-def iterparse_xml(data: bytes, tag: str):
-    """Stream the elements `tag` of a large part (the caller clears them); DamagedXml at the damage.
-    A DTD cannot load and no entity resolves (the screening refused DOCTYPEs before any reader runs)."""
+def iterparse_xml(data, tag: str):
+    """Stream the elements `tag` of a large part — its bytes, or a file to read them from in pieces — (the
+    caller clears them); DamagedXml at the damage. A DTD cannot load and no entity resolves (the screening
+    refused DOCTYPEs before any reader runs)."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
     try:
-        for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, resolve_entities=False,
+        for _, element in etree.iterparse(source, events=("end",), tag=tag, resolve_entities=False,
                                           no_network=True, load_dtd=False, huge_tree=False):
             yield element
     except etree.XMLSyntaxError as exc:
