@@ -329,6 +329,8 @@ class _Reader:
             if style:
                 if self.dates is None:
                     self.dates, self.deltas = self.wb.date_styles
+                if self.dates and not style.isdigit():
+                    raise self.damaged(f"{ref} 的格式编号无效")
                 if self.dates and int(style) in self.dates:
                     try:
                         return from_excel(value, self.wb.epoch, timedelta=int(style) in self.deltas)

@@ -139,6 +139,8 @@ def test_row_and_cell_limits(tmp_path, zhangye):
     (lambda d: d.replace(b'r="A5"', b'r="5A"', 1), "地址"),
     (lambda d: d.replace(b'<row r="5"', b'<row r="-5"', 1), "行号"),
     (lambda d: re.sub(rb"<v>\d+</v>", b"<v>12abc</v>", d, count=1), "数值"),
+    (lambda d: re.sub(rb'(<c r="[A-Z]+\d+" )s="\d+"( t="n")?>(<v>)', rb'\1s="x"\2>\3', d, count=1), "格式编号"),
+    (lambda d: d.replace(b'<c r="B5"', b'<c r="B9"', 1), "不在它所在的第 5 行"),
 ])
 def test_damage_inside_well_formed_xml_is_refused(tmp_path, zhangye, edit, words):
     ledger = write_ledger(tmp_path / "台账.xlsx", zhangye, persons()[:6])
