@@ -46,6 +46,8 @@ def iterparse_xml(data, name: str, source: Path, tag: str):
         yield from _iterparse_xml(data, tag)
     except DamagedXml:
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
+    except UnsafeXml:
+        raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理") from None
 
 
 def sniff(head: bytes, source: Path, whole: bytes | Path | None = None) -> None:
