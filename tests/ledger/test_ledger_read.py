@@ -237,3 +237,17 @@ def test_damaged_compressed_data_in_the_sheet_is_refused(tmp_path, zhangye):
     with pytest.raises(UnusableFile) as info:
         read_ledger(bad, zhangye.ledger)
     assert "损坏" in info.value.message
+
+
+def test_a_doctype_in_the_sheet_is_refused_as_unsafe(tmp_path, zhangye):
+    """The screening leaves a ledger's sheets to the reader: its streamed parse refuses a DTD as every parse does."""
+    ledger = write_ledger(tmp_path / "台账.xlsx", zhangye, persons()[:6])
+    part = sheet_of(ledger, "台账")
+
+    def with_doctype(xml: bytes) -> bytes:
+        at = xml.index(b"?>") + 2
+        return xml[:at] + b'<!DOCTYPE worksheet [<!ENTITY x "y">]>' + xml[at:]
+    unsafe = rewrite(ledger, tmp_path / "dtd.xlsx", change=lambda n, d: with_doctype(d) if n == part else d)
+    with pytest.raises(UnusableFile) as info:
+        read_ledger(unsafe, zhangye.ledger)
+    assert "DOCTYPE" in info.value.message
