@@ -1,4 +1,6 @@
-"""Read a ledger workbook (strictly, streamed: ledger.sheetrows) into typed rows.
+"""Read a ledger workbook into typed rows, through the one reader (xlsx: screened, streamed row by row,
+strict — a sheet that breaks off or whose compressed data is damaged is refused, never read in part —
+and sparse, so a value in the sheet's last cell costs nothing).
 
 Columns are found by their header text, so a community may reorder or add columns. Personal data
 (names, ID numbers) stay inside the Ledger object: a message about a cell names its row and column
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +20,9 @@ from ..core.model import Finding, LedgerSpec, Location
 from ..core.numbers import MAX_COUNT, parse_count, parse_flag
 from ..errors import UnusableFile
 from ..ooxml.a1 import column_letter
-from .sheetrows import LedgerBook
+from ..screening import LEDGER_LIMITS, Limits, screen_workbook
+from ..xlsx import FastBook, Row, open_book
+from ..xlsx import Limits as ReaderLimits
 
 LEDGER_SHEET = "台账"
 INFO_SHEET = "单位信息"
@@ -104,19 +109,47 @@ def what_it_holds(raw) -> str:
 PARSE = {"flag": _flag, "date": parse_date, "count": _count, "text": _text, "id": _id}
 
 
-def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
+def open_ledger(path: Path, limits: Limits = LEDGER_LIMITS) -> FastBook:
+    """A ledger screened (its kind, its container, every part but the sheets and strings, which the reader
+    streams) and opened in the one reader with the ledger's limits."""
+    screen_workbook(path, limits)
+    return open_book(path, limits=ReaderLimits(file_bytes=limits.file_bytes, members=limits.members,
+                                               total_bytes=limits.unpacked_bytes, part_bytes=limits.xml_bytes,
+                                               ratio=limits.ratio, cells=limits.cells))
+
+
+def ledger_rows(book: FastBook, sheet: str, limits: Limits = LEDGER_LIMITS) -> Iterator[Row]:
+    """The rows of a ledger's sheet (xlsx: streamed, strict, sparse), at most `limits.rows` of them."""
+    for n, row in enumerate(book.rows(sheet), start=1):
+        if n > limits.rows:
+            raise UnusableFile(book.pkg.source, f"工作表“{sheet}”超过 {limits.rows:,} 行，超出台账的上限，已拒绝处理：请按社区分开提交")
+        yield row
+
+
+def read_ledger(path: str | Path, spec: LedgerSpec, limits: Limits = LEDGER_LIMITS) -> Ledger:
+    """The ledger's persons, typed; a damaged sheet is refused whole (its rows are streamed once, and
+    nothing is returned until the last one is read)."""
     path = Path(path)
-    book = LedgerBook(path)
-    if not book.sheet_names:
-        raise UnusableFile(path, "台账中没有工作表：请用 `fullemp templates build` 生成的台账模板")
-    sheet_name = LEDGER_SHEET if LEDGER_SHEET in book.sheet_names else book.sheet_names[0]
-    rows = book.rows(sheet_name)
-    ledger = Ledger(path.name, sheet_name, [])
-    if INFO_SHEET in book.sheet_names:
-        for _, row in book.rows(INFO_SHEET):
-            label = str(row.get(0, "")).strip()
-            if label in ("县（区）", "街道（乡镇）", "社区") and 1 in row:
-                ledger.identity[label] = _text(row[1])[0]
+    book = open_ledger(path, limits)
+    try:
+        sheets = book.parts.worksheets
+        if not sheets:
+            raise UnusableFile(path, "台账中没有工作表：请用 `fullemp templates build` 生成的台账模板")
+        sheet_name = LEDGER_SHEET if LEDGER_SHEET in sheets else sheets[0]
+        ledger = Ledger(path.name, sheet_name, [])
+        _read_persons(ledger, ledger_rows(book, sheet_name, limits), spec, path)
+        if INFO_SHEET in sheets:
+            for _, row in ledger_rows(book, INFO_SHEET, limits):
+                label = str(row.get(1, "")).strip()
+                if label in ("县（区）", "街道（乡镇）", "社区") and 2 in row:
+                    ledger.identity[label] = _text(row[2])[0]
+    finally:
+        book.close()
+    return ledger
+
+
+def _read_persons(ledger: Ledger, rows: Iterator[Row], spec: LedgerSpec, path: Path) -> None:
+    sheet_name = ledger.sheet
     labels = {c.label: c for c in spec.columns}
     header_at, columns = None, {}
     for number, row in rows:
@@ -127,6 +160,8 @@ def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
             header_at, columns = number, found
             break
     if header_at is None:
+        for _ in rows:  # the rest of the sheet: a damaged one is called damaged
+            pass
         raise UnusableFile(path, "找不到台账的表头（姓名、公民身份号码等列名）：请用 `fullemp templates build` 生成的台账模板")
     missing = [c.label for c in spec.columns if c not in columns.values()]
     for label in missing:
@@ -134,7 +169,7 @@ def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
                                        Location(path.name, sheet_name, f"A{header_at}"), label))
     for number, raw_row in rows:
         if number <= header_at or not any(k in raw_row for k in columns):
-            continue  # the header, or a row with nothing in the ledger's columns (a stray far cell)
+            continue  # a row above the header, or a row with nothing in the ledger's columns (a stray far cell)
         values = {c.id: None for c in spec.columns}
         for k, col in columns.items():
             raw = raw_row.get(k, "")
@@ -143,7 +178,6 @@ def read_ledger(path: str | Path, spec: LedgerSpec) -> Ledger:
             if problem:
                 shown = problem if col.type == "id" else f"{problem}，这里填的是{what_it_holds(raw)}"
                 ledger.findings.append(Finding("ledger.value", "error", f"第{number}行：{col.label}{shown}",
-                                               Location(path.name, sheet_name, f"{column_letter(k + 1)}{number}"), col.label))
+                                               Location(path.name, sheet_name, f"{column_letter(k)}{number}"), col.label))
                 ledger.unreadable.add((number, col.id))
         ledger.rows.append((number, values))
-    return ledger

@@ -27,7 +27,7 @@ from ..summary.model import normalise_name
 from ..summary.model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
 from ..summary.write import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import default_jobs, read_all
-from ..registry import read_registry
+from ..registry import read_registry, registry_title
 
 SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
 
@@ -382,14 +382,8 @@ def _year(given: int | None, previous: Summary | None, registry: Path | None, no
         return previous.year, ""
     if registry is not None:
         try:
-            from openpyxl import load_workbook
-
-            wb = load_workbook(registry, read_only=True)
-            try:
-                title = str(wb.worksheets[0]["A1"].value or "")
-            finally:
-                wb.close()
-        except Exception:  # an unreadable registry is reported as such when it is read
+            title = registry_title(registry)
+        except UnusableFile:  # an unusable registry is reported as such when it is read
             title = ""
         found = REGISTRY_YEAR.search(title)
         if found:

@@ -29,18 +29,30 @@ def parse_xml(data: bytes) -> etree._Element:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise DamagedXml(str(exc)) from None
-    tree = root.getroottree()
-    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise UnsafeXml(UNSAFE)
+    _refuse_dtd(root.getroottree())
     return root
 
 
-def iterparse_xml(data: bytes, tag: str):
-    """Stream the elements `tag` of a large part (the caller clears them); DamagedXml at the damage.
-    A DTD cannot load and no entity resolves (the screening refused DOCTYPEs before any reader runs)."""
+def _refuse_dtd(tree) -> None:
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise UnsafeXml(UNSAFE)
+
+
+def iterparse_xml(data, tag: str):
+    """Stream the elements `tag` of a large part — its bytes, or a file to read them from in pieces — (the
+    caller clears them); DamagedXml at the damage, UnsafeXml for a DTD (as parse_xml: refused before the
+    first element is given, so a reader that streams parts the screening left to it is as safe)."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else data
+    parser = etree.iterparse(source, events=("end",), tag=tag, resolve_entities=False, no_network=True,
+                             load_dtd=False, huge_tree=False)
+    checked = False
     try:
-        for _, element in etree.iterparse(io.BytesIO(data), events=("end",), tag=tag, resolve_entities=False,
-                                          no_network=True, load_dtd=False, huge_tree=False):
+        for _, element in parser:
+            if not checked:
+                _refuse_dtd(element.getroottree())
+                checked = True
             yield element
+        if not checked and parser.root is not None:
+            _refuse_dtd(parser.root.getroottree())
     except etree.XMLSyntaxError as exc:
         raise DamagedXml(str(exc)) from None

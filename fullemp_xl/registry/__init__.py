@@ -81,14 +81,30 @@ def find_header(cells) -> tuple[int | None, dict[str, int]]:
     return None, {}
 
 
+def _registry_sheet(book, path: Path) -> str:
+    """The sheet a registry is read from: 社区名册, else its first worksheet."""
+    worksheets = book.parts.worksheets
+    if not worksheets:
+        raise UnusableFile(path, "工作簿中没有工作表（只有图表等），不是社区名册：请用 `fullemp templates build` 生成的名册模板")
+    return names.REGISTRY_SHEET if names.REGISTRY_SHEET in worksheets else worksheets[0]
+
+
+def registry_title(path: Path) -> str:
+    """The text of A1 on the registry's sheet, as Excel shows it (`registry next` writes the year there:
+    张掖市充分就业社区名册（2027年）); screened and read as read_registry reads the registry."""
+    check_workbook_file(path)
+    book = open_book(path, file=path.name)
+    try:
+        return _text(book.cached(_registry_sheet(book, path), "A1"))
+    finally:
+        book.close()
+
+
 def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[Finding]]:
     check_workbook_file(path)  # the one screening and the one reader of every command
     book = open_book(path, file=path.name)
     try:
-        worksheets = book.parts.worksheets
-        if not worksheets:
-            raise UnusableFile(path, "工作簿中没有工作表（只有图表等），不是社区名册：请用 `fullemp templates build` 生成的名册模板")
-        sheet = names.REGISTRY_SHEET if names.REGISTRY_SHEET in worksheets else worksheets[0]
+        sheet = _registry_sheet(book, path)
         book.named_only = False
         cells = book.sheet(sheet).values  # only the cells present, (row, column) -> value
     finally:

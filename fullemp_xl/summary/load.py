@@ -18,7 +18,7 @@ from .model import Decisions, RegistryEntry, SummaryRow
 from .write import FIRST_ROW, FORM, HEAD_ROW, LOG_HEADS, META_SHEET, SHEETS, SNAPSHOT_SHEET, LogLine
 from ..screening.gate import check_workbook_file
 from ..screening import SUMMARY_LIMITS
-from ..xlsx import open_book
+from ..xlsx import Row, open_book
 
 
 @dataclass
@@ -82,49 +82,9 @@ def _subsidy_flag(value, in_registry) -> bool | None:
     return flag is True
 
 
-class _Sheet:
-    """A sheet as the values Excel shows (formulas by their cached result), row by row — what the loader
-    needs: `iter_rows`, from the merge's own strict reader (`of_cells`) or from rows of values (`of_rows`:
-    an open workbook in Excel, read through xlwings)."""
-
-    def __init__(self, grid: dict[int, dict[int, object]]):
-        self.grid = grid
-        self.width = max((c for row in grid.values() for c in row), default=0)
-
-    @classmethod
-    def of_cells(cls, cells) -> "_Sheet":
-        grid: dict[int, dict[int, object]] = {}
-        for key, value in cells.values.items():
-            grid.setdefault(key[0], {})[key[1]] = cells.cached[key] if key in cells.cached else value
-        return cls(grid)
-
-    @classmethod
-    def of_rows(cls, rows, top: int = 1, left: int = 1) -> "_Sheet":
-        """Rows of values whose first cell is at (top, left); blank cells (None, "") are left out."""
-        grid: dict[int, dict[int, object]] = {}
-        for r, row in enumerate(rows or [], start=top):
-            for c, value in enumerate(row, start=left):
-                if value not in (None, ""):
-                    grid.setdefault(r, {})[c] = value
-        return cls(grid)
-
-    def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = True):
-        for r in range(min_row, (max_row or max(self.grid, default=0)) + 1):
-            row = self.grid.get(r, {})
-            yield tuple(row.get(c) for c in range(1, self.width + 1))
-
-
-class _BookSheets:
-    """The sheets of a workbook read by the strict reader, by name (each read when asked for)."""
-
-    def __init__(self, book):
-        self.book = book
-
-    def __contains__(self, name: str) -> bool:
-        return name in self.book.sheetnames
-
-    def __getitem__(self, name: str) -> _Sheet:
-        return _Sheet.of_cells(self.book.sheet(name))
+def _cells(row: dict[int, object], width: int) -> tuple:
+    """A sparse row (xlsx.Row's column -> value) as the values of its first `width` columns, blanks as None."""
+    return tuple(row.get(c) for c in range(1, width + 1))
 
 
 def load_summary(path: str | Path) -> Summary:
@@ -138,7 +98,6 @@ def load_summary(path: str | Path) -> Summary:
     path = Path(path)
     check_workbook_file(path, SUMMARY_LIMITS)
     book = open_book(path, path)
-    book.named_only = False  # whole sheets: the officials' rows, not named cells
     try:
         if META_SHEET not in book.sheetnames or SHEETS["summary"] not in book.sheetnames:
             check_workbook_file(path, replace(SUMMARY_LIMITS, measure_sheets=True))
@@ -147,20 +106,42 @@ def load_summary(path: str | Path) -> Summary:
         book.close()
 
 
-def sheets_of_rows(sheets: dict[str, tuple[list, int, int]]) -> dict[str, _Sheet]:
-    """{name: (rows of values, top row, left column)} as the sheets read_summary takes."""
-    return {name: _Sheet.of_rows(rows, top, left) for name, (rows, top, left) in sheets.items()}
+class _BookSheets:
+    """The sheets of a workbook read by the one reader, by name: each sheet's rows (xlsx.Row), read when asked for."""
+
+    def __init__(self, book):
+        self.book = book
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.book.sheetnames
+
+    def __getitem__(self, name: str) -> list[Row]:
+        return list(self.book.rows(name))  # the values Excel shows, row by row (xlsx: one way to walk a sheet)
+
+
+def sheets_of_rows(sheets: dict[str, tuple[list, int, int]]) -> dict[str, list[Row]]:
+    """{name: (rows of values, top row, left column)}, as an open workbook gives them through xlwings, as the
+    sparse rows read_summary takes (blank cells, None or "", left out — as the reader leaves them out)."""
+    out: dict[str, list[Row]] = {}
+    for name, (values, top, left) in sheets.items():
+        rows = []
+        for number, row in enumerate(values or [], start=top):
+            cells = {c: v for c, v in enumerate(row, start=left) if v not in (None, "")}
+            if cells:
+                rows.append((number, cells))
+        out[name] = rows
+    return out
 
 
 def read_summary(sheets, path: Path) -> Summary:
-    """The summary in `sheets` (name -> a sheet with iter_rows, as load_summary reads the file or
-    sheets_of_rows makes from an open workbook); `path` is the summary's file."""
+    """The summary in `sheets` (name -> its rows as xlsx.Row, as load_summary reads the file or sheets_of_rows
+    makes from an open workbook); `path` is the summary's file."""
     if META_SHEET not in sheets or SHEETS["summary"] not in sheets:
         raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表（缺少“汇总”工作表或隐藏的汇总表信息）")
     meta: dict[str, list[str]] = {}
-    for row in sheets[META_SHEET].iter_rows(min_row=2):
-        if row and row[0]:
-            meta.setdefault(_text(row[0]), []).append(_text(row[1] if len(row) > 1 else ""))
+    for number, row in sheets[META_SHEET]:
+        if number >= 2 and row.get(1):
+            meta.setdefault(_text(row[1]), []).append(_text(row.get(2, "")))
     first = {k: v[0] for k, v in meta.items()}
     if first.get("fe_meta_form") != FORM:
         raise UnusableFile(path, "这不是 `fullemp merge` 生成的汇总表")
@@ -180,32 +161,37 @@ def read_summary(sheets, path: Path) -> Summary:
     if SHEETS["log"] in sheets:
         summary.log = _read_log(sheets[SHEETS["log"]])
     if SHEETS["published"] in sheets:
-        from .timeline import read_lines
+        from .timeline import HEADS, read_lines
 
-        summary.published = read_lines(sheets[SHEETS["published"]].iter_rows(min_row=FIRST_ROW))
+        summary.published = read_lines(_cells(row, len(HEADS)) for n, row in sheets[SHEETS["published"]] if n >= FIRST_ROW)
     return summary
 
 
-def _header(ws) -> tuple[int, dict[int, str]]:
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEAD_ROW + 3, values_only=True), start=1):
-        texts = [_text(v) for v in row]
-        if "社区" in texts and "县（区）" in texts:
-            return r, {k: t for k, t in enumerate(texts) if t}
+def _header(rows: list[Row]) -> tuple[int, dict[int, str]]:
+    """The header row among the top rows: (its number, column -> header text)."""
+    for number, row in rows:
+        if number > HEAD_ROW + 3:
+            break
+        texts = {c: _text(v) for c, v in row.items()}
+        if "社区" in texts.values() and "县（区）" in texts.values():
+            return number, {c: t for c, t in texts.items() if t}
     return HEAD_ROW, {}
 
 
-def _read_rows(ws, summary: Summary) -> None:
+def _read_rows(rows: list[Row], summary: Summary) -> None:
     rs = summary.ruleset
     keys, aliases = C.header_keys(rs), C.official_aliases(rs)
-    head_row, header = _header(ws)
-    index = {keys[t]: k for k, t in header.items() if t in aliases}  # an earlier summary's 实地考察, 公示异议 …
-    index |= {keys[t]: k for k, t in header.items() if t in keys and t not in aliases}  # today's headers win
+    head_row, header = _header(rows)
+    index = {keys[t]: c for c, t in header.items() if t in aliases}  # an earlier summary's 实地考察, 公示异议 …
+    index |= {keys[t]: c for c, t in header.items() if t in keys and t not in aliases}  # today's headers win
     for required in ("county", "street", "community"):
         if required not in index:
             raise UnusableFile(summary.path, f"“汇总”工作表找不到“{next(c.header for c in C.IDENTITY if c.key == required)}”列：请不要改动表头")
     stage_ids = [s.id for s in rs.stages]
-    for r, row in enumerate(ws.iter_rows(min_row=head_row + 1, values_only=True), start=head_row + 1):
-        get = lambda key: row[index[key]] if key in index and index[key] < len(row) else None  # noqa: E731
+    for number, row in rows:
+        if number <= head_row:
+            continue
+        get = lambda key: row.get(index[key]) if key in index else None  # noqa: E731
         county, street, community = _text(get("county")), _text(get("street")), _text(get("community"))
         if not (county or street or community or _text(get("source"))):
             continue  # a blank row; a form whose identity cells were blank still has its file here
@@ -241,21 +227,24 @@ def _decisions(get) -> Decisions:
     return decisions
 
 
-def _by_header(ws, heads: dict[str, str]):
+def _by_header(rows: list[Row], heads: dict[str, str]):
     """Rows of a sheet of ours as key -> value getters, columns found by their header text."""
-    head_row, header = _header(ws)
-    index = {heads[t]: k for k, t in header.items() if t in heads}
-    for row in ws.iter_rows(min_row=head_row + 1, values_only=True):
+    head_row, header = _header(rows)
+    index = {heads[t]: c for c, t in header.items() if t in heads}
+    for number, row in rows:
+        if number <= head_row:
+            continue
+
         def get(key, row=row):
-            return row[index[key]] if key in index and index[key] < len(row) else None
+            return row.get(index[key]) if key in index else None
         yield get
 
 
-def _read_unmatched(ws, ruleset: RuleSet) -> list[SummaryRow]:
+def _read_unmatched(rows: list[Row], ruleset: RuleSet) -> list[SummaryRow]:
     heads = {"县（区）": "county", "街道（乡镇）": "street", "社区": "community", "社区代码": "code", "认定得分": "total",
              "来源文件": "source", **C.official_header_keys(ruleset)}
     out = []
-    for get in _by_header(ws, heads):
+    for get in _by_header(rows, heads):
         community = _text(get("community"))
         if not community:
             continue
@@ -265,33 +254,33 @@ def _read_unmatched(ws, ruleset: RuleSet) -> list[SummaryRow]:
     return out
 
 
-def _read_snapshot(ws) -> dict[tuple, Decisions]:
+def _read_snapshot(rows: list[Row]) -> dict[tuple, Decisions]:
     out = {}
-    for row in ws.iter_rows(min_row=2, values_only=True):
-        if not row or not any(row[:3]):
+    for number, sparse in rows:
+        row = _cells(sparse, 3 + len(C.OFFICIAL))
+        if number < 2 or not any(row[:3]):
             continue
         values = dict(zip([c.key for c in C.OFFICIAL], row[3:]))
         out[tuple(_text(v) for v in row[:3])] = _decisions(values.get)
     return out
 
 
-def _read_log(ws) -> list[LogLine]:
+def _read_log(rows: list[Row]) -> list[LogLine]:
     out = []
-    for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True):
-        if len(row) < len(LOG_HEADS) or not isinstance(row[0], (int, float)):
+    for number, sparse in rows:
+        row = _cells(sparse, len(LOG_HEADS))
+        if number < FIRST_ROW or not isinstance(row[0], (int, float)):
             continue
         out.append(LogLine(*(_text(v) for v in row[1:len(LOG_HEADS)])))
     return out
 
 
-def _read_missing(ws) -> list[RegistryEntry]:
+def _read_missing(rows: list[Row]) -> list[RegistryEntry]:
     out = []
-    for row in ws.iter_rows(min_row=FIRST_ROW, values_only=True):
-        if len(row) < 4 or not _text(row[3]) or not isinstance(row[0], (int, float)):
+    for number, sparse in rows:
+        row = _cells(sparse, 9)
+        if number < FIRST_ROW or not _text(row[3]) or not isinstance(row[0], (int, float)):
             continue
-        out.append(RegistryEntry(_text(row[1]), _text(row[2]), _text(row[3]), _text(row[4]) if len(row) > 4 else "",
-                                 _text(row[5]) if len(row) > 5 else "",
-                                 _number(row[6]) if len(row) > 6 else None,
-                                 _flag(row[7]) if len(row) > 7 else False,  # blank: not known
-                                 _flag(row[8]) if len(row) > 8 else False))
+        out.append(RegistryEntry(_text(row[1]), _text(row[2]), _text(row[3]), _text(row[4]), _text(row[5]),
+                                 _number(row[6]), _flag(row[7]), _flag(row[8])))  # a blank flag: not known
     return out

@@ -8,11 +8,12 @@ do not hold together and the fix.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
+
+from ..xlsx import open_book
 
 NOTICE, ANNOUNCEMENT, SUBSIDY = "公示", "认定公告", "补助资金明细"
 HEADS = ["序号", "文书", "层级", "县（区）", "开始日期", "结束日期", "成文日期", "发文字号", "生成时间", "文件"]
@@ -100,7 +101,7 @@ def record(summary: Path, lines: list[Published], earlier: list[Published], shee
     summary = Path(summary)
     try:
         part = _sheet_part(summary, sheet_name)
-    except (OSError, KeyError, zipfile.BadZipFile):
+    except UnusableFile:
         part = None
     if part is None:
         return f"汇总表中没有“{sheet_name}”工作表（旧版汇总表）：本次发布未记入，请用 fullemp merge --refresh 更新汇总表"
@@ -120,19 +121,12 @@ def record(summary: Path, lines: list[Published], earlier: list[Published], shee
 
 
 def _sheet_part(summary: Path, name: str) -> str | None:
-    with zipfile.ZipFile(summary) as zf:
-        book = zf.read("xl/workbook.xml").decode("utf-8")
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8")
-    m = re.search(r'<sheet\b[^>]*\bname="' + re.escape(escape(name)) + r'"[^>]*\br:id="([^"]+)"', book) or \
-        re.search(r'<sheet\b[^>]*\br:id="([^"]+)"[^>]*\bname="' + re.escape(escape(name)) + '"', book)
-    if not m:
-        return None
-    target = re.search(r'<Relationship\b[^>]*\bId="' + re.escape(m.group(1)) + r'"[^>]*\bTarget="([^"]+)"', rels) or \
-        re.search(r'<Relationship\b[^>]*\bTarget="([^"]+)"[^>]*\bId="' + re.escape(m.group(1)) + '"', rels)
-    if not target:
-        return None
-    path = target.group(1).lstrip("/")
-    return path if path.startswith("xl/") else f"xl/{path}"
+    """The part that holds a sheet, as the one reader resolves it (workbook.xml and its relationships)."""
+    book = open_book(summary, summary)
+    try:
+        return book.parts.sheets.get(name)
+    finally:
+        book.close()
 
 
 def _sheet_xml(lines: list[Published], name: str) -> str:

@@ -16,5 +16,7 @@ the one screening (fullemp_xl.screening); addresses in lower case or with '$' an
 address are read as Excel and LibreOffice read them, duplicate sheet names are refused.
 """
 from .book import FastBook, open_book
+from .package import Limits
+from .sheet import Row
 
-__all__ = ["FastBook", "open_book"]
+__all__ = ["FastBook", "Limits", "Row", "open_book"]

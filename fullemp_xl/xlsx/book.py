@@ -1,15 +1,18 @@
 """FastBook: the forms' Book protocol (defined names -> cells, read one cell) over the strict reader.
 
 Only the sheets a caller reads are parsed, each once. `cached()` gives what a formula cell last
-computed (the workbook's own record of a total), `read()` what openpyxl would give.
+computed (the workbook's own record of a total), `read()` what openpyxl would give. `rows()` streams
+a whole sheet as the values Excel shows, row by row (ledgers, summaries): the one way to walk a sheet.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+from ..errors import UnusableFile
 from ..ooxml.a1 import split_ref
 from .package import DEFAULT_LIMITS, Limits, Package
-from .sheet import SheetCells, read_sheet
+from .sheet import Row, SheetCells, read_sheet, sheet_rows
 from .workbook import WorkbookParts
 
 
@@ -53,6 +56,14 @@ class FastBook:
                 if where:
                     self._by_sheet.setdefault(where[0], set()).add(where[1])
         return self._by_sheet.get(sheet, set())
+
+    def rows(self, sheet: str) -> Iterator[Row]:
+        """Every row of a worksheet that holds a value, streamed: (row number, column (A = 1) -> the value
+        Excel shows). Damage is raised where it is met, so read them all before acting (sheet.sheet_rows)."""
+        part = self.parts.sheets.get(sheet)
+        if part is None:
+            raise UnusableFile(self.pkg.source, f"工作簿中没有工作表“{sheet}”")
+        return sheet_rows(self.pkg, self.parts, part, sheet)
 
     def read(self, sheet: str, cell: str) -> object:
         cells = self._sheets.get(sheet)

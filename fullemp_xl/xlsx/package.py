@@ -27,6 +27,7 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 DAMAGED = "工作簿已损坏，无法读取：请用 Excel 打开后另存为 .xlsx 再提交"
 
 def parse_xml(data: bytes, name: str, source: Path):
@@ -39,12 +40,14 @@ def parse_xml(data: bytes, name: str, source: Path):
         raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理") from None
 
 
-def iterparse_xml(data: bytes, name: str, source: Path, tag: str):
+def iterparse_xml(data, name: str, source: Path, tag: str):
     """Stream the elements `tag` of a large part (the caller clears them); damage is raised at its point."""
     try:
         yield from _iterparse_xml(data, tag)
     except DamagedXml:
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
+    except UnsafeXml:
+        raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理") from None
 
 
 def sniff(head: bytes, source: Path, whole: bytes | Path | None = None) -> None:
@@ -85,25 +88,45 @@ class Package:
     def has(self, name: str) -> bool:
         return name.lstrip("/") in self.infos
 
-    def read(self, name: str) -> bytes | None:
-        """A member's bytes (None when absent); damage and bombs are refused."""
+    def _info(self, name: str) -> zipfile.ZipInfo | None:
+        """A member's entry (None when absent), refused when it claims too much or is encrypted."""
         info = self.infos.get(name.lstrip("/"))
         if info is None:
             return None
         limits = self.limits
         if info.file_size > limits.part_bytes or (
                 info.file_size > 1048576 and info.file_size > limits.ratio * max(info.compress_size, 1)):
-            raise UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
+            raise self.too_big(info)
         if info.flag_bits & 0x1:
             raise UnusableFile(self.source, "工作簿的内容已加密，无法读取：请取消密码后另存为 .xlsx")
+        return info
+
+    def too_big(self, info: zipfile.ZipInfo) -> UnusableFile:
+        return UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
+
+    def damaged(self, info: zipfile.ZipInfo) -> UnusableFile:
+        return UnusableFile(self.source, f"{DAMAGED}（{info.filename} 解压失败）")
+
+    def read(self, name: str) -> bytes | None:
+        """A member's bytes (None when absent); damage and bombs are refused."""
+        info = self._info(name)
+        if info is None:
+            return None
         try:
             with self.zip.open(info) as member:
-                data = member.read(limits.part_bytes + 1)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError):
-            raise UnusableFile(self.source, f"{DAMAGED}（{info.filename} 解压失败）") from None
-        if len(data) > limits.part_bytes:
-            raise UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
+                data = member.read(self.limits.part_bytes + 1)
+        except ZIP_DAMAGE:
+            raise self.damaged(info) from None
+        if len(data) > self.limits.part_bytes:
+            raise self.too_big(info)
         return data
+
+    def stream(self, name: str) -> Member | None:
+        """A member to read in pieces (None when absent): a large sheet is parsed as it unpacks, so its bytes
+        are never all in memory. The same guards as read(); damage met on the way (a bad compressed block,
+        a wrong checksum at the end) is refused where it is met — the caller must not act on a part read."""
+        info = self._info(name)
+        return None if info is None else Member(self, info)
 
     def xml(self, name: str) -> etree._Element | None:
         data = self.read(name)
@@ -111,3 +134,27 @@ class Package:
 
     def close(self) -> None:
         self.zip.close()
+
+
+class Member:
+    """One member of a Package as a file lxml can parse from: unpacked as it is read, its size bounded."""
+
+    def __init__(self, pkg: Package, info: zipfile.ZipInfo):
+        self.pkg, self.info, self.left = pkg, info, pkg.limits.part_bytes
+        self.fh = None
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            if self.fh is None:
+                self.fh = self.pkg.zip.open(self.info)
+            data = self.fh.read(size if size and size > 0 else 1 << 20)
+        except ZIP_DAMAGE:
+            raise self.pkg.damaged(self.info) from None
+        self.left -= len(data)
+        if self.left < 0:
+            raise self.pkg.too_big(self.info)
+        return data
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()

@@ -8,6 +8,7 @@ cell over a generated corpus.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..errors import UnusableFile
@@ -76,6 +77,47 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
     return cells
 
 
+Row = tuple[int, dict[int, object]]  # (row number, column number (A = 1) -> value), only cells that hold one
+
+
+def sheet_rows(pkg: Package, wb: WorkbookParts, part: str, name: str) -> Iterator[Row]:
+    """Every row of a worksheet that holds a value, in the order stored, each as (row number, column ->
+    value): the value Excel shows — a formula cell's cached result, a number in a date format as a date
+    (the workbook's 1900 or 1904 calendar), an error as its text ('#N/A'), a boolean as bool; empty text
+    and formulas without a result are no value. Far cells cost nothing (only the cells present are kept)
+    and memory stays flat: the part is parsed as it unpacks and each row freed once yielded. Every cell
+    the sheet stores is given, cells hidden under a merged range too (the ranges come after the rows).
+
+    Strict: damage is raised where it is met (XML that breaks off, a bad compressed block, a wrong
+    checksum at the end, an address or number that is none): read every row before acting on any."""
+    member = pkg.stream(part)
+    if member is None:
+        raise UnusableFile(pkg.source, f"工作簿已损坏：找不到工作表“{name}”的内容，请用 Excel 打开后另存为 .xlsx")
+    reader, number, count, limit = None, 0, 0, pkg.limits.cells
+    try:
+        for row in iterparse_xml(member, f"工作表“{name}”", pkg.source, "{*}row"):
+            if reader is None:
+                reader = _Reader(wb, ns_of(row), pkg, None)
+            r = row.get("r")
+            try:
+                number = int(r) if r is not None else number + 1
+            except ValueError:
+                number = 0
+            if not 0 < number <= MAX_ROW:
+                raise reader.damaged(f"工作表“{name}”的行号“{(r or '')[:20]}”无效")
+            values = reader.shown(row, number)
+            row.clear()
+            while row.getprevious() is not None:
+                del row.getparent()[0]
+            if values:
+                count += len(values)
+                if count > limit:
+                    raise UnusableFile(pkg.source, f"工作表“{name}”的单元格过多（超过 {limit:,} 个），已拒绝处理")
+                yield number, values
+    finally:
+        member.close()
+
+
 _MERGES: dict[tuple[str, ...], frozenset[tuple[int, int]]] = {}
 
 
@@ -121,6 +163,7 @@ class _Reader:
         self.strings: list[str] | None = None
         self.dates: frozenset[int] | None = None
         self.deltas: frozenset[int] = frozenset()
+        self.columns: dict[str, int] = {}  # column letters as written -> number (sheet_rows)
 
     def key(self, ref: str) -> tuple[int, int]:
         """(row, column) of a cell address, refusing addresses outside a worksheet."""
@@ -201,6 +244,47 @@ class _Reader:
                     del row.getparent()[0]
         return SheetCells(values, cached, wanted is None)
 
+    def shown(self, row, number: int) -> dict[int, object]:
+        """The values of one <row> (sheet_rows): column -> what Excel shows, formulas by their cached result."""
+        values: dict[int, object] = {}
+        col, digits, columns = 0, str(number), self.columns
+        v_tag, is_tag, ns = self.v_tag, self.is_tag, self.ns
+        for c in row.iterchildren(self.c_tag):
+            ref = c.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                col = columns.get(letters, 0)
+                if not col or ref[len(letters):] != digits:  # a column not seen yet, or an odd address: check it
+                    at, col = self.key(self.plain(ref))
+                    if at != number:
+                        raise self.damaged(f"单元格 {ref[:20]} 不在它所在的第 {number} 行")
+                    columns[letters] = col  # 'E' of 'E49' (or 'e', '$E$'): the next cells of column E skip the parse
+            else:
+                col += 1
+                if col > MAX_COL:
+                    raise self.damaged("单元格超出工作表范围")
+                ref = f"{column_letter(col)}{number}"
+            t = c.get("t", "n")
+            # a loop over the cell's children, not find(): lxml's find costs several times more per cell
+            if t == "inlineStr":
+                value = None
+                for child in c:
+                    if child.tag == is_tag:
+                        value = text_of(child, ns)
+                        break
+            else:
+                text = None
+                for child in c:
+                    if child.tag == v_tag:  # the first <v>, as children() takes it; <f> is not shown
+                        text = child.text
+                        break
+                if not text:
+                    continue
+                value = self.value(c, t, text, ref)
+            if value is not None and value != "":
+                values[col] = value
+        return values
+
     def picked(self, index: dict) -> SheetCells | None:
         """The wanted cells out of an index address -> <c> (every cell has its address); None when a wanted
         cell is absent and some address is not written as the forms name cells (the caller reads every cell)."""
@@ -255,6 +339,8 @@ class _Reader:
             if style:
                 if self.dates is None:
                     self.dates, self.deltas = self.wb.date_styles
+                if self.dates and not style.isdigit():
+                    raise self.damaged(f"{ref} 的格式编号无效")
                 if self.dates and int(style) in self.dates:
                     try:
                         return from_excel(value, self.wb.epoch, timedelta=int(style) in self.deltas)

@@ -11,7 +11,9 @@ from functools import cached_property
 from ..errors import UnusableFile
 from ..ooxml.a1 import destination
 from .numfmt import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, MAC_EPOCH, WINDOWS_EPOCH, is_date_format, is_timedelta_format
-from .package import Package, parse_xml
+from .package import Package, iterparse_xml, parse_xml
+
+STRINGS_STREAMED_ABOVE = 4 * 1024 * 1024  # sharedStrings parts larger than this are streamed
 
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 REL_NS = ("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}",
@@ -53,6 +55,8 @@ def relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
 
 def text_of(si, ns: str) -> str:
     """Plain text of an <si>/<is>: the t, then every run's t; phonetic runs (rPh) excluded — as openpyxl."""
+    if len(si) == 1 and si[0].tag == ns + "t":  # plain text, no runs: most cells
+        return si[0].text or ""
     parts = []
     t = si.find(ns + "t")
     if t is not None and t.text:
@@ -129,11 +133,28 @@ class WorkbookParts:
     @cached_property
     def shared_strings(self) -> list[str]:
         part = self._part("sharedStrings")
+        info = self.pkg.infos.get(part.lstrip("/")) if part else None
+        if info is not None and info.file_size > STRINGS_STREAMED_ABOVE:
+            return self._streamed_strings(part)  # a ledger's names: never the whole tree in memory
         root = self.pkg.xml(part) if part else None
         if root is None:
             return []
         ns = ns_of(root)
         return [text_of(si, ns).replace("x005F_", "") for si in root.iterfind(ns + "si")]
+
+    def _streamed_strings(self, part: str) -> list[str]:
+        member, out, limit = self.pkg.stream(part), [], self.pkg.limits.cells
+        try:
+            for si in iterparse_xml(member, part, self.pkg.source, "{*}si"):
+                out.append(text_of(si, ns_of(si)).replace("x005F_", ""))
+                if len(out) > limit:
+                    raise UnusableFile(self.pkg.source, f"工作簿中的文字过多（超过 {limit:,} 段），已拒绝处理")
+                si.clear()
+                while si.getprevious() is not None:
+                    del si.getparent()[0]
+        finally:
+            member.close()
+        return out
 
     @cached_property
     def date_styles(self) -> tuple[frozenset[int], frozenset[int]]:

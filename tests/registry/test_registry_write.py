@@ -167,3 +167,24 @@ def test_progress_bar_only_on_a_terminal(tmp_path, zhangye):
     proc, text = stderr_on_terminal([*args, "-o", tmp_path / "b"], cwd=ROOT)
     assert proc.returncode == 0
     assert "生成表格" in text and "/4" in text
+
+
+def test_the_registry_title_is_read_by_the_one_reader_from_the_registry_sheet(tmp_path, zhangye):
+    """merge's 评分年度 from the registry's title: the sheet read_registry reads (not whichever sheet comes
+    first), the value Excel shows, and an unusable registry gives no title (it is reported when read)."""
+    from fullemp_xl.merge.run import _year
+    from fullemp_xl.registry import registry_title
+    import datetime as dt
+
+    reg = write_registry(tmp_path / "名册.xlsx", zhangye, ROWS[:1])
+    wb = openpyxl.load_workbook(reg)
+    wb[names.REGISTRY_SHEET]["A1"] = "张掖市充分就业社区名册（2026年）"
+    wb.create_sheet("说明", 0)  # a notes sheet before the registry
+    wb["说明"]["A1"] = "填表说明（2019年）"
+    wb.save(reg)
+    assert openpyxl.load_workbook(reg).sheetnames[0] == "说明"
+    assert registry_title(reg) == "张掖市充分就业社区名册（2026年）"
+    assert _year(None, None, reg, dt.datetime(2027, 1, 8)) == (2026, "")
+    (broken := tmp_path / "坏.xlsx").write_bytes(reg.read_bytes()[:2000])
+    year, note = _year(None, None, broken, dt.datetime(2027, 1, 8))
+    assert year == 2027 and "取自电脑的日期" in note
