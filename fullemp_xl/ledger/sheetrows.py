@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..errors import UnusableFile
 from ..ooxml.a1 import split_ref
-from ..screening import LEDGER_LIMITS, Limits, parse_xml, screen_workbook
+from ..ooxml.xml import parse_xml
+from ..screening import LEDGER_LIMITS, Limits, screen_workbook
 from ..screening.screen import sheet_parts
 from ..screening.xmlscan import DAMAGED, UNSAFE, UnsafeXml, expat_parser, stream_into
 

@@ -108,7 +108,7 @@ def load_summary(path: str | Path) -> Summary:
 
     path = Path(path)
     check_workbook_file(path, SUMMARY_LIMITS)
-    book = open_book(path, path)
+    book = open_book(path, path, limits=SUMMARY_LIMITS)
     book.named_only = False  # whole sheets: the officials' rows, not named cells
     try:
         if META_SHEET not in book.sheetnames or SHEETS["summary"] not in book.sheetnames:

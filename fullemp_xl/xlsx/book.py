@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..ooxml.a1 import split_ref
-from .package import DEFAULT_LIMITS, Limits, Package
+from ..screening.limits import FORM_LIMITS, Limits
+from .package import Package
 from .sheet import SheetCells, read_sheet
 from .workbook import WorkbookParts
 
@@ -74,7 +75,7 @@ class FastBook:
 
 
 def open_book(data: bytes | str | Path, source: str | Path = "", *, file: str = "",
-              limits: Limits = DEFAULT_LIMITS) -> FastBook:
+              limits: Limits = FORM_LIMITS) -> FastBook:
     """A workbook from a path or from bytes (`source` names it in messages)."""
     if isinstance(data, (str, Path)):
         path = Path(data)
