@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
-from ..core.model import SEVERITY_LABEL, Finding
+from ..core.model import SEVERITIES, SEVERITY_LABEL, Finding
 from ..errors import UnusableFile
 from ..ooxml.a1 import sheet_ref
 from ..writing.text import Formula, excel_value
@@ -32,7 +32,7 @@ HEADS = ["序号", "严重程度", "位置", "字段", "问题"]
 WIDTHS = (6, 9, 20, 26, 62)
 RECORD_COL = 10  # hidden column J of the 校验结果 sheet
 RECORD_HEAD = "fullemp 恢复记录（请勿修改）"
-ORDER = ("error", "warning", "info")
+ORDER = SEVERITIES
 BUTTONS = (("fullemp score", "“打分”"), ("fullemp validate", "“校验”"), ("fullemp fill", "“填报”"))
 
 

@@ -7,14 +7,14 @@ from ..forms import names
 from ..forms.book import Book, locate
 from ..forms.names import ASSESSMENT, DECLARATION
 from ..forms.reader import FormData, NotOurWorkbook, read_assessment, read_meta, read_prior, read_identity
-from ..core.model import Finding, PriorTitle, RuleSet, ScoreCard, number
+from ..core.model import SEVERITIES, Finding, PriorTitle, RuleSet, ScoreCard, number
 from ..core.numbers import shown
 from ..engine.monitor import formulas_for as monitor_formulas
 from ..engine.monitor import read_monitor
 from ..rules import RuleProblem, UnknownRuleSet, load_ruleset
 from ..core.jsondoc import document, findings_json
 
-ORDER = {"error": 0, "warning": 1, "info": 2}
+ORDER = {s: n for n, s in enumerate(SEVERITIES)}
 
 
 def reads_formulas(book: Book) -> bool:

@@ -17,7 +17,8 @@ from pathlib import Path
 from ..errors import UnusableFile
 from ..ooxml.a1 import sheet_ref
 from ..writing.notes import SHAPE, note_shapes
-from ..writing.package import Package, resolve
+from ..ooxml.parts import resolve
+from ..writing.package import EditablePackage
 from ..writing.tags import DamagedPackage, attrs, elements, find_element
 
 LEGACY_DRAWING = re.compile(r"<(?:[\w.-]+:)?legacyDrawing\b[^>]*/>")
@@ -102,7 +103,7 @@ def _part_problem(name: str, old: str, new: str, ours: set[str], note_author: st
     return None
 
 
-def _others_note_cells(pkg: Package, sheet_part: str, author: str) -> set[tuple[int, int]]:
+def _others_note_cells(pkg: EditablePackage, sheet_part: str, author: str) -> set[tuple[int, int]]:
     cells = set()
     for rel in pkg.related(sheet_part, "comments"):
         if pkg.exists(rel.get("part", "")):
@@ -114,7 +115,7 @@ def _others_note_cells(pkg: Package, sheet_part: str, author: str) -> set[tuple[
     return cells
 
 
-def _vml_losses(before: Package, after: Package, ours: set[str], author: str) -> list[str]:
+def _vml_losses(before: EditablePackage, after: EditablePackage, ours: set[str], author: str) -> list[str]:
     """Shapes of a notes drawing we changed: only our own notes may go (form controls and others' notes stay)."""
     lost = []
     for sheet in before.sheets():
@@ -149,14 +150,14 @@ def losses(before: bytes, after: bytes, owned: set[str], *, note_author: str = "
             if name not in owned and new.get(name) != old[name]]
     mine = [n for n in old if n in owned and n not in gone]
     if mine:
-        sheet_parts = {s["name"]: s["part"] for s in Package(before).sheets()}
+        sheet_parts = {s["name"]: s["part"] for s in EditablePackage(before).sheets()}
         with zipfile.ZipFile(io.BytesIO(before)) as a, zipfile.ZipFile(io.BytesIO(after)) as b:
             for name in mine:
                 problem = _part_problem(name, a.read(name).decode("utf-8", "replace"), b.read(name).decode("utf-8", "replace"),
                                         ours, note_author, sheet_parts)
                 if problem:
                     lost.append(f"{name}（{problem}）")
-    return lost + _vml_losses(Package(before), Package(after), ours, note_author)
+    return lost + _vml_losses(EditablePackage(before), EditablePackage(after), ours, note_author)
 
 
 def check(before: bytes, after: bytes, owned: set[str], file: Path, *, note_author: str = "") -> None:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from itertools import pairwise
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..engine import formulas
+from ..ooxml.a1 import column_letter, split_ref
 from ..writing.text import Formula, put_text
 from ..core.model import RuleSet
 from ..engine.limits import require_within_limits
@@ -40,9 +40,9 @@ OPINION_LINES = 3  # the 认定意见 box as built; `score --write` makes it tal
 
 
 def define(wb: Workbook, name: str, ws: Worksheet, cell: str) -> None:
-    col, row = "".join(c for c in cell if c.isalpha()), "".join(c for c in cell if c.isdigit())
+    row, col = split_ref(cell)
     quoted = ws.title.replace("'", "''")
-    wb.defined_names[name] = DefinedName(name, attr_text=f"'{quoted}'!${col}${row}")
+    wb.defined_names[name] = DefinedName(name, attr_text=f"'{quoted}'!${column_letter(col)}${row}")
 
 
 def put(ws: Worksheet, cell: str, value=None, *, font=BODY_FONT, align=LEFT, fill=None, border=True):
@@ -108,10 +108,10 @@ def _fit(ws: Worksheet, row: int, *texts, font_pt: float = 10, minimum: float = 
 def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     ws = wb.create_sheet(DATA_SHEET)
     stages = ruleset.stages
-    last = get_column_letter(4 + len(stages) + 1)
+    last = column_letter(4 + len(stages) + 1)
     widths = {"A": 5, "B": 12, "C": 42, "D": 6}
     for n, stage in enumerate(stages):
-        widths[get_column_letter(5 + n)] = 9
+        widths[column_letter(5 + n)] = 9
     widths[last] = 32
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
@@ -145,7 +145,7 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     for name, label, hint in identity:
         row += 1
         merge(ws, f"A{row}:C{row}", label, font=BODY_FONT, align=LEFT)
-        value_ref = f"D{row}:{get_column_letter(4 + len(stages))}{row}"
+        value_ref = f"D{row}:{column_letter(4 + len(stages))}{row}"
         merge(ws, value_ref, None, font=INPUT_FONT, align=LEFT)
         put(ws, f"{last}{row}", hint, font=NOTE_FONT)
         _fit(ws, row, (hint, widths[last]), font_pt=9)
@@ -164,8 +164,8 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
     row += 1
     heads = ["序号", "用于评分项", "基础数据", "单位", *[s.label for s in stages], "计算说明（来源台账、行号）"]
     for n, head in enumerate(heads):
-        put(ws, f"{get_column_letter(n + 1)}{row}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-    _fit(ws, row, *[(h, widths[get_column_letter(n + 1)]) for n, h in enumerate(heads)], font_pt=11)
+        put(ws, f"{column_letter(n + 1)}{row}", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+    _fit(ws, row, *[(h, widths[column_letter(n + 1)]) for n, h in enumerate(heads)], font_pt=11)
     header_row = row
     ws.freeze_panes = f"E{row + 1}"
     users: dict[str, list[str]] = {f: [] for f in ruleset.facts}
@@ -191,7 +191,7 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
         put(ws, f"C{row}", fact.label + (f"（{fact.help}）" if fact.help else ""))
         put(ws, f"D{row}", fact.unit or ("是/否" if fact.type == "flag" else ""), align=CENTER)
         for k, stage in enumerate(stages):
-            cell = f"{get_column_letter(5 + k)}{row}"
+            cell = f"{column_letter(5 + k)}{row}"
             put(ws, cell, None, font=INPUT_FONT, align=CENTER).protection = UNLOCKED
             if fact.type == "percent":
                 ws[cell].number_format = "0.0%"
@@ -217,7 +217,7 @@ def _data_sheet(wb: Workbook, ruleset: RuleSet) -> None:
             merge(ws, f"B{row}:D{row}", text)
             _fit(ws, row, (text, widths["B"] + widths["C"] + widths["D"]))
             for k, stage in enumerate(stages):
-                cell = f"{get_column_letter(5 + k)}{row}"
+                cell = f"{column_letter(5 + k)}{row}"
                 put(ws, cell, formulas.rate_formula(ruleset, stage.id, r.id), align=CENTER)
                 ws[cell].number_format = "0.00%"
                 define(wb, names.rate(stage.id, r.id), ws, cell)
@@ -234,15 +234,15 @@ def _score_sheet(wb: Workbook, ruleset: RuleSet):
     ws.title = ASSESSMENT
     stages = ruleset.stages
     n = len(stages)
-    score_col = {s.id: get_column_letter(7 + k) for k, s in enumerate(stages)}
-    reason_col = {s.id: get_column_letter(7 + n + k) for k, s in enumerate(stages)}
-    last = get_column_letter(6 + n)  # the official table; the 扣分说明 columns beside it are not printed
+    score_col = {s.id: column_letter(7 + k) for k, s in enumerate(stages)}
+    reason_col = {s.id: column_letter(7 + n + k) for k, s in enumerate(stages)}
+    last = column_letter(6 + n)  # the official table; the 扣分说明 columns beside it are not printed
     widths = {"A": 5, "B": 10, "C": 40, "D": 5, "E": 5, "F": 40}
     widths.update({c: 8 for c in score_col.values()})
     widths.update({c: 30 for c in reason_col.values()})
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
-    full = sum(widths[get_column_letter(k)] for k in range(1, 7 + n))
+    full = sum(widths[column_letter(k)] for k in range(1, 7 + n))
 
     merge(ws, f"A1:{last}1", ruleset.name, font=TITLE_FONT, align=CENTER, border=False)
     ws.row_dimensions[1].height = 36

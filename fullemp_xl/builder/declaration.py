@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..engine import formulas
+from ..ooxml.a1 import column_letter
 from ..engine.limits import require_within_limits
 from ..engine.monitor import formulas_for
 from ..core.model import RuleSet
@@ -107,8 +107,8 @@ def _monitor_sheet(wb: Workbook, monitor) -> None:
     _fit(ws, 2, (reading, sum(widths.values())), font_pt=9)
     heads = ["月份", monitor.employed_label, monitor.unemployed_label, "经济活动人口", monitor.label, f"是否达到{pct}%"]
     for k, head in enumerate(heads):
-        put(ws, f"{get_column_letter(k + 1)}4", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-    _fit(ws, 4, *[(h, widths[get_column_letter(k + 1)]) for k, h in enumerate(heads)], font_pt=11)
+        put(ws, f"{column_letter(k + 1)}4", head, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+    _fit(ws, 4, *[(h, widths[column_letter(k + 1)]) for k, h in enumerate(heads)], font_pt=11)
     rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
                           showErrorMessage=True, errorTitle="请填写人数", error="这里只能填非负整数",
                           promptTitle="人数", prompt="填写当月实名制台账中的人数（非负整数），没有的填0")

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 
-from openpyxl.utils import column_index_from_string, get_column_letter, range_boundaries
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..forms import names
+from ..ooxml.a1 import column_letter, range_bounds, split_ref
 from .style import text_width
 
 A4 = (595.28, 841.89)  # points, portrait
@@ -69,7 +69,7 @@ def keep_together(ws: Worksheet, blocks: list[tuple[int, int]]) -> list[int]:
     every page after the first. Returns the rows breaks were put before.
     """
     if ws.print_area:
-        min_col, min_row, max_col, max_row = range_boundaries(str(ws.print_area).split("!")[-1].replace("$", ""))
+        min_row, min_col, max_row, max_col = range_bounds(str(ws.print_area).split("!")[-1])
     else:  # someone removed the print area: the sheet prints its filled part
         min_col, min_row, max_col, max_row = 1, 1, ws.max_column, ws.max_row
     landscape = ws.page_setup.orientation == "landscape"
@@ -134,11 +134,11 @@ def cell_width(ws: Worksheet, ref: str) -> float:
     for merged in ws.merged_cells.ranges:
         if ref in merged:
             return sum(_col_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
-    return _col_width(ws, column_index_from_string("".join(ch for ch in ref if ch.isalpha())))
+    return _col_width(ws, split_ref(ref)[1])
 
 
 def _col_width(ws: Worksheet, col: int) -> float:
-    dim = ws.column_dimensions.get(get_column_letter(col))
+    dim = ws.column_dimensions.get(column_letter(col))
     return dim.width if dim is not None and dim.width else DEFAULT_WIDTH
 
 

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..core.model import RuleSet
 from ..forms import names
+from ..ooxml.a1 import column_letter
 from .build import NO_TITLE, define, merge, put, write_meta
 from .layout import page_setup, text_height
 from .style import CENTER, HEAD_FILL, HEAD_FONT, INPUT_FONT, LEFT, NOTE_FONT, TITLE_FONT, UNLOCKED
@@ -27,7 +27,7 @@ def build_registry(ruleset: RuleSet) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = names.REGISTRY_SHEET
-    last = get_column_letter(len(REGISTRY_COLUMNS))
+    last = column_letter(len(REGISTRY_COLUMNS))
     merge(ws, f"A1:{last}1", f"{ruleset.jurisdiction}充分就业社区名册", font=TITLE_FONT, align=CENTER, border=False)
     ws.row_dimensions[1].height = 34
     note = ("每行一个社区。县（区）、街道（乡镇）、社区必填；社区代码可不填；原有称号从下拉列表选择，"
@@ -35,8 +35,8 @@ def build_registry(ruleset: RuleSet) -> Workbook:
     merge(ws, f"A2:{last}2", note, font=NOTE_FONT, align=LEFT, border=False)
     ws.row_dimensions[2].height = text_height([(note, sum(w for *_, w in REGISTRY_COLUMNS))], 9)
     for k, (_, label, width) in enumerate(REGISTRY_COLUMNS, start=1):
-        put(ws, f"{get_column_letter(k)}3", label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
-        ws.column_dimensions[get_column_letter(k)].width = width
+        put(ws, f"{column_letter(k)}3", label, font=HEAD_FONT, align=CENTER, fill=HEAD_FILL)
+        ws.column_dimensions[column_letter(k)].width = width
     ws.row_dimensions[3].height = text_height([(label, width) for _, label, width in REGISTRY_COLUMNS], 11)
     titles = DataValidation(type="list", formula1='"' + ",".join((NO_TITLE, *ruleset.levels.titles)) + '"', allow_blank=True)
     years = DataValidation(type="whole", operator="between", formula1="1990", formula2="2100", allow_blank=True,
@@ -71,7 +71,7 @@ def build_ledger(ruleset: RuleSet) -> Workbook:
     page_setup(info, landscape=False, area="A1:B7")
 
     ws = wb.create_sheet(names.LEDGER_SHEET)
-    last = get_column_letter(len(spec.columns))
+    last = column_letter(len(spec.columns))
     merge(ws, f"A1:{last}1", spec.title, font=TITLE_FONT, align=CENTER, border=False)
     note = ("每行一人。是/否列只在“是”时填“是”，空着视为“否”；日期按 2023-05-01 填写；"
             "公民身份号码请设置为文本格式后再填，避免 Excel 把它变成科学计数法。")
@@ -87,7 +87,7 @@ def build_ledger(ruleset: RuleSet) -> Workbook:
     for dv in (flag_rule, date_rule, count_rule):
         ws.add_data_validation(dv)
     for k, col in enumerate(spec.columns, start=1):
-        letter = get_column_letter(k)
+        letter = column_letter(k)
         put(ws, f"{letter}3", col.label, font=LEDGER_HEAD, align=CENTER, fill=HEAD_FILL)
         ws.column_dimensions[letter].width = widths[k - 1]
         span = f"{letter}{FIRST_DATA_ROW}:{letter}60000"

@@ -10,8 +10,12 @@ from functools import cached_property
 from fractions import Fraction
 from typing import Any, Literal
 
-Severity = Literal["error", "warning", "info"]
-SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
+# The one severity vocabulary of every finding, worst first: "quarantined" is a whole file that could not be
+# used (a line of the merge's 问题清单); a form's own findings are error, warning or info. The one mapping to
+# the words a user reads is SEVERITY_LABEL (CLI, 批注, 问题清单); JSON carries the English codes.
+Severity = Literal["quarantined", "error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("quarantined", "error", "warning", "info")
+SEVERITY_LABEL = {"quarantined": "隔离", "error": "错误", "warning": "警告", "info": "提示"}
 FactType = Literal["count", "flag", "percent"]
 
 
@@ -59,8 +63,8 @@ class Finding:
 
 
 def worst_exit_code(findings) -> int:
-    """0 when clean (warnings allowed), 1 when any finding is an error."""
-    return 1 if any(f.severity == "error" for f in findings) else 0
+    """0 when clean (warnings allowed), 1 when any finding is an error (or a file that could not be used)."""
+    return 1 if any(f.severity in ("quarantined", "error") for f in findings) else 0
 
 
 # ---------------------------------------------------------------- rule sets
@@ -544,7 +548,7 @@ class Contradiction:
 
     when: tuple
     message: str
-    severity: str = "error"
+    severity: Severity = "error"  # error or warning (rules.ledger_spec)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,6 @@ from ..errors import UnusableFile
 from ..ooxml.a1 import column_letter
 from ..screening import LEDGER_LIMITS, Limits, screen_workbook
 from ..xlsx import FastBook, Row, open_book
-from ..xlsx import Limits as ReaderLimits
 
 LEDGER_SHEET = "台账"
 INFO_SHEET = "单位信息"
@@ -113,9 +112,7 @@ def open_ledger(path: Path, limits: Limits = LEDGER_LIMITS) -> FastBook:
     """A ledger screened (its kind, its container, every part but the sheets and strings, which the reader
     streams) and opened in the one reader with the ledger's limits."""
     screen_workbook(path, limits)
-    return open_book(path, limits=ReaderLimits(file_bytes=limits.file_bytes, members=limits.members,
-                                               total_bytes=limits.unpacked_bytes, part_bytes=limits.xml_bytes,
-                                               ratio=limits.ratio, cells=limits.cells))
+    return open_book(path, limits=limits)
 
 
 def ledger_rows(book: FastBook, sheet: str, limits: Limits = LEDGER_LIMITS) -> Iterator[Row]:

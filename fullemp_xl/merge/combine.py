@@ -15,7 +15,7 @@ from ..core.model import PriorTitle, RuleSet
 from ..rules.policies import EXCLUDE_FLAGS
 from ..engine.scoring import band_score, decide, score_label
 from ..summary.columns import PARTS
-from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, RegistryEntry, SummaryRow
+from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, Decisions, FileResult, ProblemLine, RegistryEntry, SummaryRow
 
 CHANGE_KEPT, CHANGE_NEW, CHANGE_DOWN, CHANGE_REVOKED, CHANGE_NONE = "保持", "新认定", "降级", "撤销", "不予认定"
 CHANGE_EXEMPT, CHANGE_PENDING = "免于评定", "待定"
@@ -35,7 +35,7 @@ class Entry:
     code: str = field(compare=False, default="")
 
 
-FINDING_COLUMNS = ("source", "link", "county", "community", "sheet", "cell", "field", "severity", "message")
+FINDING_COLUMNS = ProblemLine.COLUMNS
 
 
 class Store:
@@ -57,17 +57,17 @@ class Store:
         (blob,) = self.db.execute("SELECT blob FROM results WHERE idx = ?", (index,)).fetchone()
         return pickle.loads(blob)
 
-    def add_findings(self, phase: int, sort: str, lines) -> None:
+    def add_findings(self, phase: int, sort: str, lines: list[ProblemLine]) -> None:
         """Lines for the 问题清单: phase orders the groups, then `sort`, then the order they came in."""
         rows = []
         for line in lines:
             self._n += 1
-            rows.append((phase, sort, self._n, *(getattr(line, c) for c in FINDING_COLUMNS)))
+            rows.append((phase, sort, self._n, *line.flat()))
         self.db.executemany(f"INSERT INTO findings VALUES ({', '.join('?' * (3 + len(FINDING_COLUMNS)))})", rows)
 
     def findings(self):
         for row in self.db.execute(f"SELECT {', '.join(FINDING_COLUMNS)} FROM findings ORDER BY phase, sort, n"):
-            yield row
+            yield ProblemLine.unflat(row)
 
     def close(self) -> None:
         self.db.close()

@@ -14,7 +14,7 @@ from ..forms import names
 from ..forms.names import ASSESSMENT as FORM_ASSESSMENT
 from ..forms.names import DECLARATION as FORM_DECLARATION
 from ..forms.reader import FormData, NotOurWorkbook, read_meta, read_prior
-from ..core.model import Finding, PriorTitle, RuleSet
+from ..core.model import Finding, Location, PriorTitle, RuleSet
 from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
 from ..errors import UnusableFile
@@ -22,7 +22,7 @@ from ..assess.validate import meta_refusal
 from ..screening import FORM_LIMITS, screen_workbook
 from ..xlsx import open_book
 from ..summary.identity import valid_code
-from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileFinding, FileResult, StageOutcome
+from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileResult, StageOutcome
 
 OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
 OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: the city's merge looks for county summaries
@@ -30,10 +30,6 @@ OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: 
 
 def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> FileResult:
     return FileResult(source, link, QUARANTINED, reason=reason, mtime=mtime)
-
-
-def _finding(f: Finding) -> FileFinding:
-    return FileFinding(f.severity, f.message, f.location.sheet, f.location.cell, f.field, f.rule)
 
 
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
@@ -74,7 +70,7 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
     if meta.form == FORM_DECLARATION:
         return _declaration(book, ruleset, source, link, mtime, saved)
     card = pipeline.assess(book, ruleset)
-    findings = [_finding(f) for f in card.findings]
+    findings = list(card.findings)
     stages = []
     for result in card.stages:
         recorded, diverge = _recorded(book, ruleset, result)
@@ -113,7 +109,7 @@ def _declaration(book, ruleset: RuleSet, source, link, mtime, saved) -> FileResu
     prior = _prior(book, ruleset)
     return FileResult(source, link, DECLARATION, ruleset=ruleset.id, ruleset_version=ruleset.version,
                       identity=ident, prior_title=prior.title, prior_year=prior.year,
-                      saved=saved, mtime=mtime, findings=tuple(_finding(f) for f in findings),
+                      saved=saved, mtime=mtime, findings=tuple(findings),
                       code=valid_code(read_meta(book).code))
 
 
@@ -136,10 +132,10 @@ def _num(value: Fraction | None):
     return int(value) if value.denominator == 1 else float(value)
 
 
-def _recorded(book, ruleset: RuleSet, result) -> tuple[int | float | None, list[FileFinding]]:
+def _recorded(book, ruleset: RuleSet, result) -> tuple[int | float | None, list[Finding]]:
     """The stage total the file records, and a finding for every recorded value the engine disagrees with."""
     label = ruleset.stage(result.stage).label
-    out: list[FileFinding] = []
+    out: list[Finding] = []
 
     def cached(name: str):
         where = book.cells().get(name)
@@ -155,20 +151,20 @@ def _recorded(book, ruleset: RuleSet, result) -> tuple[int | float | None, list[
     for item, score in zip(ruleset.items, result.items):
         value, where = cached(names.score(result.stage, item))
         if where and differs(value, score.score):
-            out.append(FileFinding("warning", f"序号{item.id}：表内记录的{label}得分为“{_shown(value)}”，按基础数据重新计算为"
-                                              f"{_shown(score.score)}（以重新计算为准）", where[0], where[1],
-                                   f"{item.id}（{label}）", "recorded.item"))
+            out.append(Finding("recorded.item", "warning", f"序号{item.id}：表内记录的{label}得分为“{_shown(value)}”，按基础数据"
+                                                           f"重新计算为{_shown(score.score)}（以重新计算为准）",
+                               Location(sheet=where[0], cell=where[1]), f"{item.id}（{label}）"))
     total, where = cached(names.total(result.stage))
     if where and differs(total, result.total):
-        out.append(FileFinding("error", f"表内记录的{label}合计为“{_shown(total)}”，按基础数据重新计算为{_shown(result.total)}分"
-                                        "（以重新计算为准；可能是公式被改动、表格未重新计算或数据被改过）", where[0], where[1],
-                               f"{label}合计", "recorded.total"))
+        out.append(Finding("recorded.total", "error", f"表内记录的{label}合计为“{_shown(total)}”，按基础数据重新计算为"
+                                                      f"{_shown(result.total)}分（以重新计算为准；可能是公式被改动、表格未重新计算或数据被改过）",
+                           Location(sheet=where[0], cell=where[1]), f"{label}合计"))
     for name, expected, what in ((names.level(result.stage), result.decision.level if result.decision else "", "认定结论"),):
         value, where = cached(name)
         if where and value not in (None, "") and str(value).strip() != expected:
-            out.append(FileFinding("error", f"表内记录的{label}{what}为“{_shown(value)}”，按基础数据重新计算为"
-                                            f"“{expected or '暂不能认定'}”（以重新计算为准）", where[0], where[1],
-                                   f"{label}{what}", "recorded.level"))
+            out.append(Finding("recorded.level", "error", f"表内记录的{label}{what}为“{_shown(value)}”，按基础数据重新计算为"
+                                                          f"“{expected or '暂不能认定'}”（以重新计算为准）",
+                               Location(sheet=where[0], cell=where[1]), f"{label}{what}"))
     recorded = total if isinstance(total, (int, float)) and not isinstance(total, bool) else None
     return recorded, out
 

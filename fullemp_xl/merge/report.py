@@ -6,12 +6,10 @@ keys that do not depend on the rule set: stages and items are values in lists, n
 from __future__ import annotations
 
 from ..core.jsondoc import document
+from ..core.model import SEVERITY_LABEL
 from ..summary.load import load_summary
 from .run import MergeResult
 from ..summary.status import standing
-
-
-PROBLEM_KEYS = {"隔离": "quarantined", "错误": "error", "警告": "warning", "提示": "info"}
 
 
 def as_text(r: MergeResult) -> str:
@@ -44,7 +42,7 @@ def as_text(r: MergeResult) -> str:
             lines.append(f"    ……共 {len(r.quarantined)} 个")
     for d in r.duplicates[:10]:
         lines.append(f"  重复提交：{d.county} {d.street} {d.community}：采用 {d.kept}，未采用 {d.dropped}（{d.why}）")
-    counts = "，".join(f"{k} {v} 条" for k, v in r.problems.items() if v)
+    counts = "，".join(f"{SEVERITY_LABEL[k]} {v} 条" for k, v in r.problems.items() if v)
     if counts:
         lines.append(f"  问题清单：{counts}")
     if r.kept_decisions:
@@ -103,7 +101,7 @@ def as_json(r: MergeResult, refreshed: str | None = None) -> dict:
         "quarantined": [{"file": s, "reason": reason} for s, reason in r.quarantined],
         "own_files": [{"file": s, "reason": reason} for s, reason in r.own_files],
         "registry_notes": r.registry_notes, "year_note": r.year_note or None,
-        "problems": {PROBLEM_KEYS[k]: v for k, v in r.problems.items()},
+        "problems": dict(r.problems),
         "kept_decisions": r.kept_decisions, "lost_decisions": r.lost_decisions, "changes": r.changes,
         "ambiguous": r.ambiguous, "county": r.county or None, "county_summaries": r.county_summaries,
         "carried": r.carried,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..core import DEFAULT_RULESET
-from ..core.model import RuleSet
+from ..core.model import SEVERITIES, Finding, Location, RuleSet
 from ..rules import load_ruleset
 from ..errors import UnusableFile
 from ..writing.files import replace_file, write_output
@@ -24,13 +24,10 @@ from .read import OWN_SUMMARY
 from ..summary.load import Summary, load_summary
 from ..summary.identity import Who, match
 from ..summary.model import normalise_name
-from ..summary.model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, RegistryEntry, SummaryRow
-from ..summary.write import SHEETS, Duplicate, Finding, LogLine, SummaryInput, snapshot_key, write_summary
+from ..summary.model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, ProblemLine, RegistryEntry, SummaryRow
+from ..summary.write import SHEETS, Duplicate, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import default_jobs, read_all
 from ..registry import read_registry, registry_title
-
-SEVERITY = {"error": "错误", "warning": "警告", "info": "提示"}
-
 
 @dataclass
 class MergeResult:
@@ -48,7 +45,7 @@ class MergeResult:
     missing: list[RegistryEntry] | None
     outside: list[str]
     counties: list[dict]
-    problems: dict[str, int]
+    problems: dict[str, int]  # severity (core.model.SEVERITIES) -> lines of the 问题清单
     quarantined: list[tuple[str, str]]  # (source, reason)
     own_files: list[tuple[str, str]] = field(default_factory=list)  # (source, reason): the tool's own, skipped
     registry_notes: list[str] = field(default_factory=list)  # what the registry lacks, said once
@@ -64,7 +61,7 @@ class MergeResult:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.quarantined or self.problems.get("错误", 0) else 0
+        return 1 if self.quarantined or self.problems.get("error", 0) else 0
 
 
 def _registry(path: Path | None, ruleset: RuleSet):
@@ -281,9 +278,10 @@ def _carry(county_summaries, identities: dict, decisions: dict, total_of, rulese
             label = f"{row.county} {row.street} {row.community}"
             total = total_of(key)
             if row.total != total:
-                notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"], "",
-                                     "实地考察", "警告", f"{label}：县（区）汇总表中的认定得分为{row.total}，本次按考评表重算为{total}："
-                                     "县（区）考察和公示的不是这份表格，它的决定未采用；请县（区）重新汇总后再报"))
+                notes.append(ProblemLine(source, str(county.path.resolve()), row.county, row.community, Finding(
+                    "county.total", "warning", f"{label}：县（区）汇总表中的认定得分为{row.total}，本次按考评表重算为{total}："
+                    "县（区）考察和公示的不是这份表格，它的决定未采用；请县（区）重新汇总后再报",
+                    Location(sheet=SHEETS["summary"]), "实地考察")))
                 continue
             took = False
             for col in ("inspection", "objection"):
@@ -298,15 +296,14 @@ def _carry(county_summaries, identities: dict, decisions: dict, total_of, rulese
                     setattr(here, col, theirs)
                     took = True
                     shown = f"“{theirs}”" if theirs else "空白（县区尚未填写，未推荐）"
-                    notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
-                                         "", head, "警告",
-                                         f"{label}：县（区）汇总表中“{head}”为{shown}，市汇总表中为“{ours}”：按县（区）汇总表"
-                                         "（这一列是县（区）的考察和公示结果，县区未推荐的社区不进入市级公示）；"
-                                         "如县（区）的结果有误，请县（区）改正其汇总表后重新报送"))
+                    notes.append(ProblemLine(source, str(county.path.resolve()), row.county, row.community, Finding(
+                        "county.decision", "warning", f"{label}：县（区）汇总表中“{head}”为{shown}，市汇总表中为“{ours}”："
+                        "按县（区）汇总表（这一列是县（区）的考察和公示结果，县区未推荐的社区不进入市级公示）；"
+                        "如县（区）的结果有误，请县（区）改正其汇总表后重新报送", Location(sheet=SHEETS["summary"]), head)))
                 elif theirs:
-                    notes.append(Finding(source, str(county.path.resolve()), row.county, row.community, SHEETS["summary"],
-                                         "", head, "警告",
-                                         f"{label}：县（区）汇总表中“{head}”为“{theirs}”，市汇总表中为“{ours}”：按市汇总表"))
+                    notes.append(ProblemLine(source, str(county.path.resolve()), row.county, row.community, Finding(
+                        "county.decision", "warning", f"{label}：县（区）汇总表中“{head}”为“{theirs}”，市汇总表中为“{ours}”："
+                        "按市汇总表", Location(sheet=SHEETS["summary"]), head)))
             for col in ("civil", "new_name", "note"):  # 民政变动, 变更后名称, 备注: the county's fill the city's blanks
                 theirs, ours = getattr(row.decisions, col), getattr(here, col)
                 if theirs and not ours:
@@ -341,30 +338,29 @@ def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
     return ruleset
 
 
-def _finding(result: FileResult, field_: str, severity: str, message: str) -> Finding:
-    return Finding(result.source, result.link, result.identity[0], result.identity[2], "", "", field_, severity, message)
+def _line(result: FileResult, finding: Finding) -> ProblemLine:
+    """A line of the 问题清单 about one submission."""
+    return ProblemLine(result.source, result.link, result.identity[0], result.identity[2], finding)
 
 
-def _registry_notes(result: FileResult, key: tuple, entry: RegistryEntry) -> list[Finding]:
+def _registry_notes(result: FileResult, key: tuple, entry: RegistryEntry) -> list[ProblemLine]:
     """Where a submission and its registry line differ (the registry is taken)."""
     out = []
     if entry.key != key:
-        out.append(_finding(result, "街道（乡镇）", "警告", f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，名册中为"
-                                                      f"“{entry.street}”：按县（区）和社区名称与名册对上，按名册计"))
+        out.append(_line(result, Finding("registry.street", "warning", f"表中街道（乡镇）为“{result.identity[1] or '未填'}”，"
+                                         f"名册中为“{entry.street}”：按县（区）和社区名称与名册对上，按名册计", field="街道（乡镇）")))
     if not entry.titles_known:  # said once, at the top of the 问题清单 (registry.columns)
         return out
     if (result.prior_title, result.prior_year) != (entry.prior_title, entry.prior_year) and (result.prior_title or entry.prior_title):
         def title(t, y):
             return f"{t or '无'}{f'（{y}年）' if y else ''}"
-        out.append(_finding(result, "原有称号", "警告", f"表中原有称号为“{title(result.prior_title, result.prior_year)}”，"
-                                                   f"名册中为“{title(entry.prior_title, entry.prior_year)}”：按名册认定"))
+        out.append(_line(result, Finding("registry.prior_title", "warning", f"表中原有称号为“{title(result.prior_title, result.prior_year)}”，"
+                                         f"名册中为“{title(entry.prior_title, entry.prior_year)}”：按名册认定", field="原有称号")))
     return out
 
 
-def _file_lines(result: FileResult) -> list[Finding]:
-    order = ("error", "warning", "info")
-    return [Finding(result.source, result.link, result.identity[0], result.identity[2], f.sheet, f.cell, f.field,
-                    SEVERITY[f.severity], f.message) for f in sorted(result.findings, key=lambda f: order.index(f.severity))]
+def _file_lines(result: FileResult) -> list[ProblemLine]:
+    return [_line(result, f) for f in sorted(result.findings, key=lambda f: SEVERITIES.index(f.severity))]
 
 
 REGISTRY_YEAR = re.compile(r"（(\d{4})年）\s*$")  # the title `registry next` gives: 张掖市充分就业社区名册（2027年）
@@ -438,10 +434,11 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
             entry, decl = by_key.get(key), paired.get(key)
             extra = _registry_notes(result, key, entry) if entry is not None else []
             if decl is None:
-                extra.append(_finding(result, "申报表", "提示", "没有找到这个社区的申报表（按县区、街道、社区名称配对）"))
+                extra.append(_line(result, Finding("declaration.unpaired", "info", "没有找到这个社区的申报表（按县区、街道、社区名称配对）",
+                                                   field="申报表")))
             store.add_findings(0, result.source, _file_lines(result))
             row = summary_row(result, ruleset, year, entry, has_registry, decl.source if decl else "", decisions.get(key))
-            extra += [_finding(result, (C.official_header(ruleset, p.column) if p.column else ""), "警告", p.message)
+            extra += [_line(result, Finding("summary.row", "warning", p.message, field=C.official_header(ruleset, p.column) if p.column else ""))
                       for p in row_problems(row, ruleset)]  # the cells the 汇总 sheet marks (summary.check)
             store.add_findings(2, "", extra)
             rows_by_key[key] = row
@@ -451,27 +448,28 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
 
     def findings():
         """The 问题清单: files that could not be used first, then the registry's, then every file's, in path order."""
-        early = [Finding(s, link, "", "", "", "", "", "隔离", reason) for s, link, reason in
+        early = [ProblemLine(s, link, "", "", Finding("file.quarantined", "quarantined", reason)) for s, link, reason in
                  sorted(read.quarantine) + list(found.problems)]
-        early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", f.location.sheet, f.location.cell,
-                          f.field, SEVERITY[f.severity], f.message) for f in registry_findings]
-        early += [Finding(registry_path.name, str(registry_path.resolve()), "", "", "", "", "社区", "警告", text)
-                  for text in ambiguous]
+        early += [ProblemLine(registry_path.name, str(registry_path.resolve()), "", "", f) for f in registry_findings]
+        early += [ProblemLine(registry_path.name, str(registry_path.resolve()), "", "",
+                              Finding("registry.ambiguous", "warning", text, field="社区")) for text in ambiguous]
         early += carry_notes
-        early += [Finding(output.name, "", r.county, r.community, SHEETS["unmatched"], "", "", "警告",
-                          f"上次汇总中官员为{r.county} {r.street} {r.community}填写的内容，本次找不到对应的社区（考评表未提交、"
-                          f"改名或街道不同）：已保留在“{SHEETS['unmatched']}”工作表，请核对") for r in unmatched]
+        early += [ProblemLine(output.name, "", r.county, r.community, Finding(
+                      "decisions.unmatched", "warning", f"上次汇总中官员为{r.county} {r.street} {r.community}填写的内容，本次找不到"
+                      f"对应的社区（考评表未提交、改名或街道不同）：已保留在“{SHEETS['unmatched']}”工作表，请核对",
+                      Location(sheet=SHEETS["unmatched"]))) for r in unmatched]
         for key, decl in paired.items():
             result = store.get(decl.index)
             store.add_findings(0, result.source, _file_lines(result))
             if key not in kept:
-                store.add_findings(2, "", [_finding(result, "考评表", "警告", "只有申报表，没有找到这个社区的考评表：该社区未计入汇总")])
-        for f in early:
-            problem_counts[f.severity] += 1
-            yield f
+                store.add_findings(2, "", [_line(result, Finding("assessment.unpaired", "warning",
+                                                                 "只有申报表，没有找到这个社区的考评表：该社区未计入汇总", field="考评表"))])
+        for line in early:
+            problem_counts[line.finding.severity] += 1
+            yield line
         for line in store.findings():
-            problem_counts[line[7]] += 1
-            yield Finding(*line)
+            problem_counts[line.finding.severity] += 1
+            yield line
 
     outside_keys = [k for k in order if k not in by_key] if has_registry else []
     matched = {id(e) for e in by_key.values()}

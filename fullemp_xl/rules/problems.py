@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.model import SEVERITY_LABEL, Severity
 from ..errors import FullempError
 
 
@@ -11,10 +12,10 @@ class RuleProblem:
     file: str
     key: str  # where in the file, e.g. sections[3].items[2].parts[1]
     message: str
-    severity: str = "error"
+    severity: Severity = "error"  # error or warning: core.model's one vocabulary
 
     def __str__(self) -> str:
-        level = "错误" if self.severity == "error" else "警告"
+        level = SEVERITY_LABEL[self.severity]
         return f"{self.file}: {self.key}: {level} {self.message}" if self.key else f"{self.file}: {level} {self.message}"
 
 

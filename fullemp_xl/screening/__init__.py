@@ -20,6 +20,6 @@ from __future__ import annotations
 
 from .limits import FORM_LIMITS, LEDGER_LIMITS, SUMMARY_LIMITS, Limits
 from .screen import screen_workbook
-from .xmlscan import SheetMeasure, parse_xml
+from .xmlscan import SheetMeasure
 
-__all__ = ["FORM_LIMITS", "LEDGER_LIMITS", "SUMMARY_LIMITS", "Limits", "SheetMeasure", "parse_xml", "screen_workbook"]
+__all__ = ["FORM_LIMITS", "LEDGER_LIMITS", "SUMMARY_LIMITS", "Limits", "SheetMeasure", "screen_workbook"]

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 import io
 import os
-import posixpath
 import stat
 import zipfile
 from pathlib import Path
 
 from ..errors import UnusableFile
+from ..ooxml.parts import resolve
+from ..ooxml.xml import parse_xml
 from .kind import refuse_non_workbook_bytes, refuse_non_workbook_package
 from .limits import FORM_LIMITS, MIB, Limits
 from .package import check_members
-from .xmlscan import DAMAGED, SheetMeasure, parse_xml, scan_parts
+from .xmlscan import DAMAGED, SheetMeasure, scan_parts
 
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -125,7 +126,7 @@ def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
     """The parts the workbook's relationships name (sheets, styles, strings, theme…: internal targets
     inside the package only); [] if unreadable."""
     out = []
-    for rels_name, folder in (("xl/_rels/workbook.xml.rels", "xl/"),):
+    for rels_name, source in (("xl/_rels/workbook.xml.rels", "xl/workbook.xml"),):
         try:
             rels = parse_xml(_bounded_read(zf, rels_name))
         except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan (or the kind check) reports it
@@ -134,7 +135,7 @@ def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
             target = rel.get("Target", "")
             if rel.get("TargetMode") == "External" or not target or "://" in target:
                 continue
-            target = posixpath.normpath(target.lstrip("/") if target.startswith("/") else folder + target)
+            target = resolve(source, target)
             if not target.startswith(".."):
                 out.append(target)
     return out

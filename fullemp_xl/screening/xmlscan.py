@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..errors import UnusableFile
 from ..ooxml.a1 import CELL, cell_ref, column_number, range_area
-from ..ooxml.xml import UNSAFE, UnsafeXml, parse_xml  # noqa: F401 - parse_xml: screening's readers use the one parse
+from ..ooxml.xml import UNSAFE, UnsafeXml
 from .limits import MIB, Limits
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")

@@ -19,6 +19,7 @@ from xml.sax.saxutils import escape, quoteattr
 from openpyxl.cell import WriteOnlyCell
 
 from ..ooxml.a1 import column_letter
+from ..ooxml.parts import rels_part
 
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
@@ -124,21 +125,16 @@ def splice(package: Path, sheets: list[FastRows]) -> None:
         for info in src.infolist():
             sheet = by_part.get(info.filename)
             if sheet is None:
-                if info.filename not in {_rels_name(p) for p in by_part}:
+                if info.filename not in {rels_part(p) for p in by_part}:
                     dst.writestr(info, src.read(info), compress_type=zipfile.ZIP_DEFLATED)
                 continue
             xml = src.read(info).decode("utf-8")
             _write_sheet(dst, info.filename, xml, sheet)
         for part, sheet in by_part.items():
-            rels = _rels_name(part)
+            rels = rels_part(part)
             old = src.read(rels).decode("utf-8") if rels in names else ""
             _write_rels(dst, rels, old, sheet)
     shutil.move(tmp, package)
-
-
-def _rels_name(part: str) -> str:
-    folder, name = part.rsplit("/", 1)
-    return f"{folder}/_rels/{name}.rels"
 
 
 def _write_sheet(dst: zipfile.ZipFile, name: str, xml: str, sheet: FastRows) -> None:

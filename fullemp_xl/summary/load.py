@@ -97,7 +97,7 @@ def load_summary(path: str | Path) -> Summary:
 
     path = Path(path)
     check_workbook_file(path, SUMMARY_LIMITS)
-    book = open_book(path, path)
+    book = open_book(path, path, limits=SUMMARY_LIMITS)
     try:
         if META_SHEET not in book.sheetnames or SHEETS["summary"] not in book.sheetnames:
             check_workbook_file(path, replace(SUMMARY_LIMITS, measure_sheets=True))

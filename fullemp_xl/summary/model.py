@@ -9,6 +9,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from ..core.model import Finding, Location
+
 ASSESSMENT, DECLARATION, QUARANTINED = "assessment", "declaration", "quarantined"
 SKIPPED = "skipped"  # one of our own files (a summary, a registry, a ledger): listed, not read
 
@@ -23,13 +25,28 @@ def community_key(county: str, street: str, community: str) -> tuple[str, str, s
 
 
 @dataclass(frozen=True)
-class FileFinding:
-    severity: str  # error / warning / info
-    message: str
-    sheet: str = ""
-    cell: str = ""
-    field: str = ""
-    rule: str = ""
+class ProblemLine:
+    """One line of the 问题清单: a finding (core.model.Finding, its one severity vocabulary) placed in the
+    file and community it concerns. A file that could not be used is a "quarantined" finding."""
+
+    source: str  # the file as shown
+    link: str  # the file on disk its hyperlink opens ("" for none)
+    county: str
+    community: str
+    finding: Finding
+
+    # flat, for the merge's on-disk store of the lines (merge.combine.Store)
+    COLUMNS = ("source", "link", "county", "community", "sheet", "cell", "field", "severity", "message", "rule")
+
+    def flat(self) -> tuple:
+        f = self.finding
+        return (self.source, self.link, self.county, self.community, f.location.sheet, f.location.cell, f.field,
+                f.severity, f.message, f.rule)
+
+    @classmethod
+    def unflat(cls, row) -> ProblemLine:
+        source, link, county, community, sheet, cell, field_, severity, message, rule = row
+        return cls(source, link, county, community, Finding(rule, severity, message, Location(sheet=sheet, cell=cell), field_))
 
 
 @dataclass(frozen=True)
@@ -64,7 +81,7 @@ class FileResult:
     items: tuple[tuple[str, int | float | None], ...] = ()  # the final stage's item scores
     stages: tuple[StageOutcome, ...] = ()
     final_stage: str = ""  # the stage the decision is taken from ("" when none is complete)
-    findings: tuple[FileFinding, ...] = ()
+    findings: tuple[Finding, ...] = ()
     code: str = ""  # the registry's 社区代码 stamped into the form by `fill --registry` ("" if none)
 
     @property

@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.pagebreak import Break
 
-from ..core.model import RuleSet, score_label
+from ..core.model import SEVERITY_LABEL, RuleSet, score_label
 from ..ooxml.a1 import column_letter
 from ..rules.kinds import excel_number
 from ..rules.policies import coverage_target
@@ -32,7 +32,7 @@ from ..writing.text import FORMULA_START as DANGEROUS  # the one safe-text rule 
 from . import columns as C
 from .fastrows import FastRows, Spill, splice
 from .check import row_problems
-from .model import RegistryEntry, SummaryRow
+from .model import ProblemLine, RegistryEntry, SummaryRow
 from .stats import CountyStats, score_bins
 from .status import standing
 
@@ -58,21 +58,6 @@ HEAD_FILL = PatternFill("solid", fgColor="D9D9D9")
 OFFICIAL_FILL = PatternFill("solid", fgColor="FFF9E5")
 WRAP = Alignment(vertical="center", wrap_text=True)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-@dataclass
-class Finding:
-    """One line of the 问题清单."""
-
-    source: str
-    link: str
-    county: str
-    community: str
-    sheet: str
-    cell: str
-    field: str
-    severity: str  # 隔离 (the file could not be used), 错误, 警告, 提示
-    message: str
 
 
 @dataclass
@@ -116,7 +101,7 @@ class SummaryInput:
     year: int
     generated: str  # 生成时间: the one run-dependent cell
     rows: Callable[[], Iterable[SummaryRow]]
-    findings: Iterable[Finding] = ()
+    findings: Iterable[ProblemLine] = ()
     duplicates: list[Duplicate] = field(default_factory=list)
     missing: list[RegistryEntry] | None = None  # None: no registry given
     outside: list[SummaryRow] = field(default_factory=list)
@@ -574,30 +559,31 @@ def _distribution(ws, bins: list, top: int, written: int) -> None:
 
 
 # ---------------------------------------------------------------- 问题清单, 重复提交, 未提交, 名单外
-def _problems_sheet(ws, fast: FastRows, findings: Iterable[Finding], info: str, target: Path) -> dict:
+def _problems_sheet(ws, fast: FastRows, lines: Iterable[ProblemLine], info: str, target: Path) -> dict:
     heads = ["序号", "文件", "县（区）", "社区", "工作表", "单元格", "字段", "严重程度", "问题"]
     _heading(ws, "问题清单（无法读取的文件在前）", info, heads, [6, 36, 10, 14, 10, 8, 22, 8, 60])
-    counts = {"隔离": 0, "错误": 0, "警告": 0, "提示": 0}
+    counts = dict.fromkeys(SEVERITY_LABEL, 0)
     style = (fast.style(BODY_FONT, WRAP, None, None, True, False), fast.style(BODY_FONT, WRAP, None, None, True, True))
     center = fast.style(BODY_FONT, CENTER, None, None, True, False)
     link = (fast.style(LINK_FONT, WRAP, None, None, True, False), fast.style(LINK_FONT, WRAP, None, None, True, True))
-    marks = {"隔离": fast.style(BODY_FONT, CENTER, RED, None, True, False),
-             "错误": fast.style(BODY_FONT, CENTER, RED, None, True, False),
-             "警告": fast.style(BODY_FONT, CENTER, AMBER, None, True, False), "提示": center}
+    marks = {"quarantined": fast.style(BODY_FONT, CENTER, RED, None, True, False),
+             "error": fast.style(BODY_FONT, CENTER, RED, None, True, False),
+             "warning": fast.style(BODY_FONT, CENTER, AMBER, None, True, False), "info": center}
 
     def text(value, pair=style):
         value = value or ""
         return value, pair[1] if value.startswith(DANGEROUS) else pair[0]
 
     r = FIRST_ROW - 1
-    for n, f in enumerate(findings, start=1):
+    for n, line in enumerate(lines, start=1):
         r += 1
+        f = line.finding
         counts[f.severity] = counts.get(f.severity, 0) + 1
-        fast.add(r, [(n, center), text(f.source, link if f.link else style), text(f.county), text(f.community),
-                     text(f.sheet), (f.cell, center), text(f.field), (f.severity, marks.get(f.severity, center)),
-                     text(f.message)],
-                 row_height([(f.message, 60), (f.source, 36)], line_pt=13, minimum=16),
-                 {1: (link_target(f.link, target), "打开这个文件")} if f.link else None)
+        fast.add(r, [(n, center), text(line.source, link if line.link else style), text(line.county), text(line.community),
+                     text(f.location.sheet), (f.location.cell, center), text(f.field),
+                     (SEVERITY_LABEL[f.severity], marks.get(f.severity, center)), text(f.message)],
+                 row_height([(f.message, 60), (line.source, 36)], line_pt=13, minimum=16),
+                 {1: (link_target(line.link, target), "打开这个文件")} if line.link else None)
     if r < FIRST_ROW:
         r += 1
         fast.add(r, [(None, center), ("没有发现问题", style[0])])

@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..ooxml.a1 import column_letter
-from .package import Package
+from ..ooxml.parts import rels_part
+from .package import EditablePackage
 from .tags import attrs, elements, esc_attr, find_element, namespace_prefix, root_prefix, set_attrs
 from .text import cell_xml, xml_text
-from .package import rels_part
 
 SHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -70,7 +70,7 @@ def _quoted(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
-def add_sheet(pkg: Package, spec: SheetSpec) -> str:
+def add_sheet(pkg: EditablePackage, spec: SheetSpec) -> str:
     """Append the sheet (last in the tab order); returns its part name."""
     wb = pkg.workbook_part()
     part = pkg.unused_name("xl/worksheets/sheet{}.xml")
@@ -108,7 +108,7 @@ def add_sheet(pkg: Package, spec: SheetSpec) -> str:
     return part
 
 
-def remove_sheet(pkg: Package, name: str) -> bool:
+def remove_sheet(pkg: EditablePackage, name: str) -> bool:
     """Remove a sheet and what only it used; local print names and the active tab follow the new order."""
     wb = pkg.workbook_part()
     sheets = pkg.sheets()
@@ -158,7 +158,7 @@ def remove_sheet(pkg: Package, name: str) -> bool:
     return True
 
 
-def _remove_with_private_parts(pkg: Package, part: str) -> None:
+def _remove_with_private_parts(pkg: EditablePackage, part: str) -> None:
     """Remove `part`, its relationships and the parts nothing else points to."""
 
     targets = [r["part"] for r in pkg.relationships(part) if "part" in r]

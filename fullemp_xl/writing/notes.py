@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..ooxml.a1 import sheet_ref
-from .package import Package
+from .package import EditablePackage
 from .sheet import SheetXml, rich_text
 from .tags import attrs, elements, esc_attr, find_element, namespace_prefix, root_prefix, unescape
 from .text import xml_text
@@ -53,7 +53,7 @@ def _shape(shape_id: int, row: int, col: int, lines: int, local_ns: str) -> str:
 
 
 class Notes:
-    def __init__(self, pkg: Package, sheet_part: str, sheet: SheetXml):
+    def __init__(self, pkg: EditablePackage, sheet_part: str, sheet: SheetXml):
         self.pkg, self.part, self.sheet = pkg, sheet_part, sheet
         rels = pkg.relationships(sheet_part)
         self.comments_rel = next((r for r in rels if r.get("Type", "").endswith("/comments") and "part" in r), None)

@@ -9,6 +9,7 @@ import io
 import posixpath
 import zipfile
 
+from ..ooxml.parts import relative, rels_part, resolve
 from .tags import DamagedPackage, attrs, elements, esc_attr, find_element, root_prefix, set_attrs
 from .zipout import DEFAULT_TIME, DEFLATED, STORED, ZipOut
 
@@ -18,22 +19,9 @@ STRICT_REL_BASE = "http://purl.oclc.org/ooxml/officeDocument/relationships"
 BOMS = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
-def rels_part(part: str) -> str:
-    folder, base = posixpath.split(part)
-    return posixpath.join(folder, "_rels", base + ".rels")
+class EditablePackage:
+    """A package to change and write back (the reader's, read-only and bounded, is xlsx.package.Package)."""
 
-
-def resolve(source: str, target: str) -> str:
-    if target.startswith("/"):
-        return target[1:]
-    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
-
-
-def relative(source: str, part: str) -> str:
-    return posixpath.relpath(part, posixpath.dirname(source) or ".")
-
-
-class Package:
     def __init__(self, data: bytes):
         self.data = data
         try:

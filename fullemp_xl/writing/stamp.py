@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from .package import Package
+from .package import EditablePackage
 from .text import cell_xml
 from .workbook import WorkbookPatch
 from .zipout import DEFLATED, ZipOut
@@ -60,7 +60,7 @@ class Stamp:
             patch.set_value(sheet, ref, SENTINEL.format(k))
             slots[SENTINEL.format(k)] = _Slot(name, ref, style, quote, patch.sheet(sheet).p)
         self.names = list(cells)
-        pkg = Package(patch.to_bytes())
+        pkg = EditablePackage(patch.to_bytes())
         self.members: list[_Member] = []
         for name in pkg.names():
             info = pkg.infos[name]

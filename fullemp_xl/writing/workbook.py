@@ -13,7 +13,7 @@ from __future__ import annotations
 from ..ooxml.a1 import destination
 from .newsheet import SheetSpec, add_sheet, remove_sheet
 from .notes import Notes
-from .package import Package
+from .package import EditablePackage
 from .sheet import Cell, SheetXml, rich_text
 from .styles import Styles
 from .tags import attrs, elements, find_element, set_attrs, unescape
@@ -29,7 +29,7 @@ AFTER_CALC_PR = ("oleSize", "customWorkbookViews", "pivotCaches", "smartTagPr", 
 
 class WorkbookPatch:
     def __init__(self, data: bytes):
-        self.pkg = Package(data)
+        self.pkg = EditablePackage(data)
         self._sheets: dict[str, tuple[str, SheetXml]] = {}
         self._notes: dict[str, Notes] = {}
         self._styles: Styles | None = None

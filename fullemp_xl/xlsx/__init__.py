@@ -16,7 +16,6 @@ the one screening (fullemp_xl.screening); addresses in lower case or with '$' an
 address are read as Excel and LibreOffice read them, duplicate sheet names are refused.
 """
 from .book import FastBook, open_book
-from .package import Limits
 from .sheet import Row
 
-__all__ = ["FastBook", "Limits", "Row", "open_book"]
+__all__ = ["FastBook", "Row", "open_book"]  # limits: screening.limits (one Limits for screening and reader)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..errors import UnusableFile
 from ..ooxml.a1 import split_ref
-from .package import DEFAULT_LIMITS, Limits, Package
+from ..screening.limits import FORM_LIMITS, Limits
+from .package import Package
 from .sheet import Row, SheetCells, read_sheet, sheet_rows
 from .workbook import WorkbookParts
 
@@ -85,7 +86,7 @@ class FastBook:
 
 
 def open_book(data: bytes | str | Path, source: str | Path = "", *, file: str = "",
-              limits: Limits = DEFAULT_LIMITS) -> FastBook:
+              limits: Limits = FORM_LIMITS) -> FastBook:
     """A workbook from a path or from bytes (`source` names it in messages)."""
     if isinstance(data, (str, Path)):
         path = Path(data)

@@ -4,46 +4,34 @@ from __future__ import annotations
 import io
 import zipfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 
 from ..errors import UnusableFile
-from ..ooxml.xml import DamagedXml, UnsafeXml
-from ..ooxml.xml import iterparse_xml as _iterparse_xml
-from ..ooxml.xml import parse_xml as _parse_xml
+from ..ooxml.xml import DamagedXml, UnsafeXml, iterparse_xml, parse_xml
 from ..screening.kind import refuse_non_workbook_bytes, refuse_other_documents
+from ..screening.limits import FORM_LIMITS, MIB, Limits
+from ..screening.package import check_members
 from ..screening.screen import regular_file_size
 
-@dataclass(frozen=True)
-class Limits:
-    file_bytes: int = 50 * 1024 * 1024
-    members: int = 10_000
-    total_bytes: int = 500 * 1024 * 1024  # all members, uncompressed
-    part_bytes: int = 64 * 1024 * 1024  # one part we parse
-    ratio: int = 200  # uncompressed / compressed, for members over 1 MiB
-    cells: int = 2_000_000  # non-empty cells of one sheet
-
-
-DEFAULT_LIMITS = Limits()
 ZIP_DAMAGE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 DAMAGED = "工作簿已损坏，无法读取：请用 Excel 打开后另存为 .xlsx 再提交"
 
-def parse_xml(data: bytes, name: str, source: Path):
+def parse_part(data: bytes, name: str, source: Path):
     """A whole part as an element tree (ooxml.xml.parse_xml); damaged XML or any DTD is refused."""
     try:
-        return _parse_xml(data)
+        return parse_xml(data)
     except DamagedXml:
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
     except UnsafeXml:
         raise UnusableFile(source, "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝处理") from None
 
 
-def iterparse_xml(data, name: str, source: Path, tag: str):
+def iterparse_part(data, name: str, source: Path, tag: str):
     """Stream the elements `tag` of a large part (the caller clears them); damage is raised at its point."""
     try:
-        yield from _iterparse_xml(data, tag)
+        yield from iterparse_xml(data, tag)
     except DamagedXml:
         raise UnusableFile(source, f"{DAMAGED}（{name} 的内容不完整或已损坏）") from None
     except UnsafeXml:
@@ -57,9 +45,11 @@ def sniff(head: bytes, source: Path, whole: bytes | Path | None = None) -> None:
 
 
 class Package:
-    """The members of one .xlsx, read on demand with every guard applied."""
+    """The members of one .xlsx, read on demand with every guard applied (the reader's; the writer's is
+    writing.package.EditablePackage). The limits are the screening's (screening.limits), the same numbers
+    the screening applied before: `xml_bytes` for each part read, `cells` for each sheet read."""
 
-    def __init__(self, data: bytes | Path, source: Path, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, data: bytes | Path, source: Path, limits: Limits = FORM_LIMITS):
         self.source, self.limits = source, limits
         if isinstance(data, Path):
             size = regular_file_size(data)  # a folder, a device or a pipe is refused before it is opened
@@ -80,8 +70,7 @@ class Package:
             raise UnusableFile(source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx") from None
         infos = self.zip.infolist()
         refuse_other_documents(source, self.zip, {i.filename for i in infos})
-        if len(infos) > limits.members or sum(i.file_size for i in infos) > limits.total_bytes:
-            raise UnusableFile(source, "文件解压后异常巨大（疑似“压缩炸弹”），已拒绝处理")
+        check_members(source, infos, limits)  # the screening's own check: members, bombs, encryption, compression
         # part names exactly as stored: the screening refuses a part referenced in another case
         self.infos = {i.filename.lstrip("/"): i for i in infos}
 
@@ -94,8 +83,8 @@ class Package:
         if info is None:
             return None
         limits = self.limits
-        if info.file_size > limits.part_bytes or (
-                info.file_size > 1048576 and info.file_size > limits.ratio * max(info.compress_size, 1)):
+        if info.file_size > limits.xml_bytes or (
+                info.file_size > MIB and info.file_size > limits.ratio * max(info.compress_size, 1)):
             raise self.too_big(info)
         if info.flag_bits & 0x1:
             raise UnusableFile(self.source, "工作簿的内容已加密，无法读取：请取消密码后另存为 .xlsx")
@@ -114,10 +103,10 @@ class Package:
             return None
         try:
             with self.zip.open(info) as member:
-                data = member.read(self.limits.part_bytes + 1)
+                data = member.read(self.limits.xml_bytes + 1)
         except ZIP_DAMAGE:
             raise self.damaged(info) from None
-        if len(data) > self.limits.part_bytes:
+        if len(data) > self.limits.xml_bytes:
             raise self.too_big(info)
         return data
 
@@ -130,7 +119,7 @@ class Package:
 
     def xml(self, name: str) -> etree._Element | None:
         data = self.read(name)
-        return None if data is None else parse_xml(data, name, self.source)
+        return None if data is None else parse_part(data, name, self.source)
 
     def close(self) -> None:
         self.zip.close()
@@ -140,7 +129,7 @@ class Member:
     """One member of a Package as a file lxml can parse from: unpacked as it is read, its size bounded."""
 
     def __init__(self, pkg: Package, info: zipfile.ZipInfo):
-        self.pkg, self.info, self.left = pkg, info, pkg.limits.part_bytes
+        self.pkg, self.info, self.left = pkg, info, pkg.limits.xml_bytes
         self.fh = None
 
     def read(self, size: int = -1) -> bytes:

@@ -22,7 +22,7 @@ from ..ooxml.a1 import (
     sheet_ref,
 )
 from .numfmt import from_excel
-from .package import Package, iterparse_xml, parse_xml
+from .package import Package, iterparse_part, parse_part
 from .workbook import WorkbookParts, ns_of, text_of
 
 STREAM_ABOVE = 4 * 1024 * 1024  # parts larger than this are streamed (memory stays bounded)
@@ -54,10 +54,10 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         strict = b"purl.oclc.org/ooxml/spreadsheetml" in data[:4096]
         ns = "{http://purl.oclc.org/ooxml/spreadsheetml/main}" if strict else \
             "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-        rows = iterparse_xml(data, part, pkg.source, ns + "row")
+        rows = iterparse_part(data, part, pkg.source, ns + "row")
         merged, stream = None, True  # large sheets (ledgers): merges are not honoured there
     else:
-        root = parse_xml(data, part, pkg.source)
+        root = parse_part(data, part, pkg.source)
         ns = ns_of(root)
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
@@ -95,7 +95,7 @@ def sheet_rows(pkg: Package, wb: WorkbookParts, part: str, name: str) -> Iterato
         raise UnusableFile(pkg.source, f"工作簿已损坏：找不到工作表“{name}”的内容，请用 Excel 打开后另存为 .xlsx")
     reader, number, count, limit = None, 0, 0, pkg.limits.cells
     try:
-        for row in iterparse_xml(member, f"工作表“{name}”", pkg.source, "{*}row"):
+        for row in iterparse_part(member, f"工作表“{name}”", pkg.source, "{*}row"):
             if reader is None:
                 reader = _Reader(wb, ns_of(row), pkg, None)
             r = row.get("r")

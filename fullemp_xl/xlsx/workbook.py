@@ -5,13 +5,13 @@ alike (Strict differs only in namespaces).
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
 from functools import cached_property
 
 from ..errors import UnusableFile
 from ..ooxml.a1 import destination
 from .numfmt import BUILTIN_FORMATS, BUILTIN_FORMATS_REVERSE, MAC_EPOCH, WINDOWS_EPOCH, is_date_format, is_timedelta_format
-from .package import Package, iterparse_xml, parse_xml
+from ..ooxml.parts import rels_part, resolve
+from .package import Package, iterparse_part, parse_part
 
 STRINGS_STREAMED_ABOVE = 4 * 1024 * 1024  # sharedStrings parts larger than this are streamed
 
@@ -33,23 +33,16 @@ def rel_id(element) -> str | None:
     return None
 
 
-def _resolve(base_dir: str, target: str) -> str:
-    if target.startswith("/"):
-        return target.lstrip("/")
-    return posixpath.normpath(posixpath.join(base_dir, target))
-
-
 def relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
     """rId -> (type, resolved part name) of a part's .rels."""
-    folder, name = posixpath.split(part)
-    root = pkg.xml(posixpath.join(folder, "_rels", name + ".rels"))
+    root = pkg.xml(rels_part(part))
     out = {}
     if root is None:
         return out
     for rel in root.iter(PKG_REL + "Relationship"):
         if rel.get("TargetMode") == "External":
             continue
-        out[rel.get("Id")] = (rel.get("Type", ""), _resolve(folder, rel.get("Target", "")))
+        out[rel.get("Id")] = (rel.get("Type", ""), resolve(part, rel.get("Target", "")))
     return out
 
 
@@ -90,7 +83,7 @@ class WorkbookParts:
         data = pkg.read(main)
         if data is None:
             raise UnusableFile(pkg.source, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：请用 Excel 打开后另存为 .xlsx")
-        rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+        rels_name = rels_part(main)
         key = (data, pkg.read(rels_name))
         known = _WORKBOOKS.get(key)
         if known is None:
@@ -100,7 +93,7 @@ class WorkbookParts:
 
     def _parse(self, data: bytes, main: str):
         pkg = self.pkg
-        root = parse_xml(data, main, pkg.source)
+        root = parse_part(data, main, pkg.source)
         ns = ns_of(root)
         rels = relationships(pkg, main)
         pr = root.find(ns + "workbookPr")
@@ -145,7 +138,7 @@ class WorkbookParts:
     def _streamed_strings(self, part: str) -> list[str]:
         member, out, limit = self.pkg.stream(part), [], self.pkg.limits.cells
         try:
-            for si in iterparse_xml(member, part, self.pkg.source, "{*}si"):
+            for si in iterparse_part(member, part, self.pkg.source, "{*}si"):
                 out.append(text_of(si, ns_of(si)).replace("x005F_", ""))
                 if len(out) > limit:
                     raise UnusableFile(self.pkg.source, f"工作簿中的文字过多（超过 {limit:,} 段），已拒绝处理")
@@ -167,7 +160,7 @@ class WorkbookParts:
         return known if known is not None else _STYLES.remember(data, self._date_styles(data, part))
 
     def _date_styles(self, data: bytes, part: str) -> tuple[frozenset[int], frozenset[int]]:
-        root = parse_xml(data, part, self.pkg.source)
+        root = parse_part(data, part, self.pkg.source)
         ns = ns_of(root)
         custom = {}
         fmts = root.find(ns + "numFmts")

@@ -12,7 +12,7 @@ import pytest
 
 from fullemp_xl import api
 from fullemp_xl.forms.book import OpenpyxlBook
-from fullemp_xl.writing.package import Package
+from fullemp_xl.writing.package import EditablePackage
 from ledger_data import persons, write_ledger
 from lo_oracle import recalculate, require_soffice
 from rich_workbooks import SPARKLINES, USER_PARTS, excel_like, lo_saved, members
@@ -26,7 +26,7 @@ FORM_SHEETS = ("考评表", "基础数据")
 def allowed_parts(path: Path) -> set[str]:
     """The parts a write of ours may change in `path`: our form sheets and what hangs off them, the result
     sheet, the workbook's lists (sheets, names, relationships, content types), styles and the calc chain."""
-    pkg = Package(path.read_bytes())
+    pkg = EditablePackage(path.read_bytes())
     wb = pkg.workbook_part()
     out = {wb, "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml", "xl/calcChain.xml"}
     for sheet in pkg.sheets():
@@ -53,7 +53,7 @@ def assert_only_ours_changed(before: Path, after: Path) -> set[str]:
 
 
 def sheet_xml(path: Path, name: str) -> str:
-    pkg = Package(path.read_bytes())
+    pkg = EditablePackage(path.read_bytes())
     return pkg.text(pkg.sheet_part(name))
 
 

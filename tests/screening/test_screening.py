@@ -12,7 +12,8 @@ import pytest
 from hostile import make_base, many_cells, rewrite, strict
 from fullemp_xl.errors import UnusableFile
 from fullemp_xl.screening.gate import check_workbook_file, load_workbook
-from fullemp_xl.screening import FORM_LIMITS, Limits, parse_xml, screen_workbook
+from fullemp_xl.ooxml.xml import parse_xml
+from fullemp_xl.screening import FORM_LIMITS, Limits, screen_workbook
 from fullemp_xl.ooxml.a1 import range_area
 from fullemp_xl.screening.xmlscan import UnsafeXml
 
