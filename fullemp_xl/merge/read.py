@@ -39,9 +39,10 @@ def _finding(f: Finding) -> FileFinding:
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
     """One file: its form, rule set, identity, every stage's recomputed result and its findings."""
     try:  # the one screening every command runs (macros, damage in any part, bombs…), then the reader
+        screened: dict = {}  # the parts screened, read by the reader as they were screened (not decompressed twice)
         screen_workbook(data if isinstance(data, Path) else Path(source), FORM_LIMITS,
-                        None if isinstance(data, Path) else data)
-        book = open_book(data, source)
+                        None if isinstance(data, Path) else data, keep=screened)
+        book = open_book(data, source, screened=screened)
     except UnusableFile as exc:
         return quarantined(source, link, exc.message, mtime)
     try:

@@ -56,8 +56,11 @@ def sniff(head: bytes, source: Path, whole: bytes | Path | None = None) -> None:
 class Package:
     """The members of one .xlsx, read on demand with every guard applied."""
 
-    def __init__(self, data: bytes | Path, source: Path, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, data: bytes | Path, source: Path, limits: Limits = DEFAULT_LIMITS, screened: dict | None = None):
+        """`screened`: part name -> (CRC-32, bytes) the screening read whole (screen_workbook's `keep`); a part
+        whose member here has the same CRC and size is taken from there instead of being decompressed again."""
         self.source, self.limits = source, limits
+        self.screened = screened or {}
         if isinstance(data, Path):
             size = regular_file_size(data)  # a folder, a device or a pipe is refused before it is opened
             if size > limits.file_bytes:
@@ -96,6 +99,9 @@ class Package:
             raise UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
         if info.flag_bits & 0x1:
             raise UnusableFile(self.source, "工作簿的内容已加密，无法读取：请取消密码后另存为 .xlsx")
+        kept = self.screened.get(info.filename)
+        if kept is not None and kept[0] == info.CRC and len(kept[1]) == info.file_size:
+            return kept[1]
         try:
             with self.zip.open(info) as member:
                 data = member.read(limits.part_bytes + 1)
