@@ -73,7 +73,7 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
         return quarantined(source, link, why, mtime)
     saved = book.parts.saved
     if meta.form == FORM_DECLARATION:
-        return _declaration(book, ruleset, source, link, mtime, saved)
+        return _declaration(book, ruleset, source, link, mtime, saved, meta)
     card = pipeline.assess(book, ruleset)
     findings = [_finding(f) for f in card.findings]
     stages = []
@@ -88,7 +88,7 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
                                    if ruleset.has_parts else ()))
     final = card.final
     ident = card.identity
-    prior = _prior(book, ruleset)
+    prior = _prior(book, ruleset, meta)
     return FileResult(
         source, link, ASSESSMENT, ruleset=ruleset.id, ruleset_version=ruleset.version,
         identity=(ident.get("县（区）", ""), ident.get("街道（乡镇）", ""), ident.get("社区", "")),
@@ -108,14 +108,14 @@ def _ruleset(name: str) -> RuleSet:
     return _RULESETS[name]
 
 
-def _declaration(book, ruleset: RuleSet, source, link, mtime, saved) -> FileResult:
+def _declaration(book, ruleset: RuleSet, source, link, mtime, saved, meta) -> FileResult:
     findings = pipeline.validate_declaration(book, ruleset)
     ident = tuple(_cell_text(book, n) for n in (names.COUNTY, names.STREET, names.COMMUNITY))
-    prior = _prior(book, ruleset)
+    prior = _prior(book, ruleset, meta)
     return FileResult(source, link, DECLARATION, ruleset=ruleset.id, ruleset_version=ruleset.version,
                       identity=ident, prior_title=prior.title, prior_year=prior.year,
                       saved=saved, mtime=mtime, findings=tuple(_finding(f) for f in findings),
-                      code=valid_code(read_meta(book).code))
+                      code=valid_code(meta.code))
 
 
 def _cell_text(book, name: str) -> str:
@@ -126,9 +126,9 @@ def _cell_text(book, name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _prior(book, ruleset: RuleSet):
+def _prior(book, ruleset: RuleSet, meta):
     """The prior title and year exactly as `fullemp score` reads them (its findings are in the card already)."""
-    return read_prior(book, FormData(read_meta(book), {}, PriorTitle()), ruleset)
+    return read_prior(book, FormData(meta, {}, PriorTitle()), ruleset)
 
 
 def _num(value: Fraction | None):
