@@ -35,9 +35,10 @@ def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> File
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
     """One file: its form, rule set, identity, every stage's recomputed result and its findings."""
     try:  # the one screening every command runs (macros, damage in any part, bombs…), then the reader
+        screened: dict = {}  # the parts screened, read by the reader as they were screened (not decompressed twice)
         screen_workbook(data if isinstance(data, Path) else Path(source), FORM_LIMITS,
-                        None if isinstance(data, Path) else data)
-        book = open_book(data, source)
+                        None if isinstance(data, Path) else data, keep=screened)
+        book = open_book(data, source, screened=screened)
     except UnusableFile as exc:
         return quarantined(source, link, exc.message, mtime)
     try:
@@ -68,7 +69,7 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
         return quarantined(source, link, why, mtime)
     saved = book.parts.saved
     if meta.form == FORM_DECLARATION:
-        return _declaration(book, ruleset, source, link, mtime, saved)
+        return _declaration(book, ruleset, source, link, mtime, saved, meta)
     card = pipeline.assess(book, ruleset)
     findings = list(card.findings)
     stages = []
@@ -83,7 +84,7 @@ def _read(book, source: str, link: str, mtime: float, rules: str | None) -> File
                                    if ruleset.has_parts else ()))
     final = card.final
     ident = card.identity
-    prior = _prior(book, ruleset)
+    prior = _prior(book, ruleset, meta)
     return FileResult(
         source, link, ASSESSMENT, ruleset=ruleset.id, ruleset_version=ruleset.version,
         identity=(ident.get("县（区）", ""), ident.get("街道（乡镇）", ""), ident.get("社区", "")),
@@ -103,14 +104,14 @@ def _ruleset(name: str) -> RuleSet:
     return _RULESETS[name]
 
 
-def _declaration(book, ruleset: RuleSet, source, link, mtime, saved) -> FileResult:
+def _declaration(book, ruleset: RuleSet, source, link, mtime, saved, meta) -> FileResult:
     findings = pipeline.validate_declaration(book, ruleset)
     ident = tuple(_cell_text(book, n) for n in (names.COUNTY, names.STREET, names.COMMUNITY))
-    prior = _prior(book, ruleset)
+    prior = _prior(book, ruleset, meta)
     return FileResult(source, link, DECLARATION, ruleset=ruleset.id, ruleset_version=ruleset.version,
                       identity=ident, prior_title=prior.title, prior_year=prior.year,
                       saved=saved, mtime=mtime, findings=tuple(findings),
-                      code=valid_code(read_meta(book).code))
+                      code=valid_code(meta.code))
 
 
 def _cell_text(book, name: str) -> str:
@@ -121,9 +122,9 @@ def _cell_text(book, name: str) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _prior(book, ruleset: RuleSet):
+def _prior(book, ruleset: RuleSet, meta):
     """The prior title and year exactly as `fullemp score` reads them (its findings are in the card already)."""
-    return read_prior(book, FormData(read_meta(book), {}, PriorTitle()), ruleset)
+    return read_prior(book, FormData(meta, {}, PriorTitle()), ruleset)
 
 
 def _num(value: Fraction | None):

@@ -26,7 +26,7 @@ from ..summary.identity import Who, match
 from ..summary.model import normalise_name
 from ..summary.model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, ProblemLine, RegistryEntry, SummaryRow
 from ..summary.write import SHEETS, Duplicate, LogLine, SummaryInput, snapshot_key, write_summary
-from .workers import default_jobs, read_all
+from .workers import Started, default_jobs, read_all
 from ..registry import read_registry, registry_title
 
 @dataclass
@@ -148,6 +148,17 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
     for p in paths:
         if not Path(p).exists():
             raise UnusableFile(Path(p), "找不到这个文件或文件夹，请检查路径")
+    jobs = jobs or default_jobs()
+    pool = Started(jobs, rules)  # the workers start up while the inputs are searched and the old summary read
+    try:
+        return _discover_and_merge(paths, output, pool, registry=registry, rules=rules, year=year, jobs=jobs,
+                                   force=force, progress=progress, started=started, now=now, county=county)
+    finally:
+        pool.close()
+
+
+def _discover_and_merge(paths, output: Path, pool, *, registry, rules, year, jobs, force, progress, started, now,
+                        county) -> MergeResult:
     previous = _previous(output)
     if output.exists() and previous is None and not force:
         raise UnusableFile(output, "已存在，且不是 `fullemp merge` 生成的汇总表，不予覆盖：换一个文件名，或加 --force（原文件会先备份）")
@@ -162,8 +173,8 @@ def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rule
     with tempfile.TemporaryDirectory(prefix="fullemp-merge-") as tmp:
         store = Store(Path(tmp))
         try:
-            result = _merge(found, store, output, previous, registry, rules, year, jobs or default_jobs(), progress,
-                            generated, force, year_note, county)
+            result = _merge(found, store, output, previous, registry, rules, year, jobs, progress,
+                            generated, force, year_note, county, pool)
             result.year_note = year_note
             return result
         finally:
@@ -197,9 +208,9 @@ class _Read:
     county_summaries: list[tuple[str, Summary]] = field(default_factory=list)  # (source, a county's own summary)
 
 
-def _read_all(found, store: Store, jobs: int, rules: str | None, progress) -> _Read:
+def _read_all(found, store: Store, jobs: int, rules: str | None, progress, pool=None) -> _Read:
     out = _Read()
-    for index, brief, blob in read_all(found.candidates, jobs=jobs, rules=rules):
+    for index, brief, blob in read_all(found.candidates, jobs=jobs, rules=rules, started=pool):
         store.put(index, blob)
         if progress:
             progress(brief)
@@ -388,8 +399,8 @@ def _year(given: int | None, previous: Summary | None, registry: Path | None, no
 
 
 def _merge(found, store: Store, output: Path, previous: Summary | None, registry_path, rules, year, jobs, progress,
-           generated, force, year_note: str = "", scope: str | None = None) -> MergeResult:
-    read = _read_all(found, store, jobs, rules, progress)
+           generated, force, year_note: str = "", scope: str | None = None, pool=None) -> MergeResult:
+    read = _read_all(found, store, jobs, rules, progress, pool)
     ruleset = _one_rule_set(read, rules, store)
     if not read.assessments and not read.declarations:  # a folder of ledgers and registries is no submission
         not_forms = read.quarantine + [(source, "", reason) for source, reason in read.own]  # 台账、名册 … named

@@ -67,10 +67,64 @@ def _spawn(rules: str | None, events: queue.Queue) -> _Worker:
     return worker
 
 
-def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> Iterator[tuple[int, Brief, bytes]]:
+class Started:
+    """Workers started early (before the inputs are searched), so that their start-up, imports and first rule
+    set load overlap the parent's own work; `read_all` takes them over, `close` stops the ones never used."""
+
+    def __init__(self, jobs: int, rules: str | None):
+        self.rules, self.events = rules, queue.Queue()
+        self.workers = [_spawn(rules, self.events) for _ in range(max(1, jobs))]
+        self.stopped: list[_Worker] = []
+
+    def take(self, n: int, rules: str | None) -> list[_Worker]:
+        """Up to n of the workers (for these rules), the rest stopped; the same workers are never taken twice."""
+        taken = self.workers[:n] if rules == self.rules else []
+        self.workers = [w for w in self.workers if w not in taken]
+        self._stop_unused()
+        return taken
+
+    def _stop_unused(self) -> None:
+        for w in self.workers:
+            w.alive = False  # its listener's end-of-stream is no death to report
+            _stop(w)
+        self.stopped += self.workers
+        self.workers = []
+
+    def close(self) -> None:
+        """Stop the workers never taken and wait for every stopped one (they have long exited by then)."""
+        self._stop_unused()
+        for w in self.stopped:
+            try:
+                w.process.wait(5)
+            except subprocess.TimeoutExpired:
+                w.process.kill()
+                w.process.wait()
+            _close_output(w)
+        self.stopped = []
+
+
+def _close_output(w: _Worker) -> None:
+    """The pipe a worker answered on, once it has exited (its listener has read to the end, or stops here)."""
+    try:
+        w.process.stdout.close()
+    except (OSError, ValueError):
+        pass
+
+
+def _stop(w: _Worker) -> None:
+    try:
+        send(w.process.stdin, None)
+        w.process.stdin.close()
+    except OSError:
+        pass
+
+
+def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None,
+             started: Started | None = None) -> Iterator[tuple[int, Brief, bytes]]:
     """(index, brief, pickled FileResult) for every candidate, in completion order. Each candidate is dropped
-    from the list once its result is handed over: a country's worth of paths need not stay in memory."""
-    events: queue.Queue = queue.Queue()
+    from the list once its result is handed over: a country's worth of paths need not stay in memory.
+    `started`: workers already started (Started), used before any new one is."""
+    events: queue.Queue = started.events if started is not None else queue.Queue()
     archives = ArchiveReader()
     todo: deque[int] = deque(range(len(candidates)))
     workers: list[_Worker] = []
@@ -117,9 +171,11 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
             feed(fresh)
 
     try:
-        for _ in range(max(1, min(jobs, len(candidates)))):
-            w = _spawn(rules, events)
-            workers.append(w)
+        wanted = max(1, min(jobs, len(candidates)))
+        workers += started.take(wanted, rules) if started is not None else []
+        while len(workers) < wanted:
+            workers.append(_spawn(rules, events))
+        for w in workers:
             feed(w)
         while done < len(candidates):
             try:
@@ -154,14 +210,11 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None) -> It
                 feed(fresh)
     finally:
         for w in workers:
-            try:
-                send(w.process.stdin, None)
-                w.process.stdin.close()
-            except OSError:
-                pass
+            _stop(w)
         for w in workers:
             try:
                 w.process.wait(5)
             except subprocess.TimeoutExpired:
                 w.process.kill()
+            _close_output(w)
         archives.close()

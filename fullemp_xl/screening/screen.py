@@ -20,7 +20,8 @@ REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 OFFICE_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = None) -> dict[str, SheetMeasure]:
+def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = None,
+                    keep: dict | None = None) -> dict[str, SheetMeasure]:
     """Refuse anything but a plain, sane, affordable .xlsx (UnusableFile); return each sheet's measure.
 
     `data`: the workbook's bytes when it is not a file of its own (a member of a zip archive); `path`
@@ -32,6 +33,9 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = Non
     checked, the parts no command reads (docProps, theme, …) as strictly as the sheets, and a part
     the workbook's relationships name but the package lacks (or holds under a name in another case)
     is damage.
+
+    `keep`: a dict that receives the XML parts the screening read whole (part name -> (CRC-32, bytes)),
+    for `xlsx.open_book(..., screened=keep)`: the reader then parses the bytes that were screened.
     """
     path = Path(path)
     size = regular_file_size(path) if data is None else len(data)
@@ -59,7 +63,7 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = Non
             for part in referenced_parts(zf):
                 if part not in names:
                     raise UnusableFile(path, DAMAGED.format(what=f"缺少“{part}”部分"))
-            measures = scan_parts(path, zf, infos, limits, sheets)
+            measures = scan_parts(path, zf, infos, limits, sheets, keep)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None
     except OSError as exc:

@@ -70,9 +70,13 @@ class _Totals:
 
 
 def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits,
-               sheet_names: dict[str, str]) -> dict[str, SheetMeasure]:
-    """Stream every XML part; return the measure of each worksheet part (when limits.measure_sheets)."""
+               sheet_names: dict[str, str], keep: dict | None = None) -> dict[str, SheetMeasure]:
+    """Stream every XML part; return the measure of each worksheet part (when limits.measure_sheets).
+
+    `keep`: part name -> (CRC-32, bytes) of the small parts read whole, up to KEEP_BYTES in all, so that the
+    reader that follows takes the bytes that were screened instead of decompressing them again."""
     totals, measures = _Totals(), {}
+    kept = 0
     for info in infos:
         name = info.filename
         if not name.lower().endswith(XML_SUFFIXES):
@@ -89,6 +93,9 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
                 data = zf.read(info)  # whole (zipfile checks the CRC): small parts are remembered by content
                 part, measure = _scan_small(name, data, limits, what)
                 _add(totals, part, limits, what)
+                if keep is not None and kept + len(data) <= KEEP_BYTES:
+                    keep[name] = (info.CRC, data)
+                    kept += len(data)
             else:
                 measure = SheetMeasure(name) if is_sheet else None
                 parser = expat_parser()
@@ -116,6 +123,7 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
 # each such part once per worker, not once per file. The digest is cryptographic: a part cannot pose
 # as one already checked.
 REMEMBER_BELOW = 4 * MIB
+KEEP_BYTES = 32 * MIB  # screened parts handed to the reader, per file: memory stays bounded
 _CHECKED: dict[tuple[str, bytes], tuple[_Totals, SheetMeasure | None, Limits]] = {}
 
 
@@ -168,9 +176,10 @@ def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter=None
 
 
 # The elements of a worksheet that make a reader allocate, counted over the bytes expat has accepted
-# (a Python call per element would cost more than the parse itself): bytes.count for the common
-# spelling, regular expressions where a producer writes namespace prefixes.
+# (a Python call per element would cost more than the parse itself): one regular expression with a literal
+# start for the common spelling, wider ones where a producer writes namespace prefixes.
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
+_PLAIN_TAGS = re.compile(rb"<(c|row)(?: |>|/>)")  # cells and rows as every producer writes them
 _CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 _CELL_REF = re.compile(rb"\sr=[\"']" + CELL.encode() + rb"[\"']")  # r= of a cell
@@ -213,9 +222,9 @@ class _SheetCounter:
         unusual = _PREFIXED.search(text) is not None or b" r='" in text or b"\tr=" in text or b"\nr=" in text
         if unusual:
             cells, rows = len(_CELL.findall(text)), len(_ROW.findall(text))
-        else:
-            cells = text.count(b"<c ") + text.count(b"<c>") + text.count(b"<c/>")
-            rows = text.count(b"<row ") + text.count(b"<row>") + text.count(b"<row/>")
+        else:  # one pass: as many as counting "<c ", "<c>", "<c/>", "<row ", "<row>" and "<row/>" one by one
+            tags = _PLAIN_TAGS.findall(text)
+            cells, rows = tags.count(b"c"), tags.count(b"row")
         m.cells += cells
         m.rows += rows
         t.cells += cells

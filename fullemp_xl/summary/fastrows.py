@@ -28,7 +28,12 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 LETTERS = [column_letter(k) for k in range(1, 200)]
 
 
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # what xml_text changes
+
+
 def xml_text(value: str) -> str:
+    if _SPECIAL.search(value) is None:  # most texts (names, scores, messages): nothing to change
+        return value
     return escape(ILLEGAL.sub("\ufffd", value))
 
 
@@ -58,20 +63,28 @@ class FastRows:
     def add(self, row: int, cells: list[tuple[object, int]], height: float | None = None,
             links: dict[int, tuple[str, str]] | None = None) -> None:
         """cells: (value, style) from column A; links: column index -> (target, tooltip)."""
+        if len(cells) > len(LETTERS):
+            raise IndexError("too many columns")
         parts = [f'<row r="{row}"' + (f' ht="{height:g}" customHeight="1"' if height else "") + ">"]
-        for k, (value, style) in enumerate(cells):
-            ref = f"{LETTERS[k]}{row}"
-            if value is None or value == "":
-                parts.append(f'<c r="{ref}" s="{style}"/>')
+        append = parts.append
+        for letter, (value, style) in zip(LETTERS, cells):  # the hot loop of a large summary: plain types first
+            kind = type(value)
+            if value is None or (kind is str and not value):
+                append(f'<c r="{letter}{row}" s="{style}"/>')
+            elif kind is str:
+                space = ' xml:space="preserve"' if value != value.strip() else ""
+                append(f'<c r="{letter}{row}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(value)}</t></is></c>')
+            elif value == "":
+                append(f'<c r="{letter}{row}" s="{style}"/>')
             elif isinstance(value, bool):
-                parts.append(f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>')
+                append(f'<c r="{letter}{row}" s="{style}" t="b"><v>{int(value)}</v></c>')
             elif isinstance(value, (int, float)):
-                parts.append(f'<c r="{ref}" s="{style}"><v>{value!r}</v></c>')
+                append(f'<c r="{letter}{row}" s="{style}"><v>{value!r}</v></c>')
             else:
                 text = str(value)
                 space = ' xml:space="preserve"' if text != text.strip() else ""
-                parts.append(f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
-        parts.append("</row>")
+                append(f'<c r="{letter}{row}" s="{style}" t="inlineStr"><is><t{space}>{xml_text(text)}</t></is></c>')
+        append("</row>")
         self.rows.write("".join(parts))
         for k, (target, tooltip) in (links or {}).items():
             self.count += 1

@@ -86,9 +86,10 @@ class FastBook:
 
 
 def open_book(data: bytes | str | Path, source: str | Path = "", *, file: str = "",
-              limits: Limits = FORM_LIMITS) -> FastBook:
-    """A workbook from a path or from bytes (`source` names it in messages)."""
+              limits: Limits = FORM_LIMITS, screened: dict | None = None) -> FastBook:
+    """A workbook from a path or from bytes (`source` names it in messages); `screened`: the parts the
+    screening kept (screen_workbook's `keep`), read from there instead of decompressed again."""
     if isinstance(data, (str, Path)):
         path = Path(data)
-        return FastBook(Package(path, Path(source or path), limits), file or path.name)
-    return FastBook(Package(data, Path(source or "工作簿.xlsx"), limits), file or Path(str(source)).name)
+        return FastBook(Package(path, Path(source or path), limits, screened), file or path.name)
+    return FastBook(Package(data, Path(source or "工作簿.xlsx"), limits, screened), file or Path(str(source)).name)

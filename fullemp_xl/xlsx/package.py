@@ -49,8 +49,11 @@ class Package:
     writing.package.EditablePackage). The limits are the screening's (screening.limits), the same numbers
     the screening applied before: `xml_bytes` for each part read, `cells` for each sheet read."""
 
-    def __init__(self, data: bytes | Path, source: Path, limits: Limits = FORM_LIMITS):
+    def __init__(self, data: bytes | Path, source: Path, limits: Limits = FORM_LIMITS, screened: dict | None = None):
+        """`screened`: part name -> (CRC-32, bytes) the screening read whole (screen_workbook's `keep`); a part
+        whose member here has the same CRC and size is taken from there instead of being decompressed again."""
         self.source, self.limits = source, limits
+        self.screened = screened or {}
         if isinstance(data, Path):
             size = regular_file_size(data)  # a folder, a device or a pipe is refused before it is opened
             if size > limits.file_bytes:
@@ -101,6 +104,9 @@ class Package:
         info = self._info(name)
         if info is None:
             return None
+        kept = self.screened.get(info.filename)
+        if kept is not None and kept[0] == info.CRC and len(kept[1]) == info.file_size:
+            return kept[1]
         try:
             with self.zip.open(info) as member:
                 data = member.read(self.limits.xml_bytes + 1)
