@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, distribution
 from pathlib import Path
 
 from ..errors import FullempError
@@ -76,8 +77,6 @@ def xlwings_dlls(interpreter: Path) -> list[Path]:
 def installed_dlls() -> list[Path]:
     """Where pip put xlwings' DLLs (its data files), wherever that is: with a per-user install of a
     python.org Python for all users, or Microsoft Store Python, that is outside the Python's folders."""
-    from importlib.metadata import PackageNotFoundError, distribution
-
     try:
         dist = distribution("xlwings")
     except PackageNotFoundError:

@@ -8,6 +8,7 @@ that already has someone's note keeps it untouched; the message is then in the æ
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING, Callable
 
 from ..core.model import SEVERITIES, SEVERITY_LABEL, Finding
 from ..errors import UnusableFile
+from ..forms import names
+from ..forms.book import locate
 from ..ooxml.a1 import sheet_ref
 from ..writing.text import Formula, excel_value
 from ..writing.styles import fill_record as raw_fill_record
@@ -60,11 +63,6 @@ TITLE_ROWS = 2  # the title line (whose results, which file, when), then the col
 
 def title_line(book, today=None) -> str:
     """Whose check a printout is: the community, the file and the date, so a returned page finds its form."""
-    import datetime as dt
-
-    from ..forms import names
-    from ..forms.book import locate
-
     who = []
     for name in names.IDENTITY:
         loc = locate(book, name)

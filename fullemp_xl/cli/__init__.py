@@ -9,6 +9,7 @@ import warnings
 import click
 
 from .. import __version__
+from ..core.jsondoc import document
 from .addin import addin_group
 from .assess import score_command, validate_command
 from .base import EXIT_UNUSABLE, ZhGroup, help_hint, usage_text
@@ -89,8 +90,6 @@ def json_error(argv, message: str, code: int) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     asked = "--format=json" in args or any(a == "--format" and b == "json" for a, b in zip(args, args[1:]))
     if asked:
-        from ..core.jsondoc import document
-
         click.echo(json.dumps(document("error", error=message, exit_code=code), ensure_ascii=False, indent=2))
 
 

@@ -1,6 +1,7 @@
 """`fullemp addin check / build / install / uninstall`."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import click
@@ -24,8 +25,6 @@ def check_command(folder):
     每个 FE_ 函数的 VBA 包装与 Python 的参数一致、#Const App、VBA 只含 ASCII。"""
     path = Path(folder) if folder else MACROS
     if folder is None and not path.exists():  # installed without the repository: check what we generate
-        import tempfile
-
         path = Path(tempfile.mkdtemp())
         api.write_addin_sources(path)
     problems = api.check_addin(path)

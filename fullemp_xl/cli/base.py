@@ -1,6 +1,7 @@
 """Click in Chinese: help headings, usage errors and domain errors with the documented exit codes."""
 from __future__ import annotations
 
+import difflib
 import re
 
 import click
@@ -121,8 +122,6 @@ class ZhGroup(ZhCommand, click.Group):
         """A mistyped command gets the likely one named (`fullemp socre` -> score), as a mistyped option does."""
         name = click.utils.make_str(args[0])
         if self.get_command(ctx, name) is None and not name.startswith("-") and not ctx.resilient_parsing:
-            import difflib
-
             close = difflib.get_close_matches(name, self.list_commands(ctx), n=2, cutoff=0.7)
             text = f"没有这个命令“{name}”。"
             if close:

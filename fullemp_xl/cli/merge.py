@@ -1,6 +1,7 @@
 """`fullemp merge`: every county's submissions into one summary workbook."""
 from __future__ import annotations
 
+import shutil
 import sys
 
 import click
@@ -21,8 +22,6 @@ class _Progress:
     def start(self, total: int) -> None:
         if self.quiet or total < 2:
             return
-        import shutil
-
         from tqdm import tqdm
 
         width = min(shutil.get_terminal_size((100, 20)).columns, 120)  # a terminal that reports no size gets 100

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import sys
+import zipfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -50,8 +52,6 @@ def sample_data() -> dict:
 
 def write_sample_ledger(path: Path, ruleset) -> Path:
     """The bundled sample ledger as a real 台账.xlsx (fictional people, valid-format ID numbers)."""
-    import datetime as dt
-
     data = tomllib.loads((resources.files("fullemp_xl") / "samples" / "ledger.toml").read_text(encoding="utf-8"))
     wb = build_ledger(ruleset)
     for row, value in zip((3, 4, 5), data["community"]):
@@ -93,8 +93,6 @@ MARKER = ".fullemp-demo"
 
 def prepare_folder(out_dir: Path) -> None:
     """An empty folder, or one an earlier demo made (its products are made again); never someone's own files."""
-    import shutil
-
     if out_dir.exists() and not out_dir.is_dir():
         raise UnusableFile(out_dir, "这是一个文件，不是文件夹：请给出演示的输出文件夹")
     if out_dir.exists() and any(out_dir.iterdir()):
@@ -162,9 +160,6 @@ class MergeDemo:
 def run_merge_demo(out_dir: Path) -> MergeDemo:
     """The counties' submissions as they arrive at the city — a folder per county, a zip from Windows with
     GBK names, a re-submission, a damaged file, an Excel owner file — merged against the registry."""
-    import shutil
-    import zipfile
-
     submitted = sorted((out_dir / "1-提交的考评表").glob("*.xlsx"))
     inbox = out_dir / "5-汇总" / "县区报送"
     if inbox.exists():
@@ -201,8 +196,6 @@ def run_merge_demo(out_dir: Path) -> MergeDemo:
 
 def _gbk_member(zf, name: str, data: bytes) -> None:
     """A zip member named as Windows' "send to compressed folder" names it: GBK bytes, no UTF-8 flag."""
-    import zipfile
-
     class GBKInfo(zipfile.ZipInfo):
         def _encodeFilenameFlags(self):
             return name.encode("gbk"), self.flag_bits & ~0x800

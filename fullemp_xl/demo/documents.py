@@ -12,6 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import openpyxl
+
+from ..merge.run import merge
 from ..summary.load import load_summary
 from ..summary.columns import official_headers
 from ..summary.write import HEAD_ROW
@@ -50,8 +53,6 @@ class DocumentsDemo:
 
 def decide_as_officials(summary: Path, target: Path) -> Path:
     """A copy of the summary with the blank decision cells of every eligible community filled in."""
-    import openpyxl
-
     heads = official_headers(load_summary(summary).ruleset)  # the rule set's own, labelled by stage
     wb = openpyxl.load_workbook(summary)
     ws = wb[SHEETS["summary"]]
@@ -72,8 +73,6 @@ def county_summaries(summary, folder: Path) -> list[Path]:
     """Each county's own summary as the county makes it (`merge --county`, from the same submissions and registry),
     with the county officials' decisions typed in as `decide_as_officials` does: the county 公示 is made from it.
     [] when the summary does not record the submissions it was merged from (then no county 公示)."""
-    from ..merge.run import merge
-
     sources = [Path(s) for s in summary.sources if s and Path(s).exists()]
     if not sources:
         return []

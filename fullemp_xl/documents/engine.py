@@ -13,13 +13,16 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
+from docx.opc.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from lxml import etree
 from markupsafe import Markup, escape
 
 from ..errors import FullempError
+from . import layout, titles
 from .tags import Tag, top
 
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024
@@ -94,8 +97,6 @@ def _open(template: bytes, name: str):
 
 
 def _parts(tpl) -> list[_Part]:
-    from docx.opc.oxml import parse_xml
-
     parts = [("正文", tpl.get_xml())]
     for uri, label in ((tpl.HEADER_URI, "页眉"), (tpl.FOOTER_URI, "页脚")):
         for _, part in tpl.get_headers_footers(uri):
@@ -202,8 +203,6 @@ def _guarded_only(ast) -> set[str]:
 
 def check_template(template: bytes, kind: str, name: str = "模板") -> Usage:
     """Raise TemplateProblems listing every broken or unknown tag and where it is; return what it uses."""
-    from jinja2 import meta
-
     env = environment()
     known = top(kind)
     problems: list[str] = []
@@ -243,8 +242,6 @@ class _StrictTemplate(DocxTemplate):
     """docxtpl parses its output with lxml's recover=True, which hides XML a template broke: refuse instead."""
 
     def fix_tables(self, xml):
-        from lxml import etree
-
         try:
             etree.fromstring(xml.encode("utf-8") if isinstance(xml, str) else xml,
                              etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True))
@@ -268,8 +265,6 @@ def _template_line(exc: BaseException) -> int | None:
 
 def finish(doc, context: dict) -> None:
     """What only the filled text decides: titles broken by rule, the 署名 and 成文日期 placed by their width."""
-    from . import layout, titles
-
     titles.break_titles(doc, keep=titles.names_in(context))
     layout.place_signatures(doc)
 

@@ -8,6 +8,8 @@ character in. East Asian fonts are set in w:eastAsia and the East Asian language
 """
 from __future__ import annotations
 
+import unicodedata
+
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
@@ -242,8 +244,6 @@ DATE_WIDTH = 4 * (BODY_PT + SPACING_PT) + 5 * (0.6 * BODY_PT + SPACING_PT) + 5 *
 def _em(ch: str) -> float:
     """A character's advance in ems: CJK and full-width forms one em; digits, Latin letters and half-width punctuation
     at most 0.6 em in every face the documents use (仿宋_GB2312 0.5, Noto Serif CJK 0.47–0.56, its bold 0.59)."""
-    import unicodedata
-
     if ch in "\t\n":
         return 0.0
     if unicodedata.east_asian_width(ch) in "WFA":

@@ -9,11 +9,14 @@ maps the official font names to free faces (see fonts.conf); Windows has the rea
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 from pathlib import Path
@@ -126,10 +129,6 @@ def _batch(pairs: list[tuple[Path, Path]], *, timeout: float, progress: Callable
 
     LibreOffice announces each file ("convert …/in/3.docx -> …") as it goes: when nothing more is announced for
     `timeout` seconds (the per-file limit) the run is stopped, and the files it did not finish are left to the caller."""
-    import re
-    import threading
-    import time
-
     program = soffice()
     missing: dict[Path, str] = {}
     with tempfile.TemporaryDirectory(prefix="fullemp-lo-") as work:

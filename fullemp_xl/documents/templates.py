@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 
 from . import layout as L
@@ -171,8 +172,6 @@ def write_templates(out_dir: Path, *, force: bool = False) -> tuple[list[Path], 
 
 def same_content(a: bytes, b: bytes) -> bool:
     """Two .docx files with the same parts (the zip's own dates aside)."""
-    import zipfile
-
     def parts(data):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as zf:

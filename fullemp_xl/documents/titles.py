@@ -10,9 +10,12 @@ then the most even lines. The widths are measured from the characters (layout.te
 """
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import re
+
+from docx.oxml.ns import qn
 
 from . import layout as L
 
@@ -151,8 +154,6 @@ def names_in(context) -> list[str]:
 def break_titles(doc, keep=()) -> list[list[str]]:
     """Rewrite every paragraph styled 公文标题 with rule-made line breaks (a break the template made by hand is
     kept: each part between them is broken by rule). Returns the lines, for the record."""
-    from docx.oxml.ns import qn
-
     width = L._text_width_pt(doc)
     out = []
     for p in doc.paragraphs:
@@ -188,8 +189,6 @@ def break_titles(doc, keep=()) -> list[list[str]]:
 
 def _plain_runs(paragraph, runs) -> bool:
     """Only text, line breaks and formatting in the title (bookmarks and proofing marks aside)."""
-    from docx.oxml.ns import qn
-
     fine = {qn(t) for t in ("w:pPr", "w:r", "w:bookmarkStart", "w:bookmarkEnd", "w:proofErr")}
     if any(child.tag not in fine for child in paragraph):
         return False
@@ -198,6 +197,4 @@ def _plain_runs(paragraph, runs) -> bool:
 
 
 def _copy(element):
-    import copy
-
     return copy.deepcopy(element)

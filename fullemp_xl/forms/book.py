@@ -7,6 +7,8 @@ three methods.
 """
 from __future__ import annotations
 
+import io
+import warnings
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
@@ -95,9 +97,6 @@ class PatchedBook:
     def lay_out(self, adjust) -> None:
         """adjust(wb) on an openpyxl copy holding what was written; the row heights and page breaks it
         changes go into the patch."""
-        import io
-        import warnings
-
         import openpyxl
         from openpyxl.cell.cell import MergedCell
 

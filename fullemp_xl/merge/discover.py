@@ -8,6 +8,7 @@ no names that climb out of the archive), and one level of archives inside archiv
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -188,8 +189,6 @@ def _add_archive(found: Discovery, zf: zipfile.ZipFile, shown: str, link: str, c
 
 
 def _zip_time(info: zipfile.ZipInfo) -> float:
-    import datetime as dt
-
     try:
         return dt.datetime(*info.date_time).timestamp()
     except (ValueError, OverflowError):

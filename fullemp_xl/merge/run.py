@@ -183,8 +183,6 @@ def _discover_and_merge(paths, output: Path, pool, *, registry, rules, year, job
 
 def no_forms(found, unusable: list[tuple[str, str, str]]) -> str:
     """One message for every input that holds no 考评表 and no 申报表, whatever else it holds."""
-    from .discover import SKIP_REASONS
-
     text = "没有可以汇总的考评表或申报表，未生成汇总表"
     others = [*found.problems, *unusable]
     if others:

@@ -10,6 +10,7 @@ summary's 未提交) are kept as they were, marked when their review was due. Th
 """
 from __future__ import annotations
 
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -149,8 +150,6 @@ def _flag_text(value: bool | None) -> str:
 
 def registry_workbook(nxt: NextRegistry):
     """The registry template of the rule set, filled: the layout `fill --registry` reads."""
-    from copy import copy
-
     wb = build_registry(nxt.ruleset)
     ws = wb[names.REGISTRY_SHEET]
     ws["A1"].value = f"{nxt.ruleset.jurisdiction}充分就业社区名册（{nxt.year}年）"

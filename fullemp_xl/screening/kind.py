@@ -7,6 +7,7 @@ as a workbook without sheets); anything else is a PDF, a web page, a text file o
 """
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
@@ -62,8 +63,6 @@ def _looks_like_text(head: bytes) -> bool:
 
 def ole_reason(source: Path | bytes) -> str:
     """Tell an encrypted workbook from an old .xls, an old Word file and anything else in an OLE file."""
-    import io
-
     import olefile
 
     try:

@@ -6,7 +6,7 @@ reported (never silently read as blank).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..core.model import RuleSet
@@ -14,7 +14,9 @@ from ..core.numbers import cell_text as _text
 from ..rules import load_ruleset
 from ..errors import UnusableFile
 from . import columns as C
+from .check import check_summary
 from .model import Decisions, RegistryEntry, SummaryRow
+from .timeline import HEADS, read_lines
 from .write import FIRST_ROW, FORM, HEAD_ROW, LOG_HEADS, META_SHEET, SHEETS, SNAPSHOT_SHEET, LogLine
 from ..screening.gate import check_workbook_file
 from ..screening import SUMMARY_LIMITS
@@ -39,8 +41,6 @@ class Summary:
     @property
     def problems(self) -> list[str]:
         """The summary's problems (summary.check), in Chinese, one per doubtful cell."""
-        from .check import check_summary
-
         return [str(p) for p in check_summary(self)]
 
     @property
@@ -93,8 +93,6 @@ def load_summary(path: str | Path) -> Summary:
     The file is screened as every submitted workbook is (macros, unsafe XML, bombs, Strict Open XML);
     one that is not a summary has its sheets screened too, so a damaged file is called damaged.
     """
-    from dataclasses import replace
-
     path = Path(path)
     check_workbook_file(path, SUMMARY_LIMITS)
     book = open_book(path, path, limits=SUMMARY_LIMITS)
@@ -161,8 +159,6 @@ def read_summary(sheets, path: Path) -> Summary:
     if SHEETS["log"] in sheets:
         summary.log = _read_log(sheets[SHEETS["log"]])
     if SHEETS["published"] in sheets:
-        from .timeline import HEADS, read_lines
-
         summary.published = read_lines(_cells(row, len(HEADS)) for n, row in sheets[SHEETS["published"]] if n >= FIRST_ROW)
     return summary
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from ..errors import UnusableFile
+from ..writing.files import replace_file
 from ..xlsx import open_book
 
 NOTICE, ANNOUNCEMENT, SUBSIDY = "公示", "认定公告", "补助资金明细"
@@ -95,9 +97,6 @@ def subsidy_problem(lines: list[Published], signed: dt.date | None) -> str:
 # ---------------------------------------------------------------- writing the 发布记录 sheet into a summary
 def record(summary: Path, lines: list[Published], earlier: list[Published], sheet_name: str) -> str:
     """Append `lines` to the summary's 发布记录 sheet; "" when done, else why not (the documents are written)."""
-    from ..errors import UnusableFile
-    from ..writing.files import replace_file
-
     summary = Path(summary)
     try:
         part = _sheet_part(summary, sheet_name)

@@ -35,6 +35,7 @@ from .check import row_problems
 from .model import ProblemLine, RegistryEntry, SummaryRow
 from .stats import CountyStats, score_bins
 from .status import standing
+from .timeline import HEADS
 
 SCHEMA_VERSION = "1"
 FORM = "汇总表"
@@ -663,8 +664,6 @@ def _log_sheet(ws, log: list[LogLine], info: str) -> None:
 
 def _published_sheet(ws, lines: list) -> None:
     """As summary.timeline writes it when a document is published (the same title, note and header)."""
-    from .timeline import HEADS
-
     for k, w in enumerate([6, 12, 6, 12, 12, 12, 12, 22, 20, 40], start=1):
         ws.column_dimensions[column_letter(k)].width = w
     ws.append([cell(ws, f"{SHEETS['published']}（由本汇总表生成的公示、认定公告、补助资金明细，供核对日期）", border=False)])

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import socket
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,8 +123,6 @@ KIND_BY_SUFFIX = {**dict.fromkeys((".xlsx", ".xlsm", ".xls", ".xltx", ".xlam", "
 
 def file_kind(target: Path) -> tuple[str, str]:
     """(what the file is, which programs open it): from its content when it exists, else from its name."""
-    import zipfile
-
     try:
         with zipfile.ZipFile(target) as zf:
             names = zf.namelist()
