@@ -121,3 +121,77 @@ def test_cli_and_excel_go_through_the_facade():
     bypass = sorted(f"{me} -> {dst}" for me, found in imports().items() if part(me) in FACADE_CALLERS
                     for dst in found if part(dst) not in FACADE_ALLOWED | {part(me)})
     assert bypass == [], "call it through fullemp_xl.api (add a thin function there)"
+
+
+# Imports inside functions: only where a start-up time, an optional or a platform-only module needs one.
+# module -> what it may import inside a function (ours by full name, others by their top package; "*": anything).
+# docs/developer.md ("函数内的导入") has the same table, with the measured import times.
+INNER_IMPORTS = {
+    # every Excel click and every FE_ recalculation imports these: each facade function imports its layer when called
+    "fullemp_xl.api": "*",
+    "fullemp_xl.excel.udfs": "*",  # only fullemp_xl.core at module level; api and the helpers in the FE_ function
+    # the buttons' RunPython entries: RunPython has imported xlwings already; the xlwings Server and tests import
+    # the same modules without it
+    "fullemp_xl.excel.handlers": {"xlwings"},
+    "fullemp_xl.excel.merge_handler": {"xlwings"},
+    "fullemp_xl.excel.documents_handlers": {"xlwings", "fullemp_xl.core.workdays"},  # the calendar: 公示 only
+    "fullemp_xl.excel.udf_entry": {"xlwings"},  # the COM server cleans sys.path before xlwings is imported
+    # openpyxl (0.2 s) stays off the click path and the merge worker: only the layout step of a write-back,
+    # a Strict file's dates, shared formulas and a date written into a cell need it
+    "fullemp_xl.forms.book": {"openpyxl"},
+    "fullemp_xl.xlsx.sheet": {"openpyxl"},
+    "fullemp_xl.writing.text": {"openpyxl"},
+    "fullemp_xl.assess.marking": {"fullemp_xl.builder.style", "fullemp_xl.writing.newsheet"},  # the 校验结果 sheet
+    "fullemp_xl.screening.gate": {"openpyxl"},  # load_workbook: the screening is on every read path
+    "fullemp_xl.screening.kind": {"olefile"},  # merge worker start-up: only an OLE file (.xls, encrypted) needs it
+    "fullemp_xl.rules.store": {"platformdirs"},  # click start-up: only without FULLEMP_RULES_DIR
+    "fullemp_xl.core.workdays": {"chinese_calendar"},  # FE_WORKDAY: only for a year no holiday file supplies
+    "fullemp_xl.merge.worker": {"fullemp_xl.summary.model", "fullemp_xl.merge.read",  # the process starts first
+                                "resource"},  # Unix only
+    "fullemp_xl.writing.lock": {"ctypes"},  # Windows only (kernel32)
+    # xlwings (0.5 s here, more with pandas beside it): only installing the add-in needs its files
+    "fullemp_xl.addin.install": {"xlwings"},
+    "fullemp_xl.addin.macros": {"xlwings"},
+    "fullemp_xl.cli.common": {"tqdm"},  # every command's start-up: only a shown progress bar needs it
+    "fullemp_xl.cli.merge": {"tqdm"},
+}
+
+
+def inner_imports() -> dict[str, set[str]]:
+    """module -> what it imports inside a function (ours by full name, others by their top package)."""
+    out: dict[str, set[str]] = {}
+    for f in sorted(p for p in PACKAGE.rglob("*.py") if "__pycache__" not in p.parts):
+        me = module_name(f)
+        base = me.split(".") if f.name == "__init__.py" else me.split(".")[:-1]
+        for fn in ast.walk(ast.parse(f.read_text(encoding="utf-8"))):
+            if not isinstance(fn, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level:
+                    names = [".".join(base[: len(base) - node.level + 1] + ([node.module] if node.module else []))]
+                elif isinstance(node, ast.ImportFrom):
+                    names = [node.module or ""]
+                else:
+                    continue
+                out.setdefault(me, set()).update(n if n.startswith("fullemp_xl") else n.split(".")[0] for n in names)
+    return out
+
+
+def test_imports_inside_functions_only_where_the_table_allows():
+    found = inner_imports()
+    unlisted = sorted(f"{me}: {dst}" for me, names in found.items() for dst in names
+                      if INNER_IMPORTS.get(me) != "*" and dst not in INNER_IMPORTS.get(me, set()))
+    assert unlisted == [], "import it at the top of the module, or add it to INNER_IMPORTS and docs/developer.md with why"
+    stale = sorted(f"{me}: {dst}" for me, allowed in INNER_IMPORTS.items() if allowed != "*"
+                   for dst in allowed if dst not in found.get(me, set()))
+    stale += sorted(me for me, allowed in INNER_IMPORTS.items() if allowed == "*" and me not in found)
+    assert stale == [], "no longer imported inside a function: take it out of INNER_IMPORTS and docs/developer.md"
+
+
+def test_the_developer_docs_list_every_module_with_imports_inside_functions():
+    text = (ROOT / "docs" / "developer.md").read_text(encoding="utf-8")
+    section = text.split("**函数内的导入**", 1)[1].split("\n### ", 1)[0]
+    missing = sorted(me for me in INNER_IMPORTS if f"`{me.removeprefix('fullemp_xl.')}`" not in section)
+    assert missing == []

@@ -6,6 +6,8 @@ openpyxl parses a byte (the screening itself: this package's other modules).
 """
 from __future__ import annotations
 
+import warnings
+
 from ..errors import UnusableFile
 from .limits import FORM_LIMITS
 from .screen import screen_workbook
@@ -26,8 +28,6 @@ def load_workbook(path, *, data_only: bool = False):
     openpyxl's own warnings (extensions it drops, headers it cannot parse) are English and about
     writing, not reading: they are kept from the user.
     """
-    import warnings
-
     import openpyxl
 
     check_workbook_file(path)
