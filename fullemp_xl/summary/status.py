@@ -24,13 +24,19 @@ class Standing:
     step: str  # what comes next, in a word or two, for the 拟认定名单
 
 
+def _step_name(publication: Publication, kind: str, default: str) -> str:
+    """The rule set's own name of a step of its review process (张掖 实地考察, 齐齐哈尔 实地考核; 认定 or 评定)."""
+    return next((st.name for stage in publication.process for st in stage.steps if st.kind == kind), default)
+
+
 def standing(row: SummaryRow, publication: Publication) -> Standing:
     d = row.decisions
+    inspection = _step_name(publication, "inspection", "实地考察")
     excluded = ""
     if d.civil == "撤销":
         excluded = "民政部门已撤销该社区"
     elif d.inspection == "不符合":
-        excluded = "实地考察不符合"
+        excluded = f"{inspection}不符合"
     elif d.objection == "有":
         excluded = "公示期内有异议"
     elif d.city_objection == "有" and "county" in publication.stages:
@@ -56,11 +62,11 @@ def standing(row: SummaryRow, publication: Publication) -> Standing:
     elif certified:
         step = "已认定"
     elif not d.inspection:
-        step = "待实地考察"
+        step = f"待{inspection}"
     elif "county" in publication.stages and not d.objection:
         step = "县区公示中"
     elif not d.final:
-        step = "待市级认定"
+        step = f"待市级{_step_name(publication, 'certify', '认定')}"
     else:
         step = "待认定"
     return Standing(row.eligible, county_notice, city_notice, certified, excluded, conflict, step)

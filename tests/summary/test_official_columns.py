@@ -89,3 +89,20 @@ def test_qiqihar_summary_has_only_the_city_s_columns(tmp_path):
     [row] = [r for r in load_summary(out).rows if r.community == "社区0"]
     assert row.decisions.objection == "有"
     assert standing(row, qiqihar.publication).excluded == "公示期内有异议"  # the city's 公示 had an objection
+
+
+def test_where_a_community_stands_is_said_in_the_rule_sets_own_step_names():
+    """齐齐哈尔 inspects by 实地考核 and certifies by 评定 (方案六); 张掖 by 实地考察 and 认定 (第六条)."""
+    from fullemp_xl.summary.model import Decisions, SummaryRow
+
+    zhangye, qiqihar = load_ruleset("zhangye-2023"), load_ruleset("qiqihar-2022")
+    waiting = SummaryRow(county="甘州区", street="东街街道", community="南关社区", eligible=True)
+    assert standing(waiting, qiqihar.publication).step == "待实地考核"
+    assert standing(waiting, zhangye.publication).step == "待实地考察"
+    failed = SummaryRow(county="甘州区", street="东街街道", community="南关社区", eligible=True,
+                        decisions=Decisions(inspection="不符合"))
+    assert standing(failed, qiqihar.publication).excluded == "实地考核不符合"
+    inspected = SummaryRow(county="甘州区", street="东街街道", community="南关社区", eligible=True,
+                           decisions=Decisions(inspection="符合", objection="无"))
+    assert standing(inspected, qiqihar.publication).step == "待市级评定"
+    assert standing(inspected, zhangye.publication).step == "待市级认定"
