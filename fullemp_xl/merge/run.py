@@ -25,6 +25,7 @@ from ..summary.load import Summary, load_summary
 from ..summary.identity import Who, match
 from ..summary.model import normalise_name
 from ..summary.model import ASSESSMENT, QUARANTINED, SKIPPED, Decisions, FileResult, ProblemLine, RegistryEntry, SummaryRow
+from ..summary.timeline import NOTICE, city_notices, notice_problem, parse_day
 from ..summary.write import SHEETS, Duplicate, LogLine, SummaryInput, snapshot_key, write_summary
 from .workers import Started, default_jobs, read_all
 from ..registry import read_registry, registry_title
@@ -330,6 +331,21 @@ def _published(previous: Summary | None, county_summaries) -> list:
     return lines
 
 
+def _late_county_notices(previous: Summary | None, county_summaries) -> list[ProblemLine]:
+    """A county 公示 (from a county's summary) that started when the city's own 公示 had already started: the
+    order of 第六条 broken. Named in the 问题清单 — the county summary cannot know the city's dates itself."""
+    city = city_notices(previous.published if previous else [])
+    out = []
+    for source, county in county_summaries:
+        for p in county.published:
+            start = parse_day(p.start)
+            why = notice_problem(city, "county", p.county, start) if p.kind == NOTICE and p.stage == "县区" and start else ""
+            if why:
+                out.append(ProblemLine(Path(source).name, str(Path(source).resolve()), p.county, "",
+                                       Finding("timeline.county_notice", "error", why, Location(sheet=SHEETS["published"]))))
+    return out
+
+
 def _one_rule_set(read: _Read, rules: str | None, store: Store) -> RuleSet:
     """The rule set of the merge: the one given, else the one most submissions were made with; forms of
     any other rule set are quarantined with the advice to merge them separately."""
@@ -463,6 +479,7 @@ def _merge(found, store: Store, output: Path, previous: Summary | None, registry
         early += [ProblemLine(registry_path.name, str(registry_path.resolve()), "", "",
                               Finding("registry.ambiguous", "warning", text, field="社区")) for text in ambiguous]
         early += carry_notes
+        early += _late_county_notices(previous, read.county_summaries)
         early += [ProblemLine(output.name, "", r.county, r.community, Finding(
                       "decisions.unmatched", "warning", f"上次汇总中官员为{r.county} {r.street} {r.community}填写的内容，本次找不到"
                       f"对应的社区（考评表未提交、改名或街道不同）：已保留在“{SHEETS['unmatched']}”工作表，请核对",

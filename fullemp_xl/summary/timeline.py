@@ -37,7 +37,7 @@ class Published:
         return [self.kind, self.stage, self.county, self.start, self.end, self.signed, self.number, self.made, self.file]
 
 
-def _day(text: str) -> dt.date | None:
+def parse_day(text: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text) if text else None
     except ValueError:
@@ -57,7 +57,7 @@ def announcement_problem(lines: list[Published], signed: dt.date | None) -> str:
     if signed is None:
         return ""
     for p in city_notices(lines):
-        end = _day(p.end)
+        end = parse_day(p.end)
         if end and signed <= end:
             return (f"认定公告的成文日期 {_cn(signed)} 不晚于市级公示的结束日期 {_cn(end)}（发布记录）：公示期满无异议后才能认定。"
                     f"请用 --date 给出 {_cn(end + dt.timedelta(days=1))} 以后的日期")
@@ -68,14 +68,14 @@ def notice_problem(lines: list[Published], stage: str, county: str | None, start
     """A county 公示 that starts after (or during) the city's, or a city 公示 before a county's has ended."""
     if stage == "county":
         for p in city_notices(lines):
-            city_start = _day(p.start)
+            city_start = parse_day(p.start)
             if city_start and start >= city_start:
                 return (f"县（区）公示 {_cn(start)} 开始，市级公示已于 {_cn(city_start)} 开始（发布记录）：县（区）公示在前，"
                         "公示无异议、推荐到市后才进行市级公示。请改用市级公示之前的 --start")
         return ""
     for p in lines:
         if p.kind == NOTICE and p.stage == "县区":
-            end = _day(p.end)
+            end = parse_day(p.end)
             if end and start <= end:
                 return (f"市级公示 {_cn(start)} 开始，{p.county}的县（区）公示 {_cn(end)} 才结束（发布记录）：请用 --start 给出 "
                         f"{_cn(end + dt.timedelta(days=1))} 以后的工作日")
@@ -87,7 +87,7 @@ def subsidy_problem(lines: list[Published], signed: dt.date | None) -> str:
     if signed is None:
         return ""
     for p in lines:
-        day = _day(p.signed)
+        day = parse_day(p.signed)
         if p.kind == ANNOUNCEMENT and day and signed < day:
             return (f"补助资金明细的成文日期 {_cn(signed)} 早于认定公告的成文日期 {_cn(day)}（发布记录）：认定后才能补助。"
                     "请用 --date 给出认定公告之后的日期")

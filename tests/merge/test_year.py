@@ -349,6 +349,34 @@ def test_a_county_notice_from_the_citys_summary_is_refused_and_the_countys_own_i
     assert "市级汇总表" not in proc.stdout + proc.stderr
 
 
+
+def test_a_county_notice_after_the_citys_is_named_when_the_city_merges_again(tmp_path, zhangye):
+    """第六条's order: the county 公示 comes before the city's. A county summary cannot know the city's dates, so the
+    city's merge checks the county 公示 it carries against its own 发布记录."""
+    src = tmp_path / "来件" / "甘州区"
+    submission(src, zhangye)
+    own = src / "甘州区汇总表.xlsx"
+    assert run("merge", src, "-o", own, "--county", "甘州区").returncode == 0
+    set_decisions(own, "南关社区", inspection="符合", objection="无")
+    city = tmp_path / "市汇总表.xlsx"
+    assert run("merge", tmp_path / "来件", "-o", city).returncode == 0
+    office = ("--office", "张掖市人力资源和社会保障局", "--doc-prefix", "张人社", "--number", "1", "--contact", "就业科",
+              "--phone", "0936-8212345", "--address", "张掖市人民路1号", "--email", "jy@example.cn")
+    proc = run("notice", city, "--stage", "city", "--start", "2026-12-07", "-o", tmp_path / "市级公示.docx", *office)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run("merge", "--refresh", city)  # nothing late yet
+    assert proc.returncode == 0 and "错误" not in proc.stdout, proc.stdout
+    county_office = ("--office", "甘州区人力资源和社会保障局", *office[2:])
+    proc = run("notice", own, "--stage", "county", "--county", "甘州区", "--start", "2026-12-14", "-o", src / "公示.docx",
+               *county_office)
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # the county's own summary knows no city dates
+    proc, data = merge_json("--refresh", city)
+    assert proc.returncode == 1 and data["problems"]["error"] == 1, data
+    ws = openpyxl.load_workbook(city)[SHEETS["problems"]]
+    [late] = [row for row in ws.iter_rows(values_only=True) if any("市级公示已于" in str(v) for v in row)]
+    assert "甘州区汇总表.xlsx" in late and "错误" in late and "甘州区" in late
+    assert any("县（区）公示 2026年12月14日 开始，市级公示已于 2026年12月7日 开始" in str(v) for v in late)
+
 def test_a_subsidy_statement_dated_after_its_report_deadline_asks_for_one(tmp_path):
     summary = summary_with_profile(tmp_path / "市", [summary_row_of("甘州区", "东街街道", "南关社区", 98, decisions=OK)])
     proc = run("subsidy", summary, "-o", tmp_path / "补助", "--date", "2026-12-21")
