@@ -59,7 +59,7 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="fe-bench-hostile-"))
     base = make_base(work / "base")
-    available = set(cli.commands)
+    available = set(cli.list_commands(None))
     print("kind                        commands  exit codes        peak MiB   seconds")
     rows = []
     clean = type("Clean", (), {"role": "any", "name": "clean-form"})

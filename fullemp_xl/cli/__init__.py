@@ -10,19 +10,27 @@ import click
 
 from .. import __version__
 from ..core.jsondoc import document
-from .addin import addin_group
-from .assess import score_command, validate_command
-from .base import EXIT_UNUSABLE, ZhGroup, help_hint, usage_text
-from .demo import demo_command
-from .documents import announce_command, notice_command, subsidy_command
-from .fill import fill_command
-from .merge import merge_command
-from .registry import registry_group
-from .rules import rules_group
-from .templates import templates_group
+from .base import EXIT_UNUSABLE, LazyZhGroup, help_hint, usage_text
+
+# Every command, by name, and where it lives: a module is imported only when its command is run (or when
+# the help lists the commands), so `fullemp merge` does not import the documents, the add-in or the registry.
+COMMANDS = {
+    "addin": "addin:addin_group",
+    "announce": "documents:announce_command",
+    "demo": "demo:demo_command",
+    "fill": "fill:fill_command",
+    "merge": "merge:merge_command",
+    "notice": "documents:notice_command",
+    "registry": "registry:registry_group",
+    "rules": "rules:rules_group",
+    "score": "assess:score_command",
+    "subsidy": "documents:subsidy_command",
+    "templates": "templates:templates_group",
+    "validate": "assess:validate_command",
+}
 
 
-@click.group(cls=ZhGroup, context_settings={"max_content_width": 100})
+@click.group(cls=LazyZhGroup, lazy_commands=COMMANDS, context_settings={"max_content_width": 100})
 @click.version_option(__version__, "--version", message="fullemp-xl %(version)s", help="显示版本并退出。")
 def cli():
     """fullemp —— 充分就业社区认定：生成考评表、申报表和社区名册，按名册分发，从实名制台账填报，校验、打分，
@@ -32,11 +40,6 @@ def cli():
 
     退出码：0 无错误，1 输入有错误，2 文件或参数无法使用。
     """
-
-
-for command in (templates_group, fill_command, score_command, validate_command, merge_command, rules_group, addin_group,
-                demo_command, notice_command, announce_command, subsidy_command, registry_group):
-    cli.add_command(command)
 
 
 NO_ARGS_HELP = getattr(click.exceptions, "NoArgsIsHelpError", ())  # click 8.2 and later

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import importlib
 import re
 
 import click
@@ -131,6 +132,28 @@ class ZhGroup(ZhCommand, click.Group):
 
 
 ZhGroup.group_class = ZhGroup
+
+
+class LazyZhGroup(ZhGroup):
+    """A group whose commands are imported by name when they are needed (click's documented lazy-loading
+    pattern): `lazy_commands` maps a command's name to "module:attribute" inside this package's cli/.
+    The help, the README's command reference and a mistyped name's suggestion see every command."""
+
+    def __init__(self, *args, lazy_commands: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            module, attribute = self.lazy_commands[cmd_name].split(":")
+            command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+            if command.name != cmd_name:
+                raise RuntimeError(f"lazy command {cmd_name!r} is named {command.name!r}")
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
 
 class UnknownCommand(click.UsageError):

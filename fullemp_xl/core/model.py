@@ -374,9 +374,17 @@ class RuleSet:
                 values += [b.points for b in getattr(part, "bands", ())]
         return any(Fraction(v).denominator != 1 for v in values)
 
-    @property
+    @cached_property
     def items(self) -> tuple[Item, ...]:
+        """Every item, section by section (worked out once: scoring a merge asks for it thousands of times)."""
         return tuple(i for s in self.sections for i in s.items)
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        out: dict[str, Item] = {}
+        for i in self.items:
+            out.setdefault(i.id, i)  # the first of an id, as the search it replaces
+        return out
 
     @property
     def scored_sections(self) -> tuple[Section, ...]:
@@ -402,10 +410,10 @@ class RuleSet:
         return any(s.role != "score" for s in self.sections)
 
     def item(self, item_id: str) -> Item:
-        for i in self.items:
-            if i.id == item_id:
-                return i
-        raise KeyError(item_id)
+        found = self._items_by_id.get(item_id)
+        if found is None:
+            raise KeyError(item_id)
+        return found
 
     def stage(self, stage_id: str) -> Stage:
         for s in self.stages:

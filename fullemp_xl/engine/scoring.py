@@ -11,7 +11,7 @@ from typing import Mapping
 
 from ..core.model import (Decision, GateResult, Item, ItemScore, LevelPolicy, PriorTitle, RuleSet, StageResult,
                           band_score, score_label)
-from ..rules.kinds import Veto
+from ..rules.kinds import ZERO, Veto
 
 Values = Mapping[str, object]
 
@@ -43,16 +43,16 @@ def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:
     get, rates = values.__getitem__, ruleset.rates
     vetoes = [v for v in (p.vetoes(get, rates, item.points) for p in item.parts if isinstance(p, Veto)) if v]
     if vetoes:
-        return ItemScore(item.id, item.points, Fraction(0), tuple(vetoes))
+        return ItemScore(item.id, item.points, ZERO, tuple(vetoes))
     outcomes = [p.score(get, rates) for p in item.parts if not isinstance(p, Veto)]
-    raw = sum((o.points for o in outcomes), Fraction(0))
+    raw = sum((o.points for o in outcomes), ZERO)
     reasons = [o.reason for o in outcomes if o.reason]
     if item.role == "penalty":  # the score of a 扣分项 is what it takes off the total
         taken = -raw if item.cap is None else min(-raw, item.cap)
         if taken < -raw:
             reasons.append(f"本项最多扣{_fmt(item.cap)}分")
         return ItemScore(item.id, item.points, taken, tuple(reasons))
-    score = min(max(raw, Fraction(0)), item.points)
+    score = min(max(raw, ZERO), item.points)
     if raw < 0:
         reasons.append("扣分超过本项标准分，按0分计" if item.role == "score" else "本项不加分")
     return ItemScore(item.id, item.points, score, tuple(reasons))
@@ -62,7 +62,7 @@ def section_score(section, scores) -> Fraction | None:
     """A section's score from its items': the sum; a 加分项 or 扣分项 at most its cap."""
     if None in scores:
         return None
-    got = sum(scores, Fraction(0))
+    got = sum(scores, ZERO)
     return got if section.cap is None else min(got, section.cap)
 
 
@@ -71,12 +71,12 @@ def score_parts(ruleset: RuleSet, sections: dict) -> tuple[Fraction | None, Frac
     总得分 = 基础得分 + 加分 − 扣分, never below 0 (扣完为止)."""
     def add(group):
         values = [sections[s.id] for s in group]
-        return None if not group or None in values else sum(values, Fraction(0))
+        return None if not group or None in values else sum(values, ZERO)
 
     base, bonus, penalty = add(ruleset.scored_sections), add(ruleset.bonus_sections), add(ruleset.penalty_sections)
     if base is None or (ruleset.bonus_sections and bonus is None) or (ruleset.penalty_sections and penalty is None):
         return base, bonus, penalty, None
-    return base, bonus, penalty, max(Fraction(0), base + (bonus or 0) - (penalty or 0))
+    return base, bonus, penalty, max(ZERO, base + (bonus or 0) - (penalty or 0))
 
 
 def level_score(ruleset: RuleSet, result: StageResult) -> Fraction | None:

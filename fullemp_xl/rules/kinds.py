@@ -49,7 +49,8 @@ class Outcome:
     reason: str = ""
 
 
-NOTHING = Outcome(Fraction(0), Fraction(0))
+ZERO = Fraction(0)  # one shared constant: Fractions are immutable, and scoring a merge makes many
+NOTHING = Outcome(ZERO, ZERO)
 
 
 def _capped(expr: str, cap: Fraction | None) -> str:
@@ -71,7 +72,7 @@ class Base:
         return frozenset()
 
     def score(self, get: Get, rates) -> Outcome:
-        return Outcome(self.points, Fraction(0))
+        return Outcome(self.points, ZERO)
 
     def excel(self, ref: Ref, rates) -> str:
         return excel_number(self.points)
@@ -95,9 +96,9 @@ class Award:
 
     def score(self, get: Get, rates) -> Outcome:
         if self.require.holds(get, rates):
-            return Outcome(self.points, Fraction(0))
+            return Outcome(self.points, ZERO)
         text = fill_reason(self.reason, points=self.points, **self.require.values(get, rates))
-        return Outcome(Fraction(0), self.points, text)
+        return Outcome(ZERO, self.points, text)
 
     def excel(self, ref: Ref, rates) -> str:
         return f"IF({self.require.excel(ref, rates)},{excel_number(self.points)},0)"
@@ -211,7 +212,7 @@ class Shortfall:
     def score(self, get: Get, rates) -> Outcome:
         n = get(self.fact)
         target = get(self.target_fact) if self.target_fact else self.target_value
-        short = max(Fraction(0), Fraction(target) - n)
+        short = max(ZERO, Fraction(target) - n)
         if not short:
             return NOTHING
         lost = self.points * short if self.max is None else min(self.max, self.points * short)
@@ -247,7 +248,7 @@ class Bands:
         return self.bands[0].require.fields(rates) | {"points"}
 
     def score(self, get: Get, rates) -> Outcome:
-        got = next((b.points for b in self.bands if b.require.holds(get, rates)), Fraction(0))
+        got = next((b.points for b in self.bands if b.require.holds(get, rates)), ZERO)
         lost = self.max_points - got
         if not lost:
             return Outcome(got, lost)

@@ -30,7 +30,7 @@ def row_problems(row: SummaryRow, ruleset: RuleSet) -> list[Problem]:
     that asks for more than the rule set allows."""
     who = (row.county, row.street, row.community)
     out = []
-    columns = {c.key: c for c in C.official_columns(ruleset)}
+    columns = {c.key: c for c in C.official_columns(ruleset)} if row.decisions.invalid else {}
     for key, raw in row.decisions.invalid.items():
         col = columns.get(key) or next(c for c in C.OFFICIAL if c.key == key)
         out.append(Problem(*who, key, f"“{col.header}”填了“{raw[:20]}”，应为{' / '.join(col.choices)}之一；按未填写处理"))

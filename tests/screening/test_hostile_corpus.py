@@ -33,7 +33,7 @@ def base(tmp_path_factory) -> Base:
 def available() -> set[str]:
     from fullemp_xl.cli import cli
 
-    return set(cli.commands)
+    return set(cli.list_commands(None))
 
 
 def fingerprint(paths) -> dict[str, tuple]:
