@@ -158,3 +158,4 @@ def write_registry(path, ruleset, rows):
             ws.cell(FIRST_DATA_ROW + k, j, v)
     wb.save(path)
     return path
+

@@ -212,7 +212,7 @@ def convert(pairs: list[tuple[Path, Path]], *, jobs: int | None = None, timeout:
     soffice()  # a clear message before any work when LibreOffice is missing
     jobs = max(1, min(jobs or 1, len(pairs)))
     done = [0]
-    lock = __import__("threading").Lock()
+    lock = threading.Lock()
 
     def tick(pdf: Path):
         with lock:

@@ -20,6 +20,8 @@ from lo_oracle import require_soffice
 from pdf_pages import pages, squeeze
 from conftest import run
 
+pytestmark = pytest.mark.xdist_group("documents_layout")  # its module-scoped `published` is built once per run
+
 ZHANGYE = ["甘州区", "临泽县", "高台县", "山丹县", "民乐县", "肃南裕固族自治县"]
 # the longest county-level names (their 人社局 signs a county's 公示 and 补助资金明细)
 LONGEST = ["双江拉祜族佤族布朗族傣族自治县", "积石山保安族东乡族撒拉族自治县", "莫力达瓦达斡尔族自治旗"]
@@ -180,8 +182,10 @@ def published(tmp_path_factory):
     (folder / "发文机关.toml").write_text(_profile(counties), encoding="utf-8")
     summary = write(folder / "汇总表.xlsx", rows)
     owns = [write(folder / f"{county}汇总表.xlsx", rows, county=county) for county in counties]  # merge --county
+    # each county's 公示 from its own summary, as Word; then one LibreOffice start for all of them (documents.pdf,
+    # the code --pdf runs) instead of one per county
     procs = [
-        *[run("notice", own, "--stage", "county", "--start", "2026-11-30", "-o", folder / "县区公示", "--pdf") for own in owns],
+        *[run("notice", own, "--stage", "county", "--start", "2026-11-30", "-o", folder / "县区公示") for own in owns],
         run("notice", summary, "--stage", "city", "--start", "2026-12-07", "-o", folder / "市级公示.docx", "--pdf"),
         run("announce", summary, "-o", folder / "认定公告.docx", "--pdf", "--number", "3"),
         run("subsidy", summary, "-o", folder / "补助资金", "--pdf"),
@@ -198,6 +202,10 @@ def published(tmp_path_factory):
               run("announce", qsummary, "-o", qqhr / "认定公告.docx", "--pdf", "--number", "1")]
     for proc in procs:
         assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    notices = sorted((folder / "县区公示").glob("*.docx"))
+    assert len(notices) == len(counties)
+    pdfs = convert([(docx, docx.with_suffix(".pdf")) for docx in notices])  # raises PdfError on any failure
+    assert all(pdf.exists() for pdf in pdfs)
     return folder, counties, "".join(proc.stdout for proc in procs[:len(owns)])
 
 
