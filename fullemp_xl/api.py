@@ -501,10 +501,9 @@ def nothing_to_publish(reason: str) -> Exception:
 
 def city_summary_refusal(summary) -> str:
     """Why the city's summary makes no county 公示 (第六条: the county publishes from its own summary)."""
-    from .documents.context import counties
     from .documents.publish import city_summary_refusal as refusal
 
-    return refusal(summary.ruleset, next(iter(counties(summary.rows)), "本县区"))
+    return refusal(summary)
 
 
 # ------------------------------------------------------------------ the demo (`fullemp demo`)

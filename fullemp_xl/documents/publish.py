@@ -177,14 +177,16 @@ def _record(outcome: Outcome, summary_path, lines: list, settings: Settings) -> 
 
 
 # ---------------------------------------------------------------- 公示
-def city_summary_refusal(rs, county: str | None) -> str:
-    """Why a county 公示 is not made from the city's summary, and the commands that make it from the county's own."""
+def city_summary_refusal(summary: Summary, county: str | None = None) -> str:
+    """Why a county 公示 is not made from the city's summary, and the commands that make it from the county's own
+    (for `county`, else the summary's first county)."""
+    rs = summary.ruleset
     stage = rs.publication.stage("county")
     steps = "、".join(st.name for st in stage.steps) if stage else "实地考察、公示、推荐"
     where = f"{stage.source}：" if stage and stage.source else ""
-    inspection = next((f"{stage.label}{st.name}" for st in stage.steps if st.kind == "inspection"), "实地考察") if stage \
-        else "实地考察"
-    name = county or "甘州区"
+    found = stage.step("inspection") if stage else None
+    inspection = f"{stage.label}{found.name}" if found else "实地考察"
+    name = county or next(iter(C.counties(summary.rows)), "本县区")
     return (f"这是市级汇总表，不能生成县（区）公示：县（区）公示由县（区）自己的汇总表生成（{where}县区{steps}），"
             f"市级汇总表中没有县（区）自己填写的{inspection}。请用 `fullemp merge 县区文件夹 --county {name} -o {name}汇总表.xlsx "
             f"--registry 社区名册.xlsx` 生成本县区的汇总表，在其中填写{inspection}，再用它生成："
@@ -200,7 +202,7 @@ def make_notice(summary_path, *, stage: str, start: dt.date, out, county: str | 
     summary, template, name, usage, profile = _prepare(summary_path, NOTICE, settings, summary)
     rs = summary.ruleset
     if stage == "county" and not summary.county and stage in rs.publication.stages:
-        raise UnusableFile(Path(summary_path), city_summary_refusal(rs, county or next(iter(C.counties(summary.rows)), "本县区")))
+        raise UnusableFile(Path(summary_path), city_summary_refusal(summary, county))
     if stage == "city" and summary.county:
         raise UnusableFile(Path(summary_path), f"这是{summary.county}自己的汇总表（merge --county），不能生成市级公示：市级公示由市里的汇总表"
                                                "生成（各县区报送的表格连同县区汇总表一起汇总）：`fullemp merge 各县区报送 -o 汇总表.xlsx "

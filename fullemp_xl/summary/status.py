@@ -26,7 +26,7 @@ class Standing:
 
 def _step_name(publication: Publication, kind: str, default: str) -> str:
     """The rule set's own name of a step of its review process (张掖 实地考察, 齐齐哈尔 实地考核; 认定 or 评定)."""
-    return next((st.name for stage in publication.process for st in stage.steps if st.kind == kind), default)
+    return next((step.name for stage in publication.process if (step := stage.step(kind))), default)
 
 
 def standing(row: SummaryRow, publication: Publication) -> Standing:
