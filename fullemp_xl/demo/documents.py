@@ -31,6 +31,8 @@ from ..documents.pdf import convert
 DECIDED = "汇总表（已填写决定）.xlsx"
 COUNTY_FOLDER = "县区汇总表"  # each county's own summary (merge --county), beside the documents
 OFFICIAL_CHOICES = {"inspection": "符合", "objection": "无", "final": "认定"}  # column key -> what the demo's officials type
+COUNTY_KEYS = ("inspection", "objection")  # what a county types in its own summary (第六条: it inspects and publishes;
+# 最终认定 is the city's)
 
 
 @dataclass
@@ -51,8 +53,8 @@ class DocumentsDemo:
                 *([self.registry] if self.registry else [])]
 
 
-def decide_as_officials(summary: Path, target: Path) -> Path:
-    """A copy of the summary with the blank decision cells of every eligible community filled in."""
+def decide_as_officials(summary: Path, target: Path, keys=tuple(OFFICIAL_CHOICES)) -> Path:
+    """A copy of the summary with the blank decision cells (`keys`) of every eligible community filled in."""
     heads = official_headers(load_summary(summary).ruleset)  # the rule set's own, labelled by stage
     wb = openpyxl.load_workbook(summary)
     ws = wb[SHEETS["summary"]]
@@ -61,10 +63,10 @@ def decide_as_officials(summary: Path, target: Path) -> Path:
     for row in range(HEAD_ROW + 1, ws.max_row + 1):
         if ws.cell(row, eligible).value != "是":
             continue
-        for key, value in OFFICIAL_CHOICES.items():
+        for key in keys:
             cell = ws.cell(row, header[heads[key]])
             if cell.value in (None, ""):
-                cell.value = value
+                cell.value = OFFICIAL_CHOICES[key]
     write_output(target, wb.save, force=True)
     return target
 
@@ -82,7 +84,7 @@ def county_summaries(summary, folder: Path) -> list[Path]:
         merged = folder / f"{county}汇总表.xlsx"
         merge(sources, merged, registry=registry, rules=summary.ruleset.id, year=summary.year, county=county, force=True,
               jobs=1)
-        out.append(decide_as_officials(merged, folder / f"{county}{DECIDED}"))
+        out.append(decide_as_officials(merged, folder / f"{county}{DECIDED}", COUNTY_KEYS))
     return out
 
 

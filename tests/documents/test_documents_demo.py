@@ -55,6 +55,8 @@ def test_from_submissions_through_merge_to_documents_and_next_years_forms(merged
     owns = {load_summary(p).county: p for p in result.county_summaries}
     assert "甘州区" in owns and all(load_summary(p).rows for p in owns.values())
     assert {r.county for r in load_summary(owns["甘州区"]).rows} == {"甘州区"}
+    county_decisions = [r.decisions for r in load_summary(owns["甘州区"]).rows if r.eligible]
+    assert county_decisions and all(d.inspection == "符合" and d.objection == "无" and d.final == "" for d in county_decisions)
     notice = out / "6-文书" / "公示-县区" / "甘州区-公示.docx"
     assert notice in result.documents and "2026年11月2日至2026年11月6日" in docx_text(notice)
     assert [line.county for line in load_summary(owns["甘州区"]).published] == ["甘州区"]  # recorded in the county's own
