@@ -28,8 +28,9 @@ def open_book(path: str | Path) -> FastBook:
     """The one read path of every command: the screening (every part of the package), then the
     strict reader (fullemp_xl.xlsx). Damage anywhere is UnusableFile, the same for every command."""
     path = Path(path)
-    check_workbook_file(path)
-    return read_book(path, file=path.name)
+    screened: dict = {}  # the parts as screened: the reader takes them instead of unpacking and parsing again
+    screen_workbook(path, FORM_LIMITS, keep=screened)
+    return read_book(path, file=path.name, screened=screened)
 
 
 def form_of(path: str | Path) -> str:

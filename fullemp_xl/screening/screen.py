@@ -129,20 +129,29 @@ _SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
 def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
     """The parts the workbook's relationships name (sheets, styles, strings, theme…: internal targets
     inside the package only); [] if unreadable."""
+    try:
+        data = _bounded_read(zf, "xl/_rels/workbook.xml.rels")
+        known = _REFERENCED.get(data)
+        if known is not None:  # forms of one template share this part byte for byte
+            return list(known)
+        rels = parse_xml(data)
+    except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan (or the kind check) reports it
+        return []
     out = []
-    for rels_name, source in (("xl/_rels/workbook.xml.rels", "xl/workbook.xml"),):
-        try:
-            rels = parse_xml(_bounded_read(zf, rels_name))
-        except Exception:  # noqa: BLE001 - unsafe, damaged or missing: the scan (or the kind check) reports it
+    for rel in rels.iter(f"{REL_NS}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External" or not target or "://" in target:
             continue
-        for rel in rels.iter(f"{REL_NS}Relationship"):
-            target = rel.get("Target", "")
-            if rel.get("TargetMode") == "External" or not target or "://" in target:
-                continue
-            target = resolve(source, target)
-            if not target.startswith(".."):
-                out.append(target)
+        target = resolve("xl/workbook.xml", target)
+        if not target.startswith(".."):
+            out.append(target)
+    if len(_REFERENCED) >= 64:
+        _REFERENCED.pop(next(iter(_REFERENCED)))
+    _REFERENCED[data] = tuple(out)
     return out
+
+
+_REFERENCED: dict[bytes, tuple[str, ...]] = {}
 
 
 def _bounded_read(zf: zipfile.ZipFile, name: str, limit: int = 16 * MIB) -> bytes:

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import UnusableFile
-from ..ooxml.a1 import CELL, cell_ref, column_number, range_area
-from ..ooxml.xml import UNSAFE, UnsafeXml
+from ..ooxml.a1 import range_area
+from ..ooxml.xml import UNSAFE, DamagedXml, UnsafeXml, parse_xml
 from .limits import MIB, Limits
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
@@ -51,13 +51,11 @@ def expat_parser(namespaces: bool = True):
 
 @dataclass
 class SheetMeasure:
-    """What one worksheet part holds: cell and row elements, and the extent its cells reach."""
+    """What one worksheet part holds: its cell and row elements."""
 
     part: str
     cells: int = 0
     rows: int = 0
-    max_row: int = 0
-    max_col: int = 0
 
 
 @dataclass
@@ -73,10 +71,11 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
                sheet_names: dict[str, str], keep: dict | None = None) -> dict[str, SheetMeasure]:
     """Stream every XML part; return the measure of each worksheet part (when limits.measure_sheets).
 
-    `keep`: part name -> (CRC-32, bytes) of the small parts read whole, up to KEEP_BYTES in all, so that the
-    reader that follows takes the bytes that were screened instead of decompressing them again."""
+    `keep`: part name -> (CRC-32, bytes, element tree or None) of the small parts read whole, up to KEEP_BYTES
+    in all, so that the reader that follows takes the bytes that were screened instead of decompressing them
+    again, and the worksheets as they were parsed here instead of parsing them again."""
     totals, measures = _Totals(), {}
-    kept = 0
+    kept = trees = 0
     for info in infos:
         name = info.filename
         if not name.lower().endswith(XML_SUFFIXES):
@@ -91,11 +90,12 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
         try:
             if info.file_size <= REMEMBER_BELOW:
                 data = zf.read(info)  # whole (zipfile checks the CRC): small parts are remembered by content
-                part, measure = _scan_small(name, data, limits, what)
+                part, measure, tree = _scan_small(name, data, limits, what, keep is not None and trees + len(data) <= KEEP_TREE_BYTES)
                 _add(totals, part, limits, what)
                 if keep is not None and kept + len(data) <= KEEP_BYTES:
-                    keep[name] = (info.CRC, data)
+                    keep[name] = (info.CRC, data, tree)
                     kept += len(data)
+                    trees += len(data) if tree is not None else 0
             else:
                 measure = SheetMeasure(name) if is_sheet else None
                 parser = expat_parser()
@@ -124,31 +124,61 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
 # as one already checked.
 REMEMBER_BELOW = 4 * MIB
 KEEP_BYTES = 32 * MIB  # screened parts handed to the reader, per file: memory stays bounded
+KEEP_TREE_BYTES = 8 * MIB  # of them, worksheets handed over parsed (a tree takes several times its bytes)
 _CHECKED: dict[tuple[str, bytes], tuple[_Totals, SheetMeasure | None, Limits]] = {}
 
 
-def _scan_small(name: str, data: bytes, limits: Limits, what: str) -> tuple[_Totals, SheetMeasure | None]:
-    """(what the part holds, its measure) — counted into fresh totals, so that the result can be remembered."""
+def _scan_small(name: str, data: bytes, limits: Limits, what: str,
+                want_tree: bool = False) -> tuple[_Totals, SheetMeasure | None, object]:
+    """(what the part holds, its measure, its element tree or None) — counted into fresh totals, so that the
+    result can be remembered. A worksheet not seen before is parsed by the reader's own parser (the tree is
+    handed on when `want_tree`), where that parser is known to judge it exactly as expat does (_parse_sheet)."""
     key = (name, hashlib.blake2b(data, digest_size=20).digest())
     known = _CHECKED.get(key)
     if known is not None and known[2] == limits:
         part, measure = known[0], known[1]
-        return part, (None if measure is None else dataclasses.replace(measure))
+        return part, (None if measure is None else dataclasses.replace(measure)), None
     part = _Totals()
     measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
-    parser = expat_parser()
+    tree = None
     if measure is not None:
+        tree = _parse_sheet(data, limits)
+        if tree is None:
+            expat_parser().Parse(data, True)
         counter = _SheetCounter(measure, part, limits, what)
-        parser.Parse(data, True)
         counter.feed(data)
         counter.close()
     else:
+        parser = expat_parser()
         parser.StartElementHandler = _counter(None, name, part, limits, what)
         parser.Parse(data, True)
     if len(_CHECKED) >= 512:
         _CHECKED.pop(next(iter(_CHECKED)))
     _CHECKED[key] = (part, measure, limits)
-    return part, (None if measure is None else dataclasses.replace(measure))
+    return part, (None if measure is None else dataclasses.replace(measure)), (tree if want_tree else None)
+
+
+_UTF8_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](?i:utf-?8)["']""")
+
+
+def _parse_sheet(data: bytes, limits: Limits):
+    """The worksheet as the reader parses it (ooxml.xml.parse_xml), or None where that parse cannot stand in
+    for expat's: a part with any byte outside ASCII (libxml2 follows the 5th edition of XML, which allows
+    names that expat refuses; Excel writes its sheets in ASCII, the text goes to the shared strings), one
+    that declares an encoding other than UTF-8 (expat refuses multi-byte encodings libxml2 reads), one with
+    more tags than the element limit (expat, then the count, refuse it without a tree), or one libxml2
+    refuses (expat then decides, as before: libxml2 also refuses deep nesting and relative namespace names,
+    which expat accepts). Where both parse, they agree, and both refuse any DTD.
+    tests/screening/test_screening.py compares both parsers over thousands of damaged parts."""
+    if not data.startswith(b"<") or not data.isascii():
+        return None
+    head = data[:200]
+    if (b"encoding" in head and not _UTF8_DECLARATION.match(head)) or data.count(b"<") > limits.elements:
+        return None
+    try:
+        return parse_xml(data)
+    except DamagedXml:
+        return None
 
 
 def _add(totals: _Totals, part: _Totals, limits: Limits, what: str) -> None:
@@ -175,23 +205,18 @@ def stream_into(parser, zf: zipfile.ZipFile, info: zipfile.ZipInfo, counter=None
         counter.close()
 
 
-# The elements of a worksheet that make a reader allocate, counted over the bytes expat has accepted
+# The elements of a worksheet that make a reader allocate, counted over the bytes the parser has accepted
 # (a Python call per element would cost more than the parse itself): one regular expression with a literal
-# start for the common spelling, wider ones where a producer writes namespace prefixes.
+# start for the common spelling, a wider one where a producer writes namespace prefixes.
 _PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:(?:c|row)[\s/>]")
-_PLAIN_TAGS = re.compile(rb"<(c|row)(?: |>|/>)")  # cells and rows as every producer writes them
-_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
-_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_CELL_REF = re.compile(rb"\sr=[\"']" + CELL.encode() + rb"[\"']")  # r= of a cell
-_ROW_REF = re.compile(rb"\sr=[\"'](\d{1,7})[\"']")  # r= of a row
-_CELL_REF_QUICK = re.compile(rb' r="' + CELL.encode() + rb'"')  # the same, as every producer writes them
-_ROW_REF_QUICK = re.compile(rb' r="(\d{1,7})"')
+_TAGS = re.compile(rb"<(c|row)[\s/>]")  # cells and rows, unprefixed
+_PREFIXED_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row)[\s/>]")
 _AREA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\s[^>]*?\bref=[\"']([^\"']*)[\"']")
 
 
 class _SheetCounter:
-    """What _counter counts in a worksheet (cells, rows, merged and linked area, other elements, the
-    extent), over the raw bytes; a tag cut by a chunk boundary waits for the next chunk."""
+    """What _counter counts in a worksheet (cells, rows, merged and linked area, other elements), over the
+    raw bytes; a tag cut by a chunk boundary waits for the next chunk."""
 
     def __init__(self, measure: SheetMeasure, totals: _Totals, limits: Limits, what: str):
         self.measure, self.totals, self.limits, self.what = measure, totals, limits, what
@@ -219,12 +244,8 @@ class _SheetCounter:
         if not text:
             return
         m, t, limits = self.measure, self.totals, self.limits
-        unusual = _PREFIXED.search(text) is not None or b" r='" in text or b"\tr=" in text or b"\nr=" in text
-        if unusual:
-            cells, rows = len(_CELL.findall(text)), len(_ROW.findall(text))
-        else:  # one pass: as many as counting "<c ", "<c>", "<c/>", "<row ", "<row>" and "<row/>" one by one
-            tags = _PLAIN_TAGS.findall(text)
-            cells, rows = tags.count(b"c"), tags.count(b"row")
+        tags = (_PREFIXED_TAGS if _PREFIXED.search(text) else _TAGS).findall(text)
+        cells, rows = tags.count(b"c"), tags.count(b"row")
         m.cells += cells
         m.rows += rows
         t.cells += cells
@@ -233,14 +254,6 @@ class _SheetCounter:
             raise self._too_big("单元格", limits.cells)
         if t.rows > limits.rows:
             raise self._too_big("行", limits.rows)
-        if cells or rows:  # the extent: the farthest row and column any cell or row names
-            refs = (_CELL_REF if unusual else _CELL_REF_QUICK).findall(text)
-            if refs:
-                m.max_col = max(m.max_col, max(column_number(c.decode("ascii")) for c in {c for c, _ in refs}))
-                m.max_row = max(m.max_row, max(map(int, {r for _, r in refs})))
-            row_refs = (_ROW_REF if unusual else _ROW_REF_QUICK).findall(text)
-            if row_refs:
-                m.max_row = max(m.max_row, max(map(int, set(row_refs))))
         if b"<mergeCell" in text or b"<hyperlink" in text or b":mergeCell" in text or b":hyperlink" in text:
             for ref in _AREA.findall(text):
                 t.area += range_area(ref.decode("ascii", "replace"))
@@ -277,19 +290,12 @@ def _counter(measure: SheetMeasure | None, part: str, totals: _Totals, limits: L
                 measure.cells += 1
                 if totals.cells > limits.cells:
                     raise too_big("单元格", limits.cells)
-                where = cell_ref(attrs.get("r"))
-                if where is not None:
-                    measure.max_row = max(measure.max_row, where[0])
-                    measure.max_col = max(measure.max_col, where[1])
                 return
             if local == "row":
                 totals.rows += 1
                 measure.rows += 1
                 if totals.rows > limits.rows:
                     raise too_big("行", limits.rows)
-                row = attrs.get("r", "")
-                if row.isdigit():
-                    measure.max_row = max(measure.max_row, int(row))
                 return
             if local in ("mergeCell", "hyperlink"):
                 totals.area += range_area(attrs.get("ref"))

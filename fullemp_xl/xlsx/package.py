@@ -50,8 +50,9 @@ class Package:
     the screening applied before: `xml_bytes` for each part read, `cells` for each sheet read."""
 
     def __init__(self, data: bytes | Path, source: Path, limits: Limits = FORM_LIMITS, screened: dict | None = None):
-        """`screened`: part name -> (CRC-32, bytes) the screening read whole (screen_workbook's `keep`); a part
-        whose member here has the same CRC and size is taken from there instead of being decompressed again."""
+        """`screened`: part name -> (CRC-32, bytes, tree or None) the screening read whole (screen_workbook's
+        `keep`); a part whose member here has the same CRC and size is taken from there instead of being
+        decompressed (and, where the screening parsed it, parsed) again."""
         self.source, self.limits = source, limits
         self.screened = screened or {}
         if isinstance(data, Path):
@@ -123,9 +124,17 @@ class Package:
         info = self._info(name)
         return None if info is None else Member(self, info)
 
-    def xml(self, name: str) -> etree._Element | None:
-        data = self.read(name)
-        return None if data is None else parse_part(data, name, self.source)
+    def xml(self, name: str, data: bytes | None = None) -> etree._Element | None:
+        """A part as an element tree (None when absent): the screening's own parse where it kept one (the
+        same parser on the same bytes, so the same tree; never changed by a reader), else parsed here
+        (from `data`, its bytes, when the caller has read them already)."""
+        info = self._info(name)
+        if info is None:
+            return None
+        kept = self.screened.get(info.filename)
+        if kept is not None and kept[2] is not None and kept[0] == info.CRC and len(kept[1]) == info.file_size:
+            return kept[2]
+        return parse_part(self.read(name) if data is None else data, name, self.source)
 
     def close(self) -> None:
         self.zip.close()

@@ -22,7 +22,7 @@ from ..ooxml.a1 import (
     sheet_ref,
 )
 from .numfmt import from_excel
-from .package import Package, iterparse_part, parse_part
+from .package import Package, iterparse_part
 from .workbook import WorkbookParts, ns_of, text_of
 
 STREAM_ABOVE = 4 * 1024 * 1024  # parts larger than this are streamed (memory stays bounded)
@@ -57,7 +57,7 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         rows = iterparse_part(data, part, pkg.source, ns + "row")
         merged, stream = None, True  # large sheets (ledgers): merges are not honoured there
     else:
-        root = parse_part(data, part, pkg.source)
+        root = pkg.xml(part, data)
         ns = ns_of(root)
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
