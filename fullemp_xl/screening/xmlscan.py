@@ -163,22 +163,52 @@ _UTF8_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](?i:utf-?8)["
 
 def _parse_sheet(data: bytes, limits: Limits):
     """The worksheet as the reader parses it (ooxml.xml.parse_xml), or None where that parse cannot stand in
-    for expat's: a part with any byte outside ASCII (libxml2 follows the 5th edition of XML, which allows
-    names that expat refuses; Excel writes its sheets in ASCII, the text goes to the shared strings), one
-    that declares an encoding other than UTF-8 (expat refuses multi-byte encodings libxml2 reads), one with
-    more tags than the element limit (expat, then the count, refuse it without a tree), or one libxml2
-    refuses (expat then decides, as before: libxml2 also refuses deep nesting and relative namespace names,
-    which expat accepts). Where both parse, they agree, and both refuse any DTD.
+    for expat's: a part that declares an encoding other than UTF-8 (expat refuses multi-byte encodings that
+    libxml2 reads), one with a byte outside ASCII anywhere but in text (libxml2 follows the 5th edition of
+    XML, which allows names expat refuses; _only_in_text), one with more tags than the element limit (expat,
+    then the count, refuse it without a tree), or one libxml2 refuses (expat then decides, as before:
+    libxml2 also refuses deep nesting and relative namespace names, which expat accepts). Where both parse,
+    they agree (text is checked alike, UTF-8 included), and both refuse any DTD.
     tests/screening/test_screening.py compares both parsers over thousands of damaged parts."""
-    if not data.startswith(b"<") or not data.isascii():
+    if not data.startswith(b"<"):
         return None
     head = data[:200]
     if (b"encoding" in head and not _UTF8_DECLARATION.match(head)) or data.count(b"<") > limits.elements:
         return None
     try:
-        return parse_xml(data)
+        tree = parse_xml(data)
     except DamagedXml:
         return None
+    except UnsafeXml:  # a DTD: refused alike, unless a name before it is one that expat refuses first
+        if data.isascii() or _only_in_text(data):
+            raise
+        return None
+    return tree if data.isascii() or _only_in_text(data) else None
+
+
+_QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")
+_HIGH_BYTES = bytes(int(b >= 0x80) for b in range(256))  # translate table: 1 for a byte outside ASCII, else 0
+MAX_TEXT_RUNS = 4096  # beyond this many runs of non-ASCII text, expat judges the part (it costs about as much)
+
+
+def _only_in_text(data: bytes) -> bool:
+    """Whether every byte outside ASCII of a well-formed part stands in character data, never in markup. In
+    well-formed XML the last '<' before a byte inside a tag opens that tag (a raw '<' is allowed nowhere else
+    in it), and a '>' outside quotes after it closes the tag: so a byte is in text when the stretch from the
+    last '<' holds such a '>'. A byte in an attribute value, a comment, CDATA or an instruction may get "no"
+    (then expat judges), never a wrong "yes"."""
+    marks = data.translate(_HIGH_BYTES)  # the runs are found by memchr, not by a regular expression per byte
+    start, runs = marks.find(1), 0
+    while start >= 0:
+        runs += 1
+        if runs > MAX_TEXT_RUNS:
+            return False
+        stretch = data[data.rfind(b"<", 0, start):start]
+        if b">" not in stretch or b">" not in _QUOTED.sub(b"", stretch):
+            return False
+        end = marks.find(0, start)
+        start = -1 if end < 0 else marks.find(1, end)
+    return True
 
 
 def _add(totals: _Totals, part: _Totals, limits: Limits, what: str) -> None:
