@@ -382,11 +382,18 @@ def merge(paths, out: str | Path, *, registry: str | Path | None = None, rules: 
     Re-running into an existing summary keeps the officials' columns (the old file is backed up first).
     Returns a MergeResult (communities, duplicates, missing, problems …). `started(total)` is called once the
     files are found, `progress(file_result)` after each one is read."""
-    from .merge.run import merge as run
+    from .merge.workers import Started, default_jobs
 
+    jobs = jobs or default_jobs()
+    pool = Started(jobs, rules)  # the workers start up while this process imports the merge (openpyxl, 0.2 s)
+    try:
+        from .merge.run import merge as run
+    except BaseException:
+        pool.close()
+        raise
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     return run([Path(p) for p in paths], Path(out), registry=Path(registry) if registry else None, rules=rules,
-               year=year, jobs=jobs, force=force, progress=progress, started=started, county=county)
+               year=year, jobs=jobs, force=force, progress=progress, started=started, county=county, pool=pool)
 
 
 def refresh(summary: str | Path, *, jobs: int | None = None, progress=None, started=None):

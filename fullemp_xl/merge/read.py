@@ -22,14 +22,10 @@ from ..assess.validate import meta_refusal
 from ..screening import FORM_LIMITS, screen_workbook
 from ..xlsx import open_book
 from ..summary.identity import valid_code
-from ..summary.model import ASSESSMENT, DECLARATION, QUARANTINED, SKIPPED, FileResult, StageOutcome
+from ..summary.model import ASSESSMENT, DECLARATION, SKIPPED, FileResult, StageOutcome, quarantined
 
 OTHER_FORMS = {"社区名册": "社区名册", "台账": "实名制台账", "汇总表": "汇总表"}
 OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: the city's merge looks for county summaries
-
-
-def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> FileResult:
-    return FileResult(source, link, QUARANTINED, reason=reason, mtime=mtime)
 
 
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:

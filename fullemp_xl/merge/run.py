@@ -142,16 +142,17 @@ def _previous(output: Path) -> Summary | None:
 def merge(paths: list[Path], output: Path, *, registry: Path | None = None, rules: str | None = None,
           year: int | None = None, jobs: int | None = None, force: bool = False,
           progress: Callable[[FileResult], None] | None = None, started: Callable[[int], None] | None = None,
-          now: dt.datetime | None = None, county: str | None = None) -> MergeResult:
+          now: dt.datetime | None = None, county: str | None = None, pool: Started | None = None) -> MergeResult:
     """Merge every submission under `paths` into the summary workbook at `output`; with `county`, that county's
-    own summary (its registry rows only; other counties' forms are listed, not merged)."""
+    own summary (its registry rows only; other counties' forms are listed, not merged). `pool`: workers the
+    caller started already (api.merge starts them before it imports this module); closed here either way."""
     output = Path(output)
-    for p in paths:
-        if not Path(p).exists():
-            raise UnusableFile(Path(p), "找不到这个文件或文件夹，请检查路径")
     jobs = jobs or default_jobs()
-    pool = Started(jobs, rules)  # the workers start up while the inputs are searched and the old summary read
+    pool = pool or Started(jobs, rules)  # the workers start up while the inputs are searched and the old summary read
     try:
+        for p in paths:
+            if not Path(p).exists():
+                raise UnusableFile(Path(p), "找不到这个文件或文件夹，请检查路径")
         return _discover_and_merge(paths, output, pool, registry=registry, rules=rules, year=year, jobs=jobs,
                                    force=force, progress=progress, started=started, now=now, county=county)
     finally:

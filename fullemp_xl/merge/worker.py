@@ -46,8 +46,8 @@ def _limit_memory() -> None:
 def main(argv: list[str]) -> int:
     _limit_memory()
     rules = argv[0] if argv and argv[0] else None
-    from ..summary.model import Brief
-    from .read import quarantined, read_submission
+    from ..summary.model import Brief, quarantined
+    from .read import read_submission
 
     crash_on = os.environ.get("FULLEMP_TEST_ABORT_ON", "")
     inp, out = sys.stdin.buffer, sys.stdout.buffer

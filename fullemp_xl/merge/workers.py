@@ -22,8 +22,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .discover import ArchiveReader, Candidate
-from ..summary.model import Brief, FileResult
-from .read import quarantined
+from ..summary.model import Brief, FileResult, quarantined
 from .worker import receive, send
 
 BATCH = 16

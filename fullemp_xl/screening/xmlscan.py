@@ -284,8 +284,9 @@ class _SheetCounter:
             raise self._too_big("单元格", limits.cells)
         if t.rows > limits.rows:
             raise self._too_big("行", limits.rows)
-        if b"<mergeCell" in text or b"<hyperlink" in text or b":mergeCell" in text or b":hyperlink" in text:
-            for ref in _AREA.findall(text):
+        named = [at for at in (text.find(b"mergeCell"), text.find(b"hyperlink")) if at >= 0]
+        if named:  # every range lies after the '<' before the first of these names: the rest is not searched
+            for ref in _AREA.findall(text, max(0, text.rfind(b"<", 0, min(named)))):
                 t.area += range_area(ref.decode("ascii", "replace"))
                 if t.area > limits.area:
                     raise self._too_big("合并或超链接覆盖的单元格", limits.area)

@@ -93,6 +93,11 @@ class FileResult:
         return next((s for s in self.stages if s.stage == self.final_stage), None)
 
 
+def quarantined(source: str, link: str, reason: str, mtime: float = 0.0) -> FileResult:
+    """A file the merge cannot use, with the reason shown to the user."""
+    return FileResult(source, link, QUARANTINED, reason=reason, mtime=mtime)
+
+
 class Brief(NamedTuple):
     """What the merge's parent keeps of each file while the rest waits, pickled, on disk."""
 
