@@ -209,11 +209,15 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None,
                 feed(fresh)
     finally:
         for w in workers:
+            w.alive = False  # its listener's end-of-stream is no death to report
             _stop(w)
-        for w in workers:
-            try:
-                w.process.wait(5)
-            except subprocess.TimeoutExpired:
-                w.process.kill()
-            _close_output(w)
+        if started is not None:  # waited for at the very end (an exit takes tens of ms): the summary is written first
+            started.stopped += workers
+        else:
+            for w in workers:
+                try:
+                    w.process.wait(5)
+                except subprocess.TimeoutExpired:
+                    w.process.kill()
+                _close_output(w)
         archives.close()
