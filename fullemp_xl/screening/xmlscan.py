@@ -26,6 +26,7 @@ from ..ooxml.xml import UNSAFE, DamagedXml, UnsafeXml, parse_xml
 from .limits import MIB, Limits
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+STRINGS_PART = "xl/sharedStrings.xml"
 CHUNK = 1 << 20
 DAMAGED = "工作簿已损坏（{what}）：请用 Excel 打开后另存为 .xlsx；若打不开，请向提交人要一份完好的文件"
 
@@ -83,7 +84,7 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
         what = _part_label(name, sheet_names)
         if info.file_size > limits.xml_bytes:
             raise UnusableFile(path, f"{what}过大（解压后 {info.file_size / MIB:.0f} MB，上限 {limits.xml_bytes // MIB} MB），已拒绝处理")
-        streamed_by_reader = not limits.measure_sheets and (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml")
+        streamed_by_reader = not limits.measure_sheets and (name.startswith("xl/worksheets/") or name == STRINGS_PART)
         if streamed_by_reader:
             continue
         is_sheet = name.startswith("xl/worksheets/")
@@ -131,8 +132,9 @@ _CHECKED: dict[tuple[str, bytes], tuple[_Totals, SheetMeasure | None, Limits]] =
 def _scan_small(name: str, data: bytes, limits: Limits, what: str,
                 want_tree: bool = False) -> tuple[_Totals, SheetMeasure | None, object]:
     """(what the part holds, its measure, its element tree or None) — counted into fresh totals, so that the
-    result can be remembered. A worksheet not seen before is parsed by the reader's own parser (the tree is
-    handed on when `want_tree`), where that parser is known to judge it exactly as expat does (_parse_sheet)."""
+    result can be remembered. When `want_tree`, a worksheet or the shared strings not seen before are parsed
+    by the reader's own parser and the tree handed on, where that parser is known to judge the part exactly
+    as expat does (_parse_alike); otherwise expat judges them."""
     key = (name, hashlib.blake2b(data, digest_size=20).digest())
     known = _CHECKED.get(key)
     if known is not None and known[2] == limits:
@@ -142,12 +144,17 @@ def _scan_small(name: str, data: bytes, limits: Limits, what: str,
     measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
     tree = None
     if measure is not None:
-        tree = _parse_sheet(data, limits)
+        tree = _parse_alike(data, limits) if want_tree else None
         if tree is None:
             expat_parser().Parse(data, True)
         counter = _SheetCounter(measure, part, limits, what)
         counter.feed(data)
         counter.close()
+    elif name == STRINGS_PART and want_tree and (tree := _parse_alike(data, limits)) is not None:
+        part.strings = sum(1 for _ in tree.iter("{*}si"))  # what _counter counts: every element named si
+        if part.strings > limits.cells:
+            raise _TooBig(f"{what}中的文字过多（上限 {limits.cells:,} 个），本程序不能安全地读取这么大的工作簿，已拒绝处理："
+                          "请删去无关的工作表或空白区域的格式后再提交")
     else:
         parser = expat_parser()
         parser.StartElementHandler = _counter(None, name, part, limits, what)
@@ -155,35 +162,32 @@ def _scan_small(name: str, data: bytes, limits: Limits, what: str,
     if len(_CHECKED) >= 512:
         _CHECKED.pop(next(iter(_CHECKED)))
     _CHECKED[key] = (part, measure, limits)
-    return part, (None if measure is None else dataclasses.replace(measure)), (tree if want_tree else None)
+    return part, (None if measure is None else dataclasses.replace(measure)), tree
 
 
 _UTF8_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](?i:utf-?8)["']""")
 
 
-def _parse_sheet(data: bytes, limits: Limits):
-    """The worksheet as the reader parses it (ooxml.xml.parse_xml), or None where that parse cannot stand in
-    for expat's: a part that declares an encoding other than UTF-8 (expat refuses multi-byte encodings that
-    libxml2 reads), one with a byte outside ASCII anywhere but in text (libxml2 follows the 5th edition of
-    XML, which allows names expat refuses; _only_in_text), one with more tags than the element limit (expat,
-    then the count, refuse it without a tree), or one libxml2 refuses (expat then decides, as before:
-    libxml2 also refuses deep nesting and relative namespace names, which expat accepts). Where both parse,
-    they agree (text is checked alike, UTF-8 included), and both refuse any DTD.
-    tests/screening/test_screening.py compares both parsers over thousands of damaged parts."""
+def _parse_alike(data: bytes, limits: Limits):
+    """A worksheet or the shared strings as the reader parses them (ooxml.xml.parse_xml), or None where that
+    parse cannot stand in for expat's: a part that declares an encoding other than UTF-8 (expat refuses
+    multi-byte encodings that libxml2 reads), one with a byte outside ASCII in a name or where it cannot tell
+    (libxml2 follows the 5th edition of XML, which allows names that expat refuses: _only_in_text), one with
+    more tags than the element limit (expat, then the count, refuse it without a tree), or one libxml2
+    refuses (expat then decides, as before: libxml2 also refuses deep nesting and relative namespace names,
+    which expat accepts). Where both parse, they agree (text and values are checked alike, UTF-8 included),
+    and both refuse any DTD. tests/screening/test_screening.py compares both over thousands of damaged parts."""
     if not data.startswith(b"<"):
         return None
     head = data[:200]
     if (b"encoding" in head and not _UTF8_DECLARATION.match(head)) or data.count(b"<") > limits.elements:
         return None
+    if not (data.isascii() or _only_in_text(data)):  # (judged before the parse: it costs less, and its "yes"
+        return None                                  # holds once the parse has found the part well-formed)
     try:
-        tree = parse_xml(data)
+        return parse_xml(data)  # a DTD raises UnsafeXml, as expat does at the DOCTYPE
     except DamagedXml:
         return None
-    except UnsafeXml:  # a DTD: refused alike, unless a name before it is one that expat refuses first
-        if data.isascii() or _only_in_text(data):
-            raise
-        return None
-    return tree if data.isascii() or _only_in_text(data) else None
 
 
 _QUOTED = re.compile(rb"\"[^\"]*\"|'[^']*'")
@@ -192,22 +196,39 @@ MAX_TEXT_RUNS = 4096  # beyond this many runs of non-ASCII text, expat judges th
 
 
 def _only_in_text(data: bytes) -> bool:
-    """Whether every byte outside ASCII of a well-formed part stands in character data, never in markup. In
-    well-formed XML the last '<' before a byte inside a tag opens that tag (a raw '<' is allowed nowhere else
-    in it), and a '>' outside quotes after it closes the tag: so a byte is in text when the stretch from the
-    last '<' holds such a '>'. A byte in an attribute value, a comment, CDATA or an instruction may get "no"
-    (then expat judges), never a wrong "yes"."""
+    """Whether every byte outside ASCII of a well-formed part stands in character data or an attribute value,
+    never in a name. In well-formed XML without comments, CDATA or instructions, the last '<' before a byte
+    opens the tag the byte is in or follows (a raw '<' stands nowhere else); with the quoted values before
+    the byte taken out (left to right, as a parser reads them), a '>' left over means the tag has closed (the
+    byte is in text, up to the next '<'), a quote left over opens the value the byte is in (up to the same
+    quote). Anything else may be a name: "no", and expat judges."""
+    if b"<!" in data or data.find(b"<?", 2) >= 0:  # a comment, CDATA or DTD, or an instruction after the
+        return False                                 # declaration: a '<' in them would mislead what follows
     marks = data.translate(_HIGH_BYTES)  # the runs are found by memchr, not by a regular expression per byte
-    start, runs = marks.find(1), 0
+    start, checked = marks.find(1), 0
     while start >= 0:
-        runs += 1
-        if runs > MAX_TEXT_RUNS:
+        checked += 1
+        if checked > MAX_TEXT_RUNS:
             return False
         stretch = data[data.rfind(b"<", 0, start):start]
-        if b">" not in stretch or b">" not in _QUOTED.sub(b"", stretch):
+        close = stretch.rfind(b">")
+        if close >= 0 and stretch.find(b"'", 0, close) < 0 and not stretch.count(b'"', 0, close) % 2:
+            pass  # a '>' with every value before it closed: the tag has closed, this is text
+        elif close < 0 and b"'" not in stretch and stretch.count(b'"') % 2:  # in a "…" value of the tag still open
+            close = data.find(b'"', start)
+            start = -1 if close < 0 else marks.find(1, close)
+            continue
+        elif b'"' in stretch or b"'" in stretch:
+            stretch = _QUOTED.sub(b"", stretch)
+            opened = [at for at in (stretch.find(b'"'), stretch.find(b"'")) if at >= 0]
+            if opened:  # in a value: the next run to judge is after its closing quote (a name may follow)
+                close = data.find(stretch[min(opened):min(opened) + 1], start)
+                start = -1 if close < 0 else marks.find(1, close)
+                continue
+        if b">" not in stretch:
             return False
-        end = marks.find(0, start)
-        start = -1 if end < 0 else marks.find(1, end)
+        following = data.find(b"<", start)  # in text: so is every byte up to the next tag
+        start = -1 if following < 0 else marks.find(1, following)
     return True
 
 
@@ -306,7 +327,7 @@ def _part_label(name: str, sheet_names: dict[str, str]) -> str:
 
 def _counter(measure: SheetMeasure | None, part: str, totals: _Totals, limits: Limits, what: str):
     """The StartElementHandler that counts what a reader will allocate, stopping at a limit."""
-    strings = part == "xl/sharedStrings.xml"
+    strings = part == STRINGS_PART
     comments = part.startswith("xl/comments")
 
     def too_big(kind: str, limit: int) -> _TooBig:
