@@ -8,7 +8,7 @@ from fractions import Fraction
 from ..engine import formulas
 from ..forms import names
 from ..forms.book import Book, locate
-from ..forms.reader import FormData, Meta
+from ..forms.reader import FormData, Meta, fact_names
 from ..core.model import Finding, Location, RuleSet, StageResult
 from ..core.numbers import shown
 from ..engine.scoring import item_facts
@@ -60,9 +60,8 @@ def _blank(raw) -> bool:
 
 def check_stages(data: FormData, ruleset: RuleSet) -> list[Finding]:
     out = []
-    for k, stage in enumerate(ruleset.stages):
-        fact_names = {f: names.fact(stage.id, f) for f in ruleset.facts}
-        present = {f: n for f, n in fact_names.items() if n in data.locations}
+    for k, (stage, facts) in enumerate(fact_names(ruleset)):
+        present = {fact.id: n for fact, n in facts if n in data.locations}
         blank = [f for f, n in present.items() if _blank(data.raw.get(n))]
         if present and len(blank) == len(present):
             first = data.locations[next(iter(present.values()))]
@@ -130,10 +129,10 @@ def formula_reading(fact_type: str, raw, value) -> str:
 
 def unreadable(data: FormData, ruleset: RuleSet) -> list[Unreadable]:
     out = []
-    for stage in ruleset.stages:
-        for fact in ruleset.facts.values():
-            name = names.fact(stage.id, fact.id)
-            value = data.values.get(stage.id, {}).get(fact.id)
+    for stage, facts in fact_names(ruleset):
+        values = data.values.get(stage.id, {})
+        for fact, name in facts:
+            value = values.get(fact.id)
             if value is None or name not in data.raw:
                 continue
             why = formula_reading(fact.type, data.raw[name], value)
