@@ -49,11 +49,15 @@ def main(n: int = 20) -> None:
         return [wb[s][c].value for s, c in coords]
 
     def cold():
-        """Forget what earlier runs remembered (parts checked, workbook parts parsed): one form, as a fresh process sees it."""
+        """Forget what earlier runs remembered (parts checked, workbook parts parsed, item scores kept): one form,
+        as a fresh process sees it."""
+        from fullemp_xl.engine import scoring
+        from fullemp_xl.forms import reader
         from fullemp_xl.screening import screen, xmlscan
         from fullemp_xl.xlsx import sheet, workbook
 
-        for cache in (xmlscan._CHECKED, screen._SHEET_PARTS, workbook._WORKBOOKS, workbook._STYLES, sheet._MERGES):
+        for cache in (xmlscan._CHECKED, screen._SHEET_PARTS, workbook._WORKBOOKS, workbook._STYLES, workbook._RELS,
+                      sheet._MERGES, scoring._FACTS, reader._FACT_NAMES):
             cache.clear()
 
     def score_cold():

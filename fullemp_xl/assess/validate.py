@@ -8,7 +8,7 @@ from fractions import Fraction
 from ..engine import formulas
 from ..forms import names
 from ..forms.book import Book, locate
-from ..forms.reader import FormData, Meta
+from ..forms.reader import FormData, Meta, fact_names
 from ..core.model import Finding, Location, RuleSet, StageResult
 from ..core.numbers import shown
 from ..engine.scoring import item_facts
@@ -60,9 +60,8 @@ def _blank(raw) -> bool:
 
 def check_stages(data: FormData, ruleset: RuleSet) -> list[Finding]:
     out = []
-    for k, stage in enumerate(ruleset.stages):
-        fact_names = {f: names.fact(stage.id, f) for f in ruleset.facts}
-        present = {f: n for f, n in fact_names.items() if n in data.locations}
+    for k, (stage, facts) in enumerate(fact_names(ruleset)):
+        present = {fact.id: n for fact, n in facts if n in data.locations}
         blank = [f for f, n in present.items() if _blank(data.raw.get(n))]
         if present and len(blank) == len(present):
             first = data.locations[next(iter(present.values()))]
@@ -130,10 +129,10 @@ def formula_reading(fact_type: str, raw, value) -> str:
 
 def unreadable(data: FormData, ruleset: RuleSet) -> list[Unreadable]:
     out = []
-    for stage in ruleset.stages:
-        for fact in ruleset.facts.values():
-            name = names.fact(stage.id, fact.id)
-            value = data.values.get(stage.id, {}).get(fact.id)
+    for stage, facts in fact_names(ruleset):
+        values = data.values.get(stage.id, {})
+        for fact, name in facts:
+            value = values.get(fact.id)
             if value is None or name not in data.raw:
                 continue
             why = formula_reading(fact.type, data.raw[name], value)
@@ -196,15 +195,19 @@ def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict |
     """Every formula cell still holds its formula; `points` gives the 标准分 of score cells."""
     out = []
     points = points or {}
+    cells, read = book.cells(), book.read
     for name, expected in expected_formulas.items():
-        loc = locate(book, name)
-        if loc is None:
+        where = cells.get(name)
+        if where is None:
             out.append(Finding("name.missing", "error", f"找不到公式单元格“{name}”：所在行可能被删除了，请换用新模板",
                                Location(book.file, name=name)))
             continue
-        value = book.read(loc.sheet, loc.cell)
+        value = read(*where)
+        if value == expected and value[:1] == "=":  # the formula as we wrote it: nearly every cell (no Location made for it)
+            continue
+        loc = Location(book.file, where[0], where[1], name)  # as locate() gives it
         if isinstance(value, str) and value.startswith("="):
-            if value != expected and not _same_formula(value, expected):
+            if not _same_formula(value, expected):
                 out.append(Finding("formula.changed", "warning", "公式被改动过；用 `fullemp score --write` 可恢复原公式", loc))
             continue
         text = "空白" if value is None else f"“{shown(value)}”"
@@ -218,6 +221,13 @@ def check_formulas(book: Book, expected_formulas: dict[str, str], points: dict |
 def score_points(ruleset: RuleSet) -> dict:
     return {names.score(s.id, i): i.points for s in ruleset.stages for i in ruleset.items
             if i.role != "penalty" or i.cap is not None}
+
+
+def _far_apart(x: Fraction, y: Fraction, points: Fraction) -> bool:
+    """abs(x - y) > points * ITEM_GAP; in integers when all three are whole (nearly always)."""
+    if x.denominator == 1 and y.denominator == 1 and points.denominator == 1:
+        return abs(x.numerator - y.numerator) * ITEM_GAP.denominator > points.numerator * ITEM_GAP.numerator
+    return abs(x - y) > points * ITEM_GAP
 
 
 def check_divergence(results: tuple[StageResult, ...], ruleset: RuleSet, book: Book) -> list[Finding]:
@@ -237,7 +247,7 @@ def check_divergence(results: tuple[StageResult, ...], ruleset: RuleSet, book: B
                                    f"扣分项{item.shown}：{ruleset.stage(first.stage).label}扣{formulas.excel_number(a.score)}分，"
                                    f"{ruleset.stage(last.stage).label}扣{formulas.excel_number(b.score)}分，请核实", loc))
             continue
-        if abs(a.score - b.score) > a.points * ITEM_GAP:
+        if _far_apart(a.score, b.score, a.points):
             loc = locate(book, names.score(first.stage, item)) or Location(book.file)
             out.append(Finding("stages.diverge", "warning",
                                f"序号{item.shown}：{ruleset.stage(first.stage).label}{formulas.excel_number(a.score)}分，{ruleset.stage(last.stage).label}{formulas.excel_number(b.score)}分，相差超过标准分的一半，请核实",

@@ -90,10 +90,17 @@ def _reject_text(text: str, raw: str, what: str) -> Parsed:
     return Parsed(problem=f"“{quoted}”不是有效的{what}")
 
 
+# Parsed is immutable: the answers for the values nearly every cell holds are made once and shared
+EMPTY, YES, NO = Parsed(), Parsed(True), Parsed(False)
+SMALL_COUNTS = tuple(Parsed(n) for n in range(1001))
+
+
 def parse_count(raw) -> Parsed:
     """A whole number ≥ 0 (people, households, items), at most MAX_COUNT."""
+    if type(raw) is int and 0 <= raw <= 1000:  # a number typed as a number (not a bool): most cells
+        return SMALL_COUNTS[raw]
     if raw is None:
-        return Parsed()
+        return EMPTY
     if isinstance(raw, bool):
         return Parsed(problem="这里应填人数（非负整数），不是是/否")
     if isinstance(raw, (dt.date, dt.datetime, dt.time)):
@@ -132,10 +139,12 @@ def _too_large(quoted: str) -> Parsed:
 
 def parse_flag(raw) -> Parsed:
     """是 / 否; common synonyms accepted with a note."""
+    if raw == "是" or raw is True:  # chosen from the drop-down list: most cells
+        return YES
+    if raw == "否" or raw is False:
+        return NO
     if raw is None:
-        return Parsed()
-    if isinstance(raw, bool):
-        return Parsed(raw)
+        return EMPTY
     if isinstance(raw, (int, float)) and raw in (0, 1):
         return Parsed(bool(raw), note=f"数值 {_num(raw)} 已按“{'是' if raw else '否'}”计，请从下拉列表选择")
     text = _clean(str(raw)).upper()

@@ -16,53 +16,106 @@ from ..rules.kinds import ZERO, Veto
 Values = Mapping[str, object]
 
 
-_FACTS: dict[tuple[int, int], tuple[Item, RuleSet, tuple[str, ...]]] = {}
+_FACTS: dict[tuple[int, int], tuple[Item, RuleSet, tuple[str, ...], tuple, tuple, dict]] = {}
+SCORES_KEPT = 512  # per item: the item scores of the last distinct inputs (see score_item)
 
 
-def item_facts(item: Item, ruleset: RuleSet) -> tuple[str, ...]:
-    """The base data an item reads, in first-use order (worked out once per item: a merge scores thousands)."""
+def _compiled(item: Item, ruleset: RuleSet) -> tuple[tuple[str, ...], tuple, tuple, dict]:
+    """(the base data an item reads in first-use order, its vetoes, its other parts, its scores so far):
+    worked out once per item of a loaded rule set (a merge scores thousands of forms). The entry holds
+    the item and rule set themselves, so their ids cannot be reused while it exists."""
     known = _FACTS.get((id(item), id(ruleset)))
     if known is not None and known[0] is item and known[1] is ruleset:
-        return known[2]
+        return known[2:]
     seen: dict[str, None] = {}
     for part in item.parts:
         for fact in part.facts(ruleset.rates):
             seen.setdefault(fact, None)
     if len(_FACTS) > 10_000:
         _FACTS.clear()
-    facts = tuple(seen)
-    _FACTS[(id(item), id(ruleset))] = (item, ruleset, facts)
-    return facts
+    vetoes = tuple(p for p in item.parts if isinstance(p, Veto))
+    others = tuple(p for p in item.parts if not isinstance(p, Veto))
+    _FACTS[(id(item), id(ruleset))] = known = (item, ruleset, tuple(seen), vetoes, others, {})
+    return known[2:]
+
+
+def item_facts(item: Item, ruleset: RuleSet) -> tuple[str, ...]:
+    """The base data an item reads, in first-use order."""
+    return _compiled(item, ruleset)[0]
+
+
+def total(values) -> Fraction:
+    """The sum of Fractions (or ints), as a Fraction: whole numbers (nearly every score) are added as ints
+    and one Fraction is built, instead of one per addition."""
+    whole = 0
+    for value in values:
+        if value.denominator != 1:
+            return sum(values, ZERO)
+        whole += value.numerator
+    return Fraction(whole)
+
+
+def _above(a, b) -> bool:
+    """a > b for Fractions or ints; whole numbers compared as ints."""
+    if a.denominator == 1 and b.denominator == 1:
+        return a.numerator > b.numerator
+    return a > b
 
 
 def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:
-    missing = [f for f in item_facts(item, ruleset) if values.get(f) is None]
+    """An item's score is a pure function of the rule set, the item and the values of the facts it reads
+    (item_facts; a part reads no other): for inputs that are counts, flags or blanks (what the reader
+    gives for nearly every cell), the score is kept per item, keyed on each value with its type (1 and
+    True are equal keys in a dict), and given again. Other values (floats: 0.0 and -0.0 are one key
+    but may read differently in a reason) are always scored afresh."""
+    facts, veto_parts, parts, kept = _compiled(item, ruleset)
+    inputs = tuple(values.get(f) for f in facts)
+    types = tuple(map(type, inputs))
+    if not _KEPT_TYPES.issuperset(types):
+        return _score_item(item, values, ruleset, facts, veto_parts, parts)
+    key = (inputs, types)
+    found = kept.get(key)
+    if found is None:
+        found = _score_item(item, values, ruleset, facts, veto_parts, parts)
+        if len(kept) >= SCORES_KEPT:
+            kept.clear()
+        kept[key] = found
+    return found
+
+
+_KEPT_TYPES = frozenset({int, bool, type(None)})
+
+
+def _score_item(item: Item, values: Values, ruleset: RuleSet, facts, veto_parts, parts) -> ItemScore:
+    missing = [f for f in facts if values.get(f) is None]
     if missing:
         labels = "、".join(ruleset.facts[f].label for f in missing)
         return ItemScore(item.id, item.points, None, (f"基础数据未填或无效：{labels}",))
     get, rates = values.__getitem__, ruleset.rates
-    vetoes = [v for v in (p.vetoes(get, rates, item.points) for p in item.parts if isinstance(p, Veto)) if v]
+    vetoes = [v for v in (p.vetoes(get, rates, item.points) for p in veto_parts) if v]
     if vetoes:
         return ItemScore(item.id, item.points, ZERO, tuple(vetoes))
-    outcomes = [p.score(get, rates) for p in item.parts if not isinstance(p, Veto)]
-    raw = sum((o.points for o in outcomes), ZERO)
+    outcomes = [p.score(get, rates) for p in parts]
+    raw = total([o.points for o in outcomes])
     reasons = [o.reason for o in outcomes if o.reason]
     if item.role == "penalty":  # the score of a 扣分项 is what it takes off the total
         taken = -raw if item.cap is None else min(-raw, item.cap)
         if taken < -raw:
             reasons.append(f"本项最多扣{_fmt(item.cap)}分")
         return ItemScore(item.id, item.points, taken, tuple(reasons))
-    score = min(max(raw, ZERO), item.points)
-    if raw < 0:
+    negative = raw.numerator < 0
+    floor = ZERO if negative else raw
+    score = item.points if _above(floor, item.points) else floor  # min(max(raw, 0), 标准分)
+    if negative:
         reasons.append("扣分超过本项标准分，按0分计" if item.role == "score" else "本项不加分")
     return ItemScore(item.id, item.points, score, tuple(reasons))
 
 
 def section_score(section, scores) -> Fraction | None:
     """A section's score from its items': the sum; a 加分项 or 扣分项 at most its cap."""
-    if None in scores:
+    if any(s is None for s in scores):
         return None
-    got = sum(scores, ZERO)
+    got = total(scores)
     return got if section.cap is None else min(got, section.cap)
 
 
@@ -71,7 +124,7 @@ def score_parts(ruleset: RuleSet, sections: dict) -> tuple[Fraction | None, Frac
     总得分 = 基础得分 + 加分 − 扣分, never below 0 (扣完为止)."""
     def add(group):
         values = [sections[s.id] for s in group]
-        return None if not group or None in values else sum(values, ZERO)
+        return None if not group or any(v is None for v in values) else total(values)
 
     base, bonus, penalty = add(ruleset.scored_sections), add(ruleset.bonus_sections), add(ruleset.penalty_sections)
     if base is None or (ruleset.bonus_sections and bonus is None) or (ruleset.penalty_sections and penalty is None):

@@ -89,16 +89,31 @@ def read_prior(book: Book, data: FormData, ruleset: RuleSet) -> PriorTitle:
     return PriorTitle(title, year)
 
 
+_FACT_NAMES: dict[int, tuple[RuleSet, tuple]] = {}
+
+
+def fact_names(ruleset: RuleSet) -> tuple[tuple[object, tuple[tuple[object, str], ...]], ...]:
+    """Per stage, every fact with the defined name of its cell: ((stage, ((fact, name), …)), …) in the rule
+    set's order, worked out once per loaded rule set (a merge reads thousands of forms)."""
+    known = _FACT_NAMES.get(id(ruleset))
+    if known is None or known[0] is not ruleset:
+        if len(_FACT_NAMES) > 64:
+            _FACT_NAMES.clear()
+        known = _FACT_NAMES[id(ruleset)] = (ruleset, tuple(
+            (stage, tuple((fact, names.fact(stage.id, fact.id)) for fact in ruleset.facts.values()))
+            for stage in ruleset.stages))
+    return known[1]
+
+
 def read_assessment(book: Book, ruleset: RuleSet, meta: Meta | None = None) -> FormData:
     """Identity, prior title and every stage's base data of a 考评表."""
     meta = meta or read_meta(book)
     data = FormData(meta, {}, PriorTitle())
     read_identity(book, data)
     data.prior = read_prior(book, data, ruleset)
-    for stage in ruleset.stages:
+    for stage, facts in fact_names(ruleset):
         stage_values: dict[str, object] = {}
-        for fact in ruleset.facts.values():
-            name = names.fact(stage.id, fact.id)
+        for fact, name in facts:
             loc = locate(book, name)
             if loc is None:
                 data.findings.append(Finding("name.missing", "error", f"找不到“{fact.label}”（{stage.label}）所在的单元格：该行可能被删除了。请从模板恢复该行",

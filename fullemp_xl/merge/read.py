@@ -133,9 +133,10 @@ def _recorded(book, ruleset: RuleSet, result) -> tuple[int | float | None, list[
     """The stage total the file records, and a finding for every recorded value the engine disagrees with."""
     label = ruleset.stage(result.stage).label
     out: list[Finding] = []
+    cells = book.cells()
 
     def cached(name: str):
-        where = book.cells().get(name)
+        where = cells.get(name)
         return (book.cached(*where), where) if where else (None, None)
 
     def differs(recorded, computed) -> bool:

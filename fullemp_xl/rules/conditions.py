@@ -69,6 +69,8 @@ class FactTest:
             return bool(value) is self.expect
         if self.percent:
             return OPS[self.op](float(value), float(self.value / 100))
+        if type(value) is int and self.value.denominator == 1:  # a count against a whole number: no Fraction to build
+            return OPS[self.op](value, self.value.numerator)
         return OPS[self.op](Fraction(value), self.value)
 
     def excel(self, ref: Ref, rates) -> str:
@@ -107,6 +109,9 @@ class RateTest:
         num, den = get(r.numerator), get(r.denominator)
         if den == 0:
             return r.empty_met
+        if type(num) is int and type(den) is int:  # counts (always, from the reader): the same comparison in integers
+            p = self.percent
+            return OPS[self.op](num * 100 * p.denominator, p.numerator * den)
         return OPS[self.op](Fraction(num) * 100, self.percent * den)
 
     def excel(self, ref: Ref, rates) -> str:

@@ -25,7 +25,6 @@ class FastBook:
         self.file = file
         self.parts = WorkbookParts(pkg)
         self._sheets: dict[str, SheetCells] = {}
-        self._by_sheet: dict[str, set[str]] | None = None
 
     @property
     def sheetnames(self) -> list[str]:
@@ -49,14 +48,9 @@ class FastBook:
 
     named_only = True
 
-    def _named_refs(self, sheet: str) -> set[str]:
-        """The cells defined names point at, per sheet."""
-        if self._by_sheet is None:
-            self._by_sheet = {}
-            for where in self.parts.names.values():
-                if where:
-                    self._by_sheet.setdefault(where[0], set()).add(where[1])
-        return self._by_sheet.get(sheet, set())
+    def _named_refs(self, sheet: str) -> frozenset[str]:
+        """The cells defined names point at, per sheet (worked out once per workbook.xml: WorkbookParts)."""
+        return self.parts.named_refs.get(sheet, frozenset())
 
     def rows(self, sheet: str) -> Iterator[Row]:
         """Every row of a worksheet that holds a value, streamed: (row number, column (A = 1) -> the value
@@ -66,15 +60,20 @@ class FastBook:
             raise UnusableFile(self.pkg.source, f"工作簿中没有工作表“{sheet}”")
         return sheet_rows(self.pkg, self.parts, part, sheet)
 
-    def read(self, sheet: str, cell: str) -> object:
+    def _holding(self, sheet: str, cell: str) -> SheetCells:
+        """The cells of a sheet that hold `cell`: what sheet(sheet, cell) gives, without the call when the
+        sheet is read already (the form readers ask ~150 cells per form)."""
         cells = self._sheets.get(sheet)
-        if cells is None or not (cells.complete or cell in self._named_refs(sheet)):
+        if cells is None or not (cells.complete or cell in self.parts.named_refs.get(sheet, ())):
             cells = self.sheet(sheet, cell)
-        return cells.values.get(split_ref(cell))
+        return cells
+
+    def read(self, sheet: str, cell: str) -> object:
+        return self._holding(sheet, cell).values.get(split_ref(cell))
 
     def cached(self, sheet: str, cell: str) -> object:
         """The cached result of a formula cell (None when the producer stored none), else the cell's value."""
-        cells = self.sheet(sheet, cell)
+        cells = self._holding(sheet, cell)
         key = split_ref(cell)
         return cells.cached[key] if key in cells.cached else cells.values.get(key)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
+from types import MappingProxyType
 
 from ..errors import UnusableFile
 from ..ooxml.a1 import destination
@@ -34,11 +35,20 @@ def rel_id(element) -> str | None:
 
 
 def relationships(pkg: Package, part: str) -> dict[str, tuple[str, str]]:
-    """rId -> (type, resolved part name) of a part's .rels."""
-    root = pkg.xml(rels_part(part))
+    """rId -> (type, resolved part name) of a part's .rels (read-only: forms of one template share it)."""
+    name = rels_part(part)
+    data = pkg.read(name)
+    if data is None:
+        return {}
+    key = (part, data)
+    known = _RELS.get(key)
+    if known is None:
+        known = _RELS.remember(key, MappingProxyType(_relationships(parse_part(data, name, pkg.source), part)))
+    return known
+
+
+def _relationships(root, part: str) -> dict[str, tuple[str, str]]:
     out = {}
-    if root is None:
-        return out
     for rel in root.iter(PKG_REL + "Relationship"):
         if rel.get("TargetMode") == "External":
             continue
@@ -71,7 +81,7 @@ class _Recent(dict):
         return value
 
 
-_WORKBOOKS, _STYLES = _Recent(), _Recent()
+_WORKBOOKS, _STYLES, _RELS = _Recent(), _Recent(), _Recent()
 
 
 class WorkbookParts:
@@ -88,8 +98,8 @@ class WorkbookParts:
         known = _WORKBOOKS.get(key)
         if known is None:
             known = _WORKBOOKS.remember(key, self._parse(data, main))
-        self.ns, self.rels, self.epoch, self.sheets, self.order, self._names, self.worksheets = known
-        self.names = {name: where if where[0] in self.sheets else None for name, where in self._names.items()}
+        (self.ns, self.rels, self.epoch, self.sheets, self.order, self._names, self.worksheets,
+         self.names, self.named_refs) = known
 
     def _parse(self, data: bytes, main: str):
         pkg = self.pkg
@@ -118,7 +128,15 @@ class WorkbookParts:
             if dn.get("localSheetId") is not None:
                 continue  # sheet-scoped: openpyxl keeps these on the sheet, not in wb.defined_names
             names[dn.get("name", "")] = destination(dn.text or "") or ("", "")
-        return ns, rels, MAC_EPOCH if date1904 else WINDOWS_EPOCH, sheets, order, names, worksheets
+        # defined name -> (sheet, cell), None when its sheet is not there; and per sheet the cells named
+        cells = {name: where if where[0] in sheets else None for name, where in names.items()}
+        by_sheet: dict[str, set[str]] = {}
+        for where in cells.values():
+            if where:
+                by_sheet.setdefault(where[0], set()).add(where[1])
+        named_refs = MappingProxyType({sheet: frozenset(refs) for sheet, refs in by_sheet.items()})
+        return (ns, rels, MAC_EPOCH if date1904 else WINDOWS_EPOCH, sheets, order, names, worksheets,
+                MappingProxyType(cells), named_refs)
 
     def _part(self, kind: str) -> str | None:
         return next((p for t, p in self.rels.values() if t.endswith("/" + kind)), None)
