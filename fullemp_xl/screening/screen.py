@@ -13,7 +13,7 @@ from ..ooxml.xml import parse_xml
 from .kind import refuse_non_workbook_bytes, refuse_non_workbook_package
 from .limits import FORM_LIMITS, MIB, Limits
 from .package import check_members
-from .xmlscan import DAMAGED, SheetMeasure, scan_parts
+from .xmlscan import DAMAGED, scan_parts
 
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -21,21 +21,21 @@ OFFICE_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relation
 
 
 def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = None,
-                    keep: dict | None = None) -> dict[str, SheetMeasure]:
-    """Refuse anything but a plain, sane, affordable .xlsx (UnusableFile); return each sheet's measure.
+                    keep: dict | None = None) -> None:
+    """Refuse anything but a plain, sane, affordable .xlsx (UnusableFile).
 
     `data`: the workbook's bytes when it is not a file of its own (a member of a zip archive); `path`
-    then only names it. The measures are keyed by sheet name (part name where the workbook does not
-    say), and empty when limits.measure_sheets is False (the reader streams the sheets and enforces
-    the limits).
+    then only names it. With limits.measure_sheets False the reader streams the sheets and the shared
+    strings and enforces the limits itself.
 
     This is the one screening policy of every command (README: 数据安全): every part of the package is
     checked, the parts no command reads (docProps, theme, …) as strictly as the sheets, and a part
     the workbook's relationships name but the package lacks (or holds under a name in another case)
     is damage.
 
-    `keep`: a dict that receives the XML parts the screening read whole (part name -> (CRC-32, bytes)),
-    for `xlsx.open_book(..., screened=keep)`: the reader then parses the bytes that were screened.
+    `keep`: a dict that receives the XML parts the screening read whole (part name -> (CRC-32, bytes, tree or
+    None)), for `xlsx.open_book(..., screened=keep)`: the reader then takes the bytes, and the worksheets and
+    shared strings as parsed, that were screened.
     """
     path = Path(path)
     size = regular_file_size(path) if data is None else len(data)
@@ -63,12 +63,11 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = Non
             for part in referenced_parts(zf):
                 if part not in names:
                     raise UnusableFile(path, DAMAGED.format(what=f"缺少“{part}”部分"))
-            measures = scan_parts(path, zf, infos, limits, sheets, keep)
+            scan_parts(path, zf, infos, limits, sheets, keep)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None
     except OSError as exc:
         raise UnusableFile(path, unreadable(exc)) from None
-    return {sheets.get(part, part): m for part, m in measures.items()}
 
 
 def regular_file_size(path: Path) -> int:

@@ -1,13 +1,16 @@
-"""Every XML part of a package, streamed once through expat: safe, complete, and measured.
+"""Every XML part of a package, checked once: safe, complete, and within the limits.
 
 Safe: a DOCTYPE, an entity declaration or an external reference anywhere refuses the file (no
 producer of workbooks writes them; they are how XML bombs and file disclosure work). The same
 refusal guards every XML parser of ours (`ooxml.xml.parse_xml`, `expat_parser`), and openpyxl parses
 through defusedxml. Complete: a part that breaks off, whose compressed data is damaged or whose checksum
-is wrong is damage, reported as such, never read in part. Measured: the elements that make a
-reader allocate (cells, rows, merged and hyperlinked ranges, shared strings, comments, and all
+is wrong is damage, reported as such, never read in part. Within the limits: the elements that make
+a reader allocate (cells, rows, merged and hyperlinked ranges, shared strings, comments, and all
 other elements) are counted as they stream past, and a limit stops the scan the moment it is
-crossed, so a hostile part costs no more than the limit.
+crossed, so a hostile part costs no more than the limit; a small part whose tags alone could not
+reach any limit is not counted one by one (scan_parts). Parsed: a worksheet or the shared strings
+a reader will parse are parsed here by its parser where that parser judges exactly as expat does,
+and the tree handed on (_parse_alike); every other part is parsed by expat.
 """
 from __future__ import annotations
 
@@ -51,15 +54,6 @@ def expat_parser(namespaces: bool = True):
 
 
 @dataclass
-class SheetMeasure:
-    """What one worksheet part holds: its cell and row elements."""
-
-    part: str
-    cells: int = 0
-    rows: int = 0
-
-
-@dataclass
 class _Totals:
     cells: int = 0
     rows: int = 0
@@ -69,14 +63,21 @@ class _Totals:
 
 
 def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits,
-               sheet_names: dict[str, str], keep: dict | None = None) -> dict[str, SheetMeasure]:
-    """Stream every XML part; return the measure of each worksheet part (when limits.measure_sheets).
+               sheet_names: dict[str, str], keep: dict | None = None) -> None:
+    """Stream every XML part: refuse damage, unsafe XML and a workbook beyond the limits (UnusableFile).
+
+    A small part whose tags ('<') could not take any running count past its limit even if every tag were a
+    cell, a row, a string and an element is only checked (well-formed; its merged and linked area, which
+    no tag count bounds, counted exactly): a form never comes near a limit. From the first part that could,
+    every part is counted one by one, the earlier ones first, in order — so the refusal, when there is one,
+    names the same part and the same count as counting everything would.
 
     `keep`: part name -> (CRC-32, bytes, element tree or None) of the small parts read whole, up to KEEP_BYTES
     in all, so that the reader that follows takes the bytes that were screened instead of decompressing them
     again, and the worksheets as they were parsed here instead of parsing them again."""
-    totals, measures = _Totals(), {}
+    totals = _Totals()
     kept = trees = 0
+    bound, bounded = 0, []  # tags of the parts only checked so far, and (info, label) of each
     for info in infos:
         name = info.filename
         if not name.lower().endswith(XML_SUFFIXES):
@@ -87,24 +88,35 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
         streamed_by_reader = not limits.measure_sheets and (name.startswith("xl/worksheets/") or name == STRINGS_PART)
         if streamed_by_reader:
             continue
-        is_sheet = name.startswith("xl/worksheets/")
         try:
             if info.file_size <= REMEMBER_BELOW:
                 data = zf.read(info)  # whole (zipfile checks the CRC): small parts are remembered by content
-                part, measure, tree = _scan_small(name, data, limits, what, keep is not None and trees + len(data) <= KEEP_TREE_BYTES)
-                _add(totals, part, limits, what)
+                key = (name, hashlib.blake2b(data, digest_size=20).digest())
+                want_tree = keep is not None and trees + len(data) <= KEEP_TREE_BYTES
+                tags = data.count(b"<")
+                if bounded is not None and _room(totals, bound + tags, limits):
+                    area, tree = _check_small(key, data, limits, want_tree)
+                    _add(totals, _Totals(area=area), limits, what)
+                    bound += tags
+                    bounded.append((info, what))
+                else:
+                    _count_exactly(zf, bounded or (), totals, limits)
+                    bounded = None  # counted one by one from here on
+                    part, tree = _scan_small(key, data, limits, what, want_tree)
+                    _add(totals, part, limits, what)
                 if keep is not None and kept + len(data) <= KEEP_BYTES:
                     keep[name] = (info.CRC, data, tree)
                     kept += len(data)
                     trees += len(data) if tree is not None else 0
-            else:
-                measure = SheetMeasure(name) if is_sheet else None
+            else:  # a large part is streamed and counted as it streams, against exact running counts
+                _count_exactly(zf, bounded or (), totals, limits)
+                bounded = None
                 parser = expat_parser()
                 counter = None
-                if measure is not None:  # the bulk of a workbook: counted in C, expat only checks the XML
-                    counter = _SheetCounter(measure, totals, limits, what)
+                if name.startswith("xl/worksheets/"):  # the bulk of a workbook: counted in C, expat only checks the XML
+                    counter = _SheetCounter(totals, limits, what)
                 else:
-                    parser.StartElementHandler = _counter(measure, name, totals, limits, what)
+                    parser.StartElementHandler = _counter(name, totals, limits, what)
                 stream_into(parser, zf, info, counter)
         except _TooBig as exc:
             raise UnusableFile(path, exc.message) from None
@@ -114,9 +126,21 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
             raise UnusableFile(path, DAMAGED.format(what=f"{what}的内容不完整或有错")) from None
         except (zlib.error, zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError, ValueError):
             raise UnusableFile(path, DAMAGED.format(what=f"{what}的压缩数据出错")) from None
-        if measure is not None:
-            measures[name] = measure
-    return measures
+
+
+def _room(totals: _Totals, tags: int, limits: Limits) -> bool:
+    """Whether `tags` more cells, rows, strings and other elements each would still be within the limits."""
+    return (totals.cells + tags <= limits.cells and totals.rows + tags <= limits.rows
+            and totals.strings + tags <= limits.cells and totals.others + tags <= limits.elements)
+
+
+def _count_exactly(zf: zipfile.ZipFile, bounded, totals: _Totals, limits: Limits) -> None:
+    """Count the parts only checked so far one by one, in their order (their area is in the totals already)."""
+    for info, what in bounded:
+        data = zf.read(info)
+        part, _ = _scan_small((info.filename, hashlib.blake2b(data, digest_size=20).digest()), data, limits, what)
+        part.area = 0
+        _add(totals, part, limits, what)
 
 
 # Parts up to this size are read whole and remembered by their content: the forms of one template
@@ -126,28 +150,44 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
 REMEMBER_BELOW = 4 * MIB
 KEEP_BYTES = 32 * MIB  # screened parts handed to the reader, per file: memory stays bounded
 KEEP_TREE_BYTES = 8 * MIB  # of them, worksheets handed over parsed (a tree takes several times its bytes)
-_CHECKED: dict[tuple[str, bytes], tuple[_Totals, SheetMeasure | None, Limits]] = {}
+_CHECKED: dict[tuple[str, bytes], tuple[_Totals, Limits]] = {}  # parts counted one by one
+_SOUND: dict[tuple[str, bytes], int] = {}  # parts found well-formed and safe -> their merged and linked area
 
 
-def _scan_small(name: str, data: bytes, limits: Limits, what: str,
-                want_tree: bool = False) -> tuple[_Totals, SheetMeasure | None, object]:
-    """(what the part holds, its measure, its element tree or None) — counted into fresh totals, so that the
-    result can be remembered. When `want_tree`, a worksheet or the shared strings not seen before are parsed
-    by the reader's own parser and the tree handed on, where that parser is known to judge the part exactly
-    as expat does (_parse_alike); otherwise expat judges them."""
-    key = (name, hashlib.blake2b(data, digest_size=20).digest())
+def _check_small(key: tuple[str, bytes], data: bytes, limits: Limits, want_tree: bool) -> tuple[int, object]:
+    """(the part's merged and linked area, its element tree or None), once it is found well-formed and safe.
+    When `want_tree`, a worksheet or the shared strings not seen before are parsed by the reader's own
+    parser and the tree handed on, where that parser judges the part exactly as expat does (_parse_alike);
+    otherwise, and for every other part, expat judges them."""
+    area = _SOUND.get(key)
+    if area is not None:
+        return area, None
+    name = key[0]
+    tree = _parse_alike(data, limits) if want_tree and (name.startswith("xl/worksheets/") or name == STRINGS_PART) else None
+    if tree is None:
+        expat_parser().Parse(data, True)
+    area = _area(data) if name.startswith("xl/worksheets/") else 0
+    if len(_SOUND) >= 512:
+        _SOUND.pop(next(iter(_SOUND)))
+    _SOUND[key] = area
+    return area, tree
+
+
+def _scan_small(key: tuple[str, bytes], data: bytes, limits: Limits, what: str,
+                want_tree: bool = False) -> tuple[_Totals, object]:
+    """(what the part holds, counted one by one into fresh totals so that it can be remembered; its element
+    tree or None, as _check_small)."""
     known = _CHECKED.get(key)
-    if known is not None and known[2] == limits:
-        part, measure = known[0], known[1]
-        return part, (None if measure is None else dataclasses.replace(measure)), None
+    if known is not None and known[1] == limits:
+        return dataclasses.replace(known[0]), None
+    name = key[0]
     part = _Totals()
-    measure = SheetMeasure(name) if name.startswith("xl/worksheets/") else None
     tree = None
-    if measure is not None:
+    if name.startswith("xl/worksheets/"):
         tree = _parse_alike(data, limits) if want_tree else None
         if tree is None:
             expat_parser().Parse(data, True)
-        counter = _SheetCounter(measure, part, limits, what)
+        counter = _SheetCounter(part, limits, what)
         counter.feed(data)
         counter.close()
     elif name == STRINGS_PART and want_tree and (tree := _parse_alike(data, limits)) is not None:
@@ -157,12 +197,12 @@ def _scan_small(name: str, data: bytes, limits: Limits, what: str,
                           "请删去无关的工作表或空白区域的格式后再提交")
     else:
         parser = expat_parser()
-        parser.StartElementHandler = _counter(None, name, part, limits, what)
+        parser.StartElementHandler = _counter(name, part, limits, what)
         parser.Parse(data, True)
     if len(_CHECKED) >= 512:
         _CHECKED.pop(next(iter(_CHECKED)))
-    _CHECKED[key] = (part, measure, limits)
-    return part, (None if measure is None else dataclasses.replace(measure)), tree
+    _CHECKED[key] = (part, limits)
+    return dataclasses.replace(part), tree
 
 
 _UTF8_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](?i:utf-?8)["']""")
@@ -265,12 +305,22 @@ _PREFIXED_TAGS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row)[\s/>]")
 _AREA = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(?:mergeCell|hyperlink)\s[^>]*?\bref=[\"']([^\"']*)[\"']")
 
 
+def _area(text: bytes) -> int:
+    """The cells the merged and linked ranges in these bytes of a worksheet cover."""
+    named = [at for at in (text.find(b"mergeCell"), text.find(b"hyperlink")) if at >= 0]
+    if not named:
+        return 0
+    # every range lies after the '<' before the first of these names: the rest is not searched
+    return sum(range_area(ref.decode("ascii", "replace"))
+               for ref in _AREA.findall(text, max(0, text.rfind(b"<", 0, min(named)))))
+
+
 class _SheetCounter:
     """What _counter counts in a worksheet (cells, rows, merged and linked area, other elements), over the
     raw bytes; a tag cut by a chunk boundary waits for the next chunk."""
 
-    def __init__(self, measure: SheetMeasure, totals: _Totals, limits: Limits, what: str):
-        self.measure, self.totals, self.limits, self.what = measure, totals, limits, what
+    def __init__(self, totals: _Totals, limits: Limits, what: str):
+        self.totals, self.limits, self.what = totals, limits, what
         self.carry = b""
 
     def feed(self, chunk: bytes) -> None:
@@ -294,23 +344,18 @@ class _SheetCounter:
     def _count(self, text: bytes) -> None:
         if not text:
             return
-        m, t, limits = self.measure, self.totals, self.limits
+        t, limits = self.totals, self.limits
         tags = (_PREFIXED_TAGS if _PREFIXED.search(text) else _TAGS).findall(text)
         cells, rows = tags.count(b"c"), tags.count(b"row")
-        m.cells += cells
-        m.rows += rows
         t.cells += cells
         t.rows += rows
         if t.cells > limits.cells:
             raise self._too_big("单元格", limits.cells)
         if t.rows > limits.rows:
             raise self._too_big("行", limits.rows)
-        named = [at for at in (text.find(b"mergeCell"), text.find(b"hyperlink")) if at >= 0]
-        if named:  # every range lies after the '<' before the first of these names: the rest is not searched
-            for ref in _AREA.findall(text, max(0, text.rfind(b"<", 0, min(named)))):
-                t.area += range_area(ref.decode("ascii", "replace"))
-                if t.area > limits.area:
-                    raise self._too_big("合并或超链接覆盖的单元格", limits.area)
+        t.area += _area(text)
+        if t.area > limits.area:
+            raise self._too_big("合并或超链接覆盖的单元格", limits.area)
         # every other element: what opens minus what closes, less the cells with their value, formula or
         # inline text (up to three elements each) and the rows — so a cell's parts are never counted twice
         opened = text.count(b"<") - text.count(b"</")  # (and a declaration or two: counted, harmlessly)
@@ -325,8 +370,9 @@ def _part_label(name: str, sheet_names: dict[str, str]) -> str:
     return f"工作簿中的“{name}”部分"
 
 
-def _counter(measure: SheetMeasure | None, part: str, totals: _Totals, limits: Limits, what: str):
-    """The StartElementHandler that counts what a reader will allocate, stopping at a limit."""
+def _counter(part: str, totals: _Totals, limits: Limits, what: str):
+    """The StartElementHandler that counts what a reader will allocate in a part that is not a worksheet
+    (those are counted over their bytes: _SheetCounter), stopping at a limit."""
     strings = part == STRINGS_PART
     comments = part.startswith("xl/comments")
 
@@ -336,32 +382,12 @@ def _counter(measure: SheetMeasure | None, part: str, totals: _Totals, limits: L
 
     def start(tag: str, attrs: dict) -> None:
         local = tag[tag.rfind("}") + 1:]
-        if measure is not None:
-            if local == "c":
-                totals.cells += 1
-                measure.cells += 1
-                if totals.cells > limits.cells:
-                    raise too_big("单元格", limits.cells)
-                return
-            if local == "row":
-                totals.rows += 1
-                measure.rows += 1
-                if totals.rows > limits.rows:
-                    raise too_big("行", limits.rows)
-                return
-            if local in ("mergeCell", "hyperlink"):
-                totals.area += range_area(attrs.get("ref"))
-                if totals.area > limits.area:
-                    raise too_big("合并或超链接覆盖的单元格", limits.area)
-                return
-            if local in ("v", "f", "is", "t", "r", "rPr"):
-                return  # parts of a cell, already counted with it
-        elif (strings and local == "si") or (comments and local == "comment"):
+        if (strings and local == "si") or (comments and local == "comment"):
             totals.strings += 1
             if totals.strings > limits.cells:
                 raise too_big("文字", limits.cells)
             return
-        elif strings or comments:
+        if strings or comments:
             return  # the runs and text of a string or comment
         totals.others += 1
         if totals.others > limits.elements:

@@ -38,13 +38,14 @@ def test_our_xml_parser_refuses_every_dtd(xml):
         parse_xml(xml)
 
 
-def test_sheets_are_measured_without_building_cells(base, tmp_path):
+def test_far_cells_are_allowed_and_cost_nothing(base, tmp_path):
     far = rewrite(base.plain, tmp_path / "far.xlsx", change=lambda n, d: d.replace(
         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
         if n.startswith("xl/worksheets/") else d)
-    measure = screen_workbook(far)["Sheet"]
-    assert (measure.cells, measure.rows) == (2, 2)
-    assert load_workbook(far)["Sheet"]["XFD1048576"].value == 1  # far cells are allowed, and cheap
+    screen_workbook(far, Limits(cells=2, rows=2))  # two cells in two rows: within the limits, wherever they are
+    with pytest.raises(UnusableFile, match="单元格过多"):
+        screen_workbook(far, Limits(cells=1))
+    assert load_workbook(far)["Sheet"]["XFD1048576"].value == 1
 
 
 @pytest.mark.parametrize("limits, words", [
@@ -224,3 +225,62 @@ def test_a_part_with_chinese_is_parsed_once_only_where_no_name_holds_it(xml, sha
     assert (tree is not None) == shared
     if not shared:  # expat judges these; the ones with such a name it refuses, as it always did
         assert _expat_verdict(data) == ("ok" if "\ufeff" not in xml and "１" not in xml else "damaged")
+
+
+def _with_strings(base, tmp_path):
+    """The template with shared strings and a comments part added (every counted kind of element)."""
+    from pathlib import Path
+
+    template = Path(__file__).resolve().parents[2] / "templates" / "考评表.xlsx"
+    ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    strings = f'<sst xmlns="{ns}">' + "".join(f"<si><t>社区{k}</t></si>" for k in range(40)) + "</sst>"
+    comments = f'<comments xmlns="{ns}"><authors><author>甲</author></authors><commentList>' + "".join(
+        f'<comment ref="A{k}" authorId="0"><text><t>注{k}</t></text></comment>' for k in range(1, 9)) + "</commentList></comments>"
+    return rewrite(template, tmp_path / "strings.xlsx", add={"xl/sharedStrings.xml": strings.encode(),
+                                                           "xl/comments1.xml": comments.encode()})
+
+
+@pytest.mark.parametrize("field", ["cells", "rows", "area", "elements"])
+def test_counting_only_near_a_limit_reaches_the_same_verdict(base, tmp_path, monkeypatch, field):
+    """A small part is counted one by one only once its tags could take a count past a limit. At every limit
+    around where a workbook's verdict turns (and well below, where an earlier part turns it), the screening
+    refuses exactly as counting every part one by one does, naming the same part and the same count."""
+    from pathlib import Path
+
+    from fullemp_xl.screening import xmlscan
+
+    def verdict(path, limit, exact, name=field, tight=None):
+        with monkeypatch.context() as m:
+            if exact:
+                m.setattr(xmlscan, "_room", lambda *_: False)
+            try:  # `tight`: a cells limit the workbook just meets, so that counting one by one starts early
+                screen_workbook(path, Limits(**{name: limit, **({"cells": tight} if tight else {})}))
+            except UnusableFile as exc:
+                return exc.message
+            return None
+
+    def threshold(path, name=field, tight=None):
+        low, high = 0, 10_000_000  # the smallest limit the workbook passes, counting everything
+        while low < high:
+            mid = (low + high) // 2
+            low, high = (low, mid) if verdict(path, mid, True, name, tight) is None else (mid + 1, high)
+        return low
+
+    template = Path(__file__).resolve().parents[2] / "templates" / "考评表.xlsx"
+    reversed_ = tmp_path / "reversed.xlsx"  # small sheets first: only checked, then counted after all
+    with zipfile.ZipFile(template) as zin, zipfile.ZipFile(reversed_, "w", zipfile.ZIP_DEFLATED) as zout:
+        zout.writestr("xl/worksheets/sheet9.xml", '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+                      '2006/main"><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData><mergeCells '
+                      'count="1"><mergeCell ref="A1:C3"/></mergeCells></worksheet>')  # merged, and only checked
+        for info in reversed(zin.infolist()):
+            zout.writestr(info.filename, zin.read(info))
+    for path in (template, reversed_, _with_strings(base, tmp_path)):
+        tight = threshold(path, "cells") if field == "area" else None  # the area is counted on both paths
+        low = threshold(path, field, tight)
+        assert 0 < low < 10_000_000
+        refused = 0
+        for limit in sorted({low - 2, low - 1, low, low + 1, low // 2, low // 3, low // 10, 1, low * 4}):
+            expected = verdict(path, max(limit, 0), True, field, tight)
+            assert verdict(path, max(limit, 0), False, field, tight) == expected, (path.name, field, limit)
+            refused += expected is not None
+        assert refused >= 4  # refusals at several parts were compared, not only acceptances
