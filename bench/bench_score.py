@@ -49,7 +49,7 @@ def main(n: int = 20) -> None:
         return [wb[s][c].value for s, c in coords]
 
     def cold():
-        """Forget what earlier runs remembered (parts checked, workbook parts parsed, item scores kept): one form,
+        """Forget what earlier runs remembered (parts checked, workbook parts parsed, items compiled): one form,
         as a fresh process sees it."""
         from fullemp_xl.engine import scoring
         from fullemp_xl.forms import reader

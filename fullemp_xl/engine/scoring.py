@@ -16,12 +16,11 @@ from ..rules.kinds import ZERO, Veto
 Values = Mapping[str, object]
 
 
-_FACTS: dict[tuple[int, int], tuple[Item, RuleSet, tuple[str, ...], tuple, tuple, dict]] = {}
-SCORES_KEPT = 512  # per item: the item scores of the last distinct inputs (see score_item)
+_FACTS: dict[tuple[int, int], tuple[Item, RuleSet, tuple[str, ...], tuple, tuple]] = {}
 
 
-def _compiled(item: Item, ruleset: RuleSet) -> tuple[tuple[str, ...], tuple, tuple, dict]:
-    """(the base data an item reads in first-use order, its vetoes, its other parts, its scores so far):
+def _compiled(item: Item, ruleset: RuleSet) -> tuple[tuple[str, ...], tuple, tuple]:
+    """(the base data an item reads in first-use order, its vetoes, its other parts):
     worked out once per item of a loaded rule set (a merge scores thousands of forms). The entry holds
     the item and rule set themselves, so their ids cannot be reused while it exists."""
     known = _FACTS.get((id(item), id(ruleset)))
@@ -35,7 +34,7 @@ def _compiled(item: Item, ruleset: RuleSet) -> tuple[tuple[str, ...], tuple, tup
         _FACTS.clear()
     vetoes = tuple(p for p in item.parts if isinstance(p, Veto))
     others = tuple(p for p in item.parts if not isinstance(p, Veto))
-    _FACTS[(id(item), id(ruleset))] = known = (item, ruleset, tuple(seen), vetoes, others, {})
+    _FACTS[(id(item), id(ruleset))] = known = (item, ruleset, tuple(seen), vetoes, others)
     return known[2:]
 
 
@@ -63,30 +62,7 @@ def _above(a, b) -> bool:
 
 
 def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:
-    """An item's score is a pure function of the rule set, the item and the values of the facts it reads
-    (item_facts; a part reads no other): for inputs that are counts, flags or blanks (what the reader
-    gives for nearly every cell), the score is kept per item, keyed on each value with its type (1 and
-    True are equal keys in a dict), and given again. Other values (floats: 0.0 and -0.0 are one key
-    but may read differently in a reason) are always scored afresh."""
-    facts, veto_parts, parts, kept = _compiled(item, ruleset)
-    inputs = tuple(values.get(f) for f in facts)
-    types = tuple(map(type, inputs))
-    if not _KEPT_TYPES.issuperset(types):
-        return _score_item(item, values, ruleset, facts, veto_parts, parts)
-    key = (inputs, types)
-    found = kept.get(key)
-    if found is None:
-        found = _score_item(item, values, ruleset, facts, veto_parts, parts)
-        if len(kept) >= SCORES_KEPT:
-            kept.clear()
-        kept[key] = found
-    return found
-
-
-_KEPT_TYPES = frozenset({int, bool, type(None)})
-
-
-def _score_item(item: Item, values: Values, ruleset: RuleSet, facts, veto_parts, parts) -> ItemScore:
+    facts, veto_parts, parts = _compiled(item, ruleset)
     missing = [f for f in facts if values.get(f) is None]
     if missing:
         labels = "、".join(ruleset.facts[f].label for f in missing)

@@ -231,29 +231,3 @@ def test_item_facts_are_remembered_per_item_and_rule_set(zhangye):
     assert item_facts(one, rs) is first  # each item keeps its own entry
     assert item_facts(one, other) == first
     assert item_facts(one, rs) is first  # and each rule set its own
-
-
-BONUS_PENALTY = load_ruleset(str(ROOT / "tests" / "rulesets" / "bonus-penalty-100.toml"))
-
-
-@settings(max_examples=80, deadline=None)
-@given(st.data())
-def test_a_kept_item_score_is_the_score_computed_afresh(data):
-    """score_item keeps the scores of inputs it has seen (a merge scores thousands of forms): what it gives
-    is what scoring afresh gives, for any rule set in one process, and 1 is not taken for True."""
-    from fullemp_xl.engine.scoring import _compiled, _score_item
-
-    rs = data.draw(st.sampled_from([ZHANGYE, QIQIHAR, BONUS_PENALTY]))
-    values = {}
-    for fact in rs.facts.values():
-        if fact.type == "flag":
-            values[fact.id] = data.draw(st.sampled_from([True, False, 1, 0, None]))
-        elif fact.type == "percent":
-            values[fact.id] = data.draw(st.sampled_from([0.0, -0.0, 0.9, 0.95, 1.0, None]))
-        else:
-            values[fact.id] = data.draw(st.sampled_from([0, 1, 2, 5, 40, 200, None, True]))
-    for item in rs.items:
-        fresh = _score_item(item, values, rs, *_compiled(item, rs)[:3])
-        for _ in range(2):  # the first call may keep it, the second gives the kept one
-            got = score_item(item, values, rs)
-            assert got == fresh and repr(got) == repr(fresh)
