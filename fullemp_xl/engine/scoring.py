@@ -43,22 +43,15 @@ def item_facts(item: Item, ruleset: RuleSet) -> tuple[str, ...]:
     return _compiled(item, ruleset)[0]
 
 
-def total(values) -> Fraction:
-    """The sum of Fractions (or ints), as a Fraction: whole numbers (nearly every score) are added as ints
-    and one Fraction is built, instead of one per addition."""
+def total(values: list) -> Fraction:
+    """The sum of a list of Fractions (or ints), as a Fraction: whole numbers (nearly every score) are added
+    as ints and one Fraction is built, instead of one per addition."""
     whole = 0
     for value in values:
         if value.denominator != 1:
             return sum(values, ZERO)
         whole += value.numerator
     return Fraction(whole)
-
-
-def _above(a, b) -> bool:
-    """a > b for Fractions or ints; whole numbers compared as ints."""
-    if a.denominator == 1 and b.denominator == 1:
-        return a.numerator > b.numerator
-    return a > b
 
 
 def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:
@@ -79,10 +72,8 @@ def score_item(item: Item, values: Values, ruleset: RuleSet) -> ItemScore:
         if taken < -raw:
             reasons.append(f"本项最多扣{_fmt(item.cap)}分")
         return ItemScore(item.id, item.points, taken, tuple(reasons))
-    negative = raw.numerator < 0
-    floor = ZERO if negative else raw
-    score = item.points if _above(floor, item.points) else floor  # min(max(raw, 0), 标准分)
-    if negative:
+    score = min(max(raw, ZERO), item.points)
+    if raw < 0:
         reasons.append("扣分超过本项标准分，按0分计" if item.role == "score" else "本项不加分")
     return ItemScore(item.id, item.points, score, tuple(reasons))
 

@@ -138,6 +138,7 @@ def test_bonus_is_capped_penalty_runs_to_zero_and_the_bands_read_the_final_score
     assert (worst.base, worst.penalty, worst.total) == (15, 36, 0)  # 扣完为止: never below 0
     p2 = next(s for s in worst.items if s.item == "p2")
     assert p2.score == 6 and p2.reasons == ("有效投诉9件，扣18分", "本项最多扣6分")
+    assert p2.points == next(i for i in rs.items if i.id == "p2").points
     assert "综合得分" not in worst.decision.reason and "总得分0分" in worst.decision.reason
 
 
