@@ -23,15 +23,10 @@ DETECTED = {"killed", "timeout", "segfault", "suspicious"}
 # mutant name -> why no input can tell it from the original (kept in step with docs/developer.md)
 _RATES_UNUSED = "rates 换成 None：条件的 fields 不读比率定义（FactTest、RateTest、AllOf 都不用这个参数）"
 EQUIVALENT: dict[str, str] = {
-    "fullemp_xl.engine.scoring.x_item_facts__mutmut_17": "seen.setdefault(fact, None) 写成 setdefault(fact)：None 本来就是默认值",
-    "fullemp_xl.engine.scoring.x_item_facts__mutmut_18": "缓存在 ≥ 10 000 条而不是 > 10 000 条时清空：只是内存上限，返回的基础数据相同",
-    "fullemp_xl.engine.scoring.x_item_facts__mutmut_19": "缓存在超过 10 001 条而不是 10 000 条时清空：同上",
-    "fullemp_xl.engine.scoring.x_score_item__mutmut_47": "各部分求和不写起始值 Fraction(0)：Fraction 相加仍是 Fraction；"
-                                                  "没有计分部分时整数 0 与 Fraction(0) 相等，写出来也一样",
-    "fullemp_xl.engine.scoring.x_score_stage__mutmut_19": "小计不写起始值 Fraction(0)：每一部分至少有一个评分项"
-                                                   "（rules/items.py 拒绝空的部分），和仍是 Fraction",
-    "fullemp_xl.engine.scoring.x_score_stage__mutmut_29": "合计不写起始值 Fraction(0)：规则集至少有一个部分，同上",
-    "fullemp_xl.engine.scoring.x_score_stage__mutmut_41": "第一个 StageResult 只在合计为 None 时返回：把它的合计写成 None 不改变任何结果",
+    "fullemp_xl.engine.scoring.x__compiled__mutmut_17": "seen.setdefault(fact, None) 写成 setdefault(fact)：None 本来就是默认值",
+    "fullemp_xl.engine.scoring.x__compiled__mutmut_18": "缓存在 ≥ 10 000 条而不是 > 10 000 条时清空：只是内存上限，返回的基础数据相同",
+    "fullemp_xl.engine.scoring.x__compiled__mutmut_19": "缓存在超过 10 001 条而不是 10 000 条时清空：同上",
+    "fullemp_xl.engine.scoring.x_total__mutmut_8": "有分数时求和不写起始值 Fraction(0)：整数 0 加 Fraction 仍是 Fraction，和相等",
     "fullemp_xl.rules.conditions.xǁAllOfǁfields__mutmut_1": _RATES_UNUSED,
     "fullemp_xl.rules.kinds.xǁAwardǁfields__mutmut_2": _RATES_UNUSED,
     "fullemp_xl.rules.kinds.xǁDeductǁfields__mutmut_2": _RATES_UNUSED,

@@ -142,6 +142,13 @@ def test_bonus_is_capped_penalty_runs_to_zero_and_the_bands_read_the_final_score
     assert "综合得分" not in worst.decision.reason and "总得分0分" in worst.decision.reason
 
 
+def test_a_stage_not_yet_complete_still_reports_its_bonus_and_penalty():
+    """基础数据 left blank: no 总得分 and no decision, but the 加分 and 扣分 already known are shown."""
+    partial = score_stage(load_ruleset(SAMPLE), "self", {**GOOD, "staff": None, "startups": 4, "complaints": 1})
+    assert (partial.base, partial.total, partial.decision) == (None, None, None)
+    assert (partial.bonus, partial.penalty) == (5, 2)
+
+
 def test_without_bonus_the_threshold_reads_the_score_before_the_bonus(tmp_path):
     rs = load_ruleset(variant(tmp_path, "with_bonus = true", "with_bonus = false"))
     values = {**GOOD, "staff": 1, "trained": 7, "startups": 4}  # base 88.5, bonus 5
