@@ -94,6 +94,11 @@ class Package:
             raise UnusableFile(self.source, "工作簿的内容已加密，无法读取：请取消密码后另存为 .xlsx")
         return info
 
+    def _kept(self, info: zipfile.ZipInfo) -> tuple | None:
+        """What the screening kept of this member (CRC-32, bytes, tree or None), when it is this member's."""
+        kept = self.screened.get(info.filename)
+        return kept if kept is not None and kept[0] == info.CRC and len(kept[1]) == info.file_size else None
+
     def too_big(self, info: zipfile.ZipInfo) -> UnusableFile:
         return UnusableFile(self.source, f"文件中的 {info.filename} 解压后异常巨大，已拒绝处理")
 
@@ -105,8 +110,8 @@ class Package:
         info = self._info(name)
         if info is None:
             return None
-        kept = self.screened.get(info.filename)
-        if kept is not None and kept[0] == info.CRC and len(kept[1]) == info.file_size:
+        kept = self._kept(info)
+        if kept is not None:
             return kept[1]
         try:
             with self.zip.open(info) as member:
@@ -131,8 +136,8 @@ class Package:
         info = self._info(name)
         if info is None:
             return None
-        kept = self.screened.get(info.filename)
-        if kept is not None and kept[2] is not None and kept[0] == info.CRC and len(kept[1]) == info.file_size:
+        kept = self._kept(info)
+        if kept is not None and kept[2] is not None:
             return kept[2]
         return parse_part(self.read(name) if data is None else data, name, self.source)
 
