@@ -65,8 +65,8 @@ def ole_reason(source: Path | bytes) -> str:
     """Tell an encrypted workbook from an old .xls, an old Word file and anything else in an OLE file."""
     import olefile
 
-    try:
-        with olefile.OleFileIO(io.BytesIO(source) if isinstance(source, bytes) else str(source)) as ole:
+    try:  # a file object, not a name: given a name, olefile records the call stack (source lines read, ~0.1 s)
+        with (io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")) as fh, olefile.OleFileIO(fh) as ole:
             streams = {"/".join(entry).lower() for entry in ole.listdir(streams=True, storages=False)}
     except Exception:  # a damaged compound file: olefile raises several kinds
         streams = set()
