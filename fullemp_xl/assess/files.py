@@ -22,15 +22,13 @@ from ..writing import Update, WorkbookPatch, write_output
 from ..writing.tags import DamagedPackage
 from ..xlsx import FastBook
 from ..xlsx import open_book as read_book
+from ..xlsx import open_screened
 
 
 def open_book(path: str | Path) -> FastBook:
-    """The one read path of every command: the screening (every part of the package), then the
-    strict reader (fullemp_xl.xlsx). Damage anywhere is UnusableFile, the same for every command."""
-    path = Path(path)
-    screened: dict = {}  # the parts as screened: the reader takes them instead of unpacking and parsing again
-    screen_workbook(path, FORM_LIMITS, keep=screened)
-    return read_book(path, file=path.name, screened=screened)
+    """The one read path of every command (xlsx.open_screened): the screening (every part of the package),
+    then the strict reader. Damage anywhere is UnusableFile, the same for every command."""
+    return open_screened(path)
 
 
 def form_of(path: str | Path) -> str:

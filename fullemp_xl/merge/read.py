@@ -19,8 +19,7 @@ from ..rules import RuleSetError, load_ruleset
 from ..rules.kinds import excel_number
 from ..errors import UnusableFile
 from ..assess.validate import meta_refusal
-from ..screening import FORM_LIMITS, screen_workbook
-from ..xlsx import open_book
+from ..xlsx import open_screened
 from ..summary.identity import valid_code
 from ..summary.model import ASSESSMENT, DECLARATION, SKIPPED, FileResult, StageOutcome, quarantined
 
@@ -30,11 +29,11 @@ OWN_SUMMARY = "本程序生成的汇总表"  # the reason a summary is skipped: 
 
 def read_submission(source: str, link: str, data: bytes | Path, mtime: float, rules: str | None) -> FileResult:
     """One file: its form, rule set, identity, every stage's recomputed result and its findings."""
-    try:  # the one screening every command runs (macros, damage in any part, bombs…), then the reader
-        screened: dict = {}  # the parts screened, read by the reader as they were screened (not decompressed twice)
-        screen_workbook(data if isinstance(data, Path) else Path(source), FORM_LIMITS,
-                        None if isinstance(data, Path) else data, keep=screened)
-        book = open_book(data, source, screened=screened)
+    try:  # the one read path of every command: the screening (macros, damage in any part, bombs…), then the reader
+        if isinstance(data, Path):
+            book = open_screened(data, source=source)
+        else:  # a member of a zip archive
+            book = open_screened(Path(source), data, source=source)
     except UnusableFile as exc:
         return quarantined(source, link, exc.message, mtime)
     try:

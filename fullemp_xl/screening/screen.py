@@ -38,9 +38,7 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = Non
     shared strings as parsed, that were screened.
     """
     path = Path(path)
-    size = regular_file_size(path) if data is None else len(data)
-    if size > limits.file_bytes:
-        raise UnusableFile(path, f"文件过大（{size / MIB:.0f} MB，上限 {limits.file_bytes // MIB} MB），请删去无关的图片或工作表后再提交")
+    _check_size(path, regular_file_size(path) if data is None else len(data), limits)
     if data is None:
         try:
             with path.open("rb") as fh:
@@ -68,6 +66,25 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = Non
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None
     except OSError as exc:
         raise UnusableFile(path, unreadable(exc)) from None
+
+
+def read_workbook_bytes(path: Path, limits: Limits = FORM_LIMITS) -> bytes:
+    """A workbook file's bytes, read once so that the screening and the reader share them (no second
+    opening of the file), refused as screen_workbook refuses a file before reading it: not a regular
+    file, unreadable, or over limits.file_bytes."""
+    _check_size(path, regular_file_size(path), limits)
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(limits.file_bytes + 1)  # a file that grows meanwhile is refused, never read whole
+    except OSError as exc:
+        raise UnusableFile(path, unreadable(exc)) from None
+    _check_size(path, len(data), limits)
+    return data
+
+
+def _check_size(path: Path, size: int, limits: Limits) -> None:
+    if size > limits.file_bytes:
+        raise UnusableFile(path, f"文件过大（{size / MIB:.0f} MB，上限 {limits.file_bytes // MIB} MB），请删去无关的图片或工作表后再提交")
 
 
 def regular_file_size(path: Path) -> int:

@@ -15,7 +15,7 @@ an .xlsx really is). It is the one reader of submitted workbooks (issue 18): sco
 the one screening (fullemp_xl.screening); addresses in lower case or with '$' and cells without an
 address are read as Excel and LibreOffice read them, duplicate sheet names are refused.
 """
-from .book import FastBook, open_book
+from .book import FastBook, open_book, open_screened
 from .sheet import Row
 
-__all__ = ["FastBook", "Row", "open_book"]  # limits: screening.limits (one Limits for screening and reader)
+__all__ = ["FastBook", "Row", "open_book", "open_screened"]  # limits: screening.limits (one Limits for screening and reader)

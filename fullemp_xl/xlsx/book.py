@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import UnusableFile
 from ..ooxml.a1 import split_ref
 from ..screening.limits import FORM_LIMITS, Limits
+from ..screening.screen import read_workbook_bytes, screen_workbook
 from .package import Package
 from .sheet import Row, SheetCells, read_sheet, sheet_rows
 from .workbook import WorkbookParts
@@ -82,6 +83,21 @@ class FastBook:
 
     def close(self) -> None:
         self.pkg.close()
+
+
+def open_screened(path: str | Path, data: bytes | None = None, *, source: str | Path = "") -> FastBook:
+    """The one read path of a submitted form: its bytes read once, the screening (every part of the
+    package, screening.screen_workbook), then the strict reader over the parts as screened (not unpacked
+    or parsed again). Damage anywhere is UnusableFile, the same for every command.
+
+    `data`: the workbook's bytes when it is not a file of its own (a member of a zip archive); `path` then
+    only names it. `source`: the name shown in messages (default: the path)."""
+    path = Path(path)
+    if data is None:
+        data = read_workbook_bytes(path, FORM_LIMITS)
+    screened: dict = {}
+    screen_workbook(path, FORM_LIMITS, data, keep=screened)
+    return open_book(data, source or path, file=Path(str(source)).name if source else path.name, screened=screened)
 
 
 def open_book(data: bytes | str | Path, source: str | Path = "", *, file: str = "",

@@ -12,10 +12,11 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
 from conftest import good_values, make_assessment
+from fullemp_xl.forms import names as N
 from fullemp_xl.forms.book import OpenpyxlBook
 from fullemp_xl.errors import UnusableFile
 from fullemp_xl.screening.gate import load_workbook
-from fullemp_xl.xlsx import open_book
+from fullemp_xl.xlsx import open_book, open_screened
 from lo_oracle import recalculate, require_soffice
 
 from corpus import Patcher, base_files, write_corpus
@@ -151,6 +152,34 @@ def test_bad_crc_and_entities_and_bombs_are_refused(tmp_path, zhangye, good):
             zf.writestr(name, data + (b" " * (80 * 1024 * 1024) if name == "xl/worksheets/sheet2.xml" else b""))
     with pytest.raises(UnusableFile, match="异常巨大"):
         open_book(bomb).read("基础数据", "E15")
+
+
+def test_a_file_and_its_bytes_are_read_alike_on_the_one_read_path(tmp_path, zhangye, good):
+    """open_screened reads a file once (the screening and the reader share its bytes); a submission inside a zip
+    archive arrives as bytes. Both ways must give the same cells, and the same refusal in the same words."""
+    path = make_assessment(tmp_path / "k.xlsx", zhangye, {"self": good, "assessed": {**good, "ledgers_missing": 1}})
+    names = (N.COMMUNITY, N.total("assessed"), N.total("self"), N.fact("assessed", "ledgers_missing"))
+    books = (open_screened(path), open_screened(tmp_path / "shown.xlsx", path.read_bytes()))
+    try:
+        seen = [{n: (b.read(*b.cells()[n]), b.cached(*b.cells()[n])) for n in names if b.cells().get(n)} for b in books]
+    finally:
+        for b in books:
+            b.close()
+    assert seen[0] == seen[1] and len(seen[0]) == len(names)
+    assert seen[0][N.fact("assessed", "ledgers_missing")][0] == 1 and seen[0][N.COMMUNITY][0]
+    assert books[0].file == "k.xlsx" and books[1].file == "shown.xlsx"
+    cut = tmp_path / "cut.xlsx"
+    cut.write_bytes(path.read_bytes()[:-200])  # the central directory broken off
+    text = cut.with_suffix(".csv")
+    text.write_text("县（区）,社区\n甘州区,幸福\n", encoding="utf-8")
+    for damaged in (cut, text, tmp_path):  # a broken zip, a text file, a folder
+        with pytest.raises(UnusableFile) as from_path:
+            open_screened(damaged)
+        if damaged.is_file():
+            with pytest.raises(UnusableFile) as from_bytes:
+                open_screened(damaged, damaged.read_bytes())
+            assert from_bytes.value.message == from_path.value.message
+    assert "文件夹" in from_path.value.message
 
 
 def test_far_cells_cost_nothing(tmp_path):
