@@ -6,8 +6,11 @@ import io
 import zipfile
 
 import openpyxl
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fullemp_xl.assess import marking
+from fullemp_xl.writing.tags import esc_attr
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook
 from fullemp_xl.builder.build import build_assessment
@@ -114,3 +117,11 @@ def test_formula_values_and_text_values_are_told_apart(tmp_path):
     wb.save(tmp_path / "t.xlsx")
     back = openpyxl.load_workbook(tmp_path / "t.xlsx")["Sheet"]
     assert back["A1"].data_type == "f" and back["A2"].data_type == "s" and back["A2"].value == "=1+1"
+
+
+@given(st.text())
+def test_an_attribute_value_is_escaped_as_the_standard_library_escapes_it(value):
+    """writing.tags.esc_attr replaces xml.sax.saxutils.escape (whose import costs 25 ms on the click path)."""
+    from xml.sax.saxutils import escape
+
+    assert esc_attr(value) == escape(value, {'"': "&quot;"})
