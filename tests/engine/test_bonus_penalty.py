@@ -149,6 +149,21 @@ def test_a_stage_not_yet_complete_still_reports_its_bonus_and_penalty():
     assert (partial.bonus, partial.penalty) == (5, 2)
 
 
+def test_a_bonus_item_whose_parts_take_off_more_than_they_give_adds_nothing_and_says_so(tmp_path):
+    """A 加分项 never takes points off: parts that sum below zero give 0, with the reason 本项不加分 (a 计分 item says
+    扣分超过本项标准分 instead)."""
+    rs = load_ruleset(variant(tmp_path, '{ kind = "per_unit_award", points = 0.5, fact = "startups", max = 2, '
+                                        'reason = "帮助{n}人自主创业，少加{points}分（最高{max}分）" },',
+                              '{ kind = "base", points = 2 },\n  { kind = "per_unit", points = 1, fact = "complaints", '
+                              'reason = "有效投诉{n}件，扣{points}分" },'))
+    below = score_stage(rs, "self", {**GOOD, "complaints": 3})  # 2 − 3 < 0
+    b3 = next(s for s in below.items if s.item == "b3")
+    assert (b3.score, b3.reasons) == (0, ("有效投诉3件，扣3分", "本项不加分"))
+    assert below.bonus == 5  # 3 + 2 + 0, at the cap
+    at_zero = next(s for s in score_stage(rs, "self", {**GOOD, "complaints": 2}).items if s.item == "b3")
+    assert (at_zero.score, at_zero.reasons) == (0, ("有效投诉2件，扣2分",))  # nothing below zero: no such reason
+
+
 def test_without_bonus_the_threshold_reads_the_score_before_the_bonus(tmp_path):
     rs = load_ruleset(variant(tmp_path, "with_bonus = true", "with_bonus = false"))
     values = {**GOOD, "staff": 1, "trained": 7, "startups": 4}  # base 88.5, bonus 5
