@@ -140,8 +140,11 @@ def read_all(candidates: list[Candidate], *, jobs: int, rules: str | None,
         return index, c.source, c.link, data, c.mtime
 
     def feed(w: _Worker) -> None:
+        # guided: near the end a worker holds no more than its share of what is left, so that the workers run
+        # out together (not one reading its last BATCH files while the other has stopped)
+        cap = min(BATCH, max(2, len(todo) // max(1, len(workers))))
         batch = []
-        while todo and len(w.pending) + len(batch) < BATCH:
+        while todo and len(w.pending) + len(batch) < cap:
             batch.append(payload(todo.popleft()))
         if batch:
             w.pending.extend(item[0] for item in batch)
