@@ -35,8 +35,7 @@ from ..writing.stamp import Stamp
 from ..writing.zipout import directory
 from ..writing.files import refuse_read_only
 from ..writing.lock import refuse_if_open
-from ..screening.gate import check_workbook_file
-from ..xlsx import open_book
+from ..xlsx import open_screened
 
 IDENTITY_NAMES = (*names.IDENTITY, names.PRIOR_TITLE, names.PRIOR_YEAR, names.CODE)
 LOCK_NAME = "社区名册分发"
@@ -92,8 +91,7 @@ def _registry_sheet(book, path: Path) -> str:
 def registry_title(path: Path) -> str:
     """The text of A1 on the registry's sheet, as Excel shows it (`registry next` writes the year there:
     张掖市充分就业社区名册（2027年）); screened and read as read_registry reads the registry."""
-    check_workbook_file(path)
-    book = open_book(path, file=path.name)
+    book = open_screened(path)
     try:
         return _text(book.cached(_registry_sheet(book, path), "A1"))
     finally:
@@ -101,8 +99,7 @@ def registry_title(path: Path) -> str:
 
 
 def read_registry(path: Path, ruleset: RuleSet) -> tuple[list[Community], list[Finding]]:
-    check_workbook_file(path)  # the one screening and the one reader of every command
-    book = open_book(path, file=path.name)
+    book = open_screened(path)  # the one screening and the one reader of every command
     try:
         sheet = _registry_sheet(book, path)
         book.named_only = False
