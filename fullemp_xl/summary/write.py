@@ -307,6 +307,7 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
     measured = [(c.key, c.width) for c in cols if c.kind == "text" and not c.key.startswith("item:")]
     link_col = next(k for k, c in enumerate(cols) if c.kind == "link")
     bins = score_bins(rs)
+    full = float(rs.total)  # the bins' edges are floats: a float compared with a Fraction goes the slow way
     totals = _Totals(bins=[[label, 0] for label, _, _ in bins])
     row_no = FIRST_ROW - 1
     for row in data.rows():
@@ -329,7 +330,7 @@ def _summary_sheet(ws, fast: FastRows, data: SummaryInput, info: str, target: Pa
         county.add(row, rs)
         if row.total is not None:
             for entry, (_, low, high) in zip(totals.bins, bins):
-                if low <= row.total < high or (high == rs.total and row.total == high):
+                if low <= row.total < high or (high == full and row.total == high):
                     entry[1] += 1
         totals.eligible += bool(row.eligible)
         if row.decisions.any():
