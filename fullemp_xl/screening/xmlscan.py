@@ -95,14 +95,14 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
                 want_tree = keep is not None and trees + len(data) <= KEEP_TREE_BYTES
                 tags = data.count(b"<")
                 if bounded is not None and _room(totals, bound + tags, limits):
-                    area, tree = _check_small(key, data, limits, want_tree)
+                    area, tree = _check_small(key, data, limits, want_tree, tags)
                     _add(totals, _Totals(area=area), limits, what)
                     bound += tags
                     bounded.append((info, what))
                 else:
                     _count_exactly(zf, bounded or (), totals, limits)
                     bounded = None  # counted one by one from here on
-                    part, tree = _scan_small(key, data, limits, what, want_tree)
+                    part, tree = _scan_small(key, data, limits, what, want_tree, tags)
                     _add(totals, part, limits, what)
                 if keep is not None and kept + len(data) <= KEEP_BYTES:
                     keep[name] = (info.CRC, data, tree)
@@ -154,7 +154,8 @@ _CHECKED: dict[tuple[str, bytes], tuple[_Totals, Limits]] = {}  # parts counted 
 _SOUND: dict[tuple[str, bytes], int] = {}  # parts found well-formed and safe -> their merged and linked area
 
 
-def _check_small(key: tuple[str, bytes], data: bytes, limits: Limits, want_tree: bool) -> tuple[int, object]:
+def _check_small(key: tuple[str, bytes], data: bytes, limits: Limits, want_tree: bool,
+                 tags: int | None = None) -> tuple[int, object]:
     """(the part's merged and linked area, its element tree or None), once it is found well-formed and safe.
     When `want_tree`, a worksheet or the shared strings not seen before are parsed by the reader's own
     parser and the tree handed on, where that parser judges the part exactly as expat does (_parse_alike);
@@ -163,7 +164,7 @@ def _check_small(key: tuple[str, bytes], data: bytes, limits: Limits, want_tree:
     if area is not None:
         return area, None
     name = key[0]
-    tree = _parse_alike(data, limits) if want_tree and (name.startswith("xl/worksheets/") or name == STRINGS_PART) else None
+    tree = _parse_alike(data, limits, tags) if want_tree and (name.startswith("xl/worksheets/") or name == STRINGS_PART) else None
     if tree is None:
         expat_parser().Parse(data, True)
     area = _area(data) if name.startswith("xl/worksheets/") else 0
@@ -174,7 +175,7 @@ def _check_small(key: tuple[str, bytes], data: bytes, limits: Limits, want_tree:
 
 
 def _scan_small(key: tuple[str, bytes], data: bytes, limits: Limits, what: str,
-                want_tree: bool = False) -> tuple[_Totals, object]:
+                want_tree: bool = False, tags: int | None = None) -> tuple[_Totals, object]:
     """(what the part holds, counted one by one into fresh totals so that it can be remembered; its element
     tree or None, as _check_small)."""
     known = _CHECKED.get(key)
@@ -184,13 +185,13 @@ def _scan_small(key: tuple[str, bytes], data: bytes, limits: Limits, what: str,
     part = _Totals()
     tree = None
     if name.startswith("xl/worksheets/"):
-        tree = _parse_alike(data, limits) if want_tree else None
+        tree = _parse_alike(data, limits, tags) if want_tree else None
         if tree is None:
             expat_parser().Parse(data, True)
         counter = _SheetCounter(part, limits, what)
         counter.feed(data)
         counter.close()
-    elif name == STRINGS_PART and want_tree and (tree := _parse_alike(data, limits)) is not None:
+    elif name == STRINGS_PART and want_tree and (tree := _parse_alike(data, limits, tags)) is not None:
         part.strings = sum(1 for _ in tree.iter("{*}si"))  # what _counter counts: every element named si
         if part.strings > limits.cells:
             raise _TooBig(f"{what}中的文字过多（上限 {limits.cells:,} 个），本程序不能安全地读取这么大的工作簿，已拒绝处理："
@@ -208,7 +209,7 @@ def _scan_small(key: tuple[str, bytes], data: bytes, limits: Limits, what: str,
 _UTF8_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](?i:utf-?8)["']""")
 
 
-def _parse_alike(data: bytes, limits: Limits):
+def _parse_alike(data: bytes, limits: Limits, tags: int | None = None):
     """A worksheet or the shared strings as the reader parses them (ooxml.xml.parse_xml), or None where that
     parse cannot stand in for expat's: a part that declares an encoding other than UTF-8 (expat refuses
     multi-byte encodings that libxml2 reads), one with a byte outside ASCII in a name or where it cannot tell
@@ -216,11 +217,13 @@ def _parse_alike(data: bytes, limits: Limits):
     more tags than the element limit (expat, then the count, refuse it without a tree), or one libxml2
     refuses (expat then decides, as before: libxml2 also refuses deep nesting and relative namespace names,
     which expat accepts). Where both parse, they agree (text and values are checked alike, UTF-8 included),
-    and both refuse any DTD. tests/screening/test_screening.py compares both over thousands of damaged parts."""
+    and both refuse any DTD. tests/screening/test_screening.py compares both over thousands of damaged parts.
+    `tags`: data.count(b"<") when the caller has counted them already."""
     if not data.startswith(b"<"):
         return None
     head = data[:200]
-    if (b"encoding" in head and not _UTF8_DECLARATION.match(head)) or data.count(b"<") > limits.elements:
+    if (b"encoding" in head and not _UTF8_DECLARATION.match(head)) or (
+            data.count(b"<") if tags is None else tags) > limits.elements:
         return None
     if not (data.isascii() or _only_in_text(data)):  # (judged before the parse: it costs less, and its "yes"
         return None                                  # holds once the parse has found the part well-formed)
@@ -242,7 +245,7 @@ def _only_in_text(data: bytes) -> bool:
     the byte taken out (left to right, as a parser reads them), a '>' left over means the tag has closed (the
     byte is in text, up to the next '<'), a quote left over opens the value the byte is in (up to the same
     quote). Anything else may be a name: "no", and expat judges."""
-    if b"<!" in data or data.find(b"<?", 2) >= 0:  # a comment, CDATA or DTD, or an instruction after the
+    if _opens(data, b"!") or _opens(data, b"?", 2):  # a comment, CDATA or DTD, or an instruction after the
         return False                                 # declaration: a '<' in them would mislead what follows
     marks = data.translate(_HIGH_BYTES)  # the runs are found by memchr, not by a regular expression per byte
     start, checked = marks.find(1), 0
@@ -270,6 +273,20 @@ def _only_in_text(data: bytes) -> bool:
         following = data.find(b"<", start)  # in text: so is every byte up to the next tag
         start = -1 if following < 0 else marks.find(1, following)
     return True
+
+
+def _opens(data: bytes, second: bytes, start: int = 0) -> bool:
+    """Whether '<' followed by `second` (b"!" or b"?") occurs from `start` on. Found by its second byte, which is
+    rare in a worksheet (memchr), then the byte before it checked: bytes.find(b"<!") is ~50 times slower there,
+    '<' being every few bytes. Many occurrences of the second byte (formulas naming other sheets): find the pair."""
+    at = data.find(second, start + 1)
+    for _ in range(64):
+        if at < 0:
+            return False
+        if data[at - 1] == 0x3C:  # '<'
+            return True
+        at = data.find(second, at + 1)
+    return data.find(b"<" + second, max(start, at - 1)) >= 0
 
 
 def _add(totals: _Totals, part: _Totals, limits: Limits, what: str) -> None:

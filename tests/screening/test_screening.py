@@ -8,6 +8,8 @@ import zipfile
 import openpyxl
 import openpyxl.xml
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from hostile import make_base, many_cells, rewrite, strict
 from fullemp_xl.errors import UnusableFile
@@ -15,7 +17,7 @@ from fullemp_xl.screening.gate import check_workbook_file, load_workbook
 from fullemp_xl.ooxml.xml import parse_xml
 from fullemp_xl.screening import FORM_LIMITS, Limits, screen_workbook
 from fullemp_xl.ooxml.a1 import range_area
-from fullemp_xl.screening.xmlscan import UnsafeXml
+from fullemp_xl.screening.xmlscan import UnsafeXml, _opens
 
 
 @pytest.fixture(scope="module")
@@ -284,3 +286,11 @@ def test_counting_only_near_a_limit_reaches_the_same_verdict(base, tmp_path, mon
             assert verdict(path, max(limit, 0), False, field, tight) == expected, (path.name, field, limit)
             refused += expected is not None
         assert refused >= 4  # refusals at several parts were compared, not only acceptances
+
+
+@given(st.lists(st.sampled_from([b"<", b"!", b"?", b"a", b">", b"!!!!!!!!"]), max_size=80).map(b"".join),
+       st.sampled_from([b"!", b"?"]), st.integers(0, 4))
+def test_a_comment_or_instruction_is_found_as_a_plain_search_finds_it(data, second, start):
+    """_opens finds '<!' and '<?' by their rare second byte (memchr): the same answer as bytes.find of the pair,
+    also when the second byte is everywhere (long runs of '!' take the pair search after 64 misses)."""
+    assert _opens(data, second, start) == (data.find(b"<" + second, start) >= 0)
