@@ -62,12 +62,13 @@ def read_sheet(pkg: Package, wb: WorkbookParts, part: str, name: str, wanted: se
         sheet_data = root.find(ns + "sheetData")
         rows = () if sheet_data is None else sheet_data.iterfind(ns + "row")
         merged, stream = root.find(ns + "mergeCells"), False
-        if wanted is not None and sheet_data is not None and b't="shared"' not in data :
-            # only some cells asked for, no shared formulas: index the cells by address, convert the asked ones
+        if wanted is not None and sheet_data is not None:
+            # only some cells asked for: index the cells by address, convert the asked ones
             index = {c.get("r"): c for c in sheet_data.iter(ns + "c")}
             if None not in index and "" not in index:
                 cells = _Reader(wb, ns, pkg, wanted).picked(index)
-                if cells is not None:  # None: some address is written otherwise ('e49', '$E$49'): read them all
+                if cells is not None:  # None: some address is written otherwise ('e49', '$E$49'), or an asked cell
+                    # holds a shared formula (its master may be any cell): read them all
                     if merged is not None:
                         _hide_merged(cells, merged, ns)
                     return cells
@@ -287,7 +288,8 @@ class _Reader:
 
     def picked(self, index: dict) -> SheetCells | None:
         """The wanted cells out of an index address -> <c> (every cell has its address); None when a wanted
-        cell is absent and some address is not written as the forms name cells (the caller reads every cell)."""
+        cell is absent and some address is not written as the forms name cells, or when a wanted cell holds a
+        shared formula (its text is worked out from its master's: run() reads every cell)."""
         if len(index) > self.pkg.limits.cells:
             raise UnusableFile(self.pkg.source, f"工作表的单元格过多（超过 {self.pkg.limits.cells:,} 个），已拒绝处理")
         values: dict[tuple[int, int], object] = {}
@@ -304,6 +306,8 @@ class _Reader:
                 continue
             key = self.key(ref)
             f, text, inline = self.children(c)
+            if f is not None and f.get("t") == "shared":
+                return None
             t = c.get("t", "n")
             value = self.value(c, t, text, ref, inline) if (text or t == "inlineStr") else None
             if f is not None:

@@ -182,6 +182,45 @@ def test_a_file_and_its_bytes_are_read_alike_on_the_one_read_path(tmp_path, zhan
     assert "文件夹" in from_path.value.message
 
 
+@pytest.mark.parametrize("named", [True, False], ids=["named-cell-is-a-dependent", "only-other-cells-share"])
+def test_shared_formulas_read_as_openpyxl_reads_them(tmp_path, zhangye, good, named):
+    """Excel stores a copied formula once (the master) and refers to it from the copies. A copy among the cells the
+    forms name is translated from its master, wherever that is (the whole sheet is read); copies elsewhere do not
+    stop the reader from converting only the named cells."""
+    from lxml import etree
+
+    path = make_assessment(tmp_path / "k.xlsx", zhangye, {"self": good, "assessed": good})
+    book = open_book(path)
+    sheet, cell = book.cells()[N.total("self")]
+    part = book.parts.sheets[sheet]
+    book.close()
+    with zipfile.ZipFile(path) as zf:
+        members = {i.filename: zf.read(i) for i in zf.infolist()}
+    root = etree.fromstring(members[part])
+    ns = root.nsmap[None]
+    rows = {r.get("r"): r for r in root.iter(f"{{{ns}}}row")}
+    def formula_cell(ref, attrs, text=None):
+        c = etree.SubElement(rows[ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")], f"{{{ns}}}c", r=ref)
+        f = etree.SubElement(c, f"{{{ns}}}f", attrs)
+        f.text = text
+    formula_cell("AZ1", {"t": "shared", "ref": "AZ1:AZ2", "si": "9"}, "SUM(BA1:BB1)")  # a master in row 1
+    if named:  # the named total becomes a copy of it
+        target = next(c for c in root.iter(f"{{{ns}}}c") if c.get("r") == cell)
+        f = target.find(f"{{{ns}}}f")
+        f.attrib.update({"t": "shared", "si": "9"})
+        f.text = None
+    else:
+        formula_cell("AZ2", {"t": "shared", "si": "9"})
+    members[part] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    shared = tmp_path / "shared.xlsx"
+    with zipfile.ZipFile(shared, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    assert same_as_openpyxl(shared) > 200
+    total = open_book(shared).read(sheet, cell)
+    assert total.startswith("=SUM(") if named else total.startswith("=") and "AZ" not in total
+
+
 def test_far_cells_cost_nothing(tmp_path):
     wb = openpyxl.Workbook()
     ws = wb.active
