@@ -82,14 +82,15 @@ def ole_reason(source: Path | bytes) -> str:
     return "这是旧版 Office 格式的文件（或已加密、已损坏），不是 .xlsx 工作簿：" + SAVE_AS
 
 
-def refuse_non_workbook_package(path: Path, zf: zipfile.ZipFile, names: set[str]) -> None:
-    """Refuse a zip that is not a transitional .xlsx package without macros, saying what it is."""
+def refuse_non_workbook_package(path: Path, zf: zipfile.ZipFile, names: set[str], read=None) -> None:
+    """Refuse a zip that is not a transitional .xlsx package without macros, saying what it is. `read`: the
+    screening's reader of whole members (screen._ReadOnce), so that the parts looked at here are not unpacked again."""
     refuse_other_documents(path, zf, names)
     if path.suffix.lower() in MACRO_SUFFIXES or any(n.lower().endswith("vbaproject.bin") for n in names):
         raise UnusableFile(path, "含宏的工作簿（.xlsm）不予处理，宏不会被运行：" + SAVE_AS)
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names or "_rels/.rels" not in names:
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏：" + SAVE_AS)
-    if STRICT_RELS in _small(zf, "_rels/.rels") or STRICT_ROOT.search(_small(zf, "xl/workbook.xml", 4096)):
+    if STRICT_RELS in _small(zf, "_rels/.rels", read=read) or STRICT_ROOT.search(_small(zf, "xl/workbook.xml", 4096, read)):
         raise UnusableFile(path, "工作簿保存成了“Strict Open XML 电子表格”格式，本程序不能读取：" + SAVE_AS)
 
 
@@ -106,8 +107,14 @@ def refuse_other_documents(path: Path, zf: zipfile.ZipFile, names: set[str]) -> 
             raise UnusableFile(path, f"这是 {kind}，不是 Excel 工作簿：请提交 .xlsx 格式的表格")
 
 
-def _small(zf: zipfile.ZipFile, name: str, limit: int = 65536) -> bytes:
-    """The first bytes of a small member (the package checks that follow reject a damaged one)."""
+def _small(zf: zipfile.ZipFile, name: str, limit: int = 65536, read=None) -> bytes:
+    """The first bytes of a small member (the package checks that follow reject a damaged one). With `read`, taken
+    from the member read whole when that succeeds (the same first bytes); else, as before, read in part."""
+    if read is not None:
+        try:  # at most 1 MiB unpacked: this runs before the members are checked for bombs
+            return read(name, 1 << 20)[:limit]
+        except Exception:  # noqa: BLE001 - missing, damaged or large: the read in part below decides, as it always did
+            pass
     try:
         with zf.open(name) as member:
             return member.read(limit)

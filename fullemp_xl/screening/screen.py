@@ -52,16 +52,17 @@ def screen_workbook(path, limits: Limits = FORM_LIMITS, data: bytes | None = Non
         with zipfile.ZipFile(path if data is None else io.BytesIO(data)) as zf:
             infos = zf.infolist()
             names = {i.filename for i in infos}
-            refuse_non_workbook_package(path, zf, names)
+            read = _ReadOnce(zf)
+            refuse_non_workbook_package(path, zf, names, read)
             check_members(path, infos, limits)
-            sheets = sheet_parts(zf)
+            sheets = sheet_parts(zf, read)
             for part, sheet in sheets.items():
                 if part not in names:
                     raise UnusableFile(path, DAMAGED.format(what=f"缺少工作表“{sheet}”的内容"))
-            for part in referenced_parts(zf):
+            for part in referenced_parts(zf, read):
                 if part not in names:
                     raise UnusableFile(path, DAMAGED.format(what=f"缺少“{part}”部分"))
-            scan_parts(path, zf, infos, limits, sheets, keep)
+            scan_parts(path, zf, infos, limits, sheets, keep, read.whole)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
         raise UnusableFile(path, "不是 Excel 工作簿（.xlsx）文件，或文件已损坏（压缩包结构有误）：请用 Excel 打开后另存为 .xlsx") from None
     except OSError as exc:
@@ -110,13 +111,15 @@ def unreadable(exc: OSError) -> str:
     return "读取文件时出错：请检查文件所在的磁盘或网络共享后再试"
 
 
-def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(zf: zipfile.ZipFile, read=None) -> dict[str, str]:
     """Worksheet part name -> sheet name, from xl/workbook.xml and its relationships; {} if unreadable.
 
     Only used to name sheets in messages: the full scan that follows judges the parts themselves.
+    `read`: the screening's _ReadOnce (else the members are read here).
     """
+    read = read or _ReadOnce(zf)
     try:
-        key = (_bounded_read(zf, "xl/workbook.xml"), _bounded_read(zf, "xl/_rels/workbook.xml.rels"))
+        key = (read("xl/workbook.xml"), read("xl/_rels/workbook.xml.rels"))
         known = _SHEET_PARTS.get(key)
         if known is not None:  # forms of one template share these parts byte for byte
             return dict(known)
@@ -142,11 +145,11 @@ def sheet_parts(zf: zipfile.ZipFile) -> dict[str, str]:
 _SHEET_PARTS: dict[tuple[bytes, bytes], dict[str, str]] = {}
 
 
-def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
+def referenced_parts(zf: zipfile.ZipFile, read=None) -> list[str]:
     """The parts the workbook's relationships name (sheets, styles, strings, theme…: internal targets
-    inside the package only); [] if unreadable."""
+    inside the package only); [] if unreadable. `read`: as sheet_parts."""
     try:
-        data = _bounded_read(zf, "xl/_rels/workbook.xml.rels")
+        data = (read or _ReadOnce(zf))("xl/_rels/workbook.xml.rels")
         known = _REFERENCED.get(data)
         if known is not None:  # forms of one template share this part byte for byte
             return list(known)
@@ -170,8 +173,20 @@ def referenced_parts(zf: zipfile.ZipFile) -> list[str]:
 _REFERENCED: dict[bytes, tuple[str, ...]] = {}
 
 
-def _bounded_read(zf: zipfile.ZipFile, name: str, limit: int = 16 * MIB) -> bytes:
-    info = zf.getinfo(name)
-    if info.file_size > limit:
-        raise ValueError(name)
-    return zf.read(info)
+class _ReadOnce:
+    """Members read whole (zipfile checks the CRC) once per screening: the sheet names, the parts referenced and
+    the scan of every part take the same bytes (workbook.xml and its relationships were unpacked three times).
+    Kept by zip entry, not by name: a name stored twice is two entries, each scanned for itself."""
+
+    def __init__(self, zf: zipfile.ZipFile):
+        self.zf = zf
+        self.whole: dict[zipfile.ZipInfo, bytes] = {}
+
+    def __call__(self, name: str, limit: int = 16 * MIB) -> bytes:
+        info = self.zf.getinfo(name)
+        data = self.whole.get(info)
+        if data is None:
+            if info.file_size > limit:
+                raise ValueError(name)
+            data = self.whole[info] = self.zf.read(info)
+        return data
