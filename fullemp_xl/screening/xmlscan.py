@@ -63,7 +63,7 @@ class _Totals:
 
 
 def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits,
-               sheet_names: dict[str, str], keep: dict | None = None, read: dict | None = None) -> None:
+               sheet_names: dict[str, str], keep: dict | None = None, unpacked: dict | None = None) -> None:
     """Stream every XML part: refuse damage, unsafe XML and a workbook beyond the limits (UnusableFile).
 
     A small part whose tags ('<') could not take any running count past its limit even if every tag were a
@@ -74,7 +74,7 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
 
     `keep`: part name -> (CRC-32, bytes, element tree or None) of the small parts read whole, up to KEEP_BYTES
     in all, so that the reader that follows takes the bytes that were screened instead of decompressing them
-    again, and the worksheets as they were parsed here instead of parsing them again. `read`: zip entry -> its
+    again, and the worksheets as they were parsed here instead of parsing them again. `unpacked`: zip entry -> its
     bytes, of the members the screening has read whole already (CRC checked), not unpacked again."""
     totals = _Totals()
     kept = trees = 0
@@ -91,7 +91,7 @@ def scan_parts(path: Path, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], li
             continue
         try:
             if info.file_size <= REMEMBER_BELOW:
-                data = (read or {}).get(info)
+                data = (unpacked or {}).get(info)
                 if data is None:
                     data = zf.read(info)  # whole (zipfile checks the CRC): small parts are remembered by content
                 key = (name, hashlib.blake2b(data, digest_size=20).digest())
