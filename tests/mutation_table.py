@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DETECTED = {"killed", "timeout", "segfault", "suspicious"}
 
 # mutant name -> why no input can tell it from the original (kept in step with docs/developer.md)
+_OTHER_PATH = ("整数快路径的条件改了：换走另一条路，两条路都按精确分数比较（计数是整数，其他事实是 Fraction），"
+               "结果相同")
 _RATES_UNUSED = "rates 换成 None：条件的 fields 不读比率定义（FactTest、RateTest、AllOf 都不用这个参数）"
 EQUIVALENT: dict[str, str] = {
     "fullemp_xl.engine.scoring.x__compiled__mutmut_17": "seen.setdefault(fact, None) 写成 setdefault(fact)：None 本来就是默认值",
@@ -28,6 +30,15 @@ EQUIVALENT: dict[str, str] = {
     "fullemp_xl.engine.scoring.x__compiled__mutmut_19": "缓存在超过 10 001 条而不是 10 000 条时清空：同上",
     "fullemp_xl.engine.scoring.x_total__mutmut_8": "有分数时求和不写起始值 Fraction(0)：整数 0 加 Fraction 仍是 Fraction，和相等",
     "fullemp_xl.rules.conditions.xǁAllOfǁfields__mutmut_1": _RATES_UNUSED,
+    # the integer fast paths: choosing the other path changes nothing, both compare exactly (the property tests in
+    # tests/rules/test_rule_parts_exact.py hold either path to exact fractions; counts are ints, other facts Fractions)
+    "fullemp_xl.rules.conditions.xǁFactTestǁholds__mutmut_15": _OTHER_PATH,
+    "fullemp_xl.rules.conditions.xǁFactTestǁholds__mutmut_16": _OTHER_PATH,
+    "fullemp_xl.rules.conditions.xǁRateTestǁholds__mutmut_7": _OTHER_PATH,
+    "fullemp_xl.rules.conditions.xǁRateTestǁholds__mutmut_8": _OTHER_PATH,
+    "fullemp_xl.rules.conditions.xǁRateTestǁholds__mutmut_9": _OTHER_PATH,
+    "fullemp_xl.rules.conditions.xǁRateTestǁholds__mutmut_10": _OTHER_PATH,
+    "fullemp_xl.rules.conditions.xǁRateTestǁholds__mutmut_11": _OTHER_PATH,
     "fullemp_xl.rules.kinds.xǁAwardǁfields__mutmut_2": _RATES_UNUSED,
     "fullemp_xl.rules.kinds.xǁDeductǁfields__mutmut_2": _RATES_UNUSED,
     "fullemp_xl.rules.kinds.xǁBandsǁfields__mutmut_2": _RATES_UNUSED,

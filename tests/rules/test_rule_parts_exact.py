@@ -5,9 +5,11 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fullemp_xl.core.model import Rate
-from fullemp_xl.rules.conditions import AllOf, FactTest, RateTest, excel_number, percent_text
+from fullemp_xl.rules.conditions import OPS, AllOf, FactTest, RateTest, excel_number, percent_text
 from fullemp_xl.rules.kinds import Award, Deduct, fill_reason
 
 RATES = {"r": Rate("r", "再就业率", "num", "den"), "s": Rate("s", "满意率", "sat", "sampled", empty_met=False)}
@@ -148,3 +150,22 @@ def test_a_single_band():
     assert single.score(getter(k=1), RATES) == Outcome(F(0), F(5), "1次，扣5分")
     assert single.excel(ref, RATES) == "IF(fe_k>=3,5,0)"
     assert single.max_points == 5
+
+
+FRACTIONS = st.fractions(min_value=0, max_value=200, max_denominator=8)
+NUMBERS = st.one_of(st.integers(0, 200), FRACTIONS)  # counts are ints from the reader; other facts may be Fractions
+
+
+@given(st.sampled_from(sorted(OPS)), NUMBERS, FRACTIONS)
+def test_a_number_test_compares_exactly_whatever_the_types(op, value, threshold):
+    """Whole counts against a whole threshold are compared in integers (no Fraction built); every other pairing
+    (a Fraction value, a threshold such as 2.5) by exact fractions. Both must say what exact arithmetic says."""
+    cond = FactTest("n", op, threshold)
+    assert cond.holds(getter(n=value), RATES) is OPS[op](F(value), threshold)
+
+
+@given(st.sampled_from(sorted(OPS)), NUMBERS, NUMBERS.filter(bool), st.fractions(0, 100, max_denominator=8))
+def test_a_rate_test_compares_exactly_whatever_the_types(op, num, den, percent):
+    """num / den against a percent such as 62.5: in integers for counts, in fractions otherwise, never by division."""
+    cond = RateTest("r", op, percent)
+    assert cond.holds(getter(num=num, den=den), RATES) is OPS[op](F(num) / F(den) * 100, percent)
