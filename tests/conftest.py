@@ -114,6 +114,23 @@ def item_scores(data: dict, item_id: str) -> dict:
     return {s["stage"]: (s["score"], s["reasons"]) for s in item["scores"]}
 
 
+# ---------------------------------------------------------------- the long tests first
+def pytest_collection_modifyitems(items):
+    """Modules with a test marked slow first, then those that start LibreOffice, then the rest; each module's own
+    order kept (its module fixtures are built once). pytest-xdist (--dist loadgroup) hands out the xdist_group
+    modules first and then the single tests in this order, a few at a time to whichever worker is free: a long test
+    handed out last keeps one worker busy at the end while the other has nothing left to do."""
+    modules: dict[str, list] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+
+    def rank(tests) -> int:
+        marks = {mark.name for item in tests for mark in item.iter_markers()}
+        return 0 if "slow" in marks else 1 if "libreoffice" in marks else 2
+
+    items[:] = [item for tests in sorted(modules.values(), key=rank) for item in tests]
+
+
 # ---------------------------------------------------------------- what LibreOffice did not check (never silently)
 NOT_CHECKED: dict[str, tuple[str, list[str]]] = {}  # test file -> (what it checks, the tests skipped for want of soffice)
 
