@@ -21,3 +21,17 @@ def test_a_grouped_module_runs_on_one_worker(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     workers = set(re.findall(r"\[(gw\d+)\] \[\s*\d+%\] PASSED", proc.stdout))
     assert len(workers) == 1, f"loadgroup 分组没有生效，同一组的测试分到了 {sorted(workers)}：\n{proc.stdout}"
+
+
+def test_modules_with_a_slow_test_are_handed_out_first():
+    """conftest orders the collection: a long test handed out last would keep one worker busy alone at the end."""
+    from conftest import ROOT
+
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-n", "0", "--collect-only", "-q",
+                           "tests/core/test_money.py", "tests/xlsx/test_xlsx_reader.py"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    modules = [line.split("::")[0] for line in proc.stdout.splitlines() if "::" in line]
+    assert modules[0] == "tests/xlsx/test_xlsx_reader.py", modules[:3]  # it has a test marked slow
+    order = list(dict.fromkeys(modules))
+    assert order == ["tests/xlsx/test_xlsx_reader.py", "tests/core/test_money.py"]  # each module's tests together

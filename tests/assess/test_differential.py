@@ -15,6 +15,8 @@ import pytest
 
 import mutants as M
 
+pytestmark = pytest.mark.xdist_group("assess_differential")  # its module-scoped `verdicts` (8 s) is built once per run
+
 N = int(os.environ.get("FULLEMP_DIFFERENTIAL_N", "240"))
 
 

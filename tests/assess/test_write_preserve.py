@@ -18,7 +18,8 @@ from lo_oracle import recalculate, require_soffice
 from rich_workbooks import SPARKLINES, USER_PARTS, excel_like, lo_saved, members
 from conftest import run
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.slow]
+pytestmark = [pytest.mark.libreoffice, pytest.mark.slow,
+              pytest.mark.xdist_group("write_preserve")]  # its module-scoped `sources` (a LibreOffice run) is built once
 
 FORM_SHEETS = ("考评表", "基础数据")
 

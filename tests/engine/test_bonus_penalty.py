@@ -191,7 +191,7 @@ def test_the_opinion_names_bonus_not_given_apart_from_points_lost():
 
 # ---------------------------------------------------------------- LibreOffice computes what the engine does
 def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
-    from test_differential_lo import GOOD as DRAWN, engine_and_office, random_prior, random_stage, same
+    from test_differential_lo import GOOD as DRAWN, Forms, engine_and_office, random_prior, random_stage, same
 
     require_soffice()
     rng = random.Random(23)
@@ -199,11 +199,13 @@ def test_libreoffice_scores_the_templates_as_the_engine_does(tmp_path):
     assert DRAWN["bonus-penalty-100"] == GOOD  # random_stage varies a few facts of a good community half the time
     cases, paths = [], []
     for n, rs in enumerate(rulesets):
+        forms = Forms(rs)
         for k in range(30):
             stages = {s.id: random_stage(rng, rs) for s in rs.stages}
             prior = random_prior(rng, rs)
-            paths.append(make_assessment(tmp_path / f"bp{n}-{k:02d}.xlsx", rs, stages, prior=(prior.title, prior.year)))
+            paths.append(forms.write(tmp_path / f"bp{n}-{k:02d}.xlsx", stages, prior))
             cases.append((rs, stages, prior))
+        forms.check_against_a_fresh_build(paths[-1], stages, prior)
     mismatches, compared, totals = [], 0, set()
     for out, (rs, stages, prior) in zip(recalculate(paths, tmp_path / "lo"), cases):
         for name, engine, office in engine_and_office(out, rs, stages, prior):

@@ -13,18 +13,21 @@ with the engine.
 from __future__ import annotations
 
 import random
+import zipfile
 from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 
-from conftest import ROOT, good_values, make_assessment
+from conftest import IDENTITY, ROOT, good_values, make_assessment
 from fullemp_xl.engine import formulas
 from fullemp_xl.forms import names
 from fullemp_xl.forms.book import OpenpyxlBook, locate
+from fullemp_xl.builder.build import build_assessment
 from fullemp_xl.builder.declaration import build_declaration
-from fullemp_xl.forms.fill import fill_form
+from fullemp_xl.forms.fill import assessment_values, fill_form
 from fullemp_xl.core.model import PriorTitle
 from fullemp_xl.engine.monitor import judge
 from fullemp_xl.rules import load_ruleset
@@ -107,14 +110,67 @@ def same(engine, office) -> bool:
     return engine == office
 
 
+def office_values(out) -> tuple[dict, dict]:
+    """(defined name -> (sheet, cell), (sheet, cell) -> value) of a file LibreOffice saved, read once and read-only:
+    a full openpyxl load spends most of its time binding merged cells and styles that the comparison never reads."""
+    wb = openpyxl.load_workbook(out, data_only=True, read_only=True)
+    try:
+        where = OpenpyxlBook(wb, out.name).cells()
+        values = {}
+        for ws in wb.worksheets:
+            ws.reset_dimensions()  # LibreOffice's <dimension> is not trusted: read every row there is
+            for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for c, value in enumerate(row, start=1):
+                    if value is not None:
+                        values[(ws.title, f"{get_column_letter(c)}{r}")] = value
+    finally:
+        wb.close()
+    return where, values
+
+
+def office_value(where: dict, values: dict, name: str):
+    assert where.get(name) is not None, f"{name} 不是工作簿中一个单元格的名称"
+    return values.get(where[name])
+
+
 def engine_and_office(out, ruleset, stages: dict, prior: PriorTitle):
     """(defined name, the engine's value, LibreOffice's recalculated value) for every formula cell of one form."""
-    wb = openpyxl.load_workbook(out, data_only=True)
-    book = OpenpyxlBook(wb, out.name)
-    for stage, values in stages.items():
-        for name, engine in expected_cells(ruleset, stage, values, prior).items():
-            loc = locate(book, name)
-            yield name, engine, wb[loc.sheet][loc.cell].value
+    where, values = office_values(out)
+    for stage, stage_values in stages.items():
+        for name, engine in expected_cells(ruleset, stage, stage_values, prior).items():
+            yield name, engine, office_value(where, values, name)
+
+
+class Forms:
+    """考评表 of one rule set, one per case, as make_assessment writes them but from one build: the form is built
+    by our code once and filled anew for each case (building costs three times filling and saving). Every case
+    writes the same names, so nothing of one case is left in the next (asserted), and `check_against_a_fresh_build`
+    compares a file with make_assessment's, part by part."""
+
+    def __init__(self, ruleset):
+        self.ruleset, self.book, self.names = ruleset, None, None
+
+    def write(self, path: Path, stages: dict, prior: PriorTitle) -> Path:
+        values = assessment_values(self.ruleset, IDENTITY, stages, prior.title, prior.year)
+        if self.book is None:
+            self.book, self.names = OpenpyxlBook(build_assessment(self.ruleset), path.name), set(values)
+        assert set(values) == self.names, f"这一份写的名称与前几份不同，会留下前一份的数据：{set(values) ^ self.names}"
+        fill_form(self.book, values)
+        self.book.wb.save(path)
+        return path
+
+    def check_against_a_fresh_build(self, path: Path, stages: dict, prior: PriorTitle) -> None:
+        fresh = make_assessment(path.with_name(f"fresh-{path.name}"), self.ruleset, stages, prior=(prior.title, prior.year))
+        ours, theirs = _parts(path), _parts(fresh)
+        assert ours.keys() == theirs.keys()
+        different = [name for name in ours if ours[name] != theirs[name] and name != "docProps/core.xml"]  # save time
+        assert not different, f"{path.name} differs from a fresh build in {different}"
+
+
+def _parts(path: Path) -> dict[str, bytes]:
+    # openpyxl writes the default outlineLevelCol="0" from a workbook's second save on
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name).replace(b' outlineLevelCol="0"', b"") for name in z.namelist()}
 
 
 def monitor_case(rng: random.Random, ruleset, path):
@@ -148,13 +204,13 @@ def recalculated_batch(folder, rules: str, part: int, count: int):
     require_soffice()
     ruleset = load_ruleset(rules)
     rng = random.Random(f"20231004-{ruleset.id}-{part}")
-    cases, paths = [], []
+    cases, paths, forms = [], [], Forms(ruleset)
     for k in range(count):
         stages = {s.id: random_stage(rng, ruleset) for s in ruleset.stages}
         prior = random_prior(rng, ruleset)
-        paths.append(make_assessment(folder / f"{ruleset.id}-{part}-{k:03d}.xlsx", ruleset, stages,
-                                     prior=(prior.title, prior.year)))
+        paths.append(forms.write(folder / f"{ruleset.id}-{part}-{k:03d}.xlsx", stages, prior))
         cases.append((ruleset, stages, prior))
+    forms.check_against_a_fresh_build(paths[-1], *cases[-1][1:])
     return list(zip(recalculate(paths, folder / "out"), cases))
 
 
@@ -197,13 +253,12 @@ def test_monitor_formulas_agree(tmp_path):
         paths.append(path)
     mismatches, judged = [], 0
     for out, (ruleset, months) in zip(recalculate(paths, tmp_path / "out"), cases):
-        wb = openpyxl.load_workbook(out, data_only=True)
-        book = OpenpyxlBook(wb, out.name)
+        where, values = office_values(out)
         for month in range(1, 13):
             employed, unemployed = months.get(month, (None, None))
             result = judge(ruleset.monitor, month, employed, unemployed)
-            rate_loc, ok_loc = locate(book, names.monitor("rate", month)), locate(book, names.monitor("ok", month))
-            rate, ok = wb[rate_loc.sheet][rate_loc.cell].value, wb[ok_loc.sheet][ok_loc.cell].value
+            rate = office_value(where, values, names.monitor("rate", month))
+            ok = office_value(where, values, names.monitor("ok", month))
             if employed is None:
                 expected_rate, expected_ok = None, None
             elif result.rate is None:

@@ -202,7 +202,9 @@ def _pytest_without_soffice(tmp_path, ci: bool):
     env["PATH"] = str(tmp_path)  # an empty folder: no soffice, no libreoffice
     if ci:
         env["CI"] = "true"
-    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-rs",
+    # -n 1: through pytest-xdist as the suite runs (the skips reach the controlling process as reports), with one
+    # worker rather than one per core: the same path for half the start-up
+    return subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-rs", "-n", "1",
                            "tests/engine/test_differential_lo.py::test_monitor_formulas_agree"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 

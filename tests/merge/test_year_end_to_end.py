@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 
 import openpyxl
+import pytest
 
 from conftest import good_values
 from fullemp_xl.forms.book import OpenpyxlBook
@@ -55,6 +56,7 @@ def ok(proc):
     return proc
 
 
+@pytest.mark.slow  # some 35 runs of the command line: 42 CPU seconds
 def test_a_whole_year_with_six_counties(tmp_path, zhangye):
     rows, codes = [], {}
     for county, (prefix, communities) in COUNTIES.items():
