@@ -23,6 +23,8 @@ DETECTED = {"killed", "timeout", "segfault", "suspicious"}
 # mutant name -> why no input can tell it from the original (kept in step with docs/developer.md)
 _OTHER_PATH = ("整数快路径的条件改了：换走另一条路，两条路都按精确分数比较（计数是整数，其他事实是 Fraction），"
                "结果相同")
+_SHARED_RESULT = ("最常见的格（0–1000 的整数、“是”“否”）的共享结果：条件改了就走一般的路，得到相等的 Parsed"
+                  "（冻结的数据类，按值比较）")
 _RATES_UNUSED = "rates 换成 None：条件的 fields 不读比率定义（FactTest、RateTest、AllOf 都不用这个参数）"
 EQUIVALENT: dict[str, str] = {
     "fullemp_xl.engine.scoring.x__compiled__mutmut_17": "seen.setdefault(fact, None) 写成 setdefault(fact)：None 本来就是默认值",
@@ -43,6 +45,13 @@ EQUIVALENT: dict[str, str] = {
     "fullemp_xl.rules.kinds.xǁDeductǁfields__mutmut_2": _RATES_UNUSED,
     "fullemp_xl.rules.kinds.xǁBandsǁfields__mutmut_2": _RATES_UNUSED,
     "fullemp_xl.rules.kinds.xǁVetoǁfields__mutmut_2": _RATES_UNUSED,
+    # the shared results for the commonest cells: without them the general path gives an equal Parsed
+    "fullemp_xl.core.numbers.x_parse_count__mutmut_2": _SHARED_RESULT,
+    "fullemp_xl.core.numbers.x_parse_count__mutmut_4": _SHARED_RESULT,
+    "fullemp_xl.core.numbers.x_parse_count__mutmut_5": _SHARED_RESULT,
+    "fullemp_xl.core.numbers.x_parse_count__mutmut_6": _SHARED_RESULT,
+    "fullemp_xl.core.numbers.x_parse_flag__mutmut_3": _SHARED_RESULT,
+    "fullemp_xl.core.numbers.x_parse_flag__mutmut_8": _SHARED_RESULT,
     "fullemp_xl.core.workdays.x_add_workdays__mutmut_5": "step = 1 if n > 0：只在 n = 0 时不同，而那时一步也不走",
     "fullemp_xl.core.workdays.x_add_workdays__mutmut_6": "step = 1 if n >= 1：同上",
 }

@@ -17,6 +17,8 @@ anything = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_na
 @pytest.mark.parametrize("raw, value, noted", [
     (12, 12, False), (12.0, 12, False), ("12", 12, True), ("１２", 12, True), ("12人", 12, True),
     (" 12 ", 12, True), ("1,200", 1200, True), ("３户", 3, True), (0, 0, False),
+    # either side of the shared results for 0..1000 typed as numbers, and zero typed as a decimal number
+    (1000, 1000, False), (1001, 1001, False), (0.0, 0, False),
 ])
 def test_count_accepts_unambiguous_entries(raw, value, noted):
     parsed = parse_count(raw)
@@ -25,7 +27,7 @@ def test_count_accepts_unambiguous_entries(raw, value, noted):
 
 @pytest.mark.parametrize("raw, words", [
     ("九十", "阿拉伯数字"), ("约10", "确切"), ("10左右", "确切"), ("-3", "负数"), (-3, "负数"),
-    ("12.5", "整数"), (12.5, "整数"), ("10-12", "范围"), (True, "是/否"), (dt.date(2026, 1, 1), "日期"),
+    ("12.5", "整数"), (12.5, "整数"), (0.5, "整数"), ("10-12", "范围"), (True, "是/否"), (dt.date(2026, 1, 1), "日期"),
     ("95%", "不是有效"), ("abc", "不是有效"),
 ])
 def test_count_refuses_with_a_reason(raw, words):
@@ -55,6 +57,7 @@ def test_percent_refused(raw):
 @pytest.mark.parametrize("raw, value, noted", [
     ("是", True, False), ("否", False, False), (True, True, False), ("Y", True, True), ("√", True, True),
     ("无", False, True), ("没有", False, True), (1, True, True), (0, False, True),
+    (" 否 ", False, False), ("是\u3000", True, False),  # the words themselves, with spaces around them
 ])
 def test_flag(raw, value, noted):
     parsed = parse_flag(raw)
