@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction as F
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fullemp_xl.core.model import Rate
@@ -157,6 +157,8 @@ NUMBERS = st.one_of(st.integers(0, 200), FRACTIONS)  # counts are ints from the 
 
 
 @given(st.sampled_from(sorted(OPS)), NUMBERS, FRACTIONS)
+@example(">=", 3, F(5, 2))  # a whole count against 2.5
+@example("==", F(5, 2), F(5, 2))  # a Fraction at the threshold
 def test_a_number_test_compares_exactly_whatever_the_types(op, value, threshold):
     """Whole counts against a whole threshold are compared in integers (no Fraction built); every other pairing
     (a Fraction value, a threshold such as 2.5) by exact fractions. Both must say what exact arithmetic says."""
@@ -165,6 +167,8 @@ def test_a_number_test_compares_exactly_whatever_the_types(op, value, threshold)
 
 
 @given(st.sampled_from(sorted(OPS)), NUMBERS, NUMBERS.filter(bool), st.fractions(0, 100, max_denominator=8))
+@example("<=", 5, 8, F(125, 2))  # 5 of 8 is exactly 62.5%
+@example("<=", F(1, 2), 1, F(50))  # a Fraction exactly at the percent
 def test_a_rate_test_compares_exactly_whatever_the_types(op, num, den, percent):
     """num / den against a percent such as 62.5: in integers for counts, in fractions otherwise, never by division."""
     cond = RateTest("r", op, percent)
