@@ -9,8 +9,9 @@ Strict: a damaged part (broken XML, a bad compressed member, a wrong checksum) r
 the number of members and of cells, a zip-bomb guard, no DTDs (so no entity expansion) and no
 network. Far cells cost nothing: cells are kept sparse.
 
-It imports nothing of ours but errors.UnusableFile and the screening's file kinds (what a file that is not
-an .xlsx really is). It is the one reader of submitted workbooks (issue 18): score, validate, the writes
+It imports nothing of ours but errors.UnusableFile, ooxml and the screening (what a file that is not an .xlsx
+really is, the limits, and for `open_screened` — the one read path: the file's bytes read once, screened, then
+read — the screening itself). It is the one reader of submitted workbooks (issue 18): score, validate, the writes
 (score --write, validate --mark, fill), the merge's workers and the registry read through it, each after
 the one screening (fullemp_xl.screening); addresses in lower case or with '$' and cells without an
 address are read as Excel and LibreOffice read them, duplicate sheet names are refused.
