@@ -2,13 +2,16 @@
 @func UDFs and @script buttons the way Excel on the web does. Prints one JSON document."""
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 project = Path(tempfile.mkdtemp(prefix="fe-xlserver-"))
+atexit.register(shutil.rmtree, project, True)  # the probe leaves nothing behind in the temporary folder
 (project / "custom_functions").mkdir()
 (project / "custom_scripts").mkdir()
 (project / "custom_functions" / "__init__.py").write_text("from fullemp_xl.excel.udfs import *  # noqa\n"
