@@ -167,9 +167,7 @@ def _check_small(key: tuple[str, bytes], data: bytes, limits: Limits, want_tree:
     if area is not None:
         return area, None
     name = key[0]
-    tree = _parse_alike(data, limits, tags) if want_tree and (name.startswith("xl/worksheets/") or name == STRINGS_PART) else None
-    if tree is None:
-        expat_parser().Parse(data, True)
+    tree = _judged(data, limits, tags, want_tree and (name.startswith("xl/worksheets/") or name == STRINGS_PART))
     area = _area(data) if name.startswith("xl/worksheets/") else 0
     if len(_SOUND) >= 512:
         _SOUND.pop(next(iter(_SOUND)))
@@ -188,9 +186,7 @@ def _scan_small(key: tuple[str, bytes], data: bytes, limits: Limits, what: str,
     part = _Totals()
     tree = None
     if name.startswith("xl/worksheets/"):
-        tree = _parse_alike(data, limits, tags) if want_tree else None
-        if tree is None:
-            expat_parser().Parse(data, True)
+        tree = _judged(data, limits, tags, want_tree)
         counter = _SheetCounter(part, limits, what)
         counter.feed(data)
         counter.close()
@@ -207,6 +203,15 @@ def _scan_small(key: tuple[str, bytes], data: bytes, limits: Limits, what: str,
         _CHECKED.pop(next(iter(_CHECKED)))
     _CHECKED[key] = (part, limits)
     return dataclasses.replace(part), tree
+
+
+def _judged(data: bytes, limits: Limits, tags: int | None, want_tree: bool):
+    """Refuse the part unless it is well-formed and safe; its tree, parsed by the reader's own parser, when
+    `want_tree` and that parse stands in for expat's (_parse_alike), else None (expat has judged it)."""
+    tree = _parse_alike(data, limits, tags) if want_tree else None
+    if tree is None:
+        expat_parser().Parse(data, True)
+    return tree
 
 
 _UTF8_DECLARATION = re.compile(rb"""<\?xml[^>]*?encoding\s*=\s*["'](?i:utf-?8)["']""")
